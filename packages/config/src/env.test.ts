@@ -1,0 +1,37 @@
+import { adminEnv, baseEnv, botEnv, databaseEnv, EnvError, loadEnv, portEnv, resolvePort, telegramAuthEnv } from './env';
+
+describe('loadEnv', () => {
+  it('names a missing variable', () => {
+    expect(() => loadEnv({ ...databaseEnv }, {})).toThrow(/DATABASE_URL/);
+  });
+
+  it('names each bad variable', () => {
+    try {
+      loadEnv({ ...databaseEnv, ...telegramAuthEnv }, { DATABASE_URL: 'mysql://x', TELEGRAM_BOT_TOKEN: 'nope' });
+      throw new Error('should fail');
+    } catch (e) {
+      expect(e).toBeInstanceOf(EnvError);
+      expect((e as EnvError).variables.sort()).toEqual(['DATABASE_URL', 'TELEGRAM_BOT_TOKEN']);
+    }
+  });
+
+  it('applies defaults and parses lists', () => {
+    const env = loadEnv(
+      { ...baseEnv, ...adminEnv, ...botEnv, ...portEnv('API_PORT', 3000) },
+      { ADMIN_TELEGRAM_IDS: '1, 2', DEV_LOGIN: '1', PORT: '' },
+    );
+    expect(env.ADMIN_TELEGRAM_IDS).toEqual([1, 2]);
+    expect(env.DEV_LOGIN).toBe(true);
+    expect(env.BOT_MODE).toBe('polling');
+    expect(resolvePort(env, env.API_PORT)).toBe(3000);
+  });
+
+  it('lets PORT win over the app port', () => {
+    const env = loadEnv({ ...portEnv('GATEWAY_PORT', 3001) }, { PORT: '9999', GATEWAY_PORT: '4000' });
+    expect(resolvePort(env, env.GATEWAY_PORT)).toBe(9999);
+  });
+
+  it('rejects a malformed admin id list by name', () => {
+    expect(() => loadEnv({ ...adminEnv }, { ADMIN_TELEGRAM_IDS: '1,abc' })).toThrow(/ADMIN_TELEGRAM_IDS/);
+  });
+});

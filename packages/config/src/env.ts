@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+/**
+ * Environment fragments. Each app composes the fragments it needs into one schema in its own `env.ts`
+ * and calls `loadEnv`; nothing else reads `process.env`.
+ */
+const bool01 = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL (${protocols.join(' or ')})`);
+
+export const baseEnv = {
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEV_LOGIN: bool01.default(false),
+};
+
+export const databaseEnv = {
+  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+};
+
+export const redisEnv = {
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+};
+
+export const telegramAuthEnv = {
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^[0-9]+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC-DEF… (from @BotFather)'),
+  INIT_DATA_MAX_AGE_S: z.coerce.number().int().min(10).max(30 * 86400).default(86400),
+};
+
+export const botEnv = {
+  TELEGRAM_API_ROOT: url(['http:', 'https:']).default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z a-z 0-9 _ -')
+    .optional(),
+  BOT_MODE: z.enum(['webhook', 'polling']).default('polling'),
+  TELEGRAM_WEBHOOK_URL: url(['https:', 'http:']).optional(),
+  AGENTS_CHAT_ID: z.coerce.number().int().optional(),
+};
+
+export const publicUrlEnv = {
+  PUBLIC_URL: url(['https:', 'http:']).optional(),
+};
+
+export const adminEnv = {
+  ADMIN_TELEGRAM_IDS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[1-9][0-9]{0,15}$/, 'must be comma-separated Telegram user ids').transform(Number))),
+};
+
+export const rateLimitEnv = {
+  RATE_LIMIT_PER_MIN: z.coerce.number().int().min(0).default(300),
+};
+
+/** `PORT` (the platforms' convention) wins over the app's own port variable. */
+export function portEnv<N extends 'API_PORT' | 'GATEWAY_PORT' | 'BOT_PORT' | 'MINIAPP_PORT'>(name: N, fallback: number) {
+  return { PORT: z.coerce.number().int().min(0).max(65535).optional(), [name]: port(fallback) } as {
+    PORT: z.ZodOptional<z.ZodCoercedNumber>;
+  } & Record<N, z.ZodDefault<z.ZodCoercedNumber>>;
+}
+
+export function resolvePort(env: { PORT?: number | undefined }, own: number): number {
+  return env.PORT ?? own;
+}
+
+export class EnvError extends Error {
+  constructor(readonly variables: string[], message: string) {
+    super(message);
+    this.name = 'EnvError';
+  }
+}
+
+/** Parses the environment with the composed shape; a bad or missing variable throws an EnvError naming it. */
+export function loadEnv<T extends z.ZodRawShape>(shape: T, source: NodeJS.ProcessEnv = process.env): z.output<z.ZodObject<T>> {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = z.object(shape).safeParse(cleaned);
+  if (result.success) return result.data;
+  const variables = result.error.issues.map((i) => String(i.path[0] ?? '?'));
+  const lines = result.error.issues.map((i) => `  ${String(i.path[0] ?? '?')}: ${i.message}`);
+  throw new EnvError(variables, `Invalid environment:\n${lines.join('\n')}`);
+}
+
+/** For `index.ts` files: print the EnvError and exit 1 instead of a stack trace. */
+export function loadEnvOrExit<T extends z.ZodRawShape>(shape: T, source: NodeJS.ProcessEnv = process.env) {
+  try {
+    return loadEnv(shape, source);
+  } catch (error) {
+    if (error instanceof EnvError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

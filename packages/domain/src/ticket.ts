@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { clientMessageIdSchema, idSchema, isoDateSchema, telegramIdSchema, textSchema } from './common';
+import { userSummarySchema } from './user';
+
+export const ticketStatuses = ['new', 'open', 'pending', 'resolved', 'closed'] as const;
+export const ticketStatusSchema = z.enum(ticketStatuses);
+export type TicketStatus = z.infer<typeof ticketStatusSchema>;
+
+export const ticketPriorities = ['low', 'normal', 'high', 'urgent'] as const;
+export const ticketPrioritySchema = z.enum(ticketPriorities);
+export type TicketPriority = z.infer<typeof ticketPrioritySchema>;
+
+export const ticketSchema = z.object({
+  id: idSchema,
+  subject: z.string(),
+  status: ticketStatusSchema,
+  priority: ticketPrioritySchema,
+  categoryId: idSchema.nullable(),
+  customerId: telegramIdSchema,
+  assigneeId: telegramIdSchema.nullable(),
+  version: z.number().int(),
+  lastSeq: z.number().int(),
+  source: z.enum(['miniapp', 'bot']),
+  createdAt: isoDateSchema,
+  updatedAt: isoDateSchema,
+  lastMessageAt: isoDateSchema,
+  lastMessagePreview: z.string().nullable(),
+  firstResponseAt: isoDateSchema.nullable(),
+  resolvedAt: isoDateSchema.nullable(),
+  closedAt: isoDateSchema.nullable(),
+  rating: z.number().int().min(1).max(5).nullable(),
+});
+export type Ticket = z.infer<typeof ticketSchema>;
+
+export const ticketDetailSchema = ticketSchema.extend({
+  customer: userSummarySchema.extend({
+    languageCode: z.string().nullable(),
+    photoUrl: z.string().nullable(),
+    ticketCount: z.number().int(),
+    averageRating: z.number().nullable(),
+  }),
+  assignee: userSummarySchema.nullable(),
+});
+export type TicketDetail = z.infer<typeof ticketDetailSchema>;
+
+export const SUBJECT_MAX = 200;
+export const BODY_MAX = 4000;
+
+export const createTicketInputSchema = z.strictObject({
+  subject: textSchema(SUBJECT_MAX),
+  body: textSchema(BODY_MAX),
+  categoryId: idSchema.nullable().optional(),
+  priority: ticketPrioritySchema.optional(),
+  clientMessageId: clientMessageIdSchema.optional(),
+});
+export type CreateTicketInput = z.input<typeof createTicketInputSchema>;
+
+export const updateTicketInputSchema = z
+  .strictObject({
+    status: ticketStatusSchema.optional(),
+    priority: ticketPrioritySchema.optional(),
+    categoryId: idSchema.nullable().optional(),
+    assigneeId: telegramIdSchema.nullable().optional(),
+    version: z.number().int().min(0),
+  })
+  .refine((p) => Object.keys(p).some((k) => k !== 'version'), { message: 'nothing to change', path: ['status'] });
+export type UpdateTicketInput = z.input<typeof updateTicketInputSchema>;
+
+/** The fields of a patch a customer may send: only a status (close or reopen) and the version. */
+export const customerUpdateTicketInputSchema = z.strictObject({
+  status: z.enum(['open', 'closed']),
+  version: z.number().int().min(0),
+});
+
+export const assigneeFilterSchema = z.union([z.enum(['me', 'none']), z.string().regex(/^[1-9][0-9]{0,15}$/)]);
+
+export const listTicketsQuerySchema = z.strictObject({
+  status: z
+    .union([ticketStatusSchema, z.string().regex(/^[a-z]+(,[a-z]+)*$/)])
+    .transform((s) => s.split(','))
+    .pipe(z.array(ticketStatusSchema).min(1).max(5))
+    .optional(),
+  priority: ticketPrioritySchema.optional(),
+  category: z
+    .union([z.literal('none'), z.string().regex(/^[1-9][0-9]{0,9}$/, 'must be a category id or none')])
+    .optional(),
+  assignee: assigneeFilterSchema.optional(),
+  customer: z.string().regex(/^[1-9][0-9]{0,15}$/, 'must be a Telegram user id').optional(),
+  q: z.string().trim().max(200).optional(),
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,3}$/, 'must be an integer from 1 to 100')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100'))
+    .optional(),
+  cursor: z.string().max(200).optional(),
+});
+export type ListTicketsQuery = z.output<typeof listTicketsQuerySchema>;
+
+export interface TicketPage {
+  items: Ticket[];
+  nextCursor: string | null;
+}

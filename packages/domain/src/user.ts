@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { isoDateSchema, telegramIdSchema } from './common';
+import { roleSchema } from './roles';
+
+export const languageSchema = z.enum(['ru', 'en']);
+export type Language = z.infer<typeof languageSchema>;
+
+/** Russian first: no code, or a language of the Russian-reading world, gives ru; any other code gives en. */
+export function languageFrom(code: string | null | undefined): Language {
+  if (!code) return 'ru';
+  const base = code.toLowerCase().split(/[-_]/)[0] ?? '';
+  return ['ru', 'uk', 'be', 'kk', 'uz', 'ky', 'tg'].includes(base) ? 'ru' : 'en';
+}
+
+/** The Telegram user as Telegram describes it (initData `user`, bot `from`). */
+export const telegramProfileSchema = z.object({
+  id: telegramIdSchema,
+  first_name: z.string().max(256).default(''),
+  last_name: z.string().max(256).optional(),
+  username: z.string().max(64).optional(),
+  language_code: z.string().max(35).optional(),
+  photo_url: z.string().max(2048).optional(),
+  is_bot: z.boolean().optional(),
+  is_premium: z.boolean().optional(),
+});
+export type TelegramProfile = z.infer<typeof telegramProfileSchema>;
+
+export const userSchema = z.object({
+  id: telegramIdSchema,
+  firstName: z.string(),
+  lastName: z.string().nullable(),
+  username: z.string().nullable(),
+  languageCode: z.string().nullable(),
+  language: languageSchema,
+  photoUrl: z.string().nullable(),
+  role: roleSchema,
+  createdAt: isoDateSchema,
+});
+export type User = z.infer<typeof userSchema>;
+
+/** The short public face of a user shown beside tickets and messages. */
+export const userSummarySchema = userSchema.pick({ id: true, firstName: true, lastName: true, username: true, role: true });
+export type UserSummary = z.infer<typeof userSummarySchema>;
+
+export function displayName(user: Pick<User, 'firstName' | 'lastName' | 'username'>): string {
+  const full = [user.firstName, user.lastName].filter(Boolean).join(' ').trim();
+  return full || (user.username ? `@${user.username}` : 'User');
+}
+
+export const setRoleInputSchema = z.strictObject({ role: roleSchema });

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { testDatabaseAdminUrl } from './services';
+
+export interface TestDatabase {
+  /** Connection string of the fresh, empty database. */
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** Creates a fresh database for one test file on the test server; `drop()` removes it. */
+export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
+  const adminUrl = testDatabaseAdminUrl();
+  const name = `tt_${label.replace(/[^a-z0-9_]/gi, '_').toLowerCase().slice(0, 30)}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}

@@ -1,0 +1,185 @@
+import { t } from './i18n';
+import type {
+  CannedReply,
+  Category,
+  Message,
+  Page,
+  Role,
+  StaffUser,
+  Stats,
+  Ticket,
+  TicketDetail,
+  TicketPriority,
+  TicketRow,
+  TicketStatus,
+  User,
+} from './types';
+
+/** API origin (when it lives elsewhere) + the versioned prefix. */
+export const API_BASE = `${(import.meta.env?.VITE_API_URL as string | undefined)?.replace(/\/$/, '') ?? ''}/api/v1`;
+
+let initData = '';
+
+export function setInitData(value: string): void {
+  initData = value;
+}
+
+export function getInitData(): string {
+  return initData;
+}
+
+/** An error from the API (`{error:{code,message,details}}`) or the network, with words to show. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  get isConflict(): boolean {
+    return this.status === 409;
+  }
+}
+
+function fieldsOf(details: unknown): string {
+  if (!Array.isArray(details)) return '';
+  return details
+    .map((d) => (d && typeof d === 'object' ? `${String((d as { path?: unknown }).path ?? '')}` : ''))
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** What to tell the person about an error, in their language. */
+export function errorText(error: unknown): string {
+  if (!(error instanceof ApiError)) return t('error.generic');
+  switch (error.status) {
+    case 0:
+      return t('error.network');
+    case 400: {
+      const fields = fieldsOf(error.details);
+      return fields ? t('error.validation', { fields }) : error.message || t('error.generic');
+    }
+    case 401:
+      return t('error.unauthorized');
+    case 403:
+      return t('error.forbidden');
+    case 404:
+      return t('error.not_found');
+    case 409:
+      return error.code === 'already_claimed' ? t('ticket.alreadyClaimed') : t('error.conflict');
+    case 413:
+      return t('error.too_large');
+    case 429:
+      return t('error.rate_limited');
+    default:
+      return error.status >= 500 ? t('error.server') : error.message || t('error.generic');
+  }
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+export async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+  const qs = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== '') qs.set(key, String(value));
+  }
+  const search = qs.toString();
+  const url = `${API_BASE}${path}${search ? `?${search}` : ''}`;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (initData) headers.authorization = `tma ${initData}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'network', t('error.network'));
+  }
+  const text = await response.text();
+  let json: unknown = null;
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+  }
+  if (!response.ok) {
+    const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+    throw new ApiError(response.status, err?.code ?? `http_${response.status}`, err?.message ?? response.statusText, err?.details);
+  }
+  return json as T;
+}
+
+function items<T>(value: T[] | { items: T[] } | null): T[] {
+  if (Array.isArray(value)) return value;
+  return value?.items ?? [];
+}
+
+export interface TicketFilters {
+  status?: TicketStatus | string;
+  priority?: TicketPriority;
+  category?: number | 'none';
+  assignee?: 'me' | 'none' | number;
+  q?: string;
+  limit?: number;
+  cursor?: string | null;
+}
+
+export interface TicketPatch {
+  status?: TicketStatus;
+  priority?: TicketPriority;
+  categoryId?: number | null;
+  assigneeId?: number | null;
+  version: number;
+}
+
+export const api = {
+  devLoginOptions: () => request<{ enabled: boolean }>('GET', '/dev/login-options'),
+  devLogin: (as: Role, language?: 'ru' | 'en') => request<{ initData: string }>('POST', '/dev/login', { as, language }),
+  me: () => request<User | { user: User }>('GET', '/me').then((r) => ('user' in r && r.user ? r.user : (r as User))),
+
+  listTickets: (filters: TicketFilters = {}) =>
+    request<Page<TicketRow>>('GET', '/tickets', undefined, { ...filters }).then((p) => ({
+      items: items(p),
+      nextCursor: p?.nextCursor ?? null,
+    })),
+  createTicket: (input: { subject: string; body: string; categoryId?: number | null; clientMessageId?: string }) =>
+    request<Ticket>('POST', '/tickets', input),
+  getTicket: (id: number) => request<TicketDetail>('GET', `/tickets/${id}`),
+  patchTicket: (id: number, patch: TicketPatch) => request<Ticket>('PATCH', `/tickets/${id}`, patch),
+  claim: (id: number) => request<Ticket>('POST', `/tickets/${id}/claim`),
+  listMessages: (id: number, after = 0, limit = 200) =>
+    request<Message[] | Page<Message>>('GET', `/tickets/${id}/messages`, undefined, { after, limit }).then(items),
+  postMessage: (id: number, input: { body: string; internal?: boolean; clientMessageId: string }) =>
+    request<Message>('POST', `/tickets/${id}/messages`, input),
+  rate: (id: number, score: number, comment?: string) =>
+    request<unknown>('POST', `/tickets/${id}/rating`, comment ? { score, comment } : { score }),
+
+  categories: () => request<Category[] | Page<Category>>('GET', '/categories').then(items),
+  createCategory: (input: { name: string; description?: string | null }) => request<Category>('POST', '/categories', input),
+  updateCategory: (id: number, input: { name?: string; description?: string | null; archived?: boolean }) =>
+    request<Category>('PATCH', `/categories/${id}`, input),
+  deleteCategory: (id: number) => request<unknown>('DELETE', `/categories/${id}`),
+
+  cannedReplies: () => request<CannedReply[] | Page<CannedReply>>('GET', '/canned-replies').then(items),
+  createCanned: (input: { shortcut: string; title: string; body: string; shared?: boolean }) =>
+    request<CannedReply>('POST', '/canned-replies', input),
+  updateCanned: (id: number, input: { shortcut?: string; title?: string; body?: string }) =>
+    request<CannedReply>('PATCH', `/canned-replies/${id}`, input),
+  deleteCanned: (id: number) => request<unknown>('DELETE', `/canned-replies/${id}`),
+
+  agents: () => request<StaffUser[] | Page<StaffUser>>('GET', '/agents').then(items),
+  setRole: (telegramId: number, role: Role) => request<StaffUser>('PUT', `/agents/${telegramId}`, { role }),
+
+  stats: () => request<Stats>('GET', '/stats'),
+};
+
+/** A client-chosen idempotency key (letters, digits, `-`). */
+export function newClientMessageId(): string {
+  const random = Math.random().toString(36).slice(2, 10);
+  return `m-${Date.now().toString(36)}-${random}`;
+}

@@ -1,0 +1,238 @@
+import { createReadStream, promises as fs } from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import tls from 'node:tls';
+import { gzipSync } from 'node:zlib';
+
+export interface MiniappServerOptions {
+  /** The Vite build output (index.html + assets/). */
+  distDir: string;
+  /** Where `/api/*` goes, e.g. http://127.0.0.1:3000 */
+  apiUrl: string;
+  /** Where `/ws` goes, e.g. http://127.0.0.1:3001 (ws:// and wss:// also accepted). */
+  gatewayUrl: string;
+}
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+};
+const compressible = new Set(['.html', '.js', '.mjs', '.css', '.json', '.svg', '.map', '.txt']);
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
+
+function toHttpUrl(raw: string): URL {
+  const url = new URL(raw);
+  if (url.protocol === 'ws:') url.protocol = 'http:';
+  if (url.protocol === 'wss:') url.protocol = 'https:';
+  return url;
+}
+
+function sendJsonError(res: ServerResponse, status: number, code: string, message: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify({ error: { code, message } }));
+}
+
+function proxyHttp(req: IncomingMessage, res: ServerResponse, target: URL): void {
+  const headers: http.OutgoingHttpHeaders = { ...req.headers };
+  for (const h of HOP_BY_HOP) delete headers[h];
+  headers.host = target.host;
+  headers['x-forwarded-host'] = req.headers.host ?? '';
+  headers['x-forwarded-proto'] = (req.socket as tls.TLSSocket).encrypted ? 'https' : 'http';
+  const prior = req.headers['x-forwarded-for'];
+  const ip = req.socket.remoteAddress ?? '';
+  headers['x-forwarded-for'] = prior ? `${String(prior)}, ${ip}` : ip;
+  const basePath = target.pathname.replace(/\/$/, '');
+  const client = target.protocol === 'https:' ? https : http;
+  const upstream = client.request(
+    {
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port || undefined,
+      method: req.method,
+      path: `${basePath}${req.url ?? '/'}`,
+      headers,
+    },
+    (up) => {
+      const out = { ...up.headers };
+      for (const h of HOP_BY_HOP) delete out[h];
+      res.writeHead(up.statusCode ?? 502, out);
+      up.pipe(res);
+    },
+  );
+  upstream.on('error', () => sendJsonError(res, 502, 'bad_gateway', 'The API is not reachable'));
+  req.pipe(upstream);
+}
+
+function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: URL): void {
+  const secure = target.protocol === 'https:';
+  const port = Number(target.port) || (secure ? 443 : 80);
+  const upstream = secure
+    ? tls.connect({ host: target.hostname, port, servername: target.hostname })
+    : net.connect({ host: target.hostname, port });
+  const basePath = target.pathname.replace(/\/$/, '');
+  const onConnected = () => {
+    const lines = [`${req.method ?? 'GET'} ${basePath}${req.url ?? '/ws'} HTTP/1.1`];
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      const name = req.rawHeaders[i] ?? '';
+      const value = req.rawHeaders[i + 1] ?? '';
+      lines.push(`${name}: ${name.toLowerCase() === 'host' ? target.host : value}`);
+    }
+    upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+    if (head.length > 0) upstream.write(head);
+    upstream.pipe(socket);
+    socket.pipe(upstream);
+  };
+  upstream.once(secure ? 'secureConnect' : 'connect', onConnected);
+  const destroyBoth = () => {
+    upstream.destroy();
+    socket.destroy();
+  };
+  upstream.on('error', () => {
+    if (socket.writable) socket.end('HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    destroyBoth();
+  });
+  socket.on('error', destroyBoth);
+  upstream.on('close', () => socket.destroy());
+  socket.on('close', () => upstream.destroy());
+}
+
+interface StaticFile {
+  path: string;
+  size: number;
+  ext: string;
+}
+
+/**
+ * Serves the built Mini App (SPA fallback to index.html, long cache for hashed assets, gzip for text),
+ * answers `/healthz`, and proxies `/api/*` (HTTP) and `/ws` (WebSocket upgrade) to the API and gateway.
+ * Returns the server unstarted: the caller listens (`serve.ts`, or the root launcher).
+ */
+export function createMiniappServer(options: MiniappServerOptions): http.Server {
+  const distDir = path.resolve(options.distDir);
+  const apiTarget = toHttpUrl(options.apiUrl);
+  const gatewayTarget = toHttpUrl(options.gatewayUrl);
+  const gzipCache = new Map<string, { mtimeMs: number; body: Buffer }>();
+
+  async function findFile(urlPath: string): Promise<StaticFile | null> {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(urlPath);
+    } catch {
+      return null;
+    }
+    if (decoded.includes('\0')) return null;
+    const full = path.resolve(distDir, `.${path.posix.normalize(`/${decoded}`)}`);
+    if (full !== distDir && !full.startsWith(distDir + path.sep)) return null;
+    try {
+      const stat = await fs.stat(full);
+      if (!stat.isFile()) return null;
+      return { path: full, size: stat.size, ext: path.extname(full).toLowerCase() };
+    } catch {
+      return null;
+    }
+  }
+
+  async function sendFile(req: IncomingMessage, res: ServerResponse, file: StaticFile, cache: string) {
+    const type = contentTypes[file.ext] ?? 'application/octet-stream';
+    const headers: http.OutgoingHttpHeaders = {
+      'content-type': type,
+      'cache-control': cache,
+      'x-content-type-options': 'nosniff',
+    };
+    const acceptsGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    if (acceptsGzip && compressible.has(file.ext) && file.size > 1024) {
+      const stat = await fs.stat(file.path);
+      let cached = gzipCache.get(file.path);
+      if (!cached || cached.mtimeMs !== stat.mtimeMs) {
+        cached = { mtimeMs: stat.mtimeMs, body: gzipSync(await fs.readFile(file.path)) };
+        gzipCache.set(file.path, cached);
+      }
+      res.writeHead(200, { ...headers, 'content-encoding': 'gzip', vary: 'Accept-Encoding', 'content-length': cached.body.length });
+      res.end(req.method === 'HEAD' ? undefined : cached.body);
+      return;
+    }
+    res.writeHead(200, { ...headers, 'content-length': file.size });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    createReadStream(file.path).pipe(res);
+  }
+
+  async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Method Not Allowed');
+      return;
+    }
+    const file = pathname === '/' ? null : await findFile(pathname);
+    if (file) {
+      const hashed = pathname.startsWith('/assets/');
+      await sendFile(req, res, file, hashed ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+      return;
+    }
+    // A missing asset or file with an extension is a real 404; anything else is a client-side route.
+    if (pathname.startsWith('/assets/') || /\.[a-z0-9]{1,8}$/i.test(pathname)) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Not Found');
+      return;
+    }
+    const index = await findFile('/index.html');
+    if (!index) {
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('The Mini App is not built: run `pnpm --filter @tikethet/miniapp build`.');
+      return;
+    }
+    await sendFile(req, res, index, 'no-cache');
+  }
+
+  const server = http.createServer((req, res) => {
+    const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    if (pathname === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ status: 'ok' }));
+      return;
+    }
+    if (pathname === '/api' || pathname.startsWith('/api/')) {
+      proxyHttp(req, res, apiTarget);
+      return;
+    }
+    serveStatic(req, res, pathname).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end();
+    });
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    if (pathname !== '/ws' && !pathname.startsWith('/ws/')) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    proxyUpgrade(req, socket, head, gatewayTarget);
+  });
+
+  return server;
+}

@@ -1,0 +1,63 @@
+/** Wire types: the domain's shapes (types only, so no zod reaches the browser bundle) plus view extras. */
+import type {
+  Attachment,
+  CannedReply,
+  Category,
+  DeliveryState,
+  Message,
+  Role,
+  Ticket,
+  TicketDetail,
+  TicketPriority,
+  TicketStatus,
+  User,
+  UserSummary,
+} from '@tikethet/domain';
+
+export type {
+  Attachment,
+  CannedReply,
+  Category,
+  DeliveryState,
+  Message,
+  Role,
+  Ticket,
+  TicketDetail,
+  TicketPriority,
+  TicketStatus,
+  User,
+  UserSummary,
+};
+
+export const STATUSES: readonly TicketStatus[] = ['new', 'open', 'pending', 'resolved', 'closed'];
+export const PRIORITIES: readonly TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
+export const ROLES: readonly Role[] = ['customer', 'agent', 'admin'];
+
+/** A list row: the API may add the customer's summary and an unread count; both are optional. */
+export type TicketRow = Ticket & { customer?: Partial<UserSummary> | null; unreadCount?: number };
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Stats {
+  open: number;
+  pending: number;
+  new: number;
+  firstResponseMedianMs: number | null;
+  resolutionMedianMs: number | null;
+  csat: { average: number | null; count: number };
+  perDay: { date: string; created: number; resolved: number }[];
+}
+
+export type StaffUser = Pick<User, 'id' | 'firstName' | 'lastName' | 'username' | 'role'> & Partial<User>;
+
+export function isStaffRole(role: Role | undefined): boolean {
+  return role === 'agent' || role === 'admin';
+}
+
+export function personName(user: { firstName?: string | null; lastName?: string | null; username?: string | null }): string {
+  const full = [user.firstName, user.lastName].filter(Boolean).join(' ').trim();
+  return full || (user.username ? `@${user.username}` : '—');
+}

@@ -1,4 +1,14 @@
-import { adminEnv, baseEnv, botEnv, databaseEnv, EnvError, loadEnv, portEnv, resolvePort, telegramAuthEnv } from './env';
+import {
+  adminEnv,
+  baseEnv,
+  botEnv,
+  databaseEnv,
+  EnvError,
+  loadEnv,
+  portEnv,
+  resolvePort,
+  telegramAuthEnv,
+} from './env';
 
 describe('loadEnv', () => {
   it('names a missing variable', () => {
@@ -7,7 +17,10 @@ describe('loadEnv', () => {
 
   it('names each bad variable', () => {
     try {
-      loadEnv({ ...databaseEnv, ...telegramAuthEnv }, { DATABASE_URL: 'mysql://x', TELEGRAM_BOT_TOKEN: 'nope' });
+      loadEnv(
+        { ...databaseEnv, ...telegramAuthEnv },
+        { DATABASE_URL: 'mysql://x', TELEGRAM_BOT_TOKEN: 'nope' },
+      );
       throw new Error('should fail');
     } catch (e) {
       expect(e).toBeInstanceOf(EnvError);

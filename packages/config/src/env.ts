@@ -7,13 +7,16 @@ import { z } from 'zod';
 const bool01 = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const url = (protocols: string[]) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL (${protocols.join(' or ')})`);
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL (${protocols.join(' or ')})`,
+  );
 
 export const baseEnv = {
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -31,8 +34,15 @@ export const redisEnv = {
 };
 
 export const telegramAuthEnv = {
-  TELEGRAM_BOT_TOKEN: z.string().regex(/^[0-9]+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC-DEF… (from @BotFather)'),
-  INIT_DATA_MAX_AGE_S: z.coerce.number().int().min(10).max(30 * 86400).default(86400),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^[0-9]+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC-DEF… (from @BotFather)'),
+  INIT_DATA_MAX_AGE_S: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(30 * 86400)
+    .default(86400),
 };
 
 export const botEnv = {
@@ -54,8 +64,20 @@ export const adminEnv = {
   ADMIN_TELEGRAM_IDS: z
     .string()
     .default('')
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-    .pipe(z.array(z.string().regex(/^[1-9][0-9]{0,15}$/, 'must be comma-separated Telegram user ids').transform(Number))),
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^[1-9][0-9]{0,15}$/, 'must be comma-separated Telegram user ids')
+          .transform(Number),
+      ),
+    ),
 };
 
 export const rateLimitEnv = {
@@ -63,7 +85,10 @@ export const rateLimitEnv = {
 };
 
 /** `PORT` (the platforms' convention) wins over the app's own port variable. */
-export function portEnv<N extends 'API_PORT' | 'GATEWAY_PORT' | 'BOT_PORT' | 'MINIAPP_PORT'>(name: N, fallback: number) {
+export function portEnv<N extends 'API_PORT' | 'GATEWAY_PORT' | 'BOT_PORT' | 'MINIAPP_PORT'>(
+  name: N,
+  fallback: number,
+) {
   return { PORT: z.coerce.number().int().min(0).max(65535).optional(), [name]: port(fallback) } as {
     PORT: z.ZodOptional<z.ZodCoercedNumber>;
   } & Record<N, z.ZodDefault<z.ZodCoercedNumber>>;
@@ -74,14 +99,20 @@ export function resolvePort(env: { PORT?: number | undefined }, own: number): nu
 }
 
 export class EnvError extends Error {
-  constructor(readonly variables: string[], message: string) {
+  constructor(
+    readonly variables: string[],
+    message: string,
+  ) {
     super(message);
     this.name = 'EnvError';
   }
 }
 
 /** Parses the environment with the composed shape; a bad or missing variable throws an EnvError naming it. */
-export function loadEnv<T extends z.ZodRawShape>(shape: T, source: NodeJS.ProcessEnv = process.env): z.output<z.ZodObject<T>> {
+export function loadEnv<T extends z.ZodRawShape>(
+  shape: T,
+  source: NodeJS.ProcessEnv = process.env,
+): z.output<z.ZodObject<T>> {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const result = z.object(shape).safeParse(cleaned);
   if (result.success) return result.data;

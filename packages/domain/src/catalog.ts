@@ -59,6 +59,10 @@ export const ratingSchema = z.object({
 export type Rating = z.infer<typeof ratingSchema>;
 
 export const rateTicketInputSchema = z.strictObject({
-  score: z.number().int('must be a whole number from 1 to 5').min(1, 'must be from 1 to 5').max(5, 'must be from 1 to 5'),
+  score: z
+    .number()
+    .int('must be a whole number from 1 to 5')
+    .min(1, 'must be from 1 to 5')
+    .max(5, 'must be from 1 to 5'),
   comment: textSchema(1000).nullable().optional(),
 });

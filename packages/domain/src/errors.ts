@@ -61,7 +61,11 @@ export class ForbiddenError extends DomainError {
 }
 
 export class ConflictError extends DomainError {
-  constructor(code: 'conflict' | 'version_conflict' | 'already_claimed' | 'invalid_transition', message: string, details?: unknown) {
+  constructor(
+    code: 'conflict' | 'version_conflict' | 'already_claimed' | 'invalid_transition',
+    message: string,
+    details?: unknown,
+  ) {
     super(code, message, details);
     this.name = 'ConflictError';
   }

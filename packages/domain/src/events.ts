@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { idSchema, isoDateSchema, telegramIdSchema } from './common';
 import { ratingSchema } from './catalog';
+import { idSchema, isoDateSchema, telegramIdSchema } from './common';
 import { messageSchema } from './message';
 import { roleSchema } from './roles';
 import { ticketSchema } from './ticket';
@@ -19,14 +19,26 @@ const storedEventBase = {
 };
 
 export const ticketEventSchema = z.discriminatedUnion('type', [
-  z.object({ ...storedEventBase, type: z.literal('ticket.created'), data: z.object({ ticket: ticketSchema }) }),
+  z.object({
+    ...storedEventBase,
+    type: z.literal('ticket.created'),
+    data: z.object({ ticket: ticketSchema }),
+  }),
   z.object({
     ...storedEventBase,
     type: z.literal('ticket.updated'),
     data: z.object({ ticket: ticketSchema, changes: z.array(z.string()) }),
   }),
-  z.object({ ...storedEventBase, type: z.literal('message.created'), data: z.object({ message: messageSchema }) }),
-  z.object({ ...storedEventBase, type: z.literal('message.updated'), data: z.object({ message: messageSchema }) }),
+  z.object({
+    ...storedEventBase,
+    type: z.literal('message.created'),
+    data: z.object({ message: messageSchema }),
+  }),
+  z.object({
+    ...storedEventBase,
+    type: z.literal('message.updated'),
+    data: z.object({ message: messageSchema }),
+  }),
   z.object({
     ...storedEventBase,
     type: z.literal('ticket.rated'),
@@ -35,7 +47,13 @@ export const ticketEventSchema = z.discriminatedUnion('type', [
 ]);
 export type TicketEvent = z.infer<typeof ticketEventSchema>;
 export type TicketEventType = TicketEvent['type'];
-export const ticketEventTypes = ['ticket.created', 'ticket.updated', 'message.created', 'message.updated', 'ticket.rated'] as const;
+export const ticketEventTypes = [
+  'ticket.created',
+  'ticket.updated',
+  'message.created',
+  'message.updated',
+  'ticket.rated',
+] as const;
 
 /** An event before it is stored: the use-case fills in id, seq and createdAt. */
 export type NewTicketEvent = {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { clientMessageIdSchema, idSchema, isoDateSchema, telegramIdSchema, textSchema } from './common';
-import { BODY_MAX } from './ticket';
 import { roleSchema } from './roles';
+import { BODY_MAX } from './ticket';
 
 /** customer / agent: the conversation; note: internal, agents only; system: status lines and the like. */
 export const messageKinds = ['customer', 'agent', 'note', 'system'] as const;

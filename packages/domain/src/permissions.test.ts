@@ -31,9 +31,24 @@ const actors = { owner, other, agent, admin } as const;
 type Who = keyof typeof actors;
 
 const ticket: Ticket = {
-  id: 1, subject: 's', status: 'open', priority: 'normal', categoryId: null, customerId: 100, assigneeId: null,
-  version: 1, lastSeq: 1, source: 'miniapp', createdAt: '', updatedAt: '', lastMessageAt: '', lastMessagePreview: null,
-  firstResponseAt: null, resolvedAt: null, closedAt: null, rating: null,
+  id: 1,
+  subject: 's',
+  status: 'open',
+  priority: 'normal',
+  categoryId: null,
+  customerId: 100,
+  assigneeId: null,
+  version: 1,
+  lastSeq: 1,
+  source: 'miniapp',
+  createdAt: '',
+  updatedAt: '',
+  lastMessageAt: '',
+  lastMessagePreview: null,
+  firstResponseAt: null,
+  resolvedAt: null,
+  closedAt: null,
+  rating: null,
 };
 
 /** Each row: a rule and the actors for whom it must hold; it must not hold for the others. */
@@ -41,7 +56,11 @@ const matrix: Array<[string, (a: Actor) => boolean, Who[]]> = [
   ['view ticket', (a) => canViewTicket(a, ticket), ['owner', 'agent', 'admin']],
   ['see public message', (a) => canSeeMessage(a, ticket, { internal: false }), ['owner', 'agent', 'admin']],
   ['see internal note', (a) => canSeeMessage(a, ticket, { internal: true }), ['agent', 'admin']],
-  ['see public event', (a) => canSeeEvent(a, { customerId: 100, internal: false }), ['owner', 'agent', 'admin']],
+  [
+    'see public event',
+    (a) => canSeeEvent(a, { customerId: 100, internal: false }),
+    ['owner', 'agent', 'admin'],
+  ],
   ['see internal event', (a) => canSeeEvent(a, { customerId: 100, internal: true }), ['agent', 'admin']],
   ['post reply', (a) => canPostMessage(a, ticket, false), ['owner', 'agent', 'admin']],
   ['post note', (a) => canPostMessage(a, ticket, true), ['agent', 'admin']],
@@ -56,15 +75,27 @@ const matrix: Array<[string, (a: Actor) => boolean, Who[]]> = [
   ['manage agents', canManageAgents, ['admin']],
   ['view stats', canViewStats, ['agent', 'admin']],
   ['subscribe queue', canSubscribeQueue, ['agent', 'admin']],
-  ['see typing on reply', (a) => canSeeTyping(a, { customerId: 100, internal: false }), ['owner', 'agent', 'admin']],
+  [
+    'see typing on reply',
+    (a) => canSeeTyping(a, { customerId: 100, internal: false }),
+    ['owner', 'agent', 'admin'],
+  ],
   ['see typing on note', (a) => canSeeTyping(a, { customerId: 100, internal: true }), ['agent', 'admin']],
   ['see presence', (a) => canSeePresence(a, ticket), ['agent', 'admin']],
   ['close ticket', (a) => canChangeStatus(a, ticket, 'closed'), ['owner', 'agent', 'admin']],
   ['set pending', (a) => canChangeStatus(a, ticket, 'pending'), ['agent', 'admin']],
-  ['patch priority', (a) => forbiddenPatchField(a, ticket, { priority: 'high' }) === null, ['agent', 'admin']],
+  [
+    'patch priority',
+    (a) => forbiddenPatchField(a, ticket, { priority: 'high' }) === null,
+    ['agent', 'admin'],
+  ],
   ['patch assignee', (a) => forbiddenPatchField(a, ticket, { assigneeId: 300 }) === null, ['agent', 'admin']],
   ['patch category', (a) => forbiddenPatchField(a, ticket, { categoryId: 1 }) === null, ['agent', 'admin']],
-  ['patch status', (a) => forbiddenPatchField(a, ticket, { status: 'closed' }) === null, ['owner', 'agent', 'admin']],
+  [
+    'patch status',
+    (a) => forbiddenPatchField(a, ticket, { status: 'closed' }) === null,
+    ['owner', 'agent', 'admin'],
+  ],
 ];
 
 describe('permission matrix', () => {
@@ -85,6 +116,10 @@ describe('permission matrix', () => {
   });
 
   it('only staff can be assignees', () => {
-    expect([canBeAssigned('customer'), canBeAssigned('agent'), canBeAssigned('admin')]).toEqual([false, true, true]);
+    expect([canBeAssigned('customer'), canBeAssigned('agent'), canBeAssigned('admin')]).toEqual([
+      false,
+      true,
+      true,
+    ]);
   });
 });

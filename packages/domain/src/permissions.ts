@@ -39,7 +39,11 @@ export interface TicketPatch {
 }
 
 /** null when the patch is allowed; otherwise the field that is not the actor's to change. */
-export function forbiddenPatchField(actor: Actor, ticket: Ticket, patch: TicketPatch): keyof TicketPatch | null {
+export function forbiddenPatchField(
+  actor: Actor,
+  ticket: Ticket,
+  patch: TicketPatch,
+): keyof TicketPatch | null {
   if (!canViewTicket(actor, ticket)) return 'status';
   if (isStaff(actor.role)) return null;
   for (const field of ['priority', 'categoryId', 'assigneeId'] as const) {

@@ -17,22 +17,30 @@ function issuesOf(fn: () => unknown) {
 describe('input schemas', () => {
   it('trims text and names empty or oversized fields', () => {
     expect(parseInput(createTicketInputSchema, { subject: '  Hi ', body: 'x' }).subject).toBe('Hi');
-    expect(issuesOf(() => parseInput(createTicketInputSchema, { subject: '   ', body: 'x' }))).toEqual(['subject']);
-    expect(issuesOf(() => parseInput(createTicketInputSchema, { subject: 'a', body: 'x'.repeat(4001) }))).toEqual(['body']);
+    expect(issuesOf(() => parseInput(createTicketInputSchema, { subject: '   ', body: 'x' }))).toEqual([
+      'subject',
+    ]);
+    expect(
+      issuesOf(() => parseInput(createTicketInputSchema, { subject: 'a', body: 'x'.repeat(4001) })),
+    ).toEqual(['body']);
     expect(issuesOf(() => parseInput(postMessageInputSchema, { body: 'a\u0000b' }))).toEqual(['body']);
   });
 
   it('rejects unknown fields by name (no mass assignment)', () => {
-    expect(issuesOf(() => parseInput(createTicketInputSchema, { subject: 'a', body: 'b', customerId: 5 }))).toEqual([
-      'customerId',
+    expect(
+      issuesOf(() => parseInput(createTicketInputSchema, { subject: 'a', body: 'b', customerId: 5 })),
+    ).toEqual(['customerId']);
+    expect(issuesOf(() => parseInput(postMessageInputSchema, { body: 'b', authorId: 5 }))).toEqual([
+      'authorId',
     ]);
-    expect(issuesOf(() => parseInput(postMessageInputSchema, { body: 'b', authorId: 5 }))).toEqual(['authorId']);
   });
 
   it('requires a version and something to change in a patch', () => {
     expect(issuesOf(() => parseInput(updateTicketInputSchema, { status: 'open' }))).toEqual(['version']);
     expect(issuesOf(() => parseInput(updateTicketInputSchema, { version: 1 }))).toEqual(['status']);
-    expect(issuesOf(() => parseInput(updateTicketInputSchema, { version: 1, status: 'gone' }))).toEqual(['status']);
+    expect(issuesOf(() => parseInput(updateTicketInputSchema, { version: 1, status: 'gone' }))).toEqual([
+      'status',
+    ]);
   });
 
   it('parses list queries from strings', () => {
@@ -45,7 +53,9 @@ describe('input schemas', () => {
   });
 
   it('rejects malformed bus messages and events', () => {
-    expect(busMessageSchema.safeParse({ kind: 'event', event: { type: 'message.created' } }).success).toBe(false);
+    expect(busMessageSchema.safeParse({ kind: 'event', event: { type: 'message.created' } }).success).toBe(
+      false,
+    );
     expect(ticketEventSchema.safeParse({ type: 'nope' }).success).toBe(false);
     expect(busMessageSchema.safeParse({ kind: 'role_changed', userId: 5, role: 'agent' }).success).toBe(true);
   });
@@ -53,12 +63,12 @@ describe('input schemas', () => {
 
 describe('languageFrom', () => {
   it('is Russian first and English for other languages', () => {
-    expect([languageFrom(undefined), languageFrom('ru'), languageFrom('uk'), languageFrom('en-US'), languageFrom('de')]).toEqual([
-      'ru',
-      'ru',
-      'ru',
-      'en',
-      'en',
-    ]);
+    expect([
+      languageFrom(undefined),
+      languageFrom('ru'),
+      languageFrom('uk'),
+      languageFrom('en-US'),
+      languageFrom('de'),
+    ]).toEqual(['ru', 'ru', 'ru', 'en', 'en']);
   });
 });

@@ -7,17 +7,33 @@ import {
   statusAfterClaim,
   statusAfterMessage,
 } from './state-machine';
-import { ticketStatuses, type TicketStatus } from './ticket';
+import { type TicketStatus, ticketStatuses } from './ticket';
 
 /** The full expected table, written out independently of the implementation's tables. */
 const staffAllowed = new Set([
-  'new>open', 'new>pending', 'new>resolved', 'new>closed',
-  'open>pending', 'open>resolved', 'open>closed',
-  'pending>open', 'pending>resolved', 'pending>closed',
-  'resolved>open', 'resolved>pending', 'resolved>closed',
+  'new>open',
+  'new>pending',
+  'new>resolved',
+  'new>closed',
+  'open>pending',
+  'open>resolved',
+  'open>closed',
+  'pending>open',
+  'pending>resolved',
+  'pending>closed',
+  'resolved>open',
+  'resolved>pending',
+  'resolved>closed',
   'closed>open',
 ]);
-const customerAllowed = new Set(['new>closed', 'open>closed', 'pending>closed', 'resolved>open', 'resolved>closed', 'closed>open']);
+const customerAllowed = new Set([
+  'new>closed',
+  'open>closed',
+  'pending>closed',
+  'resolved>open',
+  'resolved>closed',
+  'closed>open',
+]);
 
 describe('ticket state machine', () => {
   const cells = roles.flatMap((role) =>
@@ -40,9 +56,17 @@ describe('ticket state machine', () => {
 
   it('reopens a pending or resolved ticket on a customer message, and opens a new one on the first agent reply', () => {
     const expected: Record<string, TicketStatus> = {
-      'customer:new': 'new', 'customer:open': 'open', 'customer:pending': 'open', 'customer:resolved': 'open',
-      'agent:new': 'open', 'agent:open': 'open', 'agent:pending': 'pending', 'agent:resolved': 'resolved',
-      'note:new': 'new', 'note:pending': 'pending', 'system:resolved': 'resolved',
+      'customer:new': 'new',
+      'customer:open': 'open',
+      'customer:pending': 'open',
+      'customer:resolved': 'open',
+      'agent:new': 'open',
+      'agent:open': 'open',
+      'agent:pending': 'pending',
+      'agent:resolved': 'resolved',
+      'note:new': 'new',
+      'note:pending': 'pending',
+      'system:resolved': 'resolved',
     };
     for (const [key, to] of Object.entries(expected)) {
       const [kind, from] = key.split(':') as ['customer', TicketStatus];
@@ -52,7 +76,8 @@ describe('ticket state machine', () => {
 
   it('refuses customer messages on a closed ticket only', () => {
     expect(acceptsMessage('closed', 'customer')).toBe(false);
-    for (const s of ticketStatuses.filter((s) => s !== 'closed')) expect(acceptsMessage(s, 'customer')).toBe(true);
+    for (const s of ticketStatuses.filter((s) => s !== 'closed'))
+      expect(acceptsMessage(s, 'customer')).toBe(true);
     expect(acceptsMessage('closed', 'agent')).toBe(true);
   });
 

@@ -63,7 +63,10 @@ export const updateTicketInputSchema = z
     assigneeId: telegramIdSchema.nullable().optional(),
     version: z.number().int().min(0),
   })
-  .refine((p) => Object.keys(p).some((k) => k !== 'version'), { message: 'nothing to change', path: ['status'] });
+  .refine((p) => Object.keys(p).some((k) => k !== 'version'), {
+    message: 'nothing to change',
+    path: ['status'],
+  });
 export type UpdateTicketInput = z.input<typeof updateTicketInputSchema>;
 
 /** The fields of a patch a customer may send: only a status (close or reopen) and the version. */
@@ -85,7 +88,10 @@ export const listTicketsQuerySchema = z.strictObject({
     .union([z.literal('none'), z.string().regex(/^[1-9][0-9]{0,9}$/, 'must be a category id or none')])
     .optional(),
   assignee: assigneeFilterSchema.optional(),
-  customer: z.string().regex(/^[1-9][0-9]{0,15}$/, 'must be a Telegram user id').optional(),
+  customer: z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, 'must be a Telegram user id')
+    .optional(),
   q: z.string().trim().max(200).optional(),
   limit: z
     .string()
@@ -97,7 +103,11 @@ export const listTicketsQuerySchema = z.strictObject({
 });
 export type ListTicketsQuery = z.output<typeof listTicketsQuerySchema>;
 
+/** A ticket in a list, with how many messages from the other side the caller has not read. */
+export const ticketListItemSchema = ticketSchema.extend({ unread: z.number().int().min(0) });
+export type TicketListItem = z.infer<typeof ticketListItemSchema>;
+
 export interface TicketPage {
-  items: Ticket[];
+  items: TicketListItem[];
   nextCursor: string | null;
 }

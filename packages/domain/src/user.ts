@@ -39,7 +39,13 @@ export const userSchema = z.object({
 export type User = z.infer<typeof userSchema>;
 
 /** The short public face of a user shown beside tickets and messages. */
-export const userSummarySchema = userSchema.pick({ id: true, firstName: true, lastName: true, username: true, role: true });
+export const userSummarySchema = userSchema.pick({
+  id: true,
+  firstName: true,
+  lastName: true,
+  username: true,
+  role: true,
+});
 export type UserSummary = z.infer<typeof userSummarySchema>;
 
 export function displayName(user: Pick<User, 'firstName' | 'lastName' | 'username'>): string {

@@ -1,0 +1,66 @@
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import type { NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type { PgTransaction } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+export type Database = NodePgDatabase<Schema>;
+export type Transaction = PgTransaction<NodePgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Either the pool-backed database or an open transaction: read helpers accept both. */
+export type Queryable = Database | Transaction;
+
+export interface DbClient {
+  db: Database;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+// bigint columns (counts, ids) arrive as strings by default; our ids fit in 52 bits.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export interface CreateDbOptions {
+  max?: number;
+  /** Name shown in pg_stat_activity. */
+  applicationName?: string;
+}
+
+/** One pool per process. Errors on idle clients (a terminated backend) are logged by the pool, not thrown. */
+export function createDb(url: string, options: CreateDbOptions = {}): DbClient {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'tikethet',
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+  });
+  pool.on('error', () => {
+    // A backend was terminated while the client sat idle; the pool drops it and opens a new one on demand.
+  });
+  const db = drizzle(pool, { schema });
+  return {
+    db,
+    pool,
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+/** Ready when a trivial query answers within the timeout. */
+export async function pingDb(pool: pg.Pool, timeoutMs = 2000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      pool.query('select 1').then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]);
+  } catch {
+    return false;
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}

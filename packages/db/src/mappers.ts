@@ -1,0 +1,150 @@
+import type {
+  Attachment,
+  CannedReply,
+  Category,
+  Message,
+  Rating,
+  Ticket,
+  User,
+  UserSummary,
+} from '@tikethet/domain';
+import { languageFrom } from '@tikethet/domain';
+import type { InferSelectModel } from 'drizzle-orm';
+import type { attachments, cannedReplies, categories, messages, ratings, tickets, users } from './schema';
+
+type UserRow = InferSelectModel<typeof users>;
+type TicketRow = InferSelectModel<typeof tickets>;
+type MessageRow = InferSelectModel<typeof messages>;
+type AttachmentRow = InferSelectModel<typeof attachments>;
+
+/** Postgres timestamps (string or Date, depending on the query path) as ISO-8601. */
+export function iso(value: string | Date): string {
+  return (value instanceof Date ? value : new Date(value)).toISOString();
+}
+export function isoOrNull(value: string | Date | null): string | null {
+  return value === null ? null : iso(value);
+}
+
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    username: row.username,
+    languageCode: row.languageCode,
+    language: languageFrom(row.languageCode),
+    photoUrl: row.photoUrl,
+    role: row.role,
+    createdAt: iso(row.createdAt),
+  };
+}
+
+export function toUserSummary(
+  row: Pick<UserRow, 'id' | 'firstName' | 'lastName' | 'username' | 'role'>,
+): UserSummary {
+  return {
+    id: row.id,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    username: row.username,
+    role: row.role,
+  };
+}
+
+export function toTicket(row: TicketRow): Ticket {
+  return {
+    id: row.id,
+    subject: row.subject,
+    status: row.status,
+    priority: row.priority,
+    categoryId: row.categoryId,
+    customerId: row.customerId,
+    assigneeId: row.assigneeId,
+    version: row.version,
+    lastSeq: row.lastSeq,
+    source: row.source,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+    lastMessageAt: iso(row.lastMessageAt),
+    lastMessagePreview: row.lastMessagePreview,
+    firstResponseAt: isoOrNull(row.firstResponseAt),
+    resolvedAt: isoOrNull(row.resolvedAt),
+    closedAt: isoOrNull(row.closedAt),
+    rating: row.rating,
+  };
+}
+
+export function toAttachment(row: AttachmentRow): Attachment {
+  return {
+    id: row.id,
+    kind: row.kind,
+    fileName: row.fileName,
+    mimeType: row.mimeType,
+    size: row.size,
+    width: row.width,
+    height: row.height,
+  };
+}
+
+export function toMessage(
+  row: MessageRow,
+  author: Pick<UserRow, 'id' | 'firstName' | 'lastName' | 'username' | 'role'> | null,
+  files: AttachmentRow[] = [],
+): Message {
+  return {
+    id: row.id,
+    ticketId: row.ticketId,
+    seq: row.seq,
+    kind: row.kind,
+    internal: row.kind === 'note',
+    authorId: row.authorId,
+    author: author
+      ? {
+          id: author.id,
+          name:
+            [author.firstName, author.lastName].filter(Boolean).join(' ') ||
+            (author.username ? `@${author.username}` : 'User'),
+          role: author.role,
+        }
+      : null,
+    body: row.body,
+    originalBody: row.originalBody,
+    clientMessageId: row.clientMessageId,
+    via: row.via,
+    delivery: row.delivery,
+    createdAt: iso(row.createdAt),
+    editedAt: isoOrNull(row.editedAt),
+    attachments: files.map(toAttachment),
+  };
+}
+
+export function toCategory(row: InferSelectModel<typeof categories>): Category {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    position: row.position,
+    archived: row.archived,
+  };
+}
+
+export function toCannedReply(row: InferSelectModel<typeof cannedReplies>): CannedReply {
+  return {
+    id: row.id,
+    ownerId: row.ownerId,
+    shortcut: row.shortcut,
+    title: row.title,
+    body: row.body,
+    createdAt: iso(row.createdAt),
+  };
+}
+
+export function toRating(row: InferSelectModel<typeof ratings>): Rating {
+  return { ticketId: row.ticketId, score: row.score, comment: row.comment, createdAt: iso(row.createdAt) };
+}
+
+/** The one-line preview of a message shown in ticket lists. */
+export function previewOf(body: string): string {
+  const line = body.replace(/\s+/g, ' ').trim();
+  return line.length > 140 ? `${line.slice(0, 139)}…` : line;
+}

@@ -1,0 +1,37 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, check, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { createdAt, telegramId, tstz } from './columns';
+import { tickets } from './tickets';
+import { users } from './users';
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    /** The seq of the message.created event that announced it. */
+    seq: integer('seq').notNull(),
+    kind: text('kind', { enum: ['customer', 'agent', 'note', 'system'] }).notNull(),
+    authorId: telegramId('author_id').references(() => users.id),
+    body: text('body').notNull(),
+    /** The first text when the author edited it in Telegram. */
+    originalBody: text('original_body'),
+    clientMessageId: text('client_message_id'),
+    via: text('via', { enum: ['miniapp', 'bot'] })
+      .notNull()
+      .default('miniapp'),
+    delivery: text('delivery', { enum: ['none', 'pending', 'sent', 'failed'] })
+      .notNull()
+      .default('none'),
+    createdAt: createdAt(),
+    editedAt: tstz('edited_at'),
+  },
+  (t) => [
+    check('messages_kind_check', sql`${t.kind} in ('customer','agent','note','system')`),
+    check('messages_delivery_check', sql`${t.delivery} in ('none','pending','sent','failed')`),
+    uniqueIndex('messages_client_id_uq').on(t.ticketId, t.clientMessageId),
+    uniqueIndex('messages_ticket_seq_uq').on(t.ticketId, t.seq),
+  ],
+);

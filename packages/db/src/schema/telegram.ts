@@ -1,0 +1,65 @@
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { createdAt, telegramId, tstz } from './columns';
+import { messages } from './messages';
+import { tickets } from './tickets';
+
+/** Every processed Telegram update, written in the same transaction as its effect. */
+export const telegramUpdates = pgTable('telegram_updates', {
+  updateId: bigint('update_id', { mode: 'number' }).primaryKey(),
+  processedAt: createdAt(),
+});
+
+/** Which Telegram message (in which chat) stands for which ticket/message: replies find their ticket here. */
+export const telegramMessages = pgTable(
+  'telegram_messages',
+  {
+    chatId: telegramId('chat_id').notNull(),
+    telegramMessageId: bigint('telegram_message_id', { mode: 'number' }).notNull(),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    messageId: bigint('message_id', { mode: 'number' }).references(() => messages.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.telegramMessageId] })],
+);
+
+/** The outbound queue to Telegram: survives restarts; delivery state is mirrored onto the message. */
+export const telegramOutbox = pgTable(
+  'telegram_outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    chatId: telegramId('chat_id').notNull(),
+    method: text('method').notNull(),
+    payload: jsonb('payload').notNull(),
+    ticketId: integer('ticket_id').references(() => tickets.id),
+    messageId: bigint('message_id', { mode: 'number' }).references(() => messages.id),
+    /** Unique per purpose (e.g. `reply:<messageId>`), so a redelivered event enqueues nothing twice. */
+    dedupeKey: text('dedupe_key').unique(),
+    status: text('status', { enum: ['queued', 'sending', 'sent', 'failed'] })
+      .notNull()
+      .default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: tstz('next_attempt_at').notNull().defaultNow(),
+    lastError: text('last_error'),
+    telegramMessageId: bigint('telegram_message_id', { mode: 'number' }),
+    createdAt: createdAt(),
+    sentAt: tstz('sent_at'),
+  },
+  (t) => [index('telegram_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'queued'`)],
+);
+
+/** How far each user has read each ticket (unread badges). */
+export const ticketReads = pgTable(
+  'ticket_reads',
+  {
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    userId: telegramId('user_id').notNull(),
+    lastReadSeq: integer('last_read_seq').notNull().default(0),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.userId] })],
+);

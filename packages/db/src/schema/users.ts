@@ -1,0 +1,27 @@
+import { sql } from 'drizzle-orm';
+import { check, index, pgTable, text } from 'drizzle-orm/pg-core';
+import { createdAt, telegramId, tstz } from './columns';
+
+/** Everyone who ever talked to TiketHet, keyed by Telegram id; the role is decided here, never by a request. */
+export const users = pgTable(
+  'users',
+  {
+    id: telegramId('id').primaryKey(),
+    firstName: text('first_name').notNull().default(''),
+    lastName: text('last_name'),
+    username: text('username'),
+    languageCode: text('language_code'),
+    photoUrl: text('photo_url'),
+    role: text('role', { enum: ['customer', 'agent', 'admin'] })
+      .notNull()
+      .default('customer'),
+    /** The private chat with the bot, once the user has written to it (for notifications). */
+    botChatId: telegramId('bot_chat_id'),
+    createdAt: createdAt(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('users_role_check', sql`${t.role} in ('customer','agent','admin')`),
+    index('users_role_idx').on(t.role),
+  ],
+);

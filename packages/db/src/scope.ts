@@ -1,0 +1,107 @@
+import type { Logger } from '@tikethet/config';
+import {
+  type Actor,
+  type BusMessage,
+  canViewTicket,
+  type NewTicketEvent,
+  NotFoundError,
+  type TicketEvent,
+} from '@tikethet/domain';
+import { eq, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import type { Database, Transaction } from './client';
+import { iso } from './mappers';
+import type { EventPublisher } from './publisher';
+import { events, tickets } from './schema';
+
+export interface Deps {
+  db: Database;
+  publisher: EventPublisher;
+  logger: Logger;
+}
+
+/** One open transaction and what it will publish once it commits. */
+export interface TxScope {
+  tx: Transaction;
+  events: TicketEvent[];
+  extra: BusMessage[];
+}
+
+/** Runs `fn` in one transaction; its events reach the bus only after the commit. */
+export async function inTransaction<T>(deps: Deps, fn: (scope: TxScope) => Promise<T>): Promise<T> {
+  const pendingEvents: TicketEvent[] = [];
+  const extra: BusMessage[] = [];
+  const result = await deps.db.transaction((tx) => fn({ tx, events: pendingEvents, extra }));
+  if (pendingEvents.length > 0 || extra.length > 0) deps.publisher.afterCommit(pendingEvents, extra);
+  return result;
+}
+
+export type TicketRow = typeof tickets.$inferSelect;
+/** Column values (or SQL expressions) for a ticket UPDATE. */
+export type TicketSet = PgUpdateSetSource<typeof tickets>;
+
+/** Locks the ticket row for the rest of the transaction (all writers of one ticket queue here). */
+export async function lockTicket(scope: TxScope, ticketId: number): Promise<TicketRow | undefined> {
+  const rows = await scope.tx.select().from(tickets).where(eq(tickets.id, ticketId)).for('update');
+  return rows[0];
+}
+
+/**
+ * Takes `count` seqs for the ticket and applies `set` in the same UPDATE, under the row lock.
+ * Returns the updated row; the new seqs are `lastSeq - count + 1 .. lastSeq`.
+ */
+export async function bumpTicket(
+  scope: TxScope,
+  ticketId: number,
+  count: number,
+  set: TicketSet = {},
+): Promise<TicketRow> {
+  const rows = await scope.tx
+    .update(tickets)
+    .set({ ...set, lastSeq: sql`${tickets.lastSeq} + ${count}` })
+    .where(eq(tickets.id, ticketId))
+    .returning();
+  const row = rows[0];
+  if (!row) throw new Error(`ticket ${ticketId} vanished under its lock`);
+  return row;
+}
+
+/** Appends one event with the given seq to the log, in the scope's transaction. */
+export async function appendEvent(
+  scope: TxScope,
+  ticket: Pick<TicketRow, 'id' | 'customerId'>,
+  seq: number,
+  event: NewTicketEvent,
+): Promise<TicketEvent> {
+  const rows = await scope.tx
+    .insert(events)
+    .values({
+      ticketId: ticket.id,
+      seq,
+      type: event.type,
+      customerId: ticket.customerId,
+      internal: event.internal,
+      actorId: event.actorId,
+      data: event.data,
+    })
+    .returning({ id: events.id, createdAt: events.createdAt });
+  const row = rows[0];
+  if (!row) throw new Error('event insert returned nothing');
+  const stored = {
+    ...event,
+    id: row.id,
+    ticketId: ticket.id,
+    seq,
+    customerId: ticket.customerId,
+    createdAt: iso(row.createdAt),
+  } as TicketEvent;
+  scope.events.push(stored);
+  return stored;
+}
+
+/** Loads a ticket the actor may see, locked for update; otherwise "not found" (never "forbidden"). */
+export async function lockVisibleTicket(scope: TxScope, actor: Actor, ticketId: number): Promise<TicketRow> {
+  const row = await lockTicket(scope, ticketId);
+  if (!row || !canViewTicket(actor, row)) throw new NotFoundError('ticket');
+  return row;
+}

@@ -1,0 +1,125 @@
+import { createLogger, type Logger } from '@tikethet/config';
+import type { Bus } from '@tikethet/domain';
+import type { Database, Queryable } from '../client';
+import { createEventPublisher, type EventPublisher } from '../publisher';
+import { type Deps, inTransaction, type TxScope } from '../scope';
+import * as catalog from './catalog';
+import * as messages from './messages';
+import * as readEvents from './read-events';
+import * as readTickets from './read-tickets';
+import * as stats from './stats';
+import * as telegram from './telegram';
+import * as tickets from './tickets';
+import * as users from './users';
+
+/** Every write: runs in a transaction scope; its events are published after commit. */
+const writes = {
+  upsertUser: users.upsertUser,
+  setRole: users.setRole,
+  createTicket: tickets.createTicket,
+  updateTicket: tickets.updateTicket,
+  claimTicket: tickets.claimTicket,
+  rateTicket: tickets.rateTicket,
+  postMessage: messages.postMessage,
+  editMessage: messages.editMessage,
+  setDelivery: messages.setDelivery,
+  markRead: messages.markRead,
+  createCategory: catalog.createCategory,
+  updateCategory: catalog.updateCategory,
+  archiveCategory: catalog.archiveCategory,
+  createCannedReply: catalog.createCannedReply,
+  updateCannedReply: catalog.updateCannedReply,
+  deleteCannedReply: catalog.deleteCannedReply,
+  claimTelegramUpdate: telegram.claimTelegramUpdate,
+  linkTelegramMessage: telegram.linkTelegramMessage,
+};
+
+/** Every read: plain queries on the pool (or on the transaction inside `transaction`). */
+const reads = {
+  getUser: users.getUser,
+  getBotChatId: users.getBotChatId,
+  listUsers: users.listUsers,
+  listTickets: readTickets.listTickets,
+  getTicket: readTickets.getTicket,
+  findTicket: readTickets.findTicket,
+  latestOpenTicket: readTickets.latestOpenTicket,
+  listMessages: messages.listMessages,
+  findMessageBySeq: messages.findMessageBySeq,
+  readEvents: readEvents.readEvents,
+  readEventsSince: readEvents.readEventsSince,
+  listCategories: catalog.listCategories,
+  listCannedReplies: catalog.listCannedReplies,
+  getStats: stats.getStats,
+  findTelegramLink: telegram.findTelegramLink,
+  getAttachment: telegram.getAttachment,
+};
+
+type Writes = typeof writes;
+type Reads = typeof reads;
+type BoundWrite<F> = F extends (scope: TxScope, ...args: infer A) => Promise<infer R>
+  ? (...args: A) => Promise<R>
+  : never;
+type BoundRead<F> = F extends (q: Queryable, ...args: infer A) => Promise<infer R>
+  ? (...args: A) => Promise<R>
+  : never;
+
+/** The use-cases bound to one open transaction: everything inside commits or rolls back together. */
+export type TransactionUseCases = { [K in keyof Writes]: BoundWrite<Writes[K]> } & {
+  [K in keyof Reads]: BoundRead<Reads[K]>;
+};
+
+export type UseCases = TransactionUseCases & {
+  /** Runs several use-cases in one transaction (e.g. the bot: claim the update_id, then post). */
+  transaction<T>(fn: (t: TransactionUseCases) => Promise<T>): Promise<T>;
+  /** Waits until every event handed to the bus so far has been published and marked. */
+  flush(): Promise<void>;
+  readonly publisher: EventPublisher;
+};
+
+function bindScope(scope: TxScope): TransactionUseCases {
+  const bound: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(writes)) {
+    bound[name] = (...args: unknown[]) =>
+      (fn as (s: TxScope, ...a: unknown[]) => Promise<unknown>)(scope, ...args);
+  }
+  for (const [name, fn] of Object.entries(reads)) {
+    bound[name] = (...args: unknown[]) =>
+      (fn as (q: Queryable, ...a: unknown[]) => Promise<unknown>)(scope.tx, ...args);
+  }
+  return bound as TransactionUseCases;
+}
+
+export interface UseCaseDeps {
+  db: Database;
+  bus: Bus;
+  logger?: Logger;
+}
+
+/** The shared use-cases of the API and the bot: written once, here. */
+export function createUseCases({ db, bus, logger = createLogger('db:use-cases') }: UseCaseDeps): UseCases {
+  const publisher = createEventPublisher(db, bus, logger);
+  const deps: Deps = { db, publisher, logger };
+  const facade: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(writes)) {
+    facade[name] = (...args: unknown[]) =>
+      inTransaction(deps, (scope) =>
+        (fn as (s: TxScope, ...a: unknown[]) => Promise<unknown>)(scope, ...args),
+      );
+  }
+  for (const [name, fn] of Object.entries(reads)) {
+    facade[name] = (...args: unknown[]) =>
+      (fn as (q: Queryable, ...a: unknown[]) => Promise<unknown>)(db, ...args);
+  }
+  return Object.assign(facade as TransactionUseCases, {
+    transaction: <T>(fn: (t: TransactionUseCases) => Promise<T>) =>
+      inTransaction(deps, (scope) => fn(bindScope(scope))),
+    flush: () => publisher.flush(),
+    publisher,
+  });
+}
+
+export type { PostedMessage, PostMessageOptions } from './messages';
+export { createPendingEventSource, toTicketEvent } from './read-events';
+export type { Stats } from './stats';
+export type { CreatedTicket, CreateTicketOptions } from './tickets';
+export type { ListUsersQuery, UpsertUserOptions } from './users';

@@ -1,0 +1,72 @@
+import type { PendingEventSource, TicketEvent } from '@tikethet/domain';
+import { and, asc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { Database, Queryable } from '../client';
+import { iso } from '../mappers';
+import { events } from '../schema';
+
+type EventRow = typeof events.$inferSelect;
+
+export function toTicketEvent(row: EventRow): TicketEvent {
+  return {
+    id: row.id,
+    ticketId: row.ticketId,
+    seq: row.seq,
+    customerId: row.customerId,
+    internal: row.internal,
+    actorId: row.actorId,
+    createdAt: iso(row.createdAt),
+    type: row.type,
+    data: row.data,
+  } as TicketEvent;
+}
+
+/** The ticket's events with seq > afterSeq, in seq order (resume and catch-up read this). */
+export async function readEvents(
+  q: Queryable,
+  ticketId: number,
+  afterSeq: number,
+  limit = 1000,
+): Promise<TicketEvent[]> {
+  const rows = await q
+    .select()
+    .from(events)
+    .where(and(eq(events.ticketId, ticketId), gt(events.seq, afterSeq)))
+    .orderBy(asc(events.seq))
+    .limit(limit);
+  return rows.map(toTicketEvent);
+}
+
+/** Events of all tickets after a global event id (the agents' queue catch-up and the bot's backlog). */
+export async function readEventsSince(q: Queryable, afterId: number, limit = 1000): Promise<TicketEvent[]> {
+  const rows = await q
+    .select()
+    .from(events)
+    .where(gt(events.id, afterId))
+    .orderBy(asc(events.id))
+    .limit(limit);
+  return rows.map(toTicketEvent);
+}
+
+/** The relay's view of the log: committed events the bus has not confirmed yet. */
+export function createPendingEventSource(db: Database): PendingEventSource {
+  return {
+    async unpublished(limit, minAgeMs) {
+      const rows = await db
+        .select()
+        .from(events)
+        .where(
+          and(
+            isNull(events.publishedAt),
+            lt(events.createdAt, sql`now() - ${`${minAgeMs} milliseconds`}::interval`),
+          ),
+        )
+        .orderBy(asc(events.id))
+        .limit(limit);
+      return rows.map(toTicketEvent);
+    },
+    async markPublished(ids) {
+      if (ids.length === 0) return;
+      await db.update(events).set({ publishedAt: sql`now()` }).where(inArray(events.id, ids));
+    },
+  };
+}

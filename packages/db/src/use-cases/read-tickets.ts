@@ -1,0 +1,147 @@
+import {
+  type Actor,
+  canViewTicket,
+  isStaff,
+  type ListTicketsQuery,
+  listTicketsQuerySchema,
+  NotFoundError,
+  parseInput,
+  type TicketDetail,
+  type TicketPage,
+  ValidationError,
+} from '@tikethet/domain';
+import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import type { Queryable } from '../client';
+import { toTicket, toUserSummary } from '../mappers';
+import { tickets, users } from '../schema';
+import { ticketSearchCondition } from './search';
+
+interface Cursor {
+  at: string;
+  id: number;
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify([c.at, c.id])).toString('base64url');
+}
+
+function decodeCursor(raw: string): Cursor {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      typeof parsed[0] === 'string' &&
+      !Number.isNaN(Date.parse(parsed[0])) &&
+      Number.isInteger(parsed[1])
+    ) {
+      return { at: parsed[0], id: parsed[1] as number };
+    }
+  } catch {
+    // fall through
+  }
+  throw new ValidationError([{ path: 'cursor', message: 'is not a cursor this server issued' }]);
+}
+
+/**
+ * Tickets newest activity first with cursor pagination. Customers see only their own; staff filter by
+ * status, priority, category, assignee (me / none / id), customer and search text.
+ */
+export async function listTickets(
+  q: Queryable,
+  actor: Actor,
+  rawQuery: Record<string, unknown> = {},
+): Promise<TicketPage> {
+  const query: ListTicketsQuery = parseInput(listTicketsQuerySchema, rawQuery);
+  const limit = query.limit ?? 20;
+  const conditions: SQL[] = [];
+  if (!isStaff(actor.role)) conditions.push(eq(tickets.customerId, actor.id));
+  else if (query.customer) conditions.push(eq(tickets.customerId, Number(query.customer)));
+  if (query.status) conditions.push(inArray(tickets.status, query.status));
+  if (query.priority) conditions.push(eq(tickets.priority, query.priority));
+  if (query.category === 'none') conditions.push(isNull(tickets.categoryId));
+  else if (query.category) conditions.push(eq(tickets.categoryId, Number(query.category)));
+  if (query.assignee === 'me') conditions.push(eq(tickets.assigneeId, actor.id));
+  else if (query.assignee === 'none') conditions.push(isNull(tickets.assigneeId));
+  else if (query.assignee) conditions.push(eq(tickets.assigneeId, Number(query.assignee)));
+  if (query.q) conditions.push(ticketSearchCondition(query.q));
+  if (query.cursor) {
+    const c = decodeCursor(query.cursor);
+    conditions.push(sql`(${tickets.lastMessageAt}, ${tickets.id}) < (${c.at}::timestamptz, ${c.id})`);
+  }
+  // Unread: messages from the other side past the caller's read marker.
+  const otherSide = isStaff(actor.role) ? sql`'customer'` : sql`'agent'`;
+  const rows = await q
+    .select({
+      ticket: tickets,
+      cursorAt: sql<string>`to_char(${tickets.lastMessageAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+      // Column references spelled out: drizzle leaves them unqualified here, which the subquery would capture.
+      unread: sql<number>`(select count(*)::int from messages m where m.ticket_id = "tickets"."id" and m.kind = ${otherSide}
+        and m.seq > coalesce((select r.last_read_seq from ticket_reads r where r.ticket_id = "tickets"."id" and r.user_id = ${actor.id}), 0))`,
+    })
+    .from(tickets)
+    .where(conditions.length > 0 ? and(...conditions) : undefined)
+    .orderBy(desc(tickets.lastMessageAt), desc(tickets.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({ ...toTicket(r.ticket), unread: r.unread })),
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.cursorAt, id: last.ticket.id }) : null,
+  };
+}
+
+/** One ticket with the customer's profile (for agents: ticket count, average rating) and the assignee. */
+export async function getTicket(q: Queryable, actor: Actor, ticketId: number): Promise<TicketDetail> {
+  const rows = await q.select().from(tickets).where(eq(tickets.id, ticketId));
+  const row = rows[0];
+  if (!row || !canViewTicket(actor, row)) throw new NotFoundError('ticket');
+  const people = await q
+    .select()
+    .from(users)
+    .where(inArray(users.id, row.assigneeId ? [row.customerId, row.assigneeId] : [row.customerId]));
+  const customer = people.find((u) => u.id === row.customerId);
+  if (!customer) throw new NotFoundError('ticket');
+  const assignee = row.assigneeId ? people.find((u) => u.id === row.assigneeId) : undefined;
+  const statsRows = await q
+    .select({
+      count: sql<number>`count(*)::int`,
+      avg: sql<number | null>`avg(${tickets.rating})::float`,
+    })
+    .from(tickets)
+    .where(eq(tickets.customerId, row.customerId));
+  const s = statsRows[0];
+  return {
+    ...toTicket(row),
+    customer: {
+      ...toUserSummary(customer),
+      languageCode: customer.languageCode,
+      photoUrl: customer.photoUrl,
+      ticketCount: s?.count ?? 1,
+      averageRating: s?.avg ?? null,
+    },
+    assignee: assignee ? toUserSummary(assignee) : null,
+  };
+}
+
+/** The bare ticket row for permission checks (gateway subscriptions, bot routing); null when missing. */
+export async function findTicket(q: Queryable, ticketId: number) {
+  const rows = await q.select().from(tickets).where(eq(tickets.id, ticketId));
+  return rows[0] ? toTicket(rows[0]) : null;
+}
+
+/** The customer's newest ticket that still takes messages (for the bot's routing of a plain message). */
+export async function latestOpenTicket(q: Queryable, customerId: number) {
+  const rows = await q
+    .select()
+    .from(tickets)
+    .where(
+      and(
+        eq(tickets.customerId, customerId),
+        inArray(tickets.status, ['new', 'open', 'pending', 'resolved']),
+      ),
+    )
+    .orderBy(desc(tickets.lastMessageAt), desc(tickets.id))
+    .limit(1);
+  return rows[0] ? toTicket(rows[0]) : null;
+}

@@ -1,0 +1,55 @@
+import { type Actor, canViewTicket, NotFoundError } from '@tikethet/domain';
+import { and, eq } from 'drizzle-orm';
+import type { Queryable } from '../client';
+import { attachments, messages, telegramMessages, telegramUpdates, tickets } from '../schema';
+import type { TxScope } from '../scope';
+
+/**
+ * Claims a Telegram update_id inside the scope's transaction. false: it was processed before (or is being
+ * processed by a concurrent transaction that then commits), and the caller must change nothing.
+ */
+export async function claimTelegramUpdate(scope: TxScope, updateId: number): Promise<boolean> {
+  const rows = await scope.tx
+    .insert(telegramUpdates)
+    .values({ updateId })
+    .onConflictDoNothing()
+    .returning({ updateId: telegramUpdates.updateId });
+  return rows.length === 1;
+}
+
+/** Remembers that a Telegram message in a chat stands for a ticket (and maybe one of its messages). */
+export async function linkTelegramMessage(
+  scope: TxScope,
+  link: { chatId: number; telegramMessageId: number; ticketId: number; messageId?: number | null },
+): Promise<void> {
+  await scope.tx
+    .insert(telegramMessages)
+    .values({ ...link, messageId: link.messageId ?? null })
+    .onConflictDoNothing();
+}
+
+/** The ticket (and message) a Telegram message stands for, if any. */
+export async function findTelegramLink(q: Queryable, chatId: number, telegramMessageId: number) {
+  const rows = await q
+    .select()
+    .from(telegramMessages)
+    .where(
+      and(eq(telegramMessages.chatId, chatId), eq(telegramMessages.telegramMessageId, telegramMessageId)),
+    );
+  return rows[0] ?? null;
+}
+
+/** An attachment the actor may see, with its Telegram file id (for the API to fetch and serve). */
+export async function getAttachment(q: Queryable, actor: Actor, attachmentId: number) {
+  const rows = await q
+    .select({ file: attachments, kind: messages.kind, customerId: tickets.customerId })
+    .from(attachments)
+    .innerJoin(messages, eq(messages.id, attachments.messageId))
+    .innerJoin(tickets, eq(tickets.id, messages.ticketId))
+    .where(eq(attachments.id, attachmentId));
+  const row = rows[0];
+  if (!row || !canViewTicket(actor, row) || (row.kind === 'note' && actor.role === 'customer')) {
+    throw new NotFoundError('attachment');
+  }
+  return row.file;
+}

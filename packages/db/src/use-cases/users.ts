@@ -1,0 +1,127 @@
+import {
+  type Actor,
+  ConflictError,
+  canManageAgents,
+  ForbiddenError,
+  NotFoundError,
+  parseInput,
+  type Role,
+  roleSchema,
+  type TelegramProfile,
+  telegramProfileSchema,
+  type User,
+} from '@tikethet/domain';
+import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import type { Queryable } from '../client';
+import { toUser } from '../mappers';
+import { users } from '../schema';
+import type { TxScope } from '../scope';
+
+export interface UpsertUserOptions {
+  /** Telegram ids that are admins by configuration (ADMIN_TELEGRAM_IDS). */
+  adminIds?: readonly number[];
+  /** The private chat with the bot, when the profile came from the bot. */
+  botChatId?: number;
+}
+
+/**
+ * Records the Telegram profile (name, username, language, photo). The role is kept from the database,
+ * except that configured admin ids are always admins. Nothing in the profile can change a role.
+ */
+export async function upsertUser(
+  scope: TxScope,
+  profile: TelegramProfile,
+  options: UpsertUserOptions = {},
+): Promise<User> {
+  const p = parseInput(telegramProfileSchema, profile, 'user');
+  const isAdmin = (options.adminIds ?? []).includes(p.id);
+  const values = {
+    id: p.id,
+    firstName: p.first_name,
+    lastName: p.last_name ?? null,
+    username: p.username ?? null,
+    languageCode: p.language_code ?? null,
+    photoUrl: p.photo_url ?? null,
+    role: (isAdmin ? 'admin' : 'customer') as Role,
+    ...(options.botChatId !== undefined ? { botChatId: options.botChatId } : {}),
+  };
+  const rows = await scope.tx
+    .insert(users)
+    .values(values)
+    .onConflictDoUpdate({
+      target: users.id,
+      set: {
+        firstName: values.firstName,
+        lastName: values.lastName,
+        username: values.username,
+        languageCode: values.languageCode,
+        photoUrl: values.photoUrl,
+        ...(options.botChatId !== undefined ? { botChatId: options.botChatId } : {}),
+        role: isAdmin ? sql`'admin'` : sql`${users.role}`,
+        updatedAt: sql`now()`,
+      },
+    })
+    .returning();
+  const row = rows[0];
+  if (!row) throw new Error('user upsert returned nothing');
+  return toUser(row);
+}
+
+export async function getUser(q: Queryable, id: number): Promise<User | null> {
+  const rows = await q.select().from(users).where(eq(users.id, id));
+  return rows[0] ? toUser(rows[0]) : null;
+}
+
+/** The private chat where the bot can reach the user, if the user has ever written to it. */
+export async function getBotChatId(q: Queryable, id: number): Promise<number | null> {
+  const rows = await q.select({ chat: users.botChatId }).from(users).where(eq(users.id, id));
+  return rows[0]?.chat ?? null;
+}
+
+/** Admins change roles. An admin cannot change their own role (no locking the team out by accident). */
+export async function setRole(scope: TxScope, actor: Actor, targetId: number, role: Role): Promise<User> {
+  if (!canManageAgents(actor)) throw new ForbiddenError('only admins change roles');
+  const parsedRole = parseInput(roleSchema, role, 'role');
+  if (targetId === actor.id) throw new ConflictError('conflict', 'you cannot change your own role');
+  const rows = await scope.tx
+    .update(users)
+    .set({ role: parsedRole, updatedAt: sql`now()` })
+    .where(eq(users.id, targetId))
+    .returning();
+  const row = rows[0];
+  if (!row) throw new NotFoundError('user');
+  scope.extra.push({ kind: 'role_changed', userId: targetId, role: parsedRole });
+  return toUser(row);
+}
+
+export interface ListUsersQuery {
+  roles?: Role[];
+  q?: string;
+  limit?: number;
+}
+
+/** Staff list for admins; with `q` it also finds customers to promote (by name, @username or id). */
+export async function listUsers(q: Queryable, actor: Actor, query: ListUsersQuery = {}): Promise<User[]> {
+  if (!canManageAgents(actor)) throw new ForbiddenError('only admins list agents');
+  const conditions = [];
+  if (query.roles && query.roles.length > 0) conditions.push(inArray(users.role, query.roles));
+  if (query.q) {
+    const term = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/^@/, '')}%`;
+    const asId = /^[0-9]{1,16}$/.test(query.q) ? Number(query.q) : undefined;
+    conditions.push(
+      or(
+        ilike(users.firstName, term),
+        ilike(users.lastName, term),
+        ilike(users.username, term),
+        ...(asId ? [eq(users.id, asId)] : []),
+      ),
+    );
+  }
+  const rows = await q
+    .select()
+    .from(users)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(sql`case ${users.role} when 'admin' then 0 when 'agent' then 1 else 2 end`, asc(users.firstName))
+    .limit(Math.min(query.limit ?? 200, 500));
+  return rows.map(toUser);
+}

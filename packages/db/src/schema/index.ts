@@ -2,6 +2,7 @@ export * from './attachments';
 export * from './canned-replies';
 export * from './categories';
 export * from './events';
+export * from './kv-state';
 export * from './messages';
 export * from './ratings';
 export * from './telegram';

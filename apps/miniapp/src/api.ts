@@ -94,7 +94,11 @@ export async function request<T>(method: string, path: string, body?: unknown, q
   if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch {
     throw new ApiError(0, 'network', t('error.network'));
   }
@@ -109,7 +113,12 @@ export async function request<T>(method: string, path: string, body?: unknown, q
   }
   if (!response.ok) {
     const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
-    throw new ApiError(response.status, err?.code ?? `http_${response.status}`, err?.message ?? response.statusText, err?.details);
+    throw new ApiError(
+      response.status,
+      err?.code ?? `http_${response.status}`,
+      err?.message ?? response.statusText,
+      err?.details,
+    );
   }
   return json as T;
 }
@@ -139,28 +148,37 @@ export interface TicketPatch {
 
 export const api = {
   devLoginOptions: () => request<{ enabled: boolean }>('GET', '/dev/login-options'),
-  devLogin: (as: Role, language?: 'ru' | 'en') => request<{ initData: string }>('POST', '/dev/login', { as, language }),
-  me: () => request<User | { user: User }>('GET', '/me').then((r) => ('user' in r && r.user ? r.user : (r as User))),
+  devLogin: (as: Role, language?: 'ru' | 'en') =>
+    request<{ initData: string }>('POST', '/dev/login', { as, language }),
+  me: () =>
+    request<User | { user: User }>('GET', '/me').then((r) => ('user' in r && r.user ? r.user : (r as User))),
 
   listTickets: (filters: TicketFilters = {}) =>
     request<Page<TicketRow>>('GET', '/tickets', undefined, { ...filters }).then((p) => ({
       items: items(p),
       nextCursor: p?.nextCursor ?? null,
     })),
-  createTicket: (input: { subject: string; body: string; categoryId?: number | null; clientMessageId?: string }) =>
-    request<Ticket>('POST', '/tickets', input),
+  createTicket: (input: {
+    subject: string;
+    body: string;
+    categoryId?: number | null;
+    clientMessageId?: string;
+  }) => request<Ticket>('POST', '/tickets', input),
   getTicket: (id: number) => request<TicketDetail>('GET', `/tickets/${id}`),
   patchTicket: (id: number, patch: TicketPatch) => request<Ticket>('PATCH', `/tickets/${id}`, patch),
   claim: (id: number) => request<Ticket>('POST', `/tickets/${id}/claim`),
   listMessages: (id: number, after = 0, limit = 200) =>
-    request<Message[] | Page<Message>>('GET', `/tickets/${id}/messages`, undefined, { after, limit }).then(items),
+    request<Message[] | Page<Message>>('GET', `/tickets/${id}/messages`, undefined, { after, limit }).then(
+      items,
+    ),
   postMessage: (id: number, input: { body: string; internal?: boolean; clientMessageId: string }) =>
     request<Message>('POST', `/tickets/${id}/messages`, input),
   rate: (id: number, score: number, comment?: string) =>
     request<unknown>('POST', `/tickets/${id}/rating`, comment ? { score, comment } : { score }),
 
   categories: () => request<Category[] | Page<Category>>('GET', '/categories').then(items),
-  createCategory: (input: { name: string; description?: string | null }) => request<Category>('POST', '/categories', input),
+  createCategory: (input: { name: string; description?: string | null }) =>
+    request<Category>('POST', '/categories', input),
   updateCategory: (id: number, input: { name?: string; description?: string | null; archived?: boolean }) =>
     request<Category>('PATCH', `/categories/${id}`, input),
   deleteCategory: (id: number) => request<unknown>('DELETE', `/categories/${id}`),

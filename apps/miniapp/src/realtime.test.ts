@@ -1,6 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { type ConnectionState, gatewayUrl, RealtimeClient, type ServerFrame, type SocketLike } from './realtime';
+import {
+  type ConnectionState,
+  gatewayUrl,
+  RealtimeClient,
+  type ServerFrame,
+  type SocketLike,
+} from './realtime';
 
 /** A tiny gateway double: records what clients send and lets the test push frames. */
 function startServer() {
@@ -43,7 +49,12 @@ async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
 }
 
 function event(ticketId: number, seq: number, type = 'message.created') {
-  return JSON.stringify({ type: 'event', topic: `ticket:${ticketId}`, seq, event: { type, ticketId, seq, data: {} } });
+  return JSON.stringify({
+    type: 'event',
+    topic: `ticket:${ticketId}`,
+    seq,
+    event: { type, ticketId, seq, data: {} },
+  });
 }
 
 describe('RealtimeClient', () => {
@@ -154,7 +165,13 @@ describe('RealtimeClient', () => {
       attempts++;
       return factory(u);
     };
-    client = new RealtimeClient({ url, initData: 'x', createSocket: counting, baseDelayMs: 10, maxDelayMs: 20 });
+    client = new RealtimeClient({
+      url,
+      initData: 'x',
+      createSocket: counting,
+      baseDelayMs: 10,
+      maxDelayMs: 20,
+    });
     client.connect();
     await until(() => attempts >= 3);
     expect(client.state).toBe('connecting');
@@ -162,7 +179,12 @@ describe('RealtimeClient', () => {
   });
 
   it('throttles typing and unsubscribes when the last handler leaves', async () => {
-    client = new RealtimeClient({ url: server.url, initData: 'x', createSocket: factory, typingIntervalMs: 1000 });
+    client = new RealtimeClient({
+      url: server.url,
+      initData: 'x',
+      createSocket: factory,
+      typingIntervalMs: 1000,
+    });
     const off = client.subscribe('ticket:4', { onFrame: () => {} });
     client.connect();
     await until(() => client.state === 'open');
@@ -182,20 +204,25 @@ describe('RealtimeClient', () => {
     await until(() => server.received.some((f) => f.type === 'subscribe'));
     server.last().send(JSON.stringify({ type: 'typing', ticketId: 8, user: { id: 2, name: 'Анна' } }));
     server.last().send(
-      JSON.stringify({ type: 'event', topic: 'ticket:8', event: { type: 'presence', ticketId: 8, viewers: [] } }),
+      JSON.stringify({
+        type: 'event',
+        topic: 'ticket:8',
+        event: { type: 'presence', ticketId: 8, viewers: [] },
+      }),
     );
     await until(() => frames.length === 2);
-    expect(frames.map((f) => (f.type === 'event' ? (f as { event: { type: string } }).event.type : f.type))).toEqual([
-      'typing',
-      'presence',
-    ]);
+    expect(
+      frames.map((f) => (f.type === 'event' ? (f as { event: { type: string } }).event.type : f.type)),
+    ).toEqual(['typing', 'presence']);
   });
 });
 
 describe('gatewayUrl', () => {
   it('derives ws(s) URLs', () => {
     expect(gatewayUrl(undefined, { protocol: 'https:', host: 'a.example' })).toBe('wss://a.example/ws');
-    expect(gatewayUrl(undefined, { protocol: 'http:', host: 'localhost:8080' })).toBe('ws://localhost:8080/ws');
+    expect(gatewayUrl(undefined, { protocol: 'http:', host: 'localhost:8080' })).toBe(
+      'ws://localhost:8080/ws',
+    );
     expect(gatewayUrl('https://gw.example/')).toBe('wss://gw.example/ws');
     expect(gatewayUrl('http://127.0.0.1:3001')).toBe('ws://127.0.0.1:3001/ws');
     expect(gatewayUrl('wss://gw.example/ws')).toBe('wss://gw.example/ws');

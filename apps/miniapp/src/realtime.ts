@@ -29,7 +29,9 @@ export interface EventFrame {
   event: { type: string; ticketId?: number; seq?: number; data?: unknown; [key: string]: unknown };
 }
 /** Any frame the server sends; `event` frames carry a ticket event, others are transient (presence, typing…). */
-export type ServerFrame = EventFrame | { type: string; topic?: string; ticketId?: number; [key: string]: unknown };
+export type ServerFrame =
+  | EventFrame
+  | { type: string; topic?: string; ticketId?: number; [key: string]: unknown };
 
 export interface TopicHandler {
   /** Every new frame for the topic (events deduplicated; transient frames as they come). */
@@ -65,7 +67,10 @@ interface TopicState {
 }
 
 /** `ws(s)://<origin>/ws` from an optional http(s)/ws(s) origin, else from the page's location. */
-export function gatewayUrl(configured: string | undefined, location?: { protocol: string; host: string }): string {
+export function gatewayUrl(
+  configured: string | undefined,
+  location?: { protocol: string; host: string },
+): string {
   if (configured) {
     const base = configured.replace(/\/$/, '').replace(/^http(s?):/, 'ws$1:');
     return base.endsWith('/ws') ? base : `${base}/ws`;
@@ -305,14 +310,20 @@ export class RealtimeClient {
     const event = frame.event ?? {};
     const topic = frame.topic ?? (typeof event.ticketId === 'number' ? ticketTopic(event.ticketId) : '');
     const state = this.topics.get(topic);
-    const seq = typeof frame.seq === 'number' ? frame.seq : typeof event.seq === 'number' ? event.seq : undefined;
+    const seq =
+      typeof frame.seq === 'number' ? frame.seq : typeof event.seq === 'number' ? event.seq : undefined;
     const ticketId = typeof event.ticketId === 'number' ? event.ticketId : ticketIdOfTopic(topic);
     if (seq !== undefined && ticketId !== null) {
       if (!state) return;
       const key = `${ticketId}:${seq}`;
       const topicTicket = ticketIdOfTopic(topic);
       // On a ticket topic the cursor is authoritative: anything at or below it was already shown.
-      if (topicTicket !== null && seq <= (this.cursors.get(topicTicket) ?? 0) && this.cursors.has(topicTicket)) return;
+      if (
+        topicTicket !== null &&
+        seq <= (this.cursors.get(topicTicket) ?? 0) &&
+        this.cursors.has(topicTicket)
+      )
+        return;
       if (state.seen.has(key)) return;
       state.seen.add(key);
       const window = this.options.dedupeWindow ?? 5000;
@@ -328,8 +339,8 @@ export class RealtimeClient {
 
   /** presence / typing / delivery and the like: route by `topic`, else by `ticketId`. */
   private routeTransient(frame: ServerFrame): void {
-    const topic =
-      frame.topic ?? (typeof frame.ticketId === 'number' ? ticketTopic(frame.ticketId) : undefined) ?? undefined;
+    const ticketId = (frame as { ticketId?: unknown }).ticketId;
+    const topic = frame.topic ?? (typeof ticketId === 'number' ? ticketTopic(ticketId) : undefined);
     if (!topic) return;
     const state = this.topics.get(topic);
     if (!state) return;

@@ -57,7 +57,11 @@ export function isStaffRole(role: Role | undefined): boolean {
   return role === 'agent' || role === 'admin';
 }
 
-export function personName(user: { firstName?: string | null; lastName?: string | null; username?: string | null }): string {
+export function personName(user: {
+  firstName?: string | null;
+  lastName?: string | null;
+  username?: string | null;
+}): string {
   const full = [user.firstName, user.lastName].filter(Boolean).join(' ').trim();
   return full || (user.username ? `@${user.username}` : '—');
 }

@@ -36,7 +36,15 @@ const contentTypes: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 };
 const compressible = new Set(['.html', '.js', '.mjs', '.css', '.json', '.svg', '.map', '.txt']);
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+];
 
 function toHttpUrl(raw: string): URL {
   const url = new URL(raw);
@@ -110,7 +118,8 @@ function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target
     socket.destroy();
   };
   upstream.on('error', () => {
-    if (socket.writable) socket.end('HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    if (socket.writable)
+      socket.end('HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     destroyBoth();
   });
   socket.on('error', destroyBoth);
@@ -169,7 +178,12 @@ export function createMiniappServer(options: MiniappServerOptions): http.Server 
         cached = { mtimeMs: stat.mtimeMs, body: gzipSync(await fs.readFile(file.path)) };
         gzipCache.set(file.path, cached);
       }
-      res.writeHead(200, { ...headers, 'content-encoding': 'gzip', vary: 'Accept-Encoding', 'content-length': cached.body.length });
+      res.writeHead(200, {
+        ...headers,
+        'content-encoding': 'gzip',
+        vary: 'Accept-Encoding',
+        'content-length': cached.body.length,
+      });
       res.end(req.method === 'HEAD' ? undefined : cached.body);
       return;
     }

@@ -1,0 +1,217 @@
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { ApiError, api, getInitData, setInitData } from '../api';
+import { type Language, setLanguage, t } from '../i18n';
+import {
+  inTelegram,
+  setTelegramBackButton,
+  telegramInitData,
+  telegramLanguageCode,
+  telegramStartParam,
+} from '../init';
+import { languageFrom, startParamFromSearch, ticketIdFromStartParam } from '../launch';
+import { MyTicketsPage } from '../pages/customer/MyTicketsPage';
+import { NewTicketPage } from '../pages/customer/NewTicketPage';
+import { SignInPage } from '../pages/SignInPage';
+import { TicketPage } from '../pages/ticket/TicketPage';
+import { gatewayUrl, RealtimeClient } from '../realtime';
+import type { Role, User } from '../types';
+import { isStaffRole } from '../types';
+import { ConnectionBar, ErrorState, Spinner } from '../ui/common';
+import { ActiveProvider, type Route, RouterProvider, useRouter } from './router';
+import { type Session, SessionContext, useSession } from './session';
+import { MainButtonFallback } from './telegram';
+
+const QueuePage = lazy(() => import('../pages/agent/QueuePage').then((m) => ({ default: m.QueuePage })));
+const DashboardPage = lazy(() =>
+  import('../pages/admin/DashboardPage').then((m) => ({ default: m.DashboardPage })),
+);
+const AgentsPage = lazy(() => import('../pages/admin/AgentsPage').then((m) => ({ default: m.AgentsPage })));
+const CategoriesPage = lazy(() =>
+  import('../pages/admin/CategoriesPage').then((m) => ({ default: m.CategoriesPage })),
+);
+const CannedPage = lazy(() => import('../pages/admin/CannedPage').then((m) => ({ default: m.CannedPage })));
+
+const STORAGE_KEY = 'tikethet.initData';
+
+type Boot =
+  | { phase: 'loading' }
+  | { phase: 'signin' }
+  | { phase: 'outside' }
+  | { phase: 'error'; error: unknown }
+  | { phase: 'ready'; me: User; fromDevLogin: boolean };
+
+function storedInitData(): string {
+  try {
+    return sessionStorage.getItem(STORAGE_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function storeInitData(value: string | null): void {
+  try {
+    if (value) sessionStorage.setItem(STORAGE_KEY, value);
+    else sessionStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // private mode: keep it in memory only
+  }
+}
+
+export function App() {
+  const [boot, setBoot] = useState<Boot>({ phase: 'loading' });
+
+  const start = useCallback(async () => {
+    setBoot({ phase: 'loading' });
+    const fromTelegram = telegramInitData();
+    const initData = fromTelegram || storedInitData();
+    try {
+      if (!initData) {
+        const options = await api.devLoginOptions().catch(() => ({ enabled: false }));
+        setBoot({ phase: options.enabled ? 'signin' : 'outside' });
+        return;
+      }
+      setInitData(initData);
+      const me = await api.me();
+      setLanguage(me.language ?? languageFrom(me.languageCode));
+      setBoot({ phase: 'ready', me, fromDevLogin: !fromTelegram });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401 && !fromTelegram) {
+        storeInitData(null);
+        setInitData('');
+        const options = await api.devLoginOptions().catch(() => ({ enabled: false }));
+        setBoot({ phase: options.enabled ? 'signin' : 'outside' });
+        return;
+      }
+      setBoot({ phase: 'error', error });
+    }
+  }, []);
+
+  useEffect(() => {
+    start();
+  }, [start]);
+
+  const signIn = useCallback(
+    async (as: Role, language: Language) => {
+      const { initData } = await api.devLogin(as, language);
+      storeInitData(initData);
+      await start();
+    },
+    [start],
+  );
+
+  const signOut = useCallback(() => {
+    storeInitData(null);
+    setInitData('');
+    start();
+  }, [start]);
+
+  switch (boot.phase) {
+    case 'loading':
+      return <Spinner />;
+    case 'signin':
+      return <SignInPage onSignIn={signIn} />;
+    case 'outside':
+      return (
+        <div className="state" data-testid="open-in-telegram">
+          <p>{t('app.openInTelegram')}</p>
+        </div>
+      );
+    case 'error':
+      return <ErrorState error={boot.error} onRetry={start} />;
+    case 'ready':
+      return <Shell me={boot.me} signOut={boot.fromDevLogin ? signOut : null} />;
+  }
+}
+
+function Shell({ me, signOut }: { me: User; signOut: (() => void) | null }) {
+  const rt = useMemo(
+    () =>
+      new RealtimeClient({
+        url: gatewayUrl(import.meta.env.VITE_GATEWAY_URL as string | undefined, window.location),
+        initData: getInitData,
+      }),
+    [],
+  );
+  useEffect(() => {
+    rt.connect();
+    return () => rt.close();
+  }, [rt]);
+  const session: Session = useMemo(() => ({ me, rt, signOut }), [me, rt, signOut]);
+  const initial = useMemo<Route[]>(() => {
+    const id = ticketIdFromStartParam(telegramStartParam() ?? startParamFromSearch(window.location.search));
+    return id ? [{ name: 'home' }, { name: 'ticket', id }] : [{ name: 'home' }];
+  }, []);
+  return (
+    <SessionContext.Provider value={session}>
+      <RouterProvider initial={initial}>
+        <ConnectionBar rt={rt} />
+        <Stack />
+        <MainButtonFallback />
+      </RouterProvider>
+    </SessionContext.Provider>
+  );
+}
+
+function Stack() {
+  const { stack, pop } = useRouter();
+  const depth = stack.length;
+  useEffect(() => {
+    setTelegramBackButton(depth > 1 ? pop : null);
+  }, [depth, pop]);
+  return (
+    <>
+      {depth > 1 && !inTelegram() ? (
+        <button
+          type="button"
+          className="back-link"
+          aria-label={t('app.back')}
+          data-testid="back"
+          onClick={pop}
+        >
+          ‹ {t('app.back')}
+        </button>
+      ) : null}
+      {stack.map((entry, i) => {
+        const active = i === depth - 1;
+        return (
+          <div key={entry.key} className="screen" hidden={!active} data-route={entry.route.name}>
+            <ActiveProvider active={active}>
+              <Suspense fallback={<Spinner />}>
+                <Screen route={entry.route} />
+              </Suspense>
+            </ActiveProvider>
+          </div>
+        );
+      })}
+    </>
+  );
+}
+
+function Screen({ route }: { route: Route }) {
+  const role = useSessionRole();
+  switch (route.name) {
+    case 'home':
+      return isStaffRole(role) ? <QueuePage /> : <MyTicketsPage />;
+    case 'new':
+      return <NewTicketPage />;
+    case 'ticket':
+      return <TicketPage id={route.id} />;
+    case 'dashboard':
+      return <DashboardPage />;
+    case 'agents':
+      return <AgentsPage />;
+    case 'categories':
+      return <CategoriesPage />;
+    case 'canned':
+      return <CannedPage />;
+  }
+}
+
+function useSessionRole(): Role {
+  return useSession().me.role;
+}
+
+export function initialLanguage(): Language {
+  const code = telegramLanguageCode() ?? (typeof navigator !== 'undefined' ? navigator.language : undefined);
+  return languageFrom(code);
+}

@@ -1,0 +1,78 @@
+import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { inTelegram, type MainButtonState, setClosingConfirmation, setTelegramMainButton } from '../init';
+import { useIsActive } from './router';
+
+let current: MainButtonState | null = null;
+const listeners = new Set<() => void>();
+
+function publish(state: MainButtonState | null): void {
+  current = state;
+  setTelegramMainButton(state);
+  for (const l of listeners) l();
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/**
+ * The screen's primary action on Telegram's MainButton (and, outside Telegram, on a button of ours in the
+ * same place). Only the visible screen drives it; `null` hides it.
+ */
+export function useMainButton(state: MainButtonState | null): void {
+  const active = useIsActive();
+  const click = useRef<() => void>(() => {});
+  click.current = state?.onClick ?? (() => {});
+  const text = state?.text;
+  const disabled = state?.disabled ?? false;
+  const progress = state?.progress ?? false;
+  useEffect(() => {
+    if (!active) return;
+    const mine: MainButtonState | null =
+      text === undefined ? null : { text, disabled, progress, onClick: () => click.current() };
+    publish(mine);
+    return () => {
+      if (current === mine) publish(null);
+    };
+  }, [active, text, disabled, progress]);
+}
+
+/** Our stand-in for Telegram's MainButton in a plain browser (dev sign-in, browser tests). */
+export function MainButtonFallback() {
+  const state = useSyncExternalStore(subscribe, () => current);
+  if (!state || inTelegram()) return null;
+  return (
+    <div className="main-button-bar">
+      <button
+        type="button"
+        className="main-button"
+        data-testid="main-button"
+        disabled={state.disabled || state.progress}
+        aria-busy={state.progress || undefined}
+        onClick={() => state.onClick()}
+      >
+        {state.text}
+      </button>
+    </div>
+  );
+}
+
+export function useMainButtonVisible(): boolean {
+  return useSyncExternalStore(subscribe, () => current !== null);
+}
+
+let drafts = 0;
+
+/** Asks Telegram to confirm closing while `hasDraft` is true on any screen. */
+export function useClosingConfirmation(hasDraft: boolean): void {
+  useEffect(() => {
+    if (!hasDraft) return;
+    drafts++;
+    setClosingConfirmation(true);
+    return () => {
+      drafts--;
+      if (drafts === 0) setClosingConfirmation(false);
+    };
+  }, [hasDraft]);
+}

@@ -1,0 +1,35 @@
+import { dictionaries, formatDuration, relativeTime, setLanguage, t } from './i18n';
+
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('i18n', () => {
+  it('has every key in both languages, non-empty, with the same placeholders', () => {
+    const ru = Object.keys(dictionaries.ru).sort();
+    const en = Object.keys(dictionaries.en).sort();
+    expect(en).toEqual(ru);
+    for (const key of ru as (keyof typeof dictionaries.ru)[]) {
+      expect(dictionaries.ru[key].trim()).not.toBe('');
+      expect(dictionaries.en[key].trim()).not.toBe('');
+      expect(placeholders(dictionaries.en[key])).toEqual(placeholders(dictionaries.ru[key]));
+    }
+  });
+
+  it('keeps the seed wording in Russian', () => {
+    setLanguage('ru');
+    expect(t('customer.empty')).toBe('Нет обращений — опишите проблему, и мы ответим здесь и в чате');
+    expect(t('signin.customer')).toBe('Войти как клиент');
+    expect(t('ticket.presence', { name: 'Олег' })).toBe('Олег тоже смотрит этот тикет');
+    expect(t('app.connecting')).toBe('Соединение…');
+  });
+
+  it('fills parameters and formats time in the chosen language', () => {
+    setLanguage('en');
+    expect(t('ticket.typing', { name: 'Anna' })).toBe('Anna is typing…');
+    const now = Date.parse('2025-03-10T12:00:00Z');
+    expect(relativeTime('2025-03-10T11:58:00Z', now)).toBe('2 min');
+    expect(formatDuration(6 * 60_000)).toBe('6 min');
+    setLanguage('ru');
+    expect(relativeTime('2025-03-10T11:59:50Z', now)).toBe('только что');
+    expect(formatDuration(null)).toBe('—');
+  });
+});

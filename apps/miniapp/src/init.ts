@@ -1,0 +1,182 @@
+/**
+ * Telegram WebApp SDK set-up, in one place: ready/expand, theme -> CSS variables (with Telegram's light
+ * defaults outside Telegram), safe areas, and thin wrappers for MainButton, BackButton, haptics and the
+ * closing confirmation that do nothing where the client does not support them.
+ */
+import WebApp from '@twa-dev/sdk';
+import { type LaunchParams, parseLaunchHash } from './launch';
+
+/** Telegram's light palette: used for anything the theme does not give (and outside Telegram). */
+export const lightDefaults: Record<string, string> = {
+  bg_color: '#ffffff',
+  secondary_bg_color: '#efeff4',
+  section_bg_color: '#ffffff',
+  text_color: '#000000',
+  hint_color: '#8e8e93',
+  link_color: '#2481cc',
+  button_color: '#2481cc',
+  button_text_color: '#ffffff',
+  accent_text_color: '#2481cc',
+  destructive_text_color: '#ff3b30',
+  section_header_text_color: '#6d6d72',
+  subtitle_text_color: '#8e8e93',
+  header_bg_color: '#ffffff',
+  bottom_bar_bg_color: '#ffffff',
+  section_separator_color: '#c8c7cc',
+};
+
+let launch: LaunchParams = parseLaunchHash('');
+
+/** Inside a real Telegram client (not a browser that only got launch params in the hash). */
+export function inTelegram(): boolean {
+  return WebApp.platform !== undefined && WebApp.platform !== 'unknown';
+}
+
+function supports(version: string): boolean {
+  try {
+    return inTelegram() && WebApp.isVersionAtLeast(version);
+  } catch {
+    return false;
+  }
+}
+
+function luminance(hex: string): number {
+  const m = /^#?([0-9a-f]{6})$/i.exec(hex.trim());
+  if (!m?.[1]) return 1;
+  const n = Number.parseInt(m[1], 16);
+  return (0.299 * ((n >> 16) & 255) + 0.587 * ((n >> 8) & 255) + 0.114 * (n & 255)) / 255;
+}
+
+export function applyTheme(): void {
+  const root = document.documentElement;
+  const theme: Record<string, string> = { ...lightDefaults, ...launch.themeParams };
+  for (const [key, value] of Object.entries(
+    (WebApp.themeParams ?? {}) as unknown as Record<string, unknown>,
+  )) {
+    if (typeof value === 'string' && value) theme[key] = value;
+  }
+  // A dark theme that lacks some keys: derive them from what it has rather than mixing in light ones.
+  const bg = theme.bg_color ?? '#ffffff';
+  const dark = luminance(bg) < 0.5;
+  if (dark) {
+    theme.secondary_bg_color =
+      launch.themeParams.secondary_bg_color ?? WebApp.themeParams?.secondary_bg_color ?? bg;
+    theme.section_bg_color =
+      WebApp.themeParams?.section_bg_color ?? launch.themeParams.section_bg_color ?? bg;
+  }
+  for (const [key, value] of Object.entries(theme)) {
+    root.style.setProperty(`--tg-theme-${key.replace(/_/g, '-')}`, value);
+  }
+  root.dataset.scheme = dark ? 'dark' : 'light';
+  root.style.colorScheme = dark ? 'dark' : 'light';
+}
+
+function applySafeArea(): void {
+  const root = document.documentElement;
+  const safe = (WebApp as { safeAreaInset?: Record<string, number> }).safeAreaInset;
+  const content = (WebApp as { contentSafeAreaInset?: Record<string, number> }).contentSafeAreaInset;
+  for (const side of ['top', 'bottom', 'left', 'right']) {
+    const total = (safe?.[side] ?? 0) + (content?.[side] ?? 0);
+    root.style.setProperty(`--app-safe-${side}`, `${total}px`);
+  }
+}
+
+/** Runs once before React renders. */
+export function initTelegram(): LaunchParams {
+  launch = parseLaunchHash(typeof location === 'undefined' ? '' : location.hash);
+  try {
+    WebApp.ready();
+    if (inTelegram()) WebApp.expand();
+  } catch {
+    // Outside Telegram the SDK only logs.
+  }
+  applyTheme();
+  applySafeArea();
+  try {
+    WebApp.onEvent('themeChanged', applyTheme);
+    if (supports('8.0')) {
+      WebApp.onEvent('safeAreaChanged', applySafeArea);
+      WebApp.onEvent('contentSafeAreaChanged', applySafeArea);
+    }
+  } catch {
+    // ignore
+  }
+  return launch;
+}
+
+/** initData: the SDK's, else the hash's (browser tests), else empty. */
+export function telegramInitData(): string {
+  return WebApp.initData || launch.initData || '';
+}
+
+export function telegramStartParam(): string | null {
+  return WebApp.initDataUnsafe?.start_param ?? launch.startParam ?? null;
+}
+
+export function telegramLanguageCode(): string | undefined {
+  return WebApp.initDataUnsafe?.user?.language_code ?? launch.user?.languageCode;
+}
+
+export const haptic = {
+  impact(style: 'light' | 'medium' | 'heavy' = 'light'): void {
+    if (supports('6.1')) WebApp.HapticFeedback.impactOccurred(style);
+  },
+  notify(type: 'success' | 'error' | 'warning'): void {
+    if (supports('6.1')) WebApp.HapticFeedback.notificationOccurred(type);
+  },
+  selection(): void {
+    if (supports('6.1')) WebApp.HapticFeedback.selectionChanged();
+  },
+};
+
+export function setClosingConfirmation(enabled: boolean): void {
+  if (!supports('6.2')) return;
+  if (enabled) WebApp.enableClosingConfirmation();
+  else WebApp.disableClosingConfirmation();
+}
+
+export interface MainButtonState {
+  text: string;
+  onClick: () => void;
+  disabled?: boolean;
+  progress?: boolean;
+}
+
+let mainClick: (() => void) | null = null;
+
+/** Shows (or hides, with null) Telegram's MainButton. */
+export function setTelegramMainButton(state: MainButtonState | null): void {
+  if (!inTelegram()) return;
+  const button = WebApp.MainButton;
+  if (mainClick) button.offClick(mainClick);
+  mainClick = null;
+  if (!state) {
+    button.hideProgress();
+    button.hide();
+    return;
+  }
+  mainClick = state.onClick;
+  button.onClick(mainClick);
+  button.setParams({ text: state.text, is_active: !state.disabled, is_visible: true });
+  if (state.progress) button.showProgress(false);
+  else button.hideProgress();
+}
+
+let backClick: (() => void) | null = null;
+
+export function setTelegramBackButton(onBack: (() => void) | null): void {
+  if (!supports('6.1')) return;
+  if (backClick) WebApp.BackButton.offClick(backClick);
+  backClick = onBack;
+  if (onBack) {
+    WebApp.BackButton.onClick(onBack);
+    WebApp.BackButton.show();
+  } else {
+    WebApp.BackButton.hide();
+  }
+}
+
+export function confirmDialog(message: string): Promise<boolean> {
+  if (supports('6.2')) return new Promise((resolve) => WebApp.showConfirm(message, (ok) => resolve(ok)));
+  return Promise.resolve(typeof window !== 'undefined' ? window.confirm(message) : true);
+}

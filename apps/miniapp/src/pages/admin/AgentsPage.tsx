@@ -1,0 +1,112 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, errorText } from '../../api';
+import { useMainButton } from '../../app/telegram';
+import { t } from '../../i18n';
+import { haptic } from '../../init';
+import { personName, ROLES, type Role, type StaffUser } from '../../types';
+import { EmptyState, ErrorState, Section, Spinner } from '../../ui/common';
+
+/** Admins: staff and their roles; any Telegram id can be given a role. */
+export function AgentsPage() {
+  const [list, setList] = useState<StaffUser[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [newId, setNewId] = useState('');
+  const [newRole, setNewRole] = useState<Role>('agent');
+
+  const load = useCallback(() => {
+    api
+      .agents()
+      .then((l) => {
+        setList(l);
+        setError(null);
+      })
+      .catch(setError);
+  }, []);
+  useEffect(load, [load]);
+  useMainButton(null);
+
+  const setRole = async (id: number, role: Role) => {
+    try {
+      await api.setRole(id, role);
+      haptic.notify('success');
+      setNotice(t('admin.saved'));
+      load();
+    } catch (e) {
+      haptic.notify('error');
+      setNotice(errorText(e));
+    }
+  };
+
+  return (
+    <main className="page" data-testid="agents-page">
+      <h1 className="page__title">{t('admin.agents')}</h1>
+      {notice ? (
+        <p className="hint" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {error && !list ? <ErrorState error={error} onRetry={load} /> : null}
+      {!list && !error ? <Spinner /> : null}
+      {list && list.length === 0 ? <EmptyState>{t('admin.agentsEmpty')}</EmptyState> : null}
+      {list && list.length > 0 ? (
+        <ul className="list">
+          {list.map((u) => (
+            <li key={u.id} className="cell-item">
+              <div className="cell" data-testid={`agent-${u.id}`}>
+                <span className="cell__main">
+                  <span className="cell__title">{personName(u)}</span>
+                  <span className="cell__subtitle">
+                    {u.username ? `@${u.username} · ` : ''}
+                    {u.id}
+                  </span>
+                </span>
+                <select
+                  aria-label={t('admin.roleOf', { name: personName(u) })}
+                  value={u.role}
+                  onChange={(e) => setRole(u.id, e.target.value as Role)}
+                >
+                  {ROLES.map((r) => (
+                    <option key={r} value={r}>
+                      {t(`role.${r}`)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <Section title={t('admin.addStaff')}>
+        <form
+          className="form form--inline"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (/^[1-9][0-9]{0,15}$/.test(newId.trim())) {
+              setRole(Number(newId.trim()), newRole);
+              setNewId('');
+            }
+          }}
+        >
+          <label className="field">
+            <span className="field__label">{t('admin.telegramId')}</span>
+            <input inputMode="numeric" value={newId} onChange={(e) => setNewId(e.target.value)} />
+          </label>
+          <label className="field">
+            <span className="field__label">{t('admin.role')}</span>
+            <select value={newRole} onChange={(e) => setNewRole(e.target.value as Role)}>
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {t(`role.${r}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" className="button">
+            {t('app.save')}
+          </button>
+        </form>
+      </Section>
+    </main>
+  );
+}

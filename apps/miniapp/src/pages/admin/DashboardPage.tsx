@@ -1,0 +1,119 @@
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { api } from '../../api';
+import { useRouter } from '../../app/router';
+import { useSession } from '../../app/session';
+import { useMainButton } from '../../app/telegram';
+import { formatDuration, t } from '../../i18n';
+import type { Stats } from '../../types';
+import { ErrorState, Section, Spinner } from '../../ui/common';
+
+const StatsChart = lazy(() => import('./StatsChart').then((m) => ({ default: m.StatsChart })));
+
+/** Stats (agents and admins) and the way into agents, categories and canned replies. */
+export function DashboardPage() {
+  const { me } = useSession();
+  const { push } = useRouter();
+  const [stats, setStats] = useState<Stats | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const admin = me.role === 'admin';
+
+  const load = useCallback(() => {
+    setError(null);
+    api
+      .stats()
+      .then(setStats)
+      .catch((e) => setError(e));
+  }, []);
+  useEffect(load, [load]);
+  useMainButton(null);
+
+  return (
+    <main className="page" data-testid="dashboard">
+      <h1 className="page__title">{t('admin.title')}</h1>
+      {error ? <ErrorState error={error} onRetry={load} /> : null}
+      {!stats && !error ? <Spinner /> : null}
+      {stats ? (
+        <>
+          <div className="stat-grid" data-testid="stats">
+            <Stat label={t('admin.open')} value={String(stats.open)} testId="stat-open" />
+            <Stat label={t('admin.pending')} value={String(stats.pending)} testId="stat-pending" />
+            <Stat label={t('admin.new')} value={String(stats.new)} testId="stat-new" />
+            <Stat
+              label={t('admin.firstResponse')}
+              value={formatDuration(stats.firstResponseMedianMs)}
+              testId="stat-first-response"
+            />
+            <Stat
+              label={t('admin.resolution')}
+              value={formatDuration(stats.resolutionMedianMs)}
+              testId="stat-resolution"
+            />
+            <Stat
+              label={t('admin.csat')}
+              value={stats.csat.average === null ? '—' : `${stats.csat.average.toFixed(1)} ★`}
+              hint={t('admin.csatCount', { n: stats.csat.count })}
+              testId="stat-csat"
+            />
+          </div>
+          <Section title={t('admin.perDay')}>
+            <Suspense fallback={<Spinner />}>
+              <StatsChart perDay={stats.perDay} />
+            </Suspense>
+          </Section>
+        </>
+      ) : null}
+      <Section>
+        <ul className="list list--plain">
+          {admin ? (
+            <li className="cell-item">
+              <button type="button" className="cell" onClick={() => push({ name: 'agents' })}>
+                <span className="cell__title">{t('admin.agents')}</span>
+                <span className="chevron" aria-hidden="true">
+                  ›
+                </span>
+              </button>
+            </li>
+          ) : null}
+          {admin ? (
+            <li className="cell-item">
+              <button type="button" className="cell" onClick={() => push({ name: 'categories' })}>
+                <span className="cell__title">{t('admin.categories')}</span>
+                <span className="chevron" aria-hidden="true">
+                  ›
+                </span>
+              </button>
+            </li>
+          ) : null}
+          <li className="cell-item">
+            <button type="button" className="cell" onClick={() => push({ name: 'canned' })}>
+              <span className="cell__title">{t('admin.canned')}</span>
+              <span className="chevron" aria-hidden="true">
+                ›
+              </span>
+            </button>
+          </li>
+        </ul>
+      </Section>
+    </main>
+  );
+}
+
+function Stat({
+  label,
+  value,
+  hint,
+  testId,
+}: {
+  label: string;
+  value: string;
+  hint?: string;
+  testId: string;
+}) {
+  return (
+    <div className="stat" data-testid={testId}>
+      <div className="stat__value">{value}</div>
+      <div className="stat__label">{label}</div>
+      {hint ? <div className="hint">{hint}</div> : null}
+    </div>
+  );
+}

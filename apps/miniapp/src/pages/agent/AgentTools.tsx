@@ -1,0 +1,260 @@
+import { useEffect, useState } from 'react';
+import { ApiError, api, errorText, type TicketPatch } from '../../api';
+import { useSession } from '../../app/session';
+import { t } from '../../i18n';
+import { haptic } from '../../init';
+import {
+  type Category,
+  PRIORITIES,
+  personName,
+  STATUSES,
+  type StaffUser,
+  type Ticket,
+  type TicketDetail,
+  type TicketPriority,
+  type TicketStatus,
+} from '../../types';
+
+interface Props {
+  ticket: TicketDetail;
+  onTicket: (ticket: Ticket) => void;
+  onReload: () => Promise<void>;
+  onMessage: (text: string, kind: 'info' | 'error') => void;
+}
+
+/** Agent side of the ticket view: the customer card, «Взять себе», and the controls sheet. */
+export function AgentTools({ ticket, onTicket, onReload, onMessage }: Props) {
+  const { me } = useSession();
+  const [sheet, setSheet] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const failed = async (e: unknown) => {
+    haptic.notify('error');
+    if (e instanceof ApiError && e.isConflict) {
+      await onReload();
+      onMessage(e.code === 'already_claimed' ? t('ticket.alreadyClaimed') : t('ticket.conflict'), 'error');
+    } else onMessage(errorText(e), 'error');
+  };
+
+  const claim = async () => {
+    setBusy(true);
+    try {
+      const updated = await api.claim(ticket.id);
+      onTicket(updated);
+      await onReload();
+      haptic.notify('success');
+      onMessage(t('ticket.claimed'), 'info');
+    } catch (e) {
+      await failed(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const patch = async (change: Omit<TicketPatch, 'version'>) => {
+    setBusy(true);
+    try {
+      const updated = await api.patchTicket(ticket.id, { ...change, version: ticket.version });
+      onTicket(updated);
+      if (change.assigneeId !== undefined) await onReload();
+      haptic.notify('success');
+    } catch (e) {
+      await failed(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const c = ticket.customer;
+  return (
+    <>
+      <section className="customer-card" data-testid="customer-card" aria-label={t('card.title')}>
+        <div className="customer-card__name">
+          {personName(c)}
+          {c.username ? <span className="hint"> @{c.username}</span> : null}
+        </div>
+        <dl className="customer-card__facts">
+          <div>
+            <dt>{t('card.language')}</dt>
+            <dd>{c.languageCode ?? '—'}</dd>
+          </div>
+          <div>
+            <dt>{t('card.tickets')}</dt>
+            <dd data-testid="customer-ticket-count">{c.ticketCount}</dd>
+          </div>
+          <div>
+            <dt>{t('card.rating')}</dt>
+            <dd>{c.averageRating ? `${c.averageRating.toFixed(1)} ★` : t('card.noRating')}</dd>
+          </div>
+        </dl>
+      </section>
+      <div className="actions-row">
+        <span className="hint">
+          {t('ticket.assignee')}:{' '}
+          <span data-testid="assignee">
+            {ticket.assignee
+              ? personName(ticket.assignee)
+              : ticket.assigneeId
+                ? String(ticket.assigneeId)
+                : t('ticket.unassigned')}
+          </span>
+        </span>
+        {ticket.assigneeId === null ? (
+          <button
+            type="button"
+            className="chip chip--accent"
+            data-testid="claim"
+            disabled={busy}
+            onClick={claim}
+          >
+            {t('ticket.claim')}
+          </button>
+        ) : null}
+        <button
+          type="button"
+          className="chip"
+          aria-label={t('ticket.controls')}
+          aria-expanded={sheet}
+          data-testid="controls-toggle"
+          onClick={() => setSheet((s) => !s)}
+        >
+          ⚙ {t('ticket.controls')}
+        </button>
+      </div>
+      {sheet ? (
+        <ControlsSheet
+          ticket={ticket}
+          meId={me.id}
+          isAdmin={me.role === 'admin'}
+          busy={busy}
+          onPatch={patch}
+          onClaim={claim}
+          onClose={() => setSheet(false)}
+        />
+      ) : null}
+    </>
+  );
+}
+
+function ControlsSheet({
+  ticket,
+  meId,
+  isAdmin,
+  busy,
+  onPatch,
+  onClaim,
+  onClose,
+}: {
+  ticket: TicketDetail;
+  meId: number;
+  isAdmin: boolean;
+  busy: boolean;
+  onPatch: (change: Omit<TicketPatch, 'version'>) => Promise<void>;
+  onClaim: () => Promise<void>;
+  onClose: () => void;
+}) {
+  const [categories, setCategories] = useState<Category[]>([]);
+  const [staff, setStaff] = useState<StaffUser[]>([]);
+  useEffect(() => {
+    api
+      .categories()
+      .then(setCategories)
+      .catch(() => setCategories([]));
+    if (isAdmin)
+      api
+        .agents()
+        .then((list) => setStaff(list.filter((u) => u.role !== 'customer')))
+        .catch(() => setStaff([]));
+  }, [isAdmin]);
+
+  const statusOptions = STATUSES.filter((s) => s === ticket.status || s !== 'new');
+  const assigneeOptions = new Map<number, string>();
+  assigneeOptions.set(meId, t('ticket.me'));
+  if (ticket.assignee) assigneeOptions.set(ticket.assignee.id, personName(ticket.assignee));
+  for (const u of staff) if (!assigneeOptions.has(u.id)) assigneeOptions.set(u.id, personName(u));
+
+  return (
+    <div
+      className="sheet"
+      role="dialog"
+      aria-modal="false"
+      aria-label={t('ticket.controls')}
+      data-testid="controls-sheet"
+    >
+      <label className="field field--row">
+        <span className="field__label">{t('ticket.status')}</span>
+        <select
+          value={ticket.status}
+          disabled={busy}
+          aria-label={t('ticket.status')}
+          onChange={(e) => onPatch({ status: e.target.value as TicketStatus })}
+        >
+          {statusOptions.map((s) => (
+            <option key={s} value={s}>
+              {t(`status.${s}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field field--row">
+        <span className="field__label">{t('ticket.priority')}</span>
+        <select
+          value={ticket.priority}
+          disabled={busy}
+          aria-label={t('ticket.priority')}
+          onChange={(e) => onPatch({ priority: e.target.value as TicketPriority })}
+        >
+          {PRIORITIES.map((p) => (
+            <option key={p} value={p}>
+              {t(`priority.${p}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field field--row">
+        <span className="field__label">{t('ticket.category')}</span>
+        <select
+          value={ticket.categoryId ?? ''}
+          disabled={busy}
+          aria-label={t('ticket.category')}
+          onChange={(e) => onPatch({ categoryId: e.target.value ? Number(e.target.value) : null })}
+        >
+          <option value="">{t('new.noCategory')}</option>
+          {categories
+            .filter((c) => !c.archived || c.id === ticket.categoryId)
+            .map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+        </select>
+      </label>
+      <label className="field field--row">
+        <span className="field__label">{t('ticket.assignee')}</span>
+        <select
+          value={ticket.assigneeId ?? ''}
+          disabled={busy}
+          aria-label={t('ticket.assignee')}
+          onChange={(e) => onPatch({ assigneeId: e.target.value ? Number(e.target.value) : null })}
+        >
+          <option value="">{t('ticket.unassigned')}</option>
+          {[...assigneeOptions].map(([id, name]) => (
+            <option key={id} value={id}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className="actions-row">
+        {ticket.assigneeId === null ? (
+          <button type="button" className="button" disabled={busy} onClick={onClaim}>
+            {t('ticket.claim')}
+          </button>
+        ) : null}
+        <button type="button" className="link-button" onClick={onClose}>
+          {t('app.done')}
+        </button>
+      </div>
+    </div>
+  );
+}

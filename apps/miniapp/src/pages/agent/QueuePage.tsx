@@ -1,0 +1,270 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, type TicketFilters } from '../../api';
+import { useIsActive, useRouter } from '../../app/router';
+import { useSession } from '../../app/session';
+import { useMainButton } from '../../app/telegram';
+import { t } from '../../i18n';
+import { haptic } from '../../init';
+import {
+  type Category,
+  PRIORITIES,
+  STATUSES,
+  type Ticket,
+  type TicketPriority,
+  type TicketRow,
+} from '../../types';
+import { EmptyState, ErrorState, Spinner } from '../../ui/common';
+import { TicketRowCell } from '../../ui/TicketRow';
+import { interpretFrame } from '../ticket/ticket-state';
+
+type Tab = 'none' | 'me' | 'all';
+
+interface Filters {
+  status: string;
+  priority: '' | TicketPriority;
+  category: string;
+  q: string;
+}
+
+/** Whether a ticket from a live event belongs in the list as currently filtered. */
+function matches(ticket: Ticket, tab: Tab, filters: Filters, meId: number): boolean {
+  if (tab === 'none' && ticket.assigneeId !== null) return false;
+  if (tab === 'me' && ticket.assigneeId !== meId) return false;
+  if (filters.status && !filters.status.split(',').includes(ticket.status)) return false;
+  if (filters.priority && ticket.priority !== filters.priority) return false;
+  if (filters.category === 'none' && ticket.categoryId !== null) return false;
+  if (filters.category && filters.category !== 'none' && String(ticket.categoryId) !== filters.category)
+    return false;
+  const q = filters.q.trim().toLowerCase();
+  if (q && !ticket.subject.toLowerCase().includes(q) && !String(ticket.id).includes(q)) return false;
+  return true;
+}
+
+function toParams(tab: Tab, f: Filters): TicketFilters {
+  return {
+    ...(tab === 'all' ? {} : { assignee: tab }),
+    ...(f.status ? { status: f.status } : tab === 'all' ? {} : { status: 'new,open,pending' }),
+    ...(f.priority ? { priority: f.priority } : {}),
+    ...(f.category ? { category: f.category === 'none' ? 'none' : Number(f.category) } : {}),
+    ...(f.q.trim() ? { q: f.q.trim() } : {}),
+    limit: 50,
+  };
+}
+
+function byActivity(a: Ticket, b: Ticket): number {
+  return Date.parse(b.lastMessageAt) - Date.parse(a.lastMessageAt) || b.id - a.id;
+}
+
+/** Agents' queue: tabs Без агента / Мои / Все, filters, search; live from the `queue` topic. */
+export function QueuePage() {
+  const { me, rt, signOut } = useSession();
+  const { push } = useRouter();
+  const active = useIsActive();
+  const [tab, setTab] = useState<Tab>('none');
+  const [filters, setFilters] = useState<Filters>({ status: '', priority: '', category: '', q: '' });
+  const [showFilters, setShowFilters] = useState(false);
+  const [categories, setCategories] = useState<Category[]>([]);
+  const [items, setItems] = useState<TicketRow[] | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const query = useRef({ tab, filters });
+  query.current = { tab, filters };
+  const requestNo = useRef(0);
+
+  const load = useCallback(async () => {
+    const no = ++requestNo.current;
+    try {
+      const page = await api.listTickets(toParams(tab, filters));
+      if (no !== requestNo.current) return;
+      setItems(page.items);
+      setCursor(page.nextCursor);
+      setError(null);
+    } catch (e) {
+      if (no === requestNo.current) setError(e);
+    }
+  }, [tab, filters]);
+
+  // Re-read on tab/filter change (search debounced) and whenever the queue becomes visible again.
+  useEffect(() => {
+    if (!active) return;
+    const timer = setTimeout(load, filters.q ? 300 : 0);
+    return () => clearTimeout(timer);
+  }, [active, load, filters.q]);
+
+  useEffect(() => {
+    api
+      .categories()
+      .then(setCategories)
+      .catch(() => setCategories([]));
+  }, []);
+
+  // Live: upsert what matches, drop what no longer does; after a reconnect, re-read the snapshot.
+  useEffect(
+    () =>
+      rt.subscribe('queue', {
+        onFrame(frame) {
+          const change = interpretFrame(frame);
+          if (change.kind !== 'ticket') return;
+          const ticket = change.ticket;
+          const { tab: tb, filters: f } = query.current;
+          const statusFilterDefault = !f.status && tb !== 'all';
+          const fits =
+            matches(ticket, tb, f, me.id) &&
+            (!statusFilterDefault || ['new', 'open', 'pending'].includes(ticket.status));
+          setItems((prev) => {
+            if (!prev) return prev;
+            const rest = prev.filter((p) => p.id !== ticket.id);
+            if (!fits) return rest;
+            const old = prev.find((p) => p.id === ticket.id);
+            return [...rest, { ...old, ...ticket }].sort(byActivity);
+          });
+        },
+        onResume: () => {
+          load();
+        },
+      }),
+    [rt, me.id, load],
+  );
+
+  const more = async () => {
+    if (!cursor) return;
+    try {
+      const page = await api.listTickets({ ...toParams(tab, filters), cursor });
+      setItems((prev) => [...(prev ?? []), ...page.items.filter((i) => !prev?.some((p) => p.id === i.id))]);
+      setCursor(page.nextCursor);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  useMainButton(null);
+
+  const tabs: { id: Tab; label: string }[] = [
+    { id: 'none', label: t('queue.unassigned') },
+    { id: 'me', label: t('queue.mine') },
+    { id: 'all', label: t('queue.all') },
+  ];
+  const setFilter = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
+
+  return (
+    <main className="page" data-testid="queue">
+      <header className="page__head">
+        <div className="segmented tabs" role="tablist" aria-label={t('queue.title')}>
+          {tabs.map((x) => (
+            <button
+              key={x.id}
+              type="button"
+              role="tab"
+              aria-selected={tab === x.id}
+              data-testid={`tab-${x.id}`}
+              className={tab === x.id ? 'segmented__item is-on' : 'segmented__item'}
+              onClick={() => {
+                haptic.selection();
+                setItems(null);
+                setTab(x.id);
+              }}
+            >
+              {x.label}
+            </button>
+          ))}
+        </div>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={t('queue.dashboard')}
+          data-testid="open-dashboard"
+          onClick={() => push({ name: 'dashboard' })}
+        >
+          📊
+        </button>
+      </header>
+      <div className="toolbar" role="tabpanel">
+        <input
+          type="search"
+          className="search"
+          aria-label={t('queue.search')}
+          placeholder={t('queue.searchPlaceholder')}
+          value={filters.q}
+          onChange={(e) => setFilter({ q: e.target.value })}
+          data-testid="queue-search"
+        />
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={t('queue.filters')}
+          aria-expanded={showFilters}
+          data-testid="filters-toggle"
+          onClick={() => setShowFilters((s) => !s)}
+        >
+          ⚙
+        </button>
+      </div>
+      {showFilters ? (
+        <div className="filters" data-testid="filters">
+          <label className="field field--row">
+            <span className="field__label">{t('ticket.status')}</span>
+            <select value={filters.status} onChange={(e) => setFilter({ status: e.target.value })}>
+              <option value="">{t('queue.anyStatus')}</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`status.${s}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field field--row">
+            <span className="field__label">{t('ticket.priority')}</span>
+            <select
+              value={filters.priority}
+              onChange={(e) => setFilter({ priority: e.target.value as Filters['priority'] })}
+            >
+              <option value="">{t('queue.anyPriority')}</option>
+              {PRIORITIES.map((p) => (
+                <option key={p} value={p}>
+                  {t(`priority.${p}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field field--row">
+            <span className="field__label">{t('ticket.category')}</span>
+            <select value={filters.category} onChange={(e) => setFilter({ category: e.target.value })}>
+              <option value="">{t('queue.anyCategory')}</option>
+              <option value="none">{t('new.noCategory')}</option>
+              {categories.map((c) => (
+                <option key={c.id} value={String(c.id)}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      ) : null}
+      {error && !items ? <ErrorState error={error} onRetry={load} /> : null}
+      {!items && !error ? <Spinner /> : null}
+      {items && items.length === 0 ? <EmptyState testId="queue-empty">{t('queue.empty')}</EmptyState> : null}
+      {items && items.length > 0 ? (
+        <ul className="list" aria-label={t('queue.title')} data-testid="queue-list">
+          {items.map((ticket) => (
+            <TicketRowCell
+              key={ticket.id}
+              ticket={ticket}
+              showCustomer
+              onOpen={() => push({ name: 'ticket', id: ticket.id })}
+            />
+          ))}
+        </ul>
+      ) : null}
+      {cursor ? (
+        <button type="button" className="link-button load-more" onClick={more}>
+          {t('app.loadMore')}
+        </button>
+      ) : null}
+      {signOut ? (
+        <button type="button" className="link-button load-more" onClick={signOut}>
+          {t('app.signOut')}
+        </button>
+      ) : null}
+    </main>
+  );
+}

@@ -1,0 +1,344 @@
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError, api, errorText, newClientMessageId } from '../../api';
+import { useIsActive } from '../../app/router';
+import { useSession } from '../../app/session';
+import { useClosingConfirmation, useMainButton } from '../../app/telegram';
+import { t } from '../../i18n';
+import { haptic } from '../../init';
+import { ticketTopic } from '../../realtime';
+import { markSeen } from '../../seen';
+import { isStaffRole, type Message, type TicketDetail } from '../../types';
+import { ErrorState, Spinner, StatusBadge, Toast } from '../../ui/common';
+import { MessageBubble } from './MessageBubble';
+import { RatingBlock } from './RatingBlock';
+import { interpretFrame, type Person, upsertMessage, type ViewMessage } from './ticket-state';
+
+const AgentTools = lazy(() => import('../agent/AgentTools').then((m) => ({ default: m.AgentTools })));
+const CannedPicker = lazy(() => import('../agent/CannedPicker').then((m) => ({ default: m.CannedPicker })));
+
+type Mode = 'reply' | 'note';
+
+/** The conversation, live, for both roles; agents get the customer card, controls, notes and templates. */
+export function TicketPage({ id }: { id: number }) {
+  const { me, rt } = useSession();
+  const staff = isStaffRole(me.role);
+  const active = useIsActive();
+  const [ticket, setTicket] = useState<TicketDetail | null>(null);
+  const [messages, setMessages] = useState<ViewMessage[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [viewers, setViewers] = useState<Person[]>([]);
+  const [typing, setTyping] = useState<Person | null>(null);
+  const [toast, setToast] = useState<{ text: string; kind: 'info' | 'error' } | null>(null);
+  const [draft, setDraft] = useState('');
+  const [mode, setMode] = useState<Mode>('reply');
+  const [busy, setBusy] = useState(false);
+  const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const listEnd = useRef<HTMLDivElement | null>(null);
+  const ticketRef = useRef<TicketDetail | null>(null);
+  ticketRef.current = ticket;
+
+  const load = useCallback(async () => {
+    try {
+      const detail = await api.getTicket(id);
+      let all: Message[] = [];
+      let after = 0;
+      for (let page = 0; page < 50; page++) {
+        const batch = await api.listMessages(id, after, 200);
+        all = all.concat(batch);
+        if (batch.length < 200) break;
+        after = batch[batch.length - 1]?.seq ?? after;
+      }
+      rt.setCursor(id, detail.lastSeq);
+      setTicket(detail);
+      setMessages((prev) => {
+        let next: ViewMessage[] = prev.filter((m) => m.local);
+        for (const m of all) next = upsertMessage(next, m);
+        return next;
+      });
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+  }, [id, rt]);
+
+  useEffect(() => {
+    load();
+  }, [load]);
+
+  const loaded = ticket !== null;
+  useEffect(() => {
+    if (!loaded) return;
+    return rt.subscribe(
+      ticketTopic(id),
+      {
+        onFrame(frame) {
+          const change = interpretFrame(frame);
+          switch (change.kind) {
+            case 'message':
+              setMessages((prev) => upsertMessage(prev, change.message));
+              if (change.message.authorId !== me.id) setTyping(null);
+              return;
+            case 'ticket': {
+              const before = ticketRef.current;
+              setTicket((prev) => (prev ? { ...prev, ...change.ticket } : prev));
+              if (before && before.assigneeId !== change.ticket.assigneeId) load();
+              return;
+            }
+            case 'presence':
+              setViewers(change.viewers.filter((v) => v.id !== me.id));
+              return;
+            case 'typing':
+              if (change.user.id === me.id) return;
+              setTyping(change.user);
+              if (typingTimer.current) clearTimeout(typingTimer.current);
+              typingTimer.current = setTimeout(() => setTyping(null), 5000);
+              return;
+            case 'delivery':
+              setMessages((prev) =>
+                prev.map((m) => (m.id === change.messageId ? { ...m, delivery: change.delivery } : m)),
+              );
+              return;
+            default:
+              return;
+          }
+        },
+        onResume: () => {
+          load();
+        },
+      },
+      { after: ticketRef.current?.lastSeq ?? 0 },
+    );
+  }, [id, loaded, rt, me.id, load]);
+
+  useEffect(
+    () => () => {
+      if (typingTimer.current) clearTimeout(typingTimer.current);
+    },
+    [],
+  );
+
+  // Seen: everything up to the ticket's last seq while the conversation is on screen.
+  const lastSeq = ticket?.lastSeq ?? 0;
+  useEffect(() => {
+    if (active && loaded) markSeen(id, lastSeq);
+  }, [active, loaded, id, lastSeq]);
+
+  // Follow the conversation to its end as messages arrive.
+  const count = messages.length;
+  useEffect(() => {
+    if (active && count > 0) listEnd.current?.scrollIntoView?.({ block: 'end' });
+  }, [active, count]);
+
+  const send = async (body: string, internal: boolean, clientMessageId: string) => {
+    const optimistic: ViewMessage = {
+      id: -Date.now(),
+      ticketId: id,
+      seq: Number.MAX_SAFE_INTEGER,
+      kind: internal ? 'note' : staff ? 'agent' : 'customer',
+      internal,
+      authorId: me.id,
+      author: { id: me.id, name: me.firstName, role: me.role },
+      body,
+      originalBody: null,
+      clientMessageId,
+      via: 'miniapp',
+      delivery: 'none',
+      createdAt: new Date().toISOString(),
+      editedAt: null,
+      attachments: [],
+      local: 'sending',
+    };
+    setMessages((prev) => upsertMessage(prev, optimistic));
+    try {
+      const stored = await api.postMessage(id, { body, internal, clientMessageId });
+      setMessages((prev) => upsertMessage(prev, { ...stored, local: undefined }));
+    } catch (e) {
+      haptic.notify('error');
+      setMessages((prev) =>
+        prev.map((m) => (m.clientMessageId === clientMessageId ? { ...m, local: 'failed' } : m)),
+      );
+      setToast({ text: errorText(e), kind: 'error' });
+    }
+  };
+
+  const submit = () => {
+    const body = draft.trim();
+    if (!body || busy) return;
+    haptic.impact('light');
+    setDraft('');
+    send(body, staff && mode === 'note', newClientMessageId());
+  };
+
+  const resend = (m: ViewMessage) => {
+    if (m.clientMessageId) send(m.body, m.internal, m.clientMessageId);
+  };
+
+  const changeStatus = async (status: 'open' | 'closed') => {
+    if (!ticket) return;
+    setBusy(true);
+    try {
+      const updated = await api.patchTicket(id, { status, version: ticket.version });
+      setTicket((prev) => (prev ? { ...prev, ...updated } : prev));
+      haptic.notify('success');
+    } catch (e) {
+      haptic.notify('error');
+      if (e instanceof ApiError && e.isConflict) {
+        await load();
+        setToast({ text: t('ticket.conflict'), kind: 'error' });
+      } else setToast({ text: errorText(e), kind: 'error' });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const canWrite = !!ticket && (staff || ticket.status !== 'closed');
+  useClosingConfirmation(draft.trim() !== '');
+  useMainButton(
+    canWrite
+      ? {
+          text: staff && mode === 'note' ? t('ticket.sendNote') : t('ticket.send'),
+          onClick: submit,
+          disabled: draft.trim() === '',
+        }
+      : null,
+  );
+
+  if (error && !ticket) return <ErrorState error={error} onRetry={load} />;
+  if (!ticket) return <Spinner />;
+
+  const authorLabel = (m: ViewMessage) => {
+    if (m.author?.name) return m.author.name;
+    return m.kind === 'customer' ? t('card.title') : t('ticket.support');
+  };
+  const slash = staff && mode === 'reply' && /^\/[a-z0-9_-]*$/i.test(draft);
+
+  return (
+    <main
+      className="page page--chat"
+      data-testid="ticket-page"
+      data-ticket-id={ticket.id}
+      data-status={ticket.status}
+    >
+      <header className="chat-head">
+        <h1 className="chat-head__title">
+          <span className="cell__number">#{ticket.id}</span> {ticket.subject}
+        </h1>
+        <StatusBadge status={ticket.status} />
+      </header>
+      {toast ? <Toast text={toast.text} kind={toast.kind} onDone={() => setToast(null)} /> : null}
+      {staff ? (
+        <Suspense fallback={null}>
+          <AgentTools
+            ticket={ticket}
+            onTicket={(next) => setTicket((prev) => (prev ? { ...prev, ...next } : prev))}
+            onReload={load}
+            onMessage={(text, kind) => setToast({ text, kind })}
+          />
+        </Suspense>
+      ) : null}
+      {staff && viewers.length > 0 ? (
+        <div className="banner banner--warn" role="status" data-testid="presence-banner">
+          {t('ticket.presence', { name: viewers.map((v) => v.name).join(', ') })}
+        </div>
+      ) : null}
+      {!staff ? (
+        <div className="actions-row">
+          {ticket.status === 'resolved' || ticket.status === 'closed' ? (
+            <button type="button" className="chip" disabled={busy} onClick={() => changeStatus('open')}>
+              {t('ticket.reopen')}
+            </button>
+          ) : null}
+          {ticket.status !== 'closed' ? (
+            <button
+              type="button"
+              className="chip chip--danger"
+              disabled={busy}
+              onClick={() => changeStatus('closed')}
+            >
+              {t('ticket.closeTicket')}
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      <ol className="messages" aria-live="polite" data-testid="messages">
+        {messages.length === 0 ? <li className="message message--system">{t('ticket.noMessages')}</li> : null}
+        {messages.map((m) => (
+          <MessageBubble
+            key={m.clientMessageId ?? m.id}
+            message={m}
+            own={m.authorId === me.id}
+            authorLabel={authorLabel(m)}
+            onResend={() => resend(m)}
+          />
+        ))}
+      </ol>
+      <div ref={listEnd} />
+      {typing ? (
+        <div className="typing" role="status" data-testid="typing-indicator">
+          {t('ticket.typing', { name: typing.name })}
+        </div>
+      ) : null}
+      {!staff && (ticket.status === 'resolved' || ticket.status === 'closed') ? (
+        <RatingBlock
+          ticket={ticket}
+          onRated={(score) => setTicket((prev) => (prev ? { ...prev, rating: score } : prev))}
+        />
+      ) : null}
+      {!canWrite ? <p className="hint center">{t('ticket.closedHint')}</p> : null}
+      {canWrite ? (
+        <div className={mode === 'note' && staff ? 'composer composer--note' : 'composer'}>
+          {staff ? (
+            <div className="segmented" role="tablist" aria-label={t('ticket.composer')}>
+              {(['reply', 'note'] as const).map((m) => (
+                <button
+                  key={m}
+                  type="button"
+                  role="tab"
+                  aria-selected={mode === m}
+                  data-testid={`mode-${m}`}
+                  className={mode === m ? 'segmented__item is-on' : 'segmented__item'}
+                  onClick={() => {
+                    haptic.selection();
+                    setMode(m);
+                  }}
+                >
+                  {m === 'reply' ? t('ticket.reply') : t('ticket.note')}
+                </button>
+              ))}
+            </div>
+          ) : null}
+          {slash ? (
+            <Suspense fallback={null}>
+              <CannedPicker query={draft.slice(1)} onPick={(body) => setDraft(body)} />
+            </Suspense>
+          ) : null}
+          <textarea
+            className="composer__input"
+            data-testid="composer"
+            aria-label={t('ticket.composer')}
+            placeholder={
+              staff
+                ? mode === 'note'
+                  ? t('ticket.notePlaceholder')
+                  : t('ticket.composerAgentPlaceholder')
+                : t('ticket.composerPlaceholder')
+            }
+            rows={2}
+            maxLength={4000}
+            value={draft}
+            onChange={(e) => {
+              setDraft(e.target.value);
+              if (e.target.value) rt.typing(id);
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing && !slash) {
+                e.preventDefault();
+                submit();
+              }
+            }}
+          />
+        </div>
+      ) : null}
+    </main>
+  );
+}

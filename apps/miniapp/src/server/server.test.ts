@@ -1,0 +1,156 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket, { WebSocketServer } from 'ws';
+import { createMiniappServer } from './index';
+
+function listen(server: http.Server): Promise<number> {
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+  );
+}
+
+function get(port: number, pathname: string, headers: Record<string, string> = {}, method = 'GET') {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>(
+    (resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, path: pathname, method, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+      });
+      req.on('error', reject);
+      if (method === 'POST') req.write(JSON.stringify({ hello: 'api' }));
+      req.end();
+    },
+  );
+}
+
+describe('createMiniappServer', () => {
+  const dist = mkdtempSync(path.join(os.tmpdir(), 'miniapp-dist-'));
+  mkdirSync(path.join(dist, 'assets'));
+  writeFileSync(path.join(dist, 'index.html'), '<!doctype html><div id="root"></div>');
+  writeFileSync(
+    path.join(dist, 'assets', 'index-abc123.js'),
+    `console.log(${JSON.stringify('x'.repeat(4000))});`,
+  );
+  writeFileSync(path.join(dist, 'favicon.svg'), '<svg/>');
+
+  const api = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      res.writeHead(201, { 'content-type': 'application/json', 'x-upstream': 'api' });
+      res.end(
+        JSON.stringify({ method: req.method, url: req.url, auth: req.headers.authorization ?? null, body }),
+      );
+    });
+  });
+  const gateway = new WebSocketServer({ noServer: true });
+  const gatewayHttp = http.createServer();
+  gatewayHttp.on('upgrade', (req, socket, head) => {
+    gateway.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('message', (m) => ws.send(`echo:${String(m)}:${req.url}`));
+    });
+  });
+  let server: http.Server;
+  let port = 0;
+
+  beforeAll(async () => {
+    const apiPort = await listen(api);
+    const gwPort = await listen(gatewayHttp);
+    server = createMiniappServer({
+      distDir: dist,
+      apiUrl: `http://127.0.0.1:${apiPort}`,
+      gatewayUrl: `http://127.0.0.1:${gwPort}`,
+    });
+    port = await listen(server);
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    for (const c of gateway.clients) c.terminate();
+    await new Promise((r) => server.close(r));
+    await new Promise((r) => api.close(r));
+    await new Promise((r) => gatewayHttp.close(r));
+  });
+
+  it('answers /healthz', async () => {
+    const res = await get(port, '/healthz');
+    expect(res.status).toBe(200);
+  });
+
+  it('serves index.html with no-cache and falls back to it for client routes', async () => {
+    const root = await get(port, '/');
+    expect(root.status).toBe(200);
+    expect(root.headers['content-type']).toMatch(/text\/html/);
+    expect(root.headers['cache-control']).toBe('no-cache');
+    const deep = await get(port, '/tickets/12?x=1');
+    expect(deep.status).toBe(200);
+    expect(deep.body).toContain('id="root"');
+  });
+
+  it('serves hashed assets with a long cache, gzip on request, and 404s missing files', async () => {
+    const plain = await get(port, '/assets/index-abc123.js');
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-type']).toMatch(/text\/javascript/);
+    expect(plain.headers['cache-control']).toContain('immutable');
+    const gz = await get(port, '/assets/index-abc123.js', { 'accept-encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect((await get(port, '/favicon.svg')).headers['content-type']).toBe('image/svg+xml');
+    expect((await get(port, '/assets/missing.js')).status).toBe(404);
+    // Traversal never leaves distDir: it is just another client route.
+    const traversal = await get(port, '/..%2f..%2fetc%2fpasswd');
+    expect(traversal.body).not.toContain('root:');
+    expect(traversal.body).toContain('id="root"');
+  });
+
+  it('proxies /api/* with method, path, query, headers and body', async () => {
+    const res = await get(
+      port,
+      '/api/v1/tickets?limit=5',
+      { authorization: 'tma abc', 'content-type': 'application/json' },
+      'POST',
+    );
+    expect(res.status).toBe(201);
+    expect(res.headers['x-upstream']).toBe('api');
+    expect(JSON.parse(res.body)).toEqual({
+      method: 'POST',
+      url: '/api/v1/tickets?limit=5',
+      auth: 'tma abc',
+      body: '{"hello":"api"}',
+    });
+  });
+
+  it('answers 502 in the API error shape when the API is down', async () => {
+    const down = createMiniappServer({
+      distDir: dist,
+      apiUrl: 'http://127.0.0.1:1',
+      gatewayUrl: 'http://127.0.0.1:1',
+    });
+    const p = await listen(down);
+    const res = await get(p, '/api/v1/me');
+    expect(res.status).toBe(502);
+    expect(JSON.parse(res.body).error.code).toBe('bad_gateway');
+    await new Promise((r) => down.close(r));
+  });
+
+  it('pipes WebSocket upgrades on /ws to the gateway', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    const reply = await new Promise<string>((resolve, reject) => {
+      ws.on('open', () => ws.send('hi'));
+      ws.on('message', (m) => resolve(String(m)));
+      ws.on('error', reject);
+    });
+    expect(reply).toBe('echo:hi:/ws');
+    ws.close();
+  });
+});

@@ -1,0 +1,65 @@
+import { relativeTime, t } from '../i18n';
+import { seenSeq } from '../seen';
+import { personName, type TicketRow as Row } from '../types';
+import { PriorityMark, Stars, StatusBadge } from './common';
+
+export function isUnread(ticket: Row): boolean {
+  if (typeof ticket.unreadCount === 'number') return ticket.unreadCount > 0;
+  return ticket.lastSeq > (seenSeq(ticket.id) ?? 0);
+}
+
+/** A list cell: «#128 Subject», status badge · time, preview; trailing unread dot or stars. */
+export function TicketRowCell({
+  ticket,
+  onOpen,
+  showCustomer,
+}: {
+  ticket: Row;
+  onOpen: () => void;
+  showCustomer?: boolean;
+}) {
+  const unread = isUnread(ticket);
+  const customer = ticket.customer
+    ? personName(ticket.customer)
+    : t('queue.customer', { id: ticket.customerId });
+  return (
+    <li className="cell-item">
+      <button
+        type="button"
+        className="cell"
+        data-testid={`ticket-row-${ticket.id}`}
+        data-status={ticket.status}
+        onClick={onOpen}
+      >
+        <span className="cell__main">
+          <span className="cell__title">
+            <span className="cell__number">#{ticket.id}</span> {ticket.subject}
+            <PriorityMark priority={ticket.priority} />
+          </span>
+          <span className="cell__subtitle">
+            {showCustomer ? <span className="cell__customer">{customer} · </span> : null}
+            <StatusBadge status={ticket.status} /> ·{' '}
+            <time dateTime={ticket.lastMessageAt}>{relativeTime(ticket.lastMessageAt)}</time>
+          </span>
+          {ticket.lastMessagePreview ? (
+            <span className="cell__preview">{ticket.lastMessagePreview}</span>
+          ) : null}
+        </span>
+        <span className="cell__trail">
+          {unread ? (
+            <span
+              className="unread-dot"
+              role="img"
+              aria-label={t('customer.unread')}
+              data-testid="unread-dot"
+            >
+              {ticket.unreadCount && ticket.unreadCount > 0 ? ticket.unreadCount : ''}
+            </span>
+          ) : ticket.rating ? (
+            <Stars score={ticket.rating} />
+          ) : null}
+        </span>
+      </button>
+    </li>
+  );
+}

@@ -212,6 +212,6 @@ function useSessionRole(): Role {
 }
 
 export function initialLanguage(): Language {
-  const code = telegramLanguageCode() ?? (typeof navigator !== 'undefined' ? navigator.language : undefined);
-  return languageFrom(code);
+  // Russian first: only Telegram's language_code decides before /me answers (a browser's locale does not).
+  return languageFrom(telegramLanguageCode());
 }

@@ -1,0 +1,101 @@
+import {
+  type BusMessage,
+  canSeeEvent,
+  canSeePresence,
+  canSeeTyping,
+  canViewTicket,
+  type Person,
+} from '@tikethet/domain';
+import type { Connection } from './connection';
+import type { GatewayContext } from './context';
+import { eventFrame, QUEUE_EVENT_TYPES } from './frames';
+import { CloseCode } from './protocol';
+
+/** Routes one bus message to the sockets allowed to see it (one Redis subscription per process). */
+export function routeBusMessage(ctx: GatewayContext, message: BusMessage): void {
+  ctx.metrics.busMessages.inc({ kind: message.kind });
+  switch (message.kind) {
+    case 'event': {
+      const event = message.event;
+      for (const conn of ctx.topics.get(`ticket:${event.ticketId}`) ?? []) {
+        conn.tickets.get(`ticket:${event.ticketId}`)?.offer(event);
+      }
+      if (!QUEUE_EVENT_TYPES.has(event.type)) return;
+      for (const conn of ctx.topics.get('queue') ?? []) {
+        if (!conn.actor || !canSeeEvent(conn.actor, event)) continue;
+        if (conn.send(eventFrame(event, 'queue'))) ctx.metrics.eventsDelivered.inc({ path: 'queue' });
+      }
+      return;
+    }
+    case 'typing': {
+      const frame = JSON.stringify({
+        type: 'typing',
+        topic: `ticket:${message.ticketId}`,
+        ticketId: message.ticketId,
+        internal: message.internal,
+        user: message.user,
+      });
+      for (const conn of ctx.topics.get(`ticket:${message.ticketId}`) ?? []) {
+        if (!conn.actor || conn.actor.id === message.user.id || !canSeeTyping(conn.actor, message)) continue;
+        conn.send(frame);
+      }
+      return;
+    }
+    case 'presence':
+      ctx.presence.receive(message);
+      return;
+    case 'delivery': {
+      const frame = JSON.stringify({
+        type: 'delivery',
+        topic: `ticket:${message.ticketId}`,
+        ticketId: message.ticketId,
+        messageId: message.messageId,
+        delivery: message.delivery,
+      });
+      for (const conn of ctx.topics.get(`ticket:${message.ticketId}`) ?? []) {
+        if (conn.actor && canViewTicket(conn.actor, message)) conn.send(frame);
+      }
+      return;
+    }
+    case 'role_changed':
+      closeForRoleChange(ctx, message.userId, message.role);
+      return;
+  }
+}
+
+/** The user's role changed: stop routing to their sockets at once and have them say hello again. */
+export function closeForRoleChange(ctx: GatewayContext, userId: number, role: string): void {
+  for (const conn of [...(ctx.users.get(userId) ?? [])]) {
+    if (conn.actor?.role === role) continue;
+    conn.actor = null;
+    conn.close(CloseCode.roleChanged, 'role changed', 'role_changed');
+  }
+}
+
+/** Sends the merged viewers of a ticket to its staff subscribers. */
+export function broadcastPresence(ctx: GatewayContext, ticketId: number, viewers: Person[]): void {
+  const frame = JSON.stringify({ type: 'presence', topic: `ticket:${ticketId}`, ticketId, viewers });
+  for (const conn of ctx.topics.get(`ticket:${ticketId}`) ?? []) {
+    const subscription = conn.tickets.get(`ticket:${ticketId}`);
+    if (!conn.actor || !subscription) continue;
+    if (canSeePresence(conn.actor, { customerId: subscription.customerId })) conn.send(frame);
+  }
+}
+
+/** Catch-up after the bus was down: every ticket stream reads the log from its cursor; queues re-read REST. */
+export function catchUpAll(ctx: GatewayContext): void {
+  for (const conn of ctx.connections) {
+    for (const subscription of conn.tickets.values()) subscription.catchUp();
+    if (conn.queue) conn.sendJson({ type: 'resync_required', topic: 'queue' });
+  }
+}
+
+export function eachTicketSubscriber(
+  ctx: GatewayContext,
+  fn: (conn: Connection, topic: string) => void,
+): void {
+  for (const [topic, conns] of ctx.topics) {
+    if (topic === 'queue') continue;
+    for (const conn of conns) fn(conn, topic);
+  }
+}

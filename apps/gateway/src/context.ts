@@ -1,0 +1,40 @@
+import type { Logger } from '@tikethet/config';
+import type { UseCases } from '@tikethet/db';
+import type { Bus } from '@tikethet/domain';
+import type { Connection } from './connection';
+import type { GatewayEnv } from './env';
+import type { EventReader } from './event-reader';
+import type { GatewayMetrics } from './metrics';
+import type { Presence } from './presence';
+
+/** What the gateway's parts share: dependencies and the in-memory routing tables. */
+export interface GatewayContext {
+  env: GatewayEnv;
+  uc: UseCases;
+  bus: Bus;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  presence: Presence;
+  read: EventReader;
+  /** Topic name (`ticket:<id>`, `queue`) -> sockets following it. */
+  topics: Map<string, Set<Connection>>;
+  /** Telegram user id -> that user's authenticated sockets. */
+  users: Map<number, Set<Connection>>;
+  connections: Set<Connection>;
+}
+
+export function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  let set = map.get(key);
+  if (!set) {
+    set = new Set();
+    map.set(key, set);
+  }
+  set.add(value);
+}
+
+export function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
+}

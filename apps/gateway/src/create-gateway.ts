@@ -1,0 +1,219 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createLogger, type Logger } from '@tikethet/config';
+import { createUseCases, type DbClient, pingDb } from '@tikethet/db';
+import type { Bus } from '@tikethet/domain';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { broadcastPresence, catchUpAll, routeBusMessage } from './bus-router';
+import { Connection } from './connection';
+import type { GatewayContext } from './context';
+import type { GatewayEnv } from './env';
+import { createEventReader } from './event-reader';
+import { createHttpHandler } from './http-handler';
+import { createGatewayMetrics, type GatewayMetrics } from './metrics';
+import { createPresence } from './presence';
+import { CloseCode } from './protocol';
+import { handleFrame } from './session';
+import { releaseConnection } from './subscriptions';
+import { recheckRoles, sweepTickets } from './sweep';
+
+export interface GatewayDeps {
+  env: GatewayEnv;
+  db: DbClient;
+  bus: Bus;
+  logger?: Logger;
+  /** Names this instance in presence announcements; random by default. */
+  gatewayId?: string;
+}
+
+export interface Gateway {
+  /** For the server's `upgrade` event: accepts `/ws`, refuses anything else. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** `/healthz`, `/readyz`, `/metrics`. */
+  httpHandler(req: IncomingMessage, res: ServerResponse): void;
+  metrics: GatewayMetrics;
+  readonly connectionCount: number;
+  /** `/readyz` turns 503 and new upgrades are refused. */
+  startDraining(): void;
+  /** Closes every socket with `code` (1012 by default) and stops; the caller closes db and bus. */
+  close(code?: number): Promise<void>;
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.on('error', () => undefined);
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+}
+
+/** The realtime gateway (DESIGN §2, §6). It does not listen: the caller mounts it on an http server. */
+export function createGateway(deps: GatewayDeps): Gateway {
+  const { env, db, bus } = deps;
+  const logger = deps.logger ?? createLogger('gateway:ws');
+  const gatewayId = deps.gatewayId ?? `gw-${randomBytes(6).toString('hex')}`;
+  const metrics = createGatewayMetrics();
+  const uc = createUseCases({ db: db.db, bus, logger });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: env.MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+  });
+  let draining = false;
+  let closed = false;
+
+  const ctx: GatewayContext = {
+    env,
+    uc,
+    bus,
+    logger,
+    metrics,
+    read: createEventReader(
+      (ticketId, after, limit) => uc.readEvents(ticketId, after, limit),
+      () => metrics.catchUps.inc(),
+    ),
+    presence: createPresence({
+      gatewayId,
+      bus,
+      intervalMs: env.PRESENCE_INTERVAL_MS,
+      onChange: (ticketId, viewers) => broadcastPresence(ctx, ticketId, viewers),
+      onPublishError: (err) => logger.debug({ err }, 'presence not announced'),
+    }),
+    topics: new Map(),
+    users: new Map(),
+    connections: new Set(),
+  };
+
+  const offMessages = bus.subscribe((message) => routeBusMessage(ctx, message));
+  let wasDown = false;
+  const offStatus = bus.onStatus((status) => {
+    metrics.busUp.set(status === 'up' ? 1 : 0);
+    if (status === 'down') {
+      wasDown = true;
+      logger.warn('bus down; will catch up from Postgres when it returns');
+      return;
+    }
+    catchUpAll(ctx);
+    ctx.presence.announceAll();
+    if (wasDown) {
+      recheckRoles(ctx, db).catch((err: unknown) => logger.warn({ err }, 'role re-check failed'));
+    }
+  });
+  if (bus.healthy) metrics.busUp.set(1);
+
+  const pingTimer = setInterval(() => {
+    for (const conn of ctx.connections) {
+      if (!conn.alive) {
+        conn.terminate('ping_timeout');
+        continue;
+      }
+      conn.alive = false;
+      try {
+        conn.socket.ping();
+      } catch {
+        conn.terminate('ping_failed');
+      }
+    }
+  }, env.PING_INTERVAL_MS);
+  pingTimer.unref();
+
+  let sweeping = false;
+  const sweepTimer = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    sweepTickets(ctx, db)
+      .catch((err: unknown) => logger.warn({ err }, 'sweep failed'))
+      .finally(() => {
+        sweeping = false;
+      });
+  }, env.SWEEP_INTERVAL_MS);
+  sweepTimer.unref();
+
+  function onConnection(socket: WebSocket): void {
+    const conn = new Connection(
+      socket,
+      { maxBufferedBytes: env.MAX_BUFFERED_BYTES, framesPerSecond: env.MAX_FRAMES_PER_S },
+      metrics,
+    );
+    ctx.connections.add(conn);
+    metrics.connections.inc();
+    const helloTimer = setTimeout(() => {
+      if (!conn.actor) conn.close(CloseCode.policy, 'hello expected', 'hello_timeout');
+    }, env.HELLO_TIMEOUT_MS);
+    helloTimer.unref();
+    socket.on('pong', () => {
+      conn.alive = true;
+    });
+    socket.on('message', (data, isBinary) => {
+      conn.alive = true;
+      if (conn.closed) return;
+      if (isBinary) {
+        conn.sendJson({ type: 'error', code: 'bad_request', message: 'frames are JSON text' });
+        return;
+      }
+      const raw = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
+      conn.work = conn.work
+        .then(() => handleFrame(ctx, conn, raw))
+        .catch((err: unknown) => {
+          logger.error({ err }, 'frame handling failed');
+          conn.sendJson({ type: 'error', code: 'internal', message: 'try again' });
+        });
+    });
+    socket.on('error', (err) => {
+      logger.debug({ err: err.message }, 'socket error');
+    });
+    socket.on('close', () => {
+      clearTimeout(helloTimer);
+      conn.closed = true;
+      ctx.connections.delete(conn);
+      metrics.connections.dec();
+      if (conn.person) metrics.authenticated.dec();
+      releaseConnection(ctx, conn);
+    });
+  }
+
+  const httpHandler = createHttpHandler({
+    registry: metrics.registry,
+    async ready() {
+      const dbOk = await pingDb(db.pool);
+      const checks = { draining: !draining, db: dbOk, bus: bus.healthy };
+      return { ok: !draining && dbOk && bus.healthy, checks };
+    },
+  });
+
+  return {
+    handleUpgrade(req, socket, head) {
+      const path = (req.url ?? '/').split('?')[0];
+      if (path !== '/ws') return refuse(socket, 404, 'Not Found');
+      if (draining || closed) return refuse(socket, 503, 'Service Unavailable');
+      wss.handleUpgrade(req, socket, head, onConnection);
+    },
+    httpHandler,
+    metrics,
+    get connectionCount() {
+      return ctx.connections.size;
+    },
+    startDraining() {
+      draining = true;
+    },
+    async close(code = CloseCode.restart) {
+      if (closed) return;
+      closed = true;
+      draining = true;
+      clearInterval(pingTimer);
+      clearInterval(sweepTimer);
+      offMessages();
+      offStatus();
+      const gone = [...ctx.connections].map(
+        (conn) =>
+          new Promise<void>((resolve) => {
+            if (conn.socket.readyState === conn.socket.CLOSED) return resolve();
+            conn.socket.once('close', () => resolve());
+            conn.close(code, code === CloseCode.restart ? 'server restart' : 'closing', 'shutdown');
+          }),
+      );
+      await Promise.race([Promise.all(gone), new Promise((resolve) => setTimeout(resolve, 1500).unref())]);
+      for (const conn of ctx.connections) conn.socket.terminate();
+      await ctx.presence.stop();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

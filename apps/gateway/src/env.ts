@@ -1,0 +1,52 @@
+import {
+  baseEnv,
+  databaseEnv,
+  loadEnv,
+  portEnv,
+  redisEnv,
+  resolvePort,
+  telegramAuthEnv,
+} from '@tikethet/config';
+import { z } from 'zod';
+
+const ms = (fallback: number, min = 10) => z.coerce.number().int().min(min).max(3_600_000).default(fallback);
+const bytes = (fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 ** 3)
+    .default(fallback);
+
+/** Everything the gateway reads from the environment (DESIGN §4) plus its tunables. */
+export const gatewayEnvShape = {
+  ...baseEnv,
+  ...databaseEnv,
+  ...redisEnv,
+  ...telegramAuthEnv,
+  ...portEnv('GATEWAY_PORT', 3001),
+  /** Server ping interval; a socket that missed the previous pong is terminated. */
+  PING_INTERVAL_MS: ms(30_000),
+  /** The first frame must be `hello` within this time. */
+  HELLO_TIMEOUT_MS: ms(5_000),
+  /** A socket whose unsent buffer exceeds this is closed (slow consumer). */
+  MAX_BUFFERED_BYTES: bytes(1024 * 1024),
+  /** Largest accepted client frame; bigger ones close the socket with 1009. */
+  MAX_FRAME_BYTES: bytes(16 * 1024),
+  /** Client frames per second a socket may sustain (burst: 5 s worth); beyond that it is closed with 1008. */
+  MAX_FRAMES_PER_S: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** How often subscribed tickets are checked against Postgres for events the bus never delivered. */
+  SWEEP_INTERVAL_MS: ms(15_000),
+  /** How often this gateway re-announces its viewers (presence of a dead gateway expires after 3×). */
+  PRESENCE_INTERVAL_MS: ms(20_000),
+};
+
+export type GatewayEnv = ReturnType<typeof loadGatewayEnv>;
+
+export function loadGatewayEnv(source: NodeJS.ProcessEnv = process.env) {
+  return loadEnv(gatewayEnvShape, source);
+}
+
+export function gatewayPort(env: GatewayEnv): number {
+  return resolvePort(env, env.GATEWAY_PORT);
+}

@@ -1,0 +1,102 @@
+import { canSeeEvent, canSeePresence, canSubscribeQueue, canViewTicket } from '@tikethet/domain';
+import type { Connection } from './connection';
+import { addTo, type GatewayContext, removeFrom } from './context';
+import { eventFrame } from './frames';
+import type { Topic } from './protocol';
+import { TicketSubscription } from './ticket-subscription';
+
+function forbidden(conn: Connection, topic: string): void {
+  conn.sendJson({ type: 'error', code: 'forbidden', topic, message: 'not allowed or not found' });
+}
+
+/** Starts a new subscribe check for the topic; returns a token that a later frame for the topic outdates. */
+function claimTopic(conn: Connection, topic: string): number {
+  const token = (conn.pendingTopics.get(topic) ?? 0) + 1;
+  conn.pendingTopics.set(topic, token);
+  return token;
+}
+
+export function sendPresence(ctx: GatewayContext, conn: Connection, ticketId: number): void {
+  conn.sendJson({
+    type: 'presence',
+    topic: `ticket:${ticketId}`,
+    ticketId,
+    viewers: ctx.presence.merged(ticketId),
+  });
+}
+
+export async function subscribe(
+  ctx: GatewayContext,
+  conn: Connection,
+  topic: Topic,
+  after: number | undefined,
+): Promise<void> {
+  const actor = conn.actor;
+  if (!actor) return;
+  const token = claimTopic(conn, topic.name);
+  if (topic.kind === 'queue') {
+    if (!canSubscribeQueue(actor)) return forbidden(conn, topic.name);
+    if (!conn.queue) {
+      conn.queue = true;
+      addTo(ctx.topics, 'queue', conn);
+      ctx.metrics.subscriptions.inc({ kind: 'queue' });
+    }
+    conn.sendJson({ type: 'subscribed', topic: 'queue' });
+    return;
+  }
+  const ticket = await ctx.uc.findTicket(topic.ticketId);
+  if (conn.closed || conn.pendingTopics.get(topic.name) !== token) return;
+  const current = conn.actor;
+  if (!ticket || !current || !canViewTicket(current, ticket)) return forbidden(conn, topic.name);
+  unsubscribeTicket(ctx, conn, topic.name);
+  const cursor = after === undefined ? ticket.lastSeq : Math.min(after, ticket.lastSeq);
+  const subscription = new TicketSubscription({
+    ticketId: ticket.id,
+    customerId: ticket.customerId,
+    cursor,
+    read: ctx.read,
+    deliver: (event) => {
+      const viewer = conn.actor;
+      if (!viewer || !canSeeEvent(viewer, event)) return;
+      if (conn.send(eventFrame(event, 'ticket'))) ctx.metrics.eventsDelivered.inc({ path: 'ticket' });
+    },
+    onReadError: (err) => ctx.logger.warn({ err, ticketId: ticket.id }, 'event log read failed; retrying'),
+  });
+  conn.tickets.set(topic.name, subscription);
+  addTo(ctx.topics, topic.name, conn);
+  ctx.metrics.subscriptions.inc({ kind: 'ticket' });
+  conn.sendJson({ type: 'subscribed', topic: topic.name, lastSeq: ticket.lastSeq });
+  if (cursor < ticket.lastSeq) subscription.catchUp();
+  if (conn.person) ctx.presence.add(ticket.id, ticket.customerId, conn.person);
+  if (canSeePresence(current, ticket)) sendPresence(ctx, conn, ticket.id);
+}
+
+export function unsubscribeTicket(ctx: GatewayContext, conn: Connection, topic: string): void {
+  const subscription = conn.tickets.get(topic);
+  if (!subscription) return;
+  subscription.close();
+  conn.tickets.delete(topic);
+  removeFrom(ctx.topics, topic, conn);
+  ctx.metrics.subscriptions.dec({ kind: 'ticket' });
+  if (conn.person) ctx.presence.remove(subscription.ticketId, conn.person.id);
+}
+
+export function unsubscribe(ctx: GatewayContext, conn: Connection, topic: Topic): void {
+  claimTopic(conn, topic.name);
+  if (topic.kind === 'ticket') {
+    unsubscribeTicket(ctx, conn, topic.name);
+  } else if (conn.queue) {
+    conn.queue = false;
+    removeFrom(ctx.topics, 'queue', conn);
+    ctx.metrics.subscriptions.dec({ kind: 'queue' });
+  }
+  conn.sendJson({ type: 'unsubscribed', topic: topic.name });
+}
+
+/** Drops everything a closed socket followed. */
+export function releaseConnection(ctx: GatewayContext, conn: Connection): void {
+  for (const topic of [...conn.tickets.keys()]) unsubscribeTicket(ctx, conn, topic);
+  if (conn.queue) unsubscribe(ctx, conn, { kind: 'queue', name: 'queue' });
+  conn.pendingTopics.clear();
+  if (conn.person) removeFrom(ctx.users, conn.person.id, conn);
+}

@@ -5,8 +5,10 @@ import { createEventPublisher, type EventPublisher } from '../publisher';
 import { type Deps, inTransaction, type TxScope } from '../scope';
 import * as catalog from './catalog';
 import * as messages from './messages';
+import * as outbox from './outbox';
 import * as readEvents from './read-events';
 import * as readTickets from './read-tickets';
+import * as staff from './staff';
 import * as stats from './stats';
 import * as telegram from './telegram';
 import * as tickets from './tickets';
@@ -32,6 +34,8 @@ const writes = {
   deleteCannedReply: catalog.deleteCannedReply,
   claimTelegramUpdate: telegram.claimTelegramUpdate,
   linkTelegramMessage: telegram.linkTelegramMessage,
+  enqueueTelegram: outbox.enqueueTelegram,
+  setState: outbox.setState,
 };
 
 /** Every read: plain queries on the pool (or on the transaction inside `transaction`). */
@@ -52,6 +56,8 @@ const reads = {
   getStats: stats.getStats,
   findTelegramLink: telegram.findTelegramLink,
   getAttachment: telegram.getAttachment,
+  getState: outbox.getState,
+  listStaffChats: staff.listStaffChats,
 };
 
 type Writes = typeof writes;
@@ -119,7 +125,9 @@ export function createUseCases({ db, bus, logger = createLogger('db:use-cases') 
 }
 
 export type { PostedMessage, PostMessageOptions } from './messages';
+export type { OutboxItem } from './outbox';
 export { createPendingEventSource, toTicketEvent } from './read-events';
+export type { StaffChat } from './staff';
 export type { Stats } from './stats';
 export type { CreatedTicket, CreateTicketOptions } from './tickets';
 export type { ListUsersQuery, UpsertUserOptions } from './users';

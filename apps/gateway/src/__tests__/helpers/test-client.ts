@@ -1,0 +1,88 @@
+import WebSocket from 'ws';
+
+export type Frame = { type: string; [key: string]: unknown };
+
+/** A plain test socket: records every frame and the close code; no reconnects. */
+export class TestClient {
+  readonly frames: Frame[] = [];
+  closeCode: number | null = null;
+  closeReason = '';
+  readonly socket: WebSocket;
+  private readonly opened: Promise<void>;
+  private readonly closedPromise: Promise<number>;
+
+  constructor(url: string, options: WebSocket.ClientOptions = {}) {
+    this.socket = new WebSocket(url, options);
+    this.opened = new Promise((resolve, reject) => {
+      this.socket.once('open', () => resolve());
+      this.socket.once('error', reject);
+    });
+    this.socket.on('error', () => undefined);
+    this.socket.on('message', (data) => {
+      this.frames.push(JSON.parse(String(data)) as Frame);
+    });
+    this.closedPromise = new Promise((resolve) => {
+      this.socket.once('close', (code, reason) => {
+        this.closeCode = code;
+        this.closeReason = reason.toString();
+        resolve(code);
+      });
+    });
+  }
+
+  static async open(url: string, options: WebSocket.ClientOptions = {}): Promise<TestClient> {
+    const client = new TestClient(url, options);
+    await client.opened;
+    return client;
+  }
+
+  /** Opens, says hello, waits for `ready`. */
+  static async ready(url: string, initData: string, options: WebSocket.ClientOptions = {}): Promise<TestClient> {
+    const client = await TestClient.open(url, options);
+    client.send({ type: 'hello', initData });
+    await client.next((f) => f.type === 'ready');
+    return client;
+  }
+
+  send(frame: unknown): void {
+    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** Subscribes and waits for the `subscribed` or `error` answer for the topic. */
+  async subscribe(topic: string, after?: number): Promise<Frame> {
+    const from = this.frames.length;
+    this.send(after === undefined ? { type: 'subscribe', topic } : { type: 'subscribe', topic, after });
+    return this.next((f) => (f.type === 'subscribed' || f.type === 'error') && f.topic === topic, from);
+  }
+
+  /** Resolves with the first frame (from index `from`) that matches. */
+  async next(match: (frame: Frame) => boolean, from = 0, timeoutMs = 5000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.frames.slice(from).find(match);
+      if (found) return found;
+      if (Date.now() > deadline) {
+        throw new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.slice(-5))}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  events(topic?: string): Array<{ topic: string; seq: number; event: { type: string; [k: string]: unknown } }> {
+    return this.frames
+      .filter((f) => f.type === 'event' && (topic === undefined || f.topic === topic))
+      .map((f) => f as unknown as { topic: string; seq: number; event: { type: string } });
+  }
+
+  closed(): Promise<number> {
+    return this.closedPromise;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  terminate(): void {
+    this.socket.terminate();
+  }
+}

@@ -66,7 +66,10 @@ describe('hello', () => {
     forged.send({ type: 'hello', initData: tamperInitData(customer.initData, agent.id) });
     expect(await forged.closed()).toBe(4401);
     const expired = await TestClient.open(gw.url);
-    expired.send({ type: 'hello', initData: initDataFor(customer.id, 'Ann', Math.floor(Date.now() / 1000) - 90_000) });
+    expired.send({
+      type: 'hello',
+      initData: initDataFor(customer.id, 'Ann', Math.floor(Date.now() / 1000) - 90_000),
+    });
     expect(await expired.closed()).toBe(4401);
     expect(expired.frames.some((f) => f.type === 'ready')).toBe(false);
   });
@@ -92,7 +95,12 @@ describe('permissions', () => {
     const client = await connect(customer);
     const foreign = await client.subscribe(`ticket:${ticket.id}`);
     const missing = await client.subscribe('ticket:987654');
-    expect(foreign).toEqual({ type: 'error', code: 'forbidden', topic: `ticket:${ticket.id}`, message: expect.any(String) });
+    expect(foreign).toEqual({
+      type: 'error',
+      code: 'forbidden',
+      topic: `ticket:${ticket.id}`,
+      message: expect.any(String),
+    });
     expect({ ...missing, topic: 'x' }).toEqual({ ...foreign, topic: 'x' });
   });
 
@@ -107,7 +115,9 @@ describe('permissions', () => {
     await world.uc.postMessage(actor, ticket.id, { body: 'public reply' });
     await eventually(() => expect(staff.events().map((e) => e.event.type)).toContain('ticket.updated'));
     await eventually(() => {
-      const bodies = staff.events().flatMap((e) => (e.event.type === 'message.created' ? [bodyOf(e.event)] : []));
+      const bodies = staff
+        .events()
+        .flatMap((e) => (e.event.type === 'message.created' ? [bodyOf(e.event)] : []));
       expect(bodies).toEqual(['secret note', 'public reply']);
     });
     await eventually(() => expect(cust.events().some((e) => bodyOf(e.event) === 'public reply')).toBe(true));
@@ -121,9 +131,15 @@ describe('permissions', () => {
     const staff = await connect(agent);
     expect(await staff.subscribe('queue')).toMatchObject({ type: 'subscribed', topic: 'queue' });
     const ticket = await makeTicket(world.uc, otherCustomer, 'Queue me');
-    await world.uc.postMessage({ id: agent.id, role: 'agent' }, ticket.id, { body: 'note on queue', internal: true });
+    await world.uc.postMessage({ id: agent.id, role: 'agent' }, ticket.id, {
+      body: 'note on queue',
+      internal: true,
+    });
     await eventually(() => {
-      const types = staff.events('queue').filter((e) => e.event.ticketId === ticket.id).map((e) => e.event.type);
+      const types = staff
+        .events('queue')
+        .filter((e) => e.event.ticketId === ticket.id)
+        .map((e) => e.event.type);
       expect(types).toEqual(['ticket.created', 'message.created', 'message.created']);
     });
     await world.uc.flush();
@@ -138,7 +154,9 @@ describe('resume', () => {
     for (let i = 0; i < 5; i++) await world.uc.postMessage(actor, ticket.id, { body: `before ${i}` });
     const client = await connect(customer);
     client.send({ type: 'subscribe', topic: `ticket:${ticket.id}`, after: 2 });
-    const writes = Array.from({ length: 10 }, (_, i) => world.uc.postMessage(actor, ticket.id, { body: `during ${i}` }));
+    const writes = Array.from({ length: 10 }, (_, i) =>
+      world.uc.postMessage(actor, ticket.id, { body: `during ${i}` }),
+    );
     await Promise.all(writes);
     const last = (await world.uc.findTicket(ticket.id))?.lastSeq ?? 0;
     await eventually(() => expect(client.events().at(-1)?.seq).toBe(last));
@@ -189,16 +207,18 @@ describe('bad input', () => {
   it('closes a slow consumer instead of buffering without bound', async () => {
     const ticket = await makeTicket(world.uc, customer);
     const actor = { id: customer.id, role: 'customer' as const };
-    for (let i = 0; i < 200; i++) await world.uc.postMessage(actor, ticket.id, { body: `${i} ${'z'.repeat(3900)}` });
+    for (let i = 0; i < 200; i++)
+      await world.uc.postMessage(actor, ticket.id, { body: `${i} ${'z'.repeat(3900)}` });
     const slow = await connect(customer);
     const tcp = (slow.socket as unknown as { _socket: { pause(): void } })._socket;
     tcp.pause();
     // Each subscribe with after=0 replays ~1 MB: far more than the kernel buffers and MAX_BUFFERED_BYTES.
     for (let i = 0; i < 40; i++) slow.send({ type: 'subscribe', topic: `ticket:${ticket.id}`, after: 0 });
     await eventually(
-      async () => expect(await gw.gateway.metrics.closes.get()).toMatchObject({
-        values: expect.arrayContaining([expect.objectContaining({ labels: { reason: 'slow_consumer' } })]),
-      }),
+      async () =>
+        expect(await gw.gateway.metrics.closes.get()).toMatchObject({
+          values: expect.arrayContaining([expect.objectContaining({ labels: { reason: 'slow_consumer' } })]),
+        }),
       10_000,
     );
   });
@@ -226,12 +246,19 @@ describe('role changes, typing and presence', () => {
     await colleague.next((f) => f.type === 'typing');
     cust.send({ type: 'typing', ticketId: ticket.id });
     const seen = await staff.next((f) => f.type === 'typing');
-    expect(seen).toMatchObject({ ticketId: ticket.id, internal: false, user: { id: customer.id, name: 'Ann' } });
+    expect(seen).toMatchObject({
+      ticketId: ticket.id,
+      internal: false,
+      user: { id: customer.id, name: 'Ann' },
+    });
     await colleague.next((f) => f.type === 'typing' && (f.user as { id: number }).id === customer.id);
     expect(cust.frames.some((f) => f.type === 'typing')).toBe(false);
     expect((await world.uc.readEvents(ticket.id, 0)).map((e) => e.seq)).toEqual([1, 2]);
     cust.send({ type: 'typing', ticketId: 424242 });
-    expect(await cust.next((f) => f.type === 'error')).toMatchObject({ code: 'forbidden', topic: 'ticket:424242' });
+    expect(await cust.next((f) => f.type === 'error')).toMatchObject({
+      code: 'forbidden',
+      topic: 'ticket:424242',
+    });
   });
 
   it('tells staff who is viewing a ticket; customers get no presence', async () => {
@@ -242,12 +269,14 @@ describe('role changes, typing and presence', () => {
     await cust.subscribe(`ticket:${ticket.id}`);
     await eventually(() => {
       const last = staff.frames.filter((f) => f.type === 'presence').at(-1);
-      expect((last?.viewers as Array<{ id: number }>).map((v) => v.id).sort()).toEqual([customer.id, agent.id].sort());
+      expect(((last?.viewers ?? []) as Array<{ id: number }>).map((v) => v.id).sort()).toEqual(
+        [customer.id, agent.id].sort(),
+      );
     });
     cust.close();
     await eventually(() => {
       const last = staff.frames.filter((f) => f.type === 'presence').at(-1);
-      expect((last?.viewers as Array<{ id: number }>).map((v) => v.id)).toEqual([agent.id]);
+      expect(((last?.viewers ?? []) as Array<{ id: number }>).map((v) => v.id)).toEqual([agent.id]);
     });
     expect(cust.frames.some((f) => f.type === 'presence')).toBe(false);
   });

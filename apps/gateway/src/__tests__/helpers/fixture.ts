@@ -4,7 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { createRedisBus } from '@tikethet/bus';
 import { createDb, createUseCases, type DbClient, runMigrations, type UseCases } from '@tikethet/db';
 import type { Bus, Role } from '@tikethet/domain';
-import { createTestDatabase, signInitData, TEST_BOT_TOKEN, type TestDatabase, testRedisUrl } from '@tikethet/testkit';
+import {
+  createTestDatabase,
+  signInitData,
+  TEST_BOT_TOKEN,
+  type TestDatabase,
+  testRedisUrl,
+} from '@tikethet/testkit';
 import { createGateway, type Gateway } from '../../create-gateway';
 import { loadGatewayEnv } from '../../env';
 
@@ -32,7 +38,12 @@ export async function startGateway(
     ...overrides,
   });
   const db = createDb(dbUrl, { max: 5 });
-  const bus = createRedisBus({ url: redisUrl, channel, healthCheckIntervalMs: 1000, maxReconnectDelayMs: 500 });
+  const bus = createRedisBus({
+    url: redisUrl,
+    channel,
+    healthCheckIntervalMs: 1000,
+    maxReconnectDelayMs: 500,
+  });
   const gateway = createGateway({ env, db, bus });
   const server = http.createServer(gateway.httpHandler);
   server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
@@ -69,7 +80,12 @@ export async function startWorld(label: string, redisUrl = testRedisUrl()): Prom
   await runMigrations(database.url);
   const client = createDb(database.url, { max: 10 });
   const channel = `tikethet:test:${randomBytes(6).toString('hex')}`;
-  const bus = createRedisBus({ url: redisUrl, channel, healthCheckIntervalMs: 1000, maxReconnectDelayMs: 500 });
+  const bus = createRedisBus({
+    url: redisUrl,
+    channel,
+    healthCheckIntervalMs: 1000,
+    maxReconnectDelayMs: 500,
+  });
   const uc = createUseCases({ db: client.db, bus });
   return {
     database,
@@ -99,7 +115,10 @@ export interface TestUser {
 export async function makeUser(uc: UseCases, role: Role, name = 'Test'): Promise<TestUser> {
   nextId += 1;
   const id = nextId;
-  await uc.upsertUser({ id, first_name: name, language_code: 'en' }, { adminIds: role === 'customer' ? [] : [id] });
+  await uc.upsertUser(
+    { id, first_name: name, language_code: 'en' },
+    { adminIds: role === 'customer' ? [] : [id] },
+  );
   if (role === 'agent') {
     nextId += 1;
     const adminId = nextId;

@@ -42,15 +42,24 @@ export class ResumingClient {
     socket.on('open', () => socket.send(JSON.stringify({ type: 'hello', initData: this.initData })));
     socket.on('error', () => undefined);
     socket.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as { type: string; seq?: number; event?: { ticketId: number; type: string } };
+      const frame = JSON.parse(String(data)) as {
+        type: string;
+        seq?: number;
+        event?: { ticketId: number; type: string };
+      };
       if (frame.type === 'ready') {
         this.connects += 1;
         for (const id of this.tickets) {
-          socket.send(JSON.stringify({ type: 'subscribe', topic: `ticket:${id}`, after: this.cursors.get(id) ?? 0 }));
+          socket.send(
+            JSON.stringify({ type: 'subscribe', topic: `ticket:${id}`, after: this.cursors.get(id) ?? 0 }),
+          );
         }
       } else if (frame.type === 'event' && frame.event && typeof frame.seq === 'number') {
         this.received.push({ ticketId: frame.event.ticketId, seq: frame.seq, type: frame.event.type });
-        this.cursors.set(frame.event.ticketId, Math.max(this.cursors.get(frame.event.ticketId) ?? 0, frame.seq));
+        this.cursors.set(
+          frame.event.ticketId,
+          Math.max(this.cursors.get(frame.event.ticketId) ?? 0, frame.seq),
+        );
       }
     });
     socket.on('close', () => {

@@ -37,7 +37,11 @@ export class TestClient {
   }
 
   /** Opens, says hello, waits for `ready`. */
-  static async ready(url: string, initData: string, options: WebSocket.ClientOptions = {}): Promise<TestClient> {
+  static async ready(
+    url: string,
+    initData: string,
+    options: WebSocket.ClientOptions = {},
+  ): Promise<TestClient> {
     const client = await TestClient.open(url, options);
     client.send({ type: 'hello', initData });
     await client.next((f) => f.type === 'ready');
@@ -62,13 +66,17 @@ export class TestClient {
       const found = this.frames.slice(from).find(match);
       if (found) return found;
       if (Date.now() > deadline) {
-        throw new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.slice(-5))}`);
+        throw new Error(
+          `no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.slice(-5))}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
 
-  events(topic?: string): Array<{ topic: string; seq: number; event: { type: string; [k: string]: unknown } }> {
+  events(
+    topic?: string,
+  ): Array<{ topic: string; seq: number; event: { type: string; [k: string]: unknown } }> {
     return this.frames
       .filter((f) => f.type === 'event' && (topic === undefined || f.topic === topic))
       .map((f) => f as unknown as { topic: string; seq: number; event: { type: string } });

@@ -295,7 +295,7 @@ describe('http', () => {
   });
 });
 
-function bodyOf(event: { data?: unknown }): string | undefined {
+function bodyOf(event: Record<string, unknown>): string | undefined {
   const data = event.data as { message?: { body?: string } } | undefined;
   return data?.message?.body;
 }

@@ -75,11 +75,15 @@ export interface World {
 }
 
 /** A fresh database, and use-cases publishing on a channel of their own (tests never cross-talk). */
-export async function startWorld(label: string, redisUrl = testRedisUrl()): Promise<World> {
+export async function startWorld(
+  label: string,
+  redisUrl = testRedisUrl(),
+  busChannel?: string,
+): Promise<World> {
   const database = await createTestDatabase(label);
   await runMigrations(database.url);
   const client = createDb(database.url, { max: 10 });
-  const channel = `tikethet:test:${randomBytes(6).toString('hex')}`;
+  const channel = busChannel ?? `tikethet:test:${randomBytes(6).toString('hex')}`;
   const bus = createRedisBus({
     url: redisUrl,
     channel,

@@ -7,6 +7,8 @@ export class TestClient {
   readonly frames: Frame[] = [];
   closeCode: number | null = null;
   closeReason = '';
+  /** The last socket error (e.g. "Unexpected server response: 503"). */
+  error: string | null = null;
   readonly socket: WebSocket;
   private readonly opened: Promise<void>;
   private readonly closedPromise: Promise<number>;
@@ -17,7 +19,10 @@ export class TestClient {
       this.socket.once('open', () => resolve());
       this.socket.once('error', reject);
     });
-    this.socket.on('error', () => undefined);
+    this.opened.catch(() => undefined);
+    this.socket.on('error', (err) => {
+      this.error = err.message;
+    });
     this.socket.on('message', (data) => {
       this.frames.push(JSON.parse(String(data)) as Frame);
     });

@@ -12,7 +12,10 @@ export interface TestDatabase {
 /** Creates a fresh database for one test file on the test server; `drop()` removes it. */
 export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
   const adminUrl = testDatabaseAdminUrl();
-  const name = `tt_${label.replace(/[^a-z0-9_]/gi, '_').toLowerCase().slice(0, 30)}_${randomBytes(4).toString('hex')}`;
+  const name = `tt_${label
+    .replace(/[^a-z0-9_]/gi, '_')
+    .toLowerCase()
+    .slice(0, 30)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {

@@ -6,7 +6,9 @@ import net from 'node:net';
  * The admin database URL is used only to CREATE and DROP per-file databases.
  */
 export function testDatabaseAdminUrl(): string {
-  return process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  return (
+    process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+  );
 }
 
 export function testRedisUrl(): string {

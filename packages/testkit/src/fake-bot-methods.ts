@@ -1,0 +1,316 @@
+import { randomBytes } from 'node:crypto';
+import type { UploadedFile } from './bot-api-body';
+import { badRequest } from './bot-api-error';
+import {
+  checkReplyMarkup,
+  isInlineKeyboard,
+  optionalBool,
+  optionalInt,
+  optionalString,
+  type Params,
+  requireChatId,
+  requireInt,
+  synthesizeChat,
+} from './bot-api-params';
+import { nextMessageId } from './bot-updates';
+import { type FakeBotState, messageKey } from './fake-bot-state';
+import type { TgChat, TgMessage, TgPhotoSize } from './telegram-types';
+
+export interface MethodContext {
+  files: Record<string, UploadedFile>;
+}
+
+export type MethodHandler = (params: Params, context: MethodContext) => unknown;
+
+/** Methods that put a message into a chat: counted by the per-chat clock. */
+export const SEND_METHODS = new Set([
+  'sendMessage',
+  'sendPhoto',
+  'sendDocument',
+  'copyMessage',
+  'forwardMessage',
+  'sendVideo',
+  'sendAudio',
+  'sendVoice',
+  'sendAnimation',
+  'sendSticker',
+  'sendMediaGroup',
+  'sendLocation',
+  'sendContact',
+  'sendPoll',
+  'sendDice',
+]);
+
+const CHAT_ACTIONS = new Set([
+  'typing',
+  'upload_photo',
+  'record_video',
+  'upload_video',
+  'record_voice',
+  'upload_voice',
+  'upload_document',
+  'choose_sticker',
+  'find_location',
+  'record_video_note',
+  'upload_video_note',
+]);
+
+const NOT_MODIFIED =
+  'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
+
+const now = () => Math.floor(Date.now() / 1000);
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+export function createMethodHandlers(state: FakeBotState): Record<string, MethodHandler> {
+  const chatOf = (chatId: number | string): TgChat => state.chats.get(chatId) ?? synthesizeChat(chatId);
+
+  const replyTarget = (params: Params, chatId: number | string): TgMessage | undefined => {
+    const nested = params.reply_parameters as { message_id?: unknown } | undefined;
+    const id =
+      optionalInt(params, 'reply_to_message_id') ??
+      (typeof nested?.message_id === 'number' ? nested.message_id : undefined);
+    return id === undefined ? undefined : state.messages.get(messageKey(chatId, id));
+  };
+
+  /** A message from the bot into `chat_id`, stored so it can later be edited, replied to or copied. */
+  const post = (params: Params, content: Partial<TgMessage>): TgMessage => {
+    const chatId = requireChatId(params);
+    checkReplyMarkup(params.reply_markup);
+    const message: TgMessage = {
+      message_id: nextMessageId(),
+      from: state.botInfo,
+      chat: chatOf(chatId),
+      date: now(),
+      ...content,
+    };
+    const replyTo = replyTarget(params, chatId);
+    if (replyTo) message.reply_to_message = replyTo;
+    if (isInlineKeyboard(params.reply_markup)) message.reply_markup = params.reply_markup;
+    state.messages.set(messageKey(chatId, message.message_id), message);
+    return message;
+  };
+
+  const caption = (params: Params): Partial<TgMessage> => {
+    const text = optionalString(params, 'caption');
+    if (text !== undefined && text.length > 1024) throw badRequest('message caption is too long');
+    return text === undefined ? {} : { caption: text };
+  };
+
+  const fileRef = (params: Params, key: string, context: MethodContext) => {
+    const value = params[key];
+    if (value === undefined || value === '') throw badRequest(`there is no ${key} in the request`);
+    const upload = context.files[key];
+    const unique = randomBytes(6).toString('base64url');
+    const fileId = typeof value === 'string' && !upload && !value.includes('://') ? value : `FILE_${unique}`;
+    return { fileId, unique, upload };
+  };
+
+  /** The message a method edits, checked the way Telegram checks it. */
+  const editable = (params: Params): TgMessage | true => {
+    if (optionalString(params, 'inline_message_id')) return true;
+    const chatId = requireChatId(params);
+    const messageId = requireInt(params, 'message_id', 'message identifier is not specified');
+    const message = state.messages.get(messageKey(chatId, messageId));
+    if (!message) throw badRequest('message to edit not found');
+    if (message.from?.id !== state.botInfo.id) throw badRequest("message can't be edited");
+    checkReplyMarkup(params.reply_markup);
+    return message;
+  };
+
+  const store = (message: TgMessage): TgMessage => {
+    state.messages.set(messageKey(message.chat.id, message.message_id), message);
+    return message;
+  };
+
+  const stored = (kind: string) => (params: Params) => {
+    state.texts.set(
+      `${kind}|${optionalString(params, 'language_code') ?? ''}`,
+      optionalString(params, kind) ?? '',
+    );
+    return true;
+  };
+  const read = (kind: string) => (params: Params) => ({
+    [kind]: state.texts.get(`${kind}|${optionalString(params, 'language_code') ?? ''}`) ?? '',
+  });
+  const commandsKey = (params: Params) =>
+    `${JSON.stringify(params.scope ?? { type: 'default' })}|${optionalString(params, 'language_code') ?? ''}`;
+
+  return {
+    getMe: () => state.botInfo,
+    logOut: () => true,
+    close: () => true,
+
+    setMyCommands: (params) => {
+      const commands = params.commands;
+      if (!Array.isArray(commands)) throw badRequest('parameter "commands" is required');
+      for (const entry of commands as Array<{ command?: unknown; description?: unknown }>) {
+        const command = typeof entry.command === 'string' ? entry.command : '';
+        const description = typeof entry.description === 'string' ? entry.description : '';
+        if (!/^[a-z0-9_]{1,32}$/.test(command)) throw badRequest('BOT_COMMAND_INVALID');
+        if (description.length < 1 || description.length > 256)
+          throw badRequest('command description is invalid');
+      }
+      state.commands.set(commandsKey(params), commands);
+      return true;
+    },
+    getMyCommands: (params) => state.commands.get(commandsKey(params)) ?? [],
+    deleteMyCommands: (params) => state.commands.delete(commandsKey(params)) || true,
+    setMyDescription: stored('description'),
+    getMyDescription: read('description'),
+    setMyShortDescription: stored('short_description'),
+    getMyShortDescription: read('short_description'),
+    setMyName: stored('name'),
+    getMyName: read('name'),
+    setChatMenuButton: (params) => {
+      const chatId = optionalString(params, 'chat_id') ?? 'default';
+      state.menuButtons.set(chatId, params.menu_button ?? { type: 'default' });
+      return true;
+    },
+    getChatMenuButton: (params) =>
+      state.menuButtons.get(optionalString(params, 'chat_id') ?? 'default') ?? { type: 'commands' },
+
+    setWebhook: (params) => {
+      const url = optionalString(params, 'url') ?? '';
+      const secret = optionalString(params, 'secret_token');
+      if (optionalBool(params, 'drop_pending_updates')) state.queue.length = 0;
+      if (url === '') {
+        state.webhook = undefined;
+        return true;
+      }
+      if (!url.startsWith('https://') && !(state.allowHttpWebhook && url.startsWith('http://')))
+        throw badRequest('bad webhook: An HTTPS URL must be provided for webhook');
+      if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) {
+        throw badRequest('secret token contains unallowed characters');
+      }
+      state.webhook = {
+        url,
+        ...(secret === undefined ? {} : { secretToken: secret }),
+        ...(optionalInt(params, 'max_connections') === undefined
+          ? {}
+          : { maxConnections: optionalInt(params, 'max_connections') }),
+        ...(Array.isArray(params.allowed_updates)
+          ? { allowedUpdates: params.allowed_updates as string[] }
+          : {}),
+        setAt: Date.now(),
+      };
+      return true;
+    },
+    deleteWebhook: (params) => {
+      if (optionalBool(params, 'drop_pending_updates')) state.queue.length = 0;
+      state.webhook = undefined;
+      return true;
+    },
+    getWebhookInfo: () => {
+      const info: Record<string, unknown> = {
+        url: state.webhook?.url ?? '',
+        has_custom_certificate: false,
+        pending_update_count: state.queue.length,
+      };
+      if (state.webhook?.maxConnections !== undefined) info.max_connections = state.webhook.maxConnections;
+      if (state.webhook?.allowedUpdates) info.allowed_updates = state.webhook.allowedUpdates;
+      return info;
+    },
+
+    sendMessage: (params) => {
+      const text = optionalString(params, 'text') ?? '';
+      if (text.trim() === '') throw badRequest('message text is empty');
+      if (text.length > 4096) throw badRequest('message is too long');
+      return post(params, { text });
+    },
+    sendPhoto: (params, context) => {
+      const { fileId, unique } = fileRef(params, 'photo', context);
+      const photo: TgPhotoSize[] = [
+        { file_id: `${fileId}_s`, file_unique_id: `${unique}s`, width: 90, height: 67, file_size: 1200 },
+        { file_id: fileId, file_unique_id: unique, width: 1280, height: 960, file_size: 98000 },
+      ];
+      return post(params, { photo, ...caption(params) });
+    },
+    sendDocument: (params, context) => {
+      const { fileId, unique, upload } = fileRef(params, 'document', context);
+      const document = {
+        file_id: fileId,
+        file_unique_id: unique,
+        file_name: upload?.filename ?? 'document',
+        mime_type: upload?.contentType ?? 'application/octet-stream',
+        file_size: upload?.size ?? 1024,
+      };
+      return post(params, { document, ...caption(params) });
+    },
+    copyMessage: (params) => {
+      const fromChatId = requireChatId(params, 'from_chat_id');
+      const messageId = requireInt(params, 'message_id', 'message identifier is not specified');
+      const source = state.messages.get(messageKey(fromChatId, messageId));
+      if (!source) throw badRequest('message to copy not found');
+      const {
+        message_id: _id,
+        from: _from,
+        chat: _chat,
+        date: _date,
+        reply_to_message: _reply,
+        reply_markup: _markup,
+        ...content
+      } = source;
+      const captionOverride = optionalString(params, 'caption');
+      const copy = post(
+        params,
+        captionOverride === undefined ? content : { ...content, caption: captionOverride },
+      );
+      return { message_id: copy.message_id };
+    },
+    editMessageText: (params) => {
+      const text = optionalString(params, 'text') ?? '';
+      if (text.trim() === '') throw badRequest('message text is empty');
+      if (text.length > 4096) throw badRequest('message is too long');
+      const message = editable(params);
+      if (message === true) return true;
+      const markup = isInlineKeyboard(params.reply_markup) ? params.reply_markup : undefined;
+      if (message.text === text && sameJson(message.reply_markup, markup)) throw badRequest(NOT_MODIFIED);
+      const { reply_markup: _old, ...rest } = message;
+      return store({
+        ...rest,
+        text,
+        edit_date: now(),
+        ...(markup === undefined ? {} : { reply_markup: markup }),
+      });
+    },
+    editMessageReplyMarkup: (params) => {
+      const message = editable(params);
+      if (message === true) return true;
+      const markup = isInlineKeyboard(params.reply_markup) ? params.reply_markup : undefined;
+      if (sameJson(message.reply_markup, markup)) throw badRequest(NOT_MODIFIED);
+      const { reply_markup: _old, ...rest } = message;
+      return store({ ...rest, edit_date: now(), ...(markup === undefined ? {} : { reply_markup: markup }) });
+    },
+    deleteMessage: (params) => {
+      const chatId = requireChatId(params);
+      const messageId = requireInt(params, 'message_id', 'message identifier is not specified');
+      if (!state.messages.delete(messageKey(chatId, messageId)))
+        throw badRequest('message to delete not found');
+      return true;
+    },
+    answerCallbackQuery: (params) => {
+      if (!optionalString(params, 'callback_query_id'))
+        throw badRequest('query is too old and response timeout expired or query ID is invalid');
+      const text = optionalString(params, 'text');
+      if (text !== undefined && text.length > 200) throw badRequest('MESSAGE_TOO_LONG');
+      return true;
+    },
+    sendChatAction: (params) => {
+      requireChatId(params);
+      if (!CHAT_ACTIONS.has(optionalString(params, 'action') ?? ''))
+        throw badRequest('wrong parameter action in request');
+      return true;
+    },
+    getChat: (params) => chatOf(requireChatId(params)),
+    getFile: (params) => {
+      const fileId = optionalString(params, 'file_id');
+      if (!fileId) throw badRequest('invalid file_id');
+      let file = state.files.get(fileId);
+      if (!file) {
+        file = { file_path: `documents/file_${state.files.size + 1}.bin`, file_size: 1024 };
+        state.files.set(fileId, file);
+      }
+      return { file_id: fileId, file_unique_id: `U${fileId.slice(-8)}`, ...file };
+    },
+  };
+}

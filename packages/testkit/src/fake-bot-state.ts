@@ -1,0 +1,87 @@
+import type { QueuedUpdate, TgChat, TgMessage, TgUpdate, TgUser } from './telegram-types';
+
+export interface BotInfo extends TgUser {
+  username: string;
+  can_join_groups: boolean;
+  can_read_all_group_messages: boolean;
+  supports_inline_queries: boolean;
+}
+
+export interface WebhookState {
+  url: string;
+  secretToken?: string;
+  maxConnections?: number;
+  allowedUpdates?: string[];
+  setAt: number;
+}
+
+/** Everything the fake Bot API remembers between calls. */
+export interface FakeBotState {
+  token: string;
+  /** Accept `http://` webhook URLs (Telegram itself insists on https). */
+  allowHttpWebhook: boolean;
+  botInfo: BotInfo;
+  /** Messages by `chatId:messageId`: sent by the bot or seen in pushed updates. */
+  messages: Map<string, TgMessage>;
+  chats: Map<number | string, TgChat>;
+  queue: QueuedUpdate[];
+  lastUpdateId: number;
+  webhook: WebhookState | undefined;
+  /** `setMyCommands` by `scope-json|language_code`. */
+  commands: Map<string, unknown[]>;
+  /** `setMyDescription` / `setMyShortDescription` / `setMyName` by `kind|language_code`. */
+  texts: Map<string, string>;
+  /** `setChatMenuButton` by chat id, `default` for the bot-wide one. */
+  menuButtons: Map<string, unknown>;
+  files: Map<string, { file_path: string; file_size: number }>;
+}
+
+export const messageKey = (chatId: number | string, messageId: number) => `${chatId}:${messageId}`;
+
+export function createState(
+  token: string,
+  botInfo?: Partial<BotInfo>,
+  allowHttpWebhook = false,
+): FakeBotState {
+  const id = Number(token.split(':')[0]) || 123456789;
+  return {
+    token,
+    allowHttpWebhook,
+    botInfo: {
+      id,
+      is_bot: true,
+      first_name: 'TiketHet Test',
+      username: 'tikethet_test_bot',
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+      ...botInfo,
+    },
+    messages: new Map(),
+    chats: new Map(),
+    queue: [],
+    lastUpdateId: 0,
+    webhook: undefined,
+    commands: new Map(),
+    texts: new Map(),
+    menuButtons: new Map(),
+    files: new Map(),
+  };
+}
+
+function remember(state: FakeBotState, message: TgMessage | undefined): void {
+  if (!message) return;
+  state.chats.set(message.chat.id, message.chat);
+  state.messages.set(messageKey(message.chat.id, message.message_id), message);
+  remember(state, message.reply_to_message);
+}
+
+/** Gives the update its `update_id` (next after the highest seen) and remembers its chats and messages. */
+export function admitUpdate(state: FakeBotState, update: TgUpdate): QueuedUpdate {
+  const updateId = update.update_id ?? state.lastUpdateId + 1;
+  state.lastUpdateId = Math.max(state.lastUpdateId, updateId);
+  remember(state, update.message);
+  remember(state, update.edited_message);
+  remember(state, update.callback_query?.message);
+  return { ...update, update_id: updateId };
+}

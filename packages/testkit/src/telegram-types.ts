@@ -1,0 +1,76 @@
+// The slice of Bot API types the fake server and the update builders use (https://core.telegram.org/bots/api).
+
+export interface TgUser {
+  id: number;
+  is_bot: boolean;
+  first_name: string;
+  last_name?: string;
+  username?: string;
+  language_code?: string;
+}
+
+export interface TgChat {
+  id: number;
+  type: 'private' | 'group' | 'supergroup' | 'channel';
+  title?: string;
+  username?: string;
+  first_name?: string;
+  last_name?: string;
+}
+
+export interface TgMessageEntity {
+  type: string;
+  offset: number;
+  length: number;
+}
+
+export interface TgPhotoSize {
+  file_id: string;
+  file_unique_id: string;
+  width: number;
+  height: number;
+  file_size?: number;
+}
+
+export interface TgDocument {
+  file_id: string;
+  file_unique_id: string;
+  file_name?: string;
+  mime_type?: string;
+  file_size?: number;
+}
+
+export interface TgMessage {
+  message_id: number;
+  from?: TgUser;
+  chat: TgChat;
+  date: number;
+  edit_date?: number;
+  text?: string;
+  entities?: TgMessageEntity[];
+  caption?: string;
+  caption_entities?: TgMessageEntity[];
+  photo?: TgPhotoSize[];
+  document?: TgDocument;
+  reply_to_message?: TgMessage;
+  reply_markup?: unknown;
+}
+
+export interface TgCallbackQuery {
+  id: string;
+  from: TgUser;
+  message?: TgMessage;
+  chat_instance: string;
+  data?: string;
+}
+
+export interface TgUpdate {
+  update_id?: number;
+  message?: TgMessage;
+  edited_message?: TgMessage;
+  callback_query?: TgCallbackQuery;
+  [kind: string]: unknown;
+}
+
+/** An update as queued by the fake server: `update_id` is always set. */
+export type QueuedUpdate = TgUpdate & { update_id: number };

@@ -1,0 +1,113 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createBus } from '@tikethet/bus';
+import { createDb, createUseCases, type DbClient, runMigrations, type UseCases } from '@tikethet/db';
+import type { Bus } from '@tikethet/domain';
+import {
+  createTestDatabase,
+  type FakeBotApi,
+  type TestDatabase,
+  type TgUpdate,
+  startFakeBotApi,
+  testRedisUrl,
+  waitFor,
+} from '@tikethet/testkit';
+import { type Bot, createBot } from '../../create-bot';
+import { type BotEnv, loadBotEnv } from '../../env';
+
+export const PUBLIC_URL = 'https://miniapp.example';
+export const SECRET = 'test-secret_123';
+
+export interface Harness {
+  mode: 'polling' | 'webhook';
+  api: FakeBotApi;
+  database: TestDatabase;
+  db: DbClient;
+  bus: Bus;
+  uc: UseCases;
+  bot: Bot;
+  env: BotEnv;
+  baseUrl: string;
+  /** Delivers an update the way the mode does (getUpdates queue or webhook POST); resolves when stored. */
+  send(update: TgUpdate): Promise<void>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+let idCounter = 0;
+/** A fresh Telegram user id (unique within the process). */
+export function newUserId(): number {
+  idCounter += 1;
+  return 700_000_000 + Math.floor(Math.random() * 1000) * 1000 + idCounter;
+}
+
+export async function startHarness(
+  mode: 'polling' | 'webhook',
+  overrides: Record<string, string> = {},
+  label = 'bot',
+): Promise<Harness> {
+  const database = await createTestDatabase(`${label}_${mode}`);
+  await runMigrations(database.url);
+  const api = await startFakeBotApi({ allowHttpWebhook: true });
+  const db = createDb(database.url, { max: 20 });
+  const bus = createBus({ redisUrl: testRedisUrl(), channel: `tt-test:${database.name}` });
+  const uc = createUseCases({ db: db.db, bus });
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env = loadBotEnv({
+    DATABASE_URL: database.url,
+    TELEGRAM_BOT_TOKEN: api.token,
+    TELEGRAM_API_ROOT: api.apiRoot,
+    BOT_MODE: mode,
+    PUBLIC_URL,
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    TELEGRAM_WEBHOOK_URL: `${baseUrl}/telegram/webhook`,
+    BOT_POLL_INTERVAL_MS: '100',
+    BOT_RETRY_BASE_MS: '200',
+    BOT_GETUPDATES_TIMEOUT_S: '1',
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
+  const bot = createBot({ env, db, bus });
+  server.on('request', (req, res) => void bot.httpHandler(req, res));
+  await bot.start();
+  if (mode === 'webhook') await waitFor(() => api.webhook, { description: 'webhook registered' });
+  const query = async <T>(sql: string, params: unknown[] = []) => (await db.pool.query(sql, params)).rows as T[];
+  return {
+    mode,
+    api,
+    database,
+    db,
+    bus,
+    uc,
+    bot,
+    env,
+    baseUrl,
+    query,
+    async send(update) {
+      if (mode === 'webhook') {
+        const status = await api.deliverWebhook(update);
+        if (status !== 200) throw new Error(`webhook answered ${status}`);
+        return;
+      }
+      const queued = api.pushUpdate(update);
+      await waitFor(
+        async () =>
+          (await query('select 1 from telegram_updates where update_id = $1', [queued.update_id])).length > 0,
+        { description: `update ${queued.update_id} processed` },
+      );
+    },
+    async close() {
+      await bot.stop();
+      await uc.flush();
+      server.close();
+      server.closeAllConnections();
+      await api.close();
+      await bus.close();
+      await db.close();
+      await database.drop();
+    },
+  };
+}

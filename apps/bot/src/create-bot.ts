@@ -1,0 +1,186 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createLogger, type Logger } from '@tikethet/config';
+import { createUseCases, type DbClient, pingDb } from '@tikethet/db';
+import type { Bus } from '@tikethet/domain';
+import { Telegraf } from 'telegraf';
+import type { Update } from 'telegraf/types';
+import { type BotEnv, webhookUrlOf } from './env';
+import { createEventConsumer } from './events/consumer';
+import { createHttpHandler } from './http/handler';
+import { registerCallbacks } from './inbound/callbacks';
+import { registerCommands } from './inbound/commands';
+import { BotContext } from './inbound/context';
+import { registerMessages } from './inbound/messages';
+import { createUpdateProcessor, type UpdateOutcome, useTransaction } from './inbound/process-update';
+import { createMetrics } from './metrics';
+import { limitsFrom, SendLimiter } from './outbound/limiter';
+import { createOutboxStore } from './outbound/store';
+import { createOutboxWorker } from './outbound/worker';
+import { createPoller, type Poller } from './polling';
+import { callOf, registerMenuButton, registerProfile, registerWebhook, withRetry } from './registration';
+import type { BotRuntime } from './runtime';
+
+export interface BotDeps {
+  env: BotEnv;
+  db: DbClient;
+  bus: Bus;
+  logger?: Logger;
+}
+
+export interface Bot {
+  /** Registers commands, description, menu button and webhook; starts polling (polling mode), the queue and the event consumer. */
+  start(): Promise<void>;
+  /** POST /telegram/webhook as a plain Node handler (for hosting the bot inside another server). */
+  webhookHandler(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** /healthz, /readyz, /metrics, the webhook and the loopback admin endpoint. */
+  httpHandler(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** A new public URL (a new tunnel): re-registers the menu button and the webhook, live. */
+  reconfigure(publicUrl: string): Promise<void>;
+  /** Runs one update as the webhook would (benchmarks, tests). */
+  processUpdate(update: Update): Promise<UpdateOutcome>;
+  stop(): Promise<void>;
+}
+
+/** The Telegram bot: commands and the chat <-> ticket bridge in, notifications out through one queue. Never listens. */
+export function createBot({ env, db, bus, logger = createLogger('bot') }: BotDeps): Bot {
+  const uc = createUseCases({ db: db.db, bus, logger: logger.child({ part: 'use-cases' }) });
+  const metrics = createMetrics();
+  const runtime: BotRuntime = {
+    publicUrl: env.PUBLIC_URL,
+    webhookUrl: webhookUrlOf(env, env.PUBLIC_URL),
+    botUsername: undefined,
+  };
+  const telegraf = new Telegraf<BotContext>(env.TELEGRAM_BOT_TOKEN, {
+    contextType: BotContext,
+    telegram: { apiRoot: env.TELEGRAM_API_ROOT, webhookReply: false },
+  });
+  telegraf.catch((error) => {
+    throw error;
+  });
+  const call = callOf(telegraf.telegram);
+  const outcomes = new WeakMap<object, UpdateOutcome>();
+  useTransaction(telegraf, uc, outcomes);
+  registerCommands(telegraf, runtime);
+  registerCallbacks(telegraf);
+  registerMessages(telegraf, runtime);
+
+  const callApi = telegraf.telegram.callApi.bind(telegraf.telegram) as unknown as (
+    method: string,
+    payload: Record<string, unknown>,
+    options: { signal: AbortSignal },
+  ) => Promise<unknown>;
+  const worker = createOutboxWorker({
+    store: createOutboxStore(db.pool),
+    uc,
+    limiter: new SendLimiter(limitsFrom(env)),
+    callApi: (method, payload, signal) => callApi(method, payload, { signal }),
+    logger: logger.child({ part: 'outbox' }),
+    metrics,
+    maxAttempts: env.BOT_SEND_MAX_ATTEMPTS,
+    retryBaseMs: env.BOT_RETRY_BASE_MS,
+    pollIntervalMs: env.BOT_POLL_INTERVAL_MS,
+  });
+  const processOne = createUpdateProcessor({ bot: telegraf, uc, logger, metrics, outcomes });
+  const processUpdate = async (update: Update) => {
+    const outcome = await processOne(update);
+    if (outcome === 'processed') worker.wake();
+    return outcome;
+  };
+  const consumer = createEventConsumer({
+    uc,
+    bus,
+    pool: db.pool,
+    handlers: { uc, runtime, agentsChatId: env.AGENTS_CHAT_ID },
+    logger: logger.child({ part: 'events' }),
+    intervalMs: Math.max(1000, env.BOT_POLL_INTERVAL_MS * 3),
+    onEnqueued: () => worker.wake(),
+  });
+
+  let poller: Poller | undefined;
+  let stopping = false;
+  let started = false;
+  const background: Array<Promise<unknown>> = [];
+  const secret = env.TELEGRAM_WEBHOOK_SECRET;
+
+  const registerLinks = async () => {
+    await registerMenuButton(call, runtime.publicUrl);
+    if (env.BOT_MODE === 'webhook' && runtime.webhookUrl && secret) {
+      await registerWebhook(call, runtime.webhookUrl, secret);
+    }
+  };
+
+  async function reconfigure(publicUrl: string) {
+    const previous = runtime.publicUrl;
+    runtime.publicUrl = publicUrl.replace(/\/+$/, '');
+    if (!env.TELEGRAM_WEBHOOK_URL || runtime.webhookUrl === webhookUrlOf({}, previous)) {
+      runtime.webhookUrl = webhookUrlOf({}, runtime.publicUrl);
+    }
+    logger.info({ publicUrl: runtime.publicUrl, webhookUrl: runtime.webhookUrl }, 'public URL changed');
+    await registerLinks();
+  }
+
+  const httpHandler = createHttpHandler({
+    mode: env.BOT_MODE,
+    secret,
+    processUpdate,
+    ready: async () => !stopping && started && bus.healthy && (await pingDb(db.pool)),
+    reconfigure,
+    metrics,
+    logger,
+  });
+
+  return {
+    async start() {
+      const stopped = () => stopping;
+      await withRetry(
+        async () => {
+          const me = await telegraf.telegram.getMe();
+          telegraf.botInfo = me;
+          runtime.botUsername = me.username;
+        },
+        'getMe',
+        logger,
+        stopped,
+      );
+      await worker.start();
+      await consumer.start();
+      const registration = withRetry(
+        async () => {
+          await registerProfile(call);
+          await registerLinks();
+          if (env.BOT_MODE === 'polling') await call('deleteWebhook', { drop_pending_updates: false });
+        },
+        'bot registration',
+        logger,
+        stopped,
+      );
+      if (env.BOT_MODE === 'polling') {
+        await registration;
+        poller = createPoller({
+          telegram: telegraf.telegram,
+          processUpdate,
+          logger,
+          timeoutS: env.BOT_GETUPDATES_TIMEOUT_S,
+        });
+        poller.start();
+      } else {
+        background.push(registration);
+      }
+      started = true;
+      logger.info({ mode: env.BOT_MODE, username: runtime.botUsername }, 'bot started');
+    },
+    webhookHandler: httpHandler,
+    httpHandler,
+    reconfigure,
+    processUpdate,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      await poller?.stop();
+      await consumer.stop();
+      await worker.stop();
+      await Promise.allSettled(background);
+      await uc.flush();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import type { UseCases } from '@tikethet/db';
+import { displayName, type TicketEvent } from '@tikethet/domain';
+import { TELEGRAM_BODY_MAX, truncate } from '../format';
+import { languageFrom, t } from '../i18n';
+import { keyboard, openButton, ratingKeyboard } from '../links';
+import { enqueueText } from '../outbound/enqueue';
+import type { BotRuntime } from '../runtime';
+
+export interface EventHandlerDeps {
+  uc: UseCases;
+  runtime: BotRuntime;
+  agentsChatId: number | undefined;
+}
+
+/** Whether the bot has anything to do for this event (cheap: no database read). */
+export function concernsBot(event: TicketEvent): boolean {
+  if (event.type === 'message.created') return event.data.message.kind === 'agent' && !event.internal;
+  if (event.type === 'ticket.updated') return event.data.changes.includes('status') && event.actorId !== event.customerId;
+  return event.type === 'ticket.created';
+}
+
+async function customerChat(uc: UseCases, customerId: number) {
+  const chatId = await uc.getBotChatId(customerId);
+  if (chatId === null) return null;
+  const user = await uc.getUser(customerId);
+  return { chatId, texts: t(languageFrom(user?.languageCode)) };
+}
+
+/**
+ * Turns one event into queued Telegram sends. Every send has a dedupe key, so handling the same event
+ * twice (bus redelivery, catch-up after a restart) enqueues nothing new.
+ */
+export async function handleEvent(deps: EventHandlerDeps, event: TicketEvent): Promise<number> {
+  const { uc, runtime } = deps;
+  if (!concernsBot(event)) return 0;
+  if (event.type === 'message.created') {
+    const message = event.data.message;
+    const to = await customerChat(uc, event.customerId);
+    if (!to) {
+      // The customer never wrote to the bot: nothing to deliver (and nothing pending for the agent to watch).
+      if (message.delivery === 'pending') await uc.setDelivery(message.id, 'none');
+      return 0;
+    }
+    const author = message.author?.name ?? 'Support';
+    const html = to.texts.agentReply(event.ticketId, author, truncate(message.body, TELEGRAM_BODY_MAX));
+    const open = openButton(to.texts.openTicket(event.ticketId), {
+      publicUrl: runtime.publicUrl,
+      ticketId: event.ticketId,
+      privateChat: true,
+    });
+    const queued = await uc.transaction((tx) =>
+      enqueueText(tx, to.chatId, html, {
+        ticketId: event.ticketId,
+        messageId: message.id,
+        dedupeKey: `reply:${message.id}`,
+        replyMarkup: keyboard([[open]]),
+      }),
+    );
+    return queued ? 1 : 0;
+  }
+  if (event.type === 'ticket.updated') {
+    const to = await customerChat(uc, event.customerId);
+    if (!to) return 0;
+    const { ticket } = event.data;
+    const resolved = ticket.status === 'resolved';
+    const html = resolved ? to.texts.rateAsk(ticket.id) : to.texts.statusChanged(ticket.id, ticket.status);
+    const markup = resolved
+      ? ratingKeyboard(ticket.id)
+      : keyboard([
+          [openButton(to.texts.openTicket(ticket.id), { publicUrl: runtime.publicUrl, ticketId: ticket.id, privateChat: true })],
+        ]);
+    const queued = await uc.transaction((tx) =>
+      enqueueText(tx, to.chatId, html, {
+        ticketId: ticket.id,
+        dedupeKey: `status:${ticket.id}:${event.seq}`,
+        replyMarkup: markup,
+      }),
+    );
+    return queued ? 1 : 0;
+  }
+  if (event.type !== 'ticket.created') return 0;
+  const { ticket } = event.data;
+  const customer = await uc.getUser(ticket.customerId);
+  const name = customer ? displayName(customer) : String(ticket.customerId);
+  const preview = truncate(ticket.lastMessagePreview ?? '', 1000);
+  const targets =
+    deps.agentsChatId !== undefined
+      ? [{ chatId: deps.agentsChatId, language: 'ru' as const, privateChat: false }]
+      : (await uc.listStaffChats())
+          .filter((s) => s.id !== ticket.customerId)
+          .map((s) => ({ chatId: s.botChatId, language: languageFrom(s.languageCode), privateChat: true }));
+  let queued = 0;
+  await uc.transaction(async (tx) => {
+    for (const target of targets) {
+      const texts = t(target.language);
+      const added = await enqueueText(tx, target.chatId, texts.newTicket(ticket.id, ticket.subject, name, preview), {
+        ticketId: ticket.id,
+        dedupeKey: `created:${ticket.id}:${target.chatId}`,
+        replyMarkup: keyboard([
+          [
+            { text: texts.take, callback_data: `take:${ticket.id}` },
+            openButton(texts.open, {
+              publicUrl: runtime.publicUrl,
+              ticketId: ticket.id,
+              privateChat: target.privateChat,
+              ...(runtime.botUsername ? { botUsername: runtime.botUsername } : {}),
+            }),
+          ],
+        ]),
+      });
+      if (added) queued += 1;
+    }
+  });
+  return queued;
+}

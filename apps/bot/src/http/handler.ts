@@ -1,0 +1,98 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '@tikethet/config';
+import type { Update } from 'telegraf/types';
+import { z } from 'zod';
+import { WEBHOOK_PATH } from '../env';
+import type { BotMetrics } from '../metrics';
+import { BodyTooLarge, readBody } from './body';
+import { isLoopback, secretMatches } from './secret';
+
+export const ADMIN_PUBLIC_URL_PATH = '/telegram/admin/public-url';
+export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+
+const updateSchema = z.looseObject({ update_id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
+const publicUrlSchema = z.strictObject({
+  url: z.url({ protocol: /^https$/ }).max(2048),
+});
+
+function json(res: ServerResponse, status: number, body: unknown) {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+const error = (res: ServerResponse, status: number, code: string, message: string, details?: unknown) =>
+  json(res, status, { error: { code, message, ...(details === undefined ? {} : { details }) } });
+
+export interface HttpDeps {
+  mode: 'webhook' | 'polling';
+  secret: string | undefined;
+  processUpdate(update: Update): Promise<unknown>;
+  ready(): Promise<boolean>;
+  reconfigure(publicUrl: string): Promise<void>;
+  metrics: BotMetrics;
+  logger: Logger;
+}
+
+async function parseJson(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+  try {
+    return JSON.parse(await readBody(req));
+  } catch (e) {
+    if (e instanceof BodyTooLarge) error(res, 413, 'payload_too_large', 'body over 1 MB');
+    else error(res, 400, 'validation_failed', 'body: must be JSON');
+    return undefined;
+  }
+}
+
+/** /healthz, /readyz, /metrics, POST /telegram/webhook and the loopback admin endpoint. */
+export function createHttpHandler(deps: HttpDeps) {
+  return async function httpHandler(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      if (req.method === 'GET' && path === '/healthz') return json(res, 200, { ok: true });
+      if (req.method === 'GET' && path === '/readyz') {
+        const ok = await deps.ready();
+        return json(res, ok ? 200 : 503, { ok });
+      }
+      if (req.method === 'GET' && path === '/metrics') {
+        const text = await deps.metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
+        res.end(text);
+        return;
+      }
+      if (path === WEBHOOK_PATH && deps.mode === 'webhook') {
+        if (req.method !== 'POST') return error(res, 405, 'method_not_allowed', 'POST only');
+        if (!deps.secret || !secretMatches(req.headers[SECRET_HEADER], deps.secret)) {
+          req.resume();
+          return error(res, 401, 'unauthorized', 'bad or missing secret token');
+        }
+        const body = await parseJson(req, res);
+        if (body === undefined) return;
+        const parsed = updateSchema.safeParse(body);
+        if (!parsed.success) return error(res, 400, 'validation_failed', 'update_id: must be a non-negative integer');
+        await deps.processUpdate(parsed.data as unknown as Update);
+        return json(res, 200, {});
+      }
+      if (path === ADMIN_PUBLIC_URL_PATH) {
+        if (req.method !== 'POST') return error(res, 405, 'method_not_allowed', 'POST only');
+        const allowed = isLoopback(req.socket.remoteAddress) && (!deps.secret || secretMatches(req.headers[SECRET_HEADER], deps.secret));
+        if (!allowed) {
+          req.resume();
+          return error(res, 401, 'unauthorized', 'loopback only, with the webhook secret when one is set');
+        }
+        const body = await parseJson(req, res);
+        if (body === undefined) return;
+        const parsed = publicUrlSchema.safeParse(body);
+        if (!parsed.success) return error(res, 400, 'validation_failed', 'url: must be an https URL');
+        await deps.reconfigure(parsed.data.url);
+        return json(res, 200, { ok: true, publicUrl: parsed.data.url });
+      }
+      return error(res, 404, 'not_found', 'no such route');
+    } catch (e) {
+      deps.logger.error({ err: e, path }, 'request failed');
+      // A database failure on the webhook: 5xx so Telegram delivers the update again.
+      return error(res, 500, 'internal', 'try again');
+    }
+  };
+}

@@ -1,0 +1,44 @@
+import type { IncomingAttachment } from '@tikethet/domain';
+import type { Message } from 'telegraf/types';
+
+type Described = { file_id: string; file_unique_id?: string; file_size?: number };
+
+function base(kind: IncomingAttachment['kind'], file: Described): IncomingAttachment {
+  const a: IncomingAttachment = { kind, telegramFileId: file.file_id };
+  if (file.file_unique_id) a.telegramFileUniqueId = file.file_unique_id;
+  if (file.file_size !== undefined) a.size = file.file_size;
+  return a;
+}
+
+/** The files of a Telegram message as the ticket stores them (file id, type, size, name, dimensions). */
+export function attachmentsOf(message: Message): IncomingAttachment[] {
+  if ('photo' in message && message.photo.length > 0) {
+    const largest = message.photo[message.photo.length - 1];
+    if (!largest) return [];
+    return [{ ...base('photo', largest), width: largest.width, height: largest.height }];
+  }
+  if ('document' in message) {
+    const d = message.document;
+    const a = base('document', d);
+    if (d.file_name) a.fileName = d.file_name.slice(0, 512);
+    if (d.mime_type) a.mimeType = d.mime_type.slice(0, 255);
+    return [a];
+  }
+  if ('video' in message) {
+    const v = message.video;
+    const a = { ...base('video', v), width: v.width, height: v.height };
+    if (v.mime_type) a.mimeType = v.mime_type;
+    return [a];
+  }
+  if ('voice' in message) return [base('voice', message.voice)];
+  if ('audio' in message) return [base('audio', message.audio)];
+  if ('sticker' in message) return [base('sticker', message.sticker)];
+  return [];
+}
+
+/** The text of a message: its text or its caption. */
+export function textOf(message: Message): string {
+  if ('text' in message) return message.text;
+  if ('caption' in message && typeof message.caption === 'string') return message.caption;
+  return '';
+}

@@ -1,0 +1,111 @@
+import { DomainError, isStaff } from '@tikethet/domain';
+import type { Composer } from 'telegraf';
+import type { Message } from 'telegraf/types';
+import { subjectFrom, truncate } from '../format';
+import { keyboard, openButton } from '../links';
+import { enqueueText } from '../outbound/enqueue';
+import type { BotRuntime } from '../runtime';
+import { attachmentsOf, textOf } from './attachments';
+import { pendingNewKey } from './commands';
+import { type BotContext, type Sender, senderOf } from './context';
+
+const BODY_LIMIT = 4000;
+
+/** Posts on the ticket; null when the ticket takes no message from this sender (closed, not theirs). */
+async function tryPost(s: Sender, ticketId: number, body: string, message: Message) {
+  try {
+    return await s.tx.postMessage(s.actor, ticketId, { body }, { via: 'bot', attachments: attachmentsOf(message) });
+  } catch (error) {
+    if (error instanceof DomainError && ['invalid_transition', 'not_found', 'forbidden'].includes(error.code)) {
+      return null;
+    }
+    throw error;
+  }
+}
+
+/** A private message: to the ticket it replies to, else a pending /new, else the latest open one, else a new ticket. */
+async function fromCustomer(s: Sender, message: Message, runtime: BotRuntime) {
+  const files = attachmentsOf(message);
+  const text = truncate(textOf(message).trim(), BODY_LIMIT);
+  if (!text && files.length === 0) return;
+  const body = text || `[${s.texts.attachment}: ${files[0]?.fileName ?? files[0]?.kind ?? 'file'}]`;
+  const chatId = message.chat.id;
+  const pending = (await s.tx.getState(pendingNewKey(s.user.id))) !== null;
+  let target: number | undefined;
+  if ('reply_to_message' in message && message.reply_to_message) {
+    target = (await s.tx.findTelegramLink(chatId, message.reply_to_message.message_id))?.ticketId;
+  }
+  if (target === undefined && !pending) target = (await s.tx.latestOpenTicket(s.user.id))?.id;
+  const posted = target === undefined ? null : await tryPost(s, target, body, message);
+  if (posted) {
+    await s.tx.linkTelegramMessage({
+      chatId,
+      telegramMessageId: message.message_id,
+      ticketId: posted.ticket.id,
+      messageId: posted.message.id,
+    });
+    return;
+  }
+  const subject = subjectFrom(body, s.texts.attachment);
+  const created = await s.tx.createTicket(s.actor, { subject, body }, { source: 'bot', attachments: files });
+  if (pending) await s.tx.setState(pendingNewKey(s.user.id), null);
+  await s.tx.linkTelegramMessage({
+    chatId,
+    telegramMessageId: message.message_id,
+    ticketId: created.ticket.id,
+    messageId: created.message.id,
+  });
+  const id = created.ticket.id;
+  await enqueueText(s.tx, chatId, s.texts.created(id, created.ticket.subject), {
+    replyTo: message.message_id,
+    ticketId: id,
+    dedupeKey: `confirm:${id}`,
+    replyMarkup: keyboard([[openButton(s.texts.openTicket(id), { publicUrl: runtime.publicUrl, ticketId: id, privateChat: true })]]),
+  });
+}
+
+/** An agent's reply (in the agents' group or a DM) to the bot's post about a ticket: the agent's message. */
+async function fromAgentReply(s: Sender, message: Message) {
+  if (!isStaff(s.user.role) || !('reply_to_message' in message) || !message.reply_to_message) return false;
+  const link = await s.tx.findTelegramLink(message.chat.id, message.reply_to_message.message_id);
+  if (!link) return false;
+  const ticket = await s.tx.findTicket(link.ticketId);
+  if (!ticket || ticket.customerId === s.user.id) return false;
+  const text = truncate(textOf(message).trim(), BODY_LIMIT);
+  if (!text) return true;
+  const posted = await tryPost(s, link.ticketId, text, message);
+  if (posted) {
+    await s.tx.linkTelegramMessage({
+      chatId: message.chat.id,
+      telegramMessageId: message.message_id,
+      ticketId: posted.ticket.id,
+      messageId: posted.message.id,
+    });
+  }
+  return true;
+}
+
+export function registerMessages(bot: Composer<BotContext>, runtime: BotRuntime): void {
+  bot.on('message', async (ctx) => {
+    const s = senderOf(ctx);
+    if (!s) return;
+    const message = ctx.message;
+    if (await fromAgentReply(s, message)) return;
+    if (message.chat.type === 'private') await fromCustomer(s, message, runtime);
+  });
+
+  bot.on('edited_message', async (ctx) => {
+    const s = senderOf(ctx);
+    if (!s) return;
+    const message = ctx.editedMessage;
+    const text = truncate(textOf(message).trim(), BODY_LIMIT);
+    if (!text) return;
+    const link = await s.tx.findTelegramLink(message.chat.id, message.message_id);
+    if (!link?.messageId) return;
+    try {
+      await s.tx.editMessage(s.actor, link.messageId, text);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+    }
+  });
+}

@@ -1,0 +1,48 @@
+import http from 'node:http';
+import { createLogger, EnvError, resolvePort } from '@tikethet/config';
+import { createBus } from '@tikethet/bus';
+import { createDb } from '@tikethet/db';
+import { createBot } from './create-bot';
+import { loadBotEnv } from './env';
+
+async function main() {
+  let env: ReturnType<typeof loadBotEnv>;
+  try {
+    env = loadBotEnv();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger('bot');
+  const db = createDb(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE, applicationName: 'tikethet-bot' });
+  const bus = await createBus(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {});
+  const bot = createBot({ env, db, bus, logger });
+  const server = http.createServer((req, res) => void bot.httpHandler(req, res));
+  const port = resolvePort(env, env.BOT_PORT);
+  await new Promise<void>((resolve) => server.listen(port, resolve));
+  logger.info({ port }, 'bot http listening');
+  await bot.start();
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(1), 15_000).unref();
+    server.close();
+    server.closeAllConnections();
+    await bot.stop();
+    await bus.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown());
+  process.on('SIGINT', () => void shutdown());
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`bot failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

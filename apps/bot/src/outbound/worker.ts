@@ -1,0 +1,216 @@
+import type { Logger } from '@tikethet/config';
+import type { UseCases } from '@tikethet/db';
+import type { BotMetrics } from '../metrics';
+import { classifySendError, MESSAGE_METHODS } from './classify';
+import type { SendLimiter } from './limiter';
+import type { OutboxRow, OutboxStore } from './store';
+
+export type CallApi = (method: string, payload: Record<string, unknown>, signal: AbortSignal) => Promise<unknown>;
+
+export interface OutboxWorkerOptions {
+  store: OutboxStore;
+  uc: UseCases;
+  limiter: SendLimiter;
+  callApi: CallApi;
+  logger: Logger;
+  metrics: BotMetrics;
+  maxAttempts: number;
+  retryBaseMs: number;
+  pollIntervalMs: number;
+  /** Rows held in memory at most (claimed, waiting for their chat's turn). */
+  capacity?: number;
+}
+
+export interface OutboxWorker {
+  start(): Promise<void>;
+  /** Something was enqueued: look now instead of at the next poll. */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+const MAX_BACKOFF_MS = 60_000;
+
+function messageIdOf(result: unknown): number | null {
+  if (result && typeof result === 'object' && 'message_id' in result && typeof result.message_id === 'number') {
+    return result.message_id;
+  }
+  return null;
+}
+
+/**
+ * The one outbound queue. Rows are claimed from telegram_outbox into per-chat lanes (order kept per chat);
+ * each lane waits for the limiter (global, per private chat, per group), sends, and records the outcome in
+ * Postgres. 429 waits out retry_after; 5xx and network failures go back to the queue with backoff; after
+ * `maxAttempts` a row is failed and its message's delivery marked failed so the agent sees it.
+ */
+export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+  const { store, uc, limiter, callApi, logger, metrics, maxAttempts, retryBaseMs, pollIntervalMs } = options;
+  const capacity = options.capacity ?? 500;
+  const lanes = new Map<number, OutboxRow[]>();
+  const running = new Set<Promise<void>>();
+  const abort = new AbortController();
+  let stopping = false;
+  let wakeUp: (() => void) | undefined;
+  let woken = false;
+  let loop: Promise<void> | undefined;
+
+  const held = () => [...lanes.values()].reduce((n, lane) => n + lane.length, 0);
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (stopping) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        abort.signal.removeEventListener('abort', done);
+        resolve();
+      }
+      abort.signal.addEventListener('abort', done);
+    });
+
+  const wake = () => {
+    woken = true;
+    wakeUp?.();
+  };
+
+  async function afterSent(row: OutboxRow, telegramMessageId: number | null) {
+    if (row.ticketId !== null && telegramMessageId !== null) {
+      await uc.linkTelegramMessage({
+        chatId: row.chatId,
+        telegramMessageId,
+        ticketId: row.ticketId,
+        messageId: row.messageId,
+      });
+    }
+    if (row.messageId !== null) await uc.setDelivery(row.messageId, 'sent');
+    await store.markSent(row.id, telegramMessageId);
+  }
+
+  async function fail(row: OutboxRow, message: string) {
+    logger.warn({ outboxId: row.id, chatId: row.chatId, err: message }, 'outbound call failed for good');
+    metrics.sends.inc({ outcome: 'failed' });
+    await store.markFailed(row.id, message);
+    if (row.messageId !== null) await uc.setDelivery(row.messageId, 'failed');
+  }
+
+  /** Sends the lane's rows in order; on a transient failure the rest of the lane goes back to the queue. */
+  async function runLane(chatId: number, lane: OutboxRow[]) {
+    try {
+      while (lane.length > 0 && !stopping) {
+        const row = lane[0];
+        if (!row) break;
+        const counts = MESSAGE_METHODS.has(row.method);
+        for (let wait = limiter.delayFor(chatId, counts); wait > 0 && !stopping; ) {
+          await sleep(wait);
+          wait = limiter.delayFor(chatId, counts);
+        }
+        if (stopping) break;
+        limiter.record(chatId);
+        let result: unknown;
+        try {
+          result = await callApi(row.method, row.payload, abort.signal);
+        } catch (error) {
+          if (stopping) break;
+          const failure = classifySendError(error);
+          if (failure.kind === 'rate_limited') {
+            metrics.sends.inc({ outcome: 'rate_limited' });
+            logger.info({ chatId, retryAfterMs: failure.retryAfterMs }, 'Telegram asked to wait');
+            limiter.pause(chatId, failure.retryAfterMs, true);
+            continue;
+          }
+          lane.shift();
+          if (failure.kind === 'permanent' || row.attempts + 1 >= maxAttempts) {
+            await fail(row, failure.message);
+            continue;
+          }
+          const backoff = Math.min(MAX_BACKOFF_MS, retryBaseMs * 2 ** row.attempts) * (0.8 + Math.random() * 0.4);
+          metrics.sends.inc({ outcome: 'retry' });
+          logger.info({ chatId, attempt: row.attempts + 1, backoff, err: failure.message }, 'outbound retry');
+          await store.retryLater(row.id, backoff, failure.message, true);
+          await store.release(
+            lane.splice(0).map((r) => r.id),
+            backoff,
+          );
+          break;
+        }
+        lane.shift();
+        metrics.sends.inc({ outcome: 'sent' });
+        await afterSent(row, messageIdOf(result));
+      }
+    } catch (error) {
+      logger.error({ err: error, chatId }, 'outbound lane failed; its rows return to the queue');
+      await sleep(pollIntervalMs);
+      await store.release(lane.splice(0).map((r) => r.id)).catch(() => undefined);
+    } finally {
+      if (stopping && lane.length > 0) await store.release(lane.splice(0).map((r) => r.id)).catch(() => undefined);
+      lanes.delete(chatId);
+      metrics.queueDepth.set(held());
+      wake();
+    }
+  }
+
+  async function fill(): Promise<number> {
+    const room = capacity - held();
+    if (room <= 0) return 0;
+    const rows = await store.claim(room, [...lanes.keys()]);
+    const fresh = new Map<number, OutboxRow[]>();
+    for (const row of rows) {
+      const lane = lanes.get(row.chatId) ?? fresh.get(row.chatId) ?? [];
+      lane.push(row);
+      if (!lanes.has(row.chatId)) fresh.set(row.chatId, lane);
+    }
+    for (const [chatId, lane] of fresh) {
+      lanes.set(chatId, lane);
+      const task = runLane(chatId, lane);
+      running.add(task);
+      void task.finally(() => running.delete(task));
+    }
+    metrics.queueDepth.set(held());
+    return rows.length;
+  }
+
+  async function mainLoop() {
+    let lastLeaseCheck = Date.now();
+    while (!stopping) {
+      woken = false;
+      let claimed = 0;
+      try {
+        claimed = await fill();
+        if (Date.now() - lastLeaseCheck > 60_000) {
+          lastLeaseCheck = Date.now();
+          await store.requeueStuck(true);
+        }
+      } catch (error) {
+        if (!stopping) logger.warn({ err: error }, 'outbox claim failed; retrying');
+      }
+      if (stopping) break;
+      if (claimed > 0 && held() < capacity) continue;
+      if (woken) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, pollIntervalMs);
+        function done() {
+          clearTimeout(timer);
+          wakeUp = undefined;
+          resolve();
+        }
+        wakeUp = done;
+      });
+    }
+  }
+
+  return {
+    async start() {
+      const requeued = await store.requeueStuck(false);
+      if (requeued > 0) logger.info({ requeued }, 'outbox rows of an earlier run requeued');
+      loop = mainLoop();
+    },
+    wake,
+    async stop() {
+      stopping = true;
+      abort.abort();
+      wakeUp?.();
+      await loop;
+      await Promise.allSettled([...running]);
+    },
+  };
+}

@@ -1,9 +1,14 @@
 export * from './bot-api-error';
 export * from './bot-updates';
 export * from './database';
+export * from './embedded-postgres';
+export { EMBEDDED_PG_CONTROL_ENV } from './embedded-postgres-control';
 export * from './fake-bot-api';
+export { globalSetup, type TestBackends, testBackends } from './global-setup';
+export { globalTeardown } from './global-teardown';
 export * from './init-data';
 export * from './redis-server';
 export * from './services';
+export * from './tcp-proxy';
 export * from './telegram-types';
 export * from './wait';

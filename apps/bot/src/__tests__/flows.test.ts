@@ -69,7 +69,8 @@ describe.each(['polling', 'webhook'] as const)('bot flows (%s mode)', (mode) => 
     await h.send(makeTextUpdate({ from: { id: en, language_code: 'en' }, text: '/help' }));
     expect(textOf(await lastSent(en, (m) => textOf(m).includes('/tickets')))).toContain('support right inside Telegram');
     const user = await h.uc.getUser(en);
-    expect(user).toMatchObject({ languageCode: 'en', botChatId: en });
+    expect(user).toMatchObject({ languageCode: 'en' });
+    expect(await h.uc.getBotChatId(en)).toBe(en);
   });
 
   it('a first message opens a ticket (subject from its first line) and confirms its number; more messages join it', async () => {

@@ -1,0 +1,180 @@
+import { createLogger, type Logger } from '@tikethet/config';
+import { createUseCases, type DbClient, type UseCases } from '@tikethet/db';
+import type { Bus, BusMessage } from '@tikethet/domain';
+import cors from 'cors';
+import express from 'express';
+import helmet from 'helmet';
+import type Redis from 'ioredis';
+import { pinoHttp } from 'pino-http';
+import { createAuthenticator } from './auth/authenticate';
+import { UserCache } from './auth/user-cache';
+import { devLoginRouter } from './dev/dev-login';
+import { type ApiEnv, devLoginEnabled } from './env';
+import { rateLimited } from './http/errors';
+import { errorHandler, notFound, requestIdOf } from './http/handlers';
+import { healthRouter } from './http/health';
+import { type ApiMetrics, createApiMetrics, observeRequests } from './metrics';
+import { createMemoryLimiter, createRedisLimiter, type RateLimiter } from './rate-limit/limiter';
+import { rateLimit } from './rate-limit/middleware';
+import { mountRoutes } from './routes/mount';
+import { routeTable } from './routes/table';
+
+export interface ApiDeps {
+  env: ApiEnv;
+  db: DbClient;
+  bus: Bus;
+  /** Shared rate-limit counters; without it each process counts on its own. */
+  redis?: Redis;
+  logger?: Logger;
+  /** Namespace of the Redis rate-limit keys (tests give each app its own). */
+  rateLimitPrefix?: string;
+}
+
+export interface Api {
+  /** Mount on any http server: /api/v1/*, plus /healthz, /readyz, /metrics at the root and under /api/v1. */
+  app: express.Express;
+  useCases: UseCases;
+  metrics: ApiMetrics;
+  /** `/readyz` answers 503 from now on (in-flight and new requests are still served). */
+  startDraining(): void;
+  /** Stops listening to the bus and waits for pending publishes; the caller closes db, bus and Redis. */
+  close(): Promise<void>;
+}
+
+/** Counts what this process publishes (events_published_total) without changing the bus. */
+function countingBus(bus: Bus, metrics: ApiMetrics): Bus {
+  return {
+    publish: (message: BusMessage) =>
+      bus.publish(message).then(
+        () => void metrics.eventsPublished.inc({ kind: message.kind, result: 'ok' }),
+        (error: unknown) => {
+          metrics.eventsPublished.inc({ kind: message.kind, result: 'failed' });
+          throw error;
+        },
+      ),
+    subscribe: (handler) => bus.subscribe(handler),
+    onStatus: (listener) => bus.onStatus(listener),
+    get healthy() {
+      return bus.healthy;
+    },
+    close: () => bus.close(),
+  };
+}
+
+function limiterFor(deps: ApiDeps, logger: Logger): RateLimiter {
+  const limit = deps.env.RATE_LIMIT_PER_MIN;
+  const memory = createMemoryLimiter({ limit });
+  if (!deps.redis) return memory;
+  return createRedisLimiter({
+    limit,
+    redis: deps.redis,
+    prefix: deps.rateLimitPrefix,
+    fallback: memory,
+    onFailure: (err) => logger.warn({ err }, 'rate limit: Redis failed; counting in process'),
+  });
+}
+
+/** The HTTP API (DESIGN §5). It does not listen: `index.ts` or the launcher mounts `app`. */
+export function createApi(deps: ApiDeps): Api {
+  const { env } = deps;
+  const logger = deps.logger ?? createLogger('api');
+  const metrics = createApiMetrics();
+  const bus = countingBus(deps.bus, metrics);
+  const uc = createUseCases({ db: deps.db.db, bus, logger: logger.child({ module: 'api:use-cases' }) });
+  const cache = new UserCache();
+  let draining = false;
+
+  // A role change anywhere drops the cached user; a bus outage may have lost such news, so forget all.
+  const unsubscribe = deps.bus.subscribe((message) => {
+    if (message.kind === 'role_changed') cache.invalidate(message.userId);
+  });
+  const unwatch = deps.bus.onStatus(() => cache.clear());
+
+  const authenticator = createAuthenticator({
+    botToken: env.TELEGRAM_BOT_TOKEN,
+    maxAgeS: env.INIT_DATA_MAX_AGE_S,
+    adminIds: env.ADMIN_TELEGRAM_IDS,
+    uc: {
+      upsertUser: (profile, options) => {
+        metrics.authUpserts.inc();
+        return uc.upsertUser(profile, options);
+      },
+    },
+    cache,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', env.TRUST_PROXY_HOPS);
+  app.set('query parser', 'simple');
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = requestIdOf(req.headers['x-request-id']?.toString());
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      autoLogging: { ignore: (req) => /\/(healthz|readyz|metrics)$/.test(req.url ?? '') },
+    }),
+  );
+  app.use(helmet());
+  const origin = env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : false;
+  app.use(
+    cors({
+      origin,
+      methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+      exposedHeaders: ['X-Request-Id', 'Retry-After'],
+      maxAge: 600,
+    }),
+  );
+  app.use(observeRequests(metrics));
+
+  const health = healthRouter({
+    db: deps.db,
+    bus: deps.bus,
+    registry: metrics.registry,
+    isDraining: () => draining,
+  });
+  app.use(health);
+
+  const v1 = express.Router();
+  v1.use(health);
+  let userLimit: ((userId: number) => Promise<void>) | undefined;
+  if (env.RATE_LIMIT_PER_MIN > 0) {
+    const limiter = limiterFor(deps, logger);
+    v1.use(rateLimit(limiter, (req) => `ip:${req.ip ?? 'unknown'}`));
+    userLimit = async (userId) => {
+      const decision = await limiter.hit(`user:${userId}`);
+      if (!decision.allowed) throw rateLimited(decision.retryAfterS);
+    };
+  }
+  if (devLoginEnabled(env)) {
+    v1.use(devLoginRouter({ uc, cache, botToken: env.TELEGRAM_BOT_TOKEN }));
+  }
+  mountRoutes(v1, routeTable, {
+    services: { uc, env, cache, logger },
+    authenticator,
+    userLimit,
+  });
+  app.use('/api/v1', v1);
+  app.use(notFound);
+  app.use(errorHandler(logger));
+
+  return {
+    app,
+    useCases: uc,
+    metrics,
+    startDraining() {
+      draining = true;
+    },
+    async close() {
+      unsubscribe();
+      unwatch();
+      await uc.flush();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import {
+  adminEnv,
+  baseEnv,
+  databaseEnv,
+  loadEnv,
+  portEnv,
+  publicUrlEnv,
+  rateLimitEnv,
+  redisEnv,
+  resolvePort,
+  telegramAuthEnv,
+} from '@tikethet/config';
+import { z } from 'zod';
+
+/** Everything the API reads from the environment (DESIGN §4). */
+export const apiEnvShape = {
+  ...baseEnv,
+  ...databaseEnv,
+  ...redisEnv,
+  ...telegramAuthEnv,
+  ...adminEnv,
+  ...publicUrlEnv,
+  ...rateLimitEnv,
+  ...portEnv('API_PORT', 3000),
+  /** Bot API base URL the attachment route fetches files from (a self-hosted Bot API or a test double). */
+  TELEGRAM_API_ROOT: z
+    .string()
+    .url('must be an http(s) URL')
+    .refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL')
+    .default('https://api.telegram.org'),
+  /**
+   * How many reverse proxies sit in front of the API (Express `trust proxy`): the client IP used for rate
+   * limits is taken that many hops from the right of X-Forwarded-For. 0 = the socket address (no proxy).
+   * Default 1 (Railway / Render / the Mini App's own proxy put exactly one hop in front).
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
+};
+
+export type ApiEnv = ReturnType<typeof loadApiEnv>;
+
+export function loadApiEnv(source: NodeJS.ProcessEnv = process.env) {
+  return loadEnv(apiEnvShape, source);
+}
+
+export function apiPort(env: ApiEnv): number {
+  return resolvePort(env, env.API_PORT);
+}
+
+/** The development sign-in exists only with DEV_LOGIN=1 and never in production. */
+export function devLoginEnabled(env: Pick<ApiEnv, 'DEV_LOGIN' | 'NODE_ENV'>): boolean {
+  return env.DEV_LOGIN && env.NODE_ENV !== 'production';
+}

@@ -1,0 +1,33 @@
+import { type DbClient, pingDb } from '@tikethet/db';
+import type { Bus } from '@tikethet/domain';
+import express, { type Router } from 'express';
+import type { Registry } from 'prom-client';
+
+export interface HealthOptions {
+  db: DbClient;
+  bus: Bus;
+  registry: Registry;
+  isDraining: () => boolean;
+}
+
+/** `/healthz` (the process is alive), `/readyz` (DB and bus reachable, not shutting down), `/metrics`. */
+export function healthRouter(options: HealthOptions): Router {
+  const router = express.Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    if (options.isDraining()) {
+      res.status(503).json({ status: 'draining' });
+      return;
+    }
+    const db = await pingDb(options.db.pool);
+    const bus = options.bus.healthy;
+    res.status(db && bus ? 200 : 503).json({ status: db && bus ? 'ready' : 'unavailable', db, bus });
+  });
+  router.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', options.registry.contentType);
+    res.end(await options.registry.metrics());
+  });
+  return router;
+}

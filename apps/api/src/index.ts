@@ -1,0 +1,69 @@
+import http from 'node:http';
+import { createBus, createRelay } from '@tikethet/bus';
+import { createLogger, EnvError } from '@tikethet/config';
+import { createDb, createPendingEventSource } from '@tikethet/db';
+import Redis from 'ioredis';
+import { createApi } from './create-api';
+import { apiPort, loadApiEnv } from './env';
+
+export { type Api, type ApiDeps, createApi } from './create-api';
+export { type ApiEnv, apiEnvShape, loadApiEnv } from './env';
+
+function loadEnvOrExit() {
+  try {
+    return loadApiEnv();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/** The API process: HTTP on PORT/API_PORT and the relay that re-publishes unpublished events. */
+async function main(): Promise<void> {
+  const env = loadEnvOrExit();
+  const logger = createLogger('api');
+  const db = createDb(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE, applicationName: 'tikethet-api' });
+  const bus = createBus({ redisUrl: env.REDIS_URL, logger: createLogger('api:bus') });
+  const redis = env.REDIS_URL
+    ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+    : undefined;
+  redis?.on('error', (err) => logger.debug({ err }, 'rate-limit Redis error'));
+  const relay = createRelay({
+    source: createPendingEventSource(db.db),
+    bus,
+    logger: createLogger('api:relay'),
+  });
+  relay.start();
+  const api = createApi({ env, db, bus, redis, logger });
+  const server = http.createServer(api.app);
+  const port = apiPort(env);
+  server.listen(port, () => logger.info({ port }, 'api listening'));
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    api.startDraining();
+    const hardExit = setTimeout(() => process.exit(0), 2800);
+    hardExit.unref();
+    // In-flight requests finish; idle keep-alive sockets are closed so close() can complete.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    closed
+      .then(() => relay.stop())
+      .then(() => api.close())
+      .then(() => Promise.allSettled([bus.close(), redis?.quit(), db.close()]))
+      .catch((err: unknown) => logger.error({ err }, 'shutdown failed'))
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+if (require.main === module) {
+  void main();
+}

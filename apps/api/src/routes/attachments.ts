@@ -1,0 +1,19 @@
+import { idParam } from '../http/validate';
+import { type RouteDef, STREAMED } from './route';
+import { sendTelegramFile } from './telegram-file';
+
+export const attachmentRoutes: RouteDef[] = [
+  {
+    method: 'get',
+    path: '/attachments/:id',
+    access: 'ticket',
+    async handle({ services, actor, params, res }) {
+      const file = await services.uc.getAttachment(actor, idParam(params));
+      await sendTelegramFile(res, file, {
+        apiRoot: services.env.TELEGRAM_API_ROOT,
+        botToken: services.env.TELEGRAM_BOT_TOKEN,
+      });
+      return STREAMED;
+    },
+  },
+];

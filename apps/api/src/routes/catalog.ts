@@ -1,0 +1,92 @@
+import {
+  canManageCategories,
+  canReadCannedReplies,
+  createCannedReplyInputSchema,
+  createCategoryInputSchema,
+  updateCannedReplyInputSchema,
+  updateCategoryInputSchema,
+} from '@tikethet/domain';
+import { z } from 'zod';
+import { idParam, parseBody, parseWith } from '../http/validate';
+import type { RouteDef } from './route';
+
+const categoriesQuerySchema = z.strictObject({
+  archived: z.enum(['0', '1', 'true', 'false']).optional(),
+});
+
+export const catalogRoutes: RouteDef[] = [
+  {
+    method: 'get',
+    path: '/categories',
+    access: 'user',
+    query: categoriesQuerySchema,
+    async handle({ services, actor, query }) {
+      const { archived } = parseWith(categoriesQuerySchema, query);
+      return services.uc.listCategories(actor, archived === '1' || archived === 'true');
+    },
+  },
+  {
+    method: 'post',
+    path: '/categories',
+    access: 'admin',
+    guard: canManageCategories,
+    status: 201,
+    handle: ({ services, actor, body }) =>
+      services.uc.createCategory(actor, parseBody(createCategoryInputSchema, body)),
+  },
+  {
+    method: 'patch',
+    path: '/categories/:id',
+    access: 'admin',
+    guard: canManageCategories,
+    handle({ services, actor, params, body }) {
+      const id = idParam(params);
+      return services.uc.updateCategory(actor, id, parseBody(updateCategoryInputSchema, body));
+    },
+  },
+  {
+    method: 'delete',
+    path: '/categories/:id',
+    access: 'admin',
+    guard: canManageCategories,
+    // Archived, not deleted: tickets keep pointing at it.
+    handle: ({ services, actor, params }) => services.uc.archiveCategory(actor, idParam(params)),
+  },
+  {
+    method: 'get',
+    path: '/canned-replies',
+    access: 'staff',
+    guard: canReadCannedReplies,
+    handle: ({ services, actor }) => services.uc.listCannedReplies(actor),
+  },
+  {
+    method: 'post',
+    path: '/canned-replies',
+    access: 'staff',
+    guard: canReadCannedReplies,
+    status: 201,
+    handle: ({ services, actor, body }) =>
+      services.uc.createCannedReply(actor, parseBody(createCannedReplyInputSchema, body)),
+  },
+  {
+    method: 'patch',
+    path: '/canned-replies/:id',
+    access: 'staff',
+    guard: canReadCannedReplies,
+    handle({ services, actor, params, body }) {
+      const id = idParam(params);
+      return services.uc.updateCannedReply(actor, id, parseBody(updateCannedReplyInputSchema, body));
+    },
+  },
+  {
+    method: 'delete',
+    path: '/canned-replies/:id',
+    access: 'staff',
+    guard: canReadCannedReplies,
+    status: 204,
+    async handle({ services, actor, params }) {
+      await services.uc.deleteCannedReply(actor, idParam(params));
+      return undefined;
+    },
+  },
+];

@@ -1,0 +1,61 @@
+import {
+  isStaff,
+  listMessagesQuerySchema,
+  postMessageInputSchema,
+  rateTicketInputSchema,
+} from '@tikethet/domain';
+import { z } from 'zod';
+import { idParam, parseBody } from '../http/validate';
+import { Reply, type RouteDef } from './route';
+
+/** Customers cannot even ask for an internal note: the field is unknown to their schema. */
+const customerPostMessageSchema = postMessageInputSchema.omit({ internal: true });
+const markReadSchema = z.strictObject({ seq: z.number().int().min(0).max(2_147_483_647) });
+
+export const messageRoutes: RouteDef[] = [
+  {
+    method: 'get',
+    path: '/tickets/:id/messages',
+    access: 'ticket',
+    query: listMessagesQuerySchema,
+    async handle({ services, actor, params, query }) {
+      const items = await services.uc.listMessages(actor, idParam(params), query);
+      return { items };
+    },
+  },
+  {
+    method: 'post',
+    path: '/tickets/:id/messages',
+    access: 'ticket',
+    status: 201,
+    async handle({ services, actor, params, body }) {
+      const id = idParam(params);
+      const input = isStaff(actor.role)
+        ? parseBody(postMessageInputSchema, body)
+        : parseBody(customerPostMessageSchema, body);
+      const { message, created } = await services.uc.postMessage(actor, id, input, { via: 'miniapp' });
+      return created ? message : new Reply(200, message);
+    },
+  },
+  {
+    method: 'post',
+    path: '/tickets/:id/rating',
+    access: 'ticket-owner',
+    handle({ services, actor, params, body }) {
+      const id = idParam(params);
+      return services.uc.rateTicket(actor, id, parseBody(rateTicketInputSchema, body));
+    },
+  },
+  {
+    method: 'post',
+    path: '/tickets/:id/read',
+    access: 'ticket',
+    status: 204,
+    async handle({ services, actor, params, body }) {
+      const id = idParam(params);
+      const { seq } = parseBody(markReadSchema, body);
+      await services.uc.markRead(actor, id, seq);
+      return undefined;
+    },
+  },
+];

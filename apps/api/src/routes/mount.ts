@@ -1,0 +1,70 @@
+import type { Actor, User } from '@tikethet/domain';
+import express, { type Request, type RequestHandler, type Router } from 'express';
+import type { Authenticator } from '../auth/authenticate';
+import { HttpError } from '../http/errors';
+import { emptyQuerySchema, parseWith } from '../http/validate';
+import { Reply, type RouteDef, type RouteServices, STREAMED } from './route';
+
+export const JSON_LIMIT = '64kb';
+
+interface Signed {
+  actor: Actor;
+  user: User;
+}
+
+export interface MountOptions {
+  services: RouteServices;
+  authenticator: Authenticator;
+  /** Per-user rate limit, run right after authentication (absent: off). */
+  userLimit?: (userId: number) => Promise<void>;
+}
+
+/**
+ * Mounts the route table: authenticate (401) -> per-user rate limit (429) -> the route's permission guard
+ * (403) -> JSON body (400/413) -> strict query (400) -> handler.
+ */
+export function mountRoutes(router: Router, table: readonly RouteDef[], options: MountOptions): void {
+  const signed = new WeakMap<Request, Signed>();
+  const json = express.json({ limit: JSON_LIMIT });
+
+  const authenticate: RequestHandler = async (req, _res, next) => {
+    const user = await options.authenticator.authenticate(req.get('authorization'));
+    signed.set(req, { user, actor: { id: user.id, role: user.role } });
+    if (options.userLimit) await options.userLimit(user.id);
+    next();
+  };
+
+  for (const route of table) {
+    const guard: RequestHandler = (req, _res, next) => {
+      const who = signed.get(req);
+      if (!who) throw new HttpError(401, 'auth_missing', 'not signed in');
+      if (route.guard && !route.guard(who.actor)) {
+        throw new HttpError(403, 'forbidden', 'your role does not allow this');
+      }
+      next();
+    };
+    const handler: RequestHandler = async (req, res) => {
+      const who = signed.get(req);
+      if (!who) throw new HttpError(401, 'auth_missing', 'not signed in');
+      const query: Record<string, unknown> = { ...req.query };
+      parseWith(route.query ?? emptyQuerySchema, query);
+      const result = await route.handle({
+        ...who,
+        params: { ...req.params },
+        query,
+        body: req.body as unknown,
+        services: options.services,
+        res,
+      });
+      if (result === STREAMED) return;
+      if (result instanceof Reply) {
+        res.status(result.status).json(result.body);
+        return;
+      }
+      const status = route.status ?? 200;
+      if (status === 204) res.status(204).end();
+      else res.status(status).json(result);
+    };
+    router[route.method](route.path, authenticate, guard, json, handler);
+  }
+}

@@ -1,0 +1,76 @@
+import {
+  canManageAgents,
+  canViewStats,
+  type Role,
+  roleSchema,
+  setRoleInputSchema,
+  telegramIdParamSchema,
+} from '@tikethet/domain';
+import { z } from 'zod';
+import { parseBody, parseWith } from '../http/validate';
+import type { RouteDef } from './route';
+
+const agentsQuerySchema = z.strictObject({
+  q: z.string().trim().min(1).max(100).optional(),
+  roles: z
+    .string()
+    .max(100)
+    .transform((s) => s.split(','))
+    .pipe(z.array(roleSchema).min(1).max(3))
+    .optional(),
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,3}$/, 'must be an integer from 1 to 500')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(500))
+    .optional(),
+});
+
+const STAFF: Role[] = ['agent', 'admin'];
+
+export const peopleRoutes: RouteDef[] = [
+  {
+    method: 'get',
+    path: '/me',
+    access: 'user',
+    handle: async ({ user }) => user,
+  },
+  {
+    method: 'get',
+    path: '/agents',
+    access: 'admin',
+    guard: canManageAgents,
+    query: agentsQuerySchema,
+    async handle({ services, actor, query }) {
+      const { q, roles, limit } = parseWith(agentsQuerySchema, query);
+      // Without a search: the staff. With one: anyone matching, so a customer can be promoted.
+      const items = await services.uc.listUsers(actor, {
+        roles: roles ?? (q ? undefined : STAFF),
+        q,
+        limit,
+      });
+      return { items };
+    },
+  },
+  {
+    method: 'put',
+    path: '/agents/:telegramId',
+    access: 'admin',
+    guard: canManageAgents,
+    async handle({ services, actor, params, body }) {
+      const targetId = parseWith(telegramIdParamSchema, params.telegramId, 'telegramId');
+      const { role } = parseBody(setRoleInputSchema, body);
+      const user = await services.uc.setRole(actor, targetId, role);
+      // At once in this process; other processes drop it on the bus's role_changed.
+      services.cache.invalidate(targetId);
+      return user;
+    },
+  },
+  {
+    method: 'get',
+    path: '/stats',
+    access: 'staff',
+    guard: canViewStats,
+    handle: ({ services, actor }) => services.uc.getStats(actor),
+  },
+];

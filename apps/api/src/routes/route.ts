@@ -1,0 +1,57 @@
+import type { Logger } from '@tikethet/config';
+import type { UseCases } from '@tikethet/db';
+import type { Actor, User } from '@tikethet/domain';
+import type { Response } from 'express';
+import type { ZodType } from 'zod';
+import type { UserCache } from '../auth/user-cache';
+import type { ApiEnv } from '../env';
+
+/**
+ * Who a route is for, as the authorization matrix tests it:
+ * user: anyone signed in · ticket: the ticket's customer and staff (others: 404) ·
+ * ticket-owner: the ticket's customer only (staff 403, others 404) · staff: agents and admins · admin.
+ */
+export type Access = 'user' | 'ticket' | 'ticket-owner' | 'staff' | 'admin';
+
+export interface RouteServices {
+  uc: UseCases;
+  env: ApiEnv;
+  cache: UserCache;
+  logger: Logger;
+}
+
+export interface RouteContext {
+  actor: Actor;
+  user: User;
+  params: Record<string, unknown>;
+  /** The query string, already checked against the route's strict query schema. */
+  query: Record<string, unknown>;
+  body: unknown;
+  services: RouteServices;
+  res: Response;
+}
+
+/** A reply with a status other than the route's default (e.g. 200 for an idempotent repeat of a 201). */
+export class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
+/** Returned by a handler that wrote the response itself (file downloads). */
+export const STREAMED = Symbol('streamed');
+
+export interface RouteDef {
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
+  /** Below /api/v1, Express syntax (`/tickets/:id`). */
+  path: string;
+  access: Access;
+  /** A domain permission checked before the body is read (403), for staff and admin routes. */
+  guard?: (actor: Actor) => boolean;
+  /** Strict schema of the query string; routes without one accept no query parameters. */
+  query?: ZodType;
+  /** Success status (default 200; 204 sends no body). */
+  status?: number;
+  handle(ctx: RouteContext): Promise<unknown>;
+}

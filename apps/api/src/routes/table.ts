@@ -1,0 +1,15 @@
+import { attachmentRoutes } from './attachments';
+import { catalogRoutes } from './catalog';
+import { messageRoutes } from './messages';
+import { peopleRoutes } from './people';
+import type { RouteDef } from './route';
+import { ticketRoutes } from './tickets';
+
+/** Every authenticated route of /api/v1: the router and the authorization matrix test both read this. */
+export const routeTable: readonly RouteDef[] = [
+  ...peopleRoutes,
+  ...ticketRoutes,
+  ...messageRoutes,
+  ...attachmentRoutes,
+  ...catalogRoutes,
+];

@@ -1,1 +1,1 @@
-module.exports = { ...require('../../jest.preset.cjs'), maxWorkers: 2 };
+module.exports = { ...require('../../jest.services.cjs'), maxWorkers: 2 };

@@ -7,7 +7,8 @@ FROM ${NODE_IMAGE} AS base
 # pnpm as pinned by package.json (packageManager) and turbo as locked in pnpm-lock.yaml.
 ARG PNPM_VERSION=12.21.0
 ARG TURBO_VERSION=2.11.11
-ENV CI=true TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
+# pmOnFail=ignore: the lockfile does not record pnpm itself, so pnpm must not try to resolve its own pin.
+ENV CI=true TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 pnpm_config_pm_on_fail=ignore
 RUN npm install -g pnpm@${PNPM_VERSION} turbo@${TURBO_VERSION} && npm cache clean --force
 
 # 1. Prune the monorepo to @tikethet/api and the workspace packages it depends on.

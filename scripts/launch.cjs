@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+/**
+ * The embedded-default launcher behind `pnpm start`: every app in this one process, on one origin.
+ *
+ *   no DATABASE_URL       -> embedded Postgres (PGlite over the Postgres wire protocol), data in .data/
+ *   no REDIS_URL          -> the in-process bus
+ *   no TELEGRAM_BOT_TOKEN -> a generated development token, DEV_LOGIN=1 (never in production), bot off
+ *
+ * The Mini App is served on LAUNCH_PORT (default 8080) with /api and /ws proxied to the API and gateway,
+ * which listen on loopback ports of their own.
+ */
+const fs = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
+const path = require('node:path');
+const { randomBytes } = require('node:crypto');
+
+const root = path.resolve(__dirname, '..');
+const dataDir = path.resolve(process.env.TIKETHET_DATA_DIR ?? path.join(root, '.data'));
+const built = (p) => path.join(root, p);
+
+function loadDotEnv() {
+  const file = path.join(root, '.env');
+  if (!fs.existsSync(file)) return;
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const m = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!m || line.trim().startsWith('#')) continue;
+    const value = m[2].replace(/^(['"])(.*)\1$/, '$2');
+    if (process.env[m[1]] === undefined) process.env[m[1]] = value;
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function listen(server, port, host) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server.address().port));
+  });
+}
+
+/** Embedded Postgres: PGlite keeps its files under .data/pglite and speaks the wire protocol on loopback. */
+async function startEmbeddedPostgres() {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(path.join(dataDir, 'pglite'));
+  const port = await freePort();
+  // One connection: PGlite runs one session, so every transaction must come from the same client.
+  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 1 });
+  await server.start();
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+/** A development bot token, kept in .data so dev sign-ins survive restarts. */
+function developmentToken() {
+  const file = path.join(dataDir, 'dev-bot-token');
+  fs.mkdirSync(dataDir, { recursive: true });
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const token = `100000001:${randomBytes(27).toString('base64url').slice(0, 35)}`;
+  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+async function main() {
+  loadDotEnv();
+  const env = process.env;
+  const production = env.NODE_ENV === 'production';
+  const launchPort = Number(env.LAUNCH_PORT ?? 8080);
+  const stops = [];
+  const notes = [];
+
+  let embedded;
+  if (!env.DATABASE_URL) {
+    embedded = await startEmbeddedPostgres();
+    env.DATABASE_URL = embedded.url;
+    env.DATABASE_POOL_SIZE = '1';
+    notes.push(
+      `database: embedded Postgres (PGlite) in ${path.relative(root, path.join(dataDir, 'pglite')) || dataDir}`,
+    );
+  } else {
+    notes.push(`database: ${new URL(env.DATABASE_URL).host}`);
+  }
+  const botConfigured = Boolean(env.TELEGRAM_BOT_TOKEN);
+  if (!botConfigured) {
+    env.TELEGRAM_BOT_TOKEN = developmentToken();
+    if (!production) env.DEV_LOGIN = '1';
+    notes.push('bot: off (no TELEGRAM_BOT_TOKEN); development sign-in on');
+  }
+  notes.push(env.REDIS_URL ? `bus: Redis ${new URL(env.REDIS_URL).host}` : 'bus: in-process');
+
+  const { runMigrations, createDb, createPendingEventSource } = require(built('packages/db/dist/index.js'));
+  const { createBus, createRelay } = require(built('packages/bus/dist/index.js'));
+  await runMigrations(env.DATABASE_URL);
+  const dbClient = createDb(env.DATABASE_URL, {
+    max: Number(env.DATABASE_POOL_SIZE ?? 10),
+    applicationName: 'tikethet-launcher',
+  });
+  const bus = createBus({ redisUrl: env.REDIS_URL || undefined });
+  const relay = createRelay({ source: createPendingEventSource(dbClient.db), bus });
+  relay.start();
+
+  // API on a loopback port of its own.
+  const { createApi } = require(built('apps/api/dist/create-api.js'));
+  const { loadApiEnv } = require(built('apps/api/dist/env.js'));
+  const api = createApi({ env: loadApiEnv(env), db: dbClient, bus });
+  const apiServer = http.createServer(api.app);
+  const apiPort = await listen(apiServer, 0, '127.0.0.1');
+
+  // Gateway on a loopback port of its own.
+  const { createGateway } = require(built('apps/gateway/dist/create-gateway.js'));
+  const { loadGatewayEnv } = require(built('apps/gateway/dist/env.js'));
+  const gateway = createGateway({ env: loadGatewayEnv(env), db: dbClient, bus });
+  const gatewayServer = http.createServer((req, res) => gateway.httpHandler(req, res));
+  gatewayServer.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
+  const gatewayPort = await listen(gatewayServer, 0, '127.0.0.1');
+
+  let bot;
+  if (botConfigured) {
+    const { createBot } = require(built('apps/bot/dist/create-bot.js'));
+    const { loadBotEnv } = require(built('apps/bot/dist/env.js'));
+    bot = createBot({ env: loadBotEnv(env), db: dbClient, bus });
+    await bot.start();
+    notes.push(`bot: ${env.BOT_MODE ?? 'polling'}`);
+  }
+
+  // The Mini App and its proxy on the one origin.
+  const { createMiniappServer } = require(built('apps/miniapp/dist-server/server/index.js'));
+  const front = createMiniappServer({
+    distDir: built('apps/miniapp/dist'),
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+  });
+  if (bot) {
+    // Webhook updates reach the bot through the same origin.
+    const serveFront = front.listeners('request').slice();
+    front.removeAllListeners('request');
+    front.on('request', (req, res) => {
+      if (req.url && req.url.startsWith('/telegram/')) return bot.httpHandler(req, res);
+      for (const l of serveFront) l.call(front, req, res);
+    });
+  }
+  await listen(front, launchPort, env.LAUNCH_HOST ?? '0.0.0.0');
+
+  const url = `http://localhost:${launchPort}`;
+  process.stdout.write(`\nTiketHet is running: ${url}\n${notes.map((n) => `  - ${n}`).join('\n')}\n\n`);
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(0), 5000).unref();
+    api.startDraining();
+    gateway.startDraining();
+    front.close();
+    front.closeAllConnections?.();
+    await gateway.close(1012).catch(() => undefined);
+    apiServer.close();
+    gatewayServer.close();
+    if (bot) await bot.stop().catch(() => undefined);
+    await relay.stop().catch(() => undefined);
+    await api.close().catch(() => undefined);
+    await bus.close().catch(() => undefined);
+    await dbClient.close().catch(() => undefined);
+    for (const stop of stops) await stop().catch(() => undefined);
+    if (embedded) await embedded.stop().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((error) => {
+  process.stderr.write(`TiketHet could not start: ${error && error.stack ? error.stack : error}\n`);
+  process.exit(1);
+});

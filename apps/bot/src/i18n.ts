@@ -6,7 +6,13 @@ export { languageFrom };
 
 const statusNames: Record<Language, Record<TicketStatus, string>> = {
   ru: { new: 'новый', open: 'в работе', pending: 'ждёт вашего ответа', resolved: 'решён', closed: 'закрыт' },
-  en: { new: 'new', open: 'in progress', pending: 'waiting for your reply', resolved: 'resolved', closed: 'closed' },
+  en: {
+    new: 'new',
+    open: 'in progress',
+    pending: 'waiting for your reply',
+    resolved: 'resolved',
+    closed: 'closed',
+  },
 };
 
 /** Every text the bot shows, in Russian and English. Arguments are escaped here (HTML parse mode). */

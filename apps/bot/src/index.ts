@@ -1,6 +1,6 @@
 import http from 'node:http';
-import { createLogger, EnvError, resolvePort } from '@tikethet/config';
 import { createBus } from '@tikethet/bus';
+import { createLogger, EnvError, resolvePort } from '@tikethet/config';
 import { createDb } from '@tikethet/db';
 import { createBot } from './create-bot';
 import { loadBotEnv } from './env';

@@ -37,12 +37,18 @@ export function openButton(
 }
 
 export function keyboard(rows: Array<Array<InlineButton | undefined>>): { inline_keyboard: InlineKeyboard } {
-  return { inline_keyboard: rows.map((r) => r.filter((b): b is InlineButton => b !== undefined)).filter((r) => r.length > 0) };
+  return {
+    inline_keyboard: rows
+      .map((r) => r.filter((b): b is InlineButton => b !== undefined))
+      .filter((r) => r.length > 0),
+  };
 }
 
 export function ratingKeyboard(ticketId: number): { inline_keyboard: InlineKeyboard } {
   return {
-    inline_keyboard: [[1, 2, 3, 4, 5].map((n) => ({ text: `${n} ⭐`, callback_data: `rate:${ticketId}:${n}` }))],
+    inline_keyboard: [
+      [1, 2, 3, 4, 5].map((n) => ({ text: `${n} ⭐`, callback_data: `rate:${ticketId}:${n}` })),
+    ],
   };
 }
 

@@ -57,7 +57,10 @@ export async function withRetry(
       await fn();
       return true;
     } catch (error) {
-      logger.warn({ err: error instanceof Error ? error.message : error, attempt }, `${what} failed; retrying`);
+      logger.warn(
+        { err: error instanceof Error ? error.message : error, attempt },
+        `${what} failed; retrying`,
+      );
       await new Promise((r) => setTimeout(r, Math.min(30_000, firstDelayMs * 2 ** attempt)));
     }
   }

@@ -17,17 +17,26 @@ describe('webhook: idempotency, secret, database failure', () => {
   const post = (body: unknown, secret?: string) =>
     fetch(`${h.baseUrl}/telegram/webhook`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(secret === undefined ? {} : { 'x-telegram-bot-api-secret-token': secret }) },
+      headers: {
+        'content-type': 'application/json',
+        ...(secret === undefined ? {} : { 'x-telegram-bot-api-secret-token': secret }),
+      },
       body: JSON.stringify(body),
     });
 
   it('the same update 50 times at once has one effect', async () => {
     const customer = newUserId();
     const update = { update_id: 900_001, ...makeTextUpdate({ from: { id: customer }, text: 'Help once' }) };
-    const statuses = await Promise.all(Array.from({ length: 50 }, () => post(update, SECRET).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 50 }, () => post(update, SECRET).then((r) => r.status)),
+    );
     expect(new Set(statuses)).toEqual(new Set([200]));
-    expect(await h.query('select count(*)::int as n from tickets where customer_id = $1', [customer])).toEqual([{ n: 1 }]);
-    expect(await h.query('select count(*)::int as n from telegram_outbox where chat_id = $1', [customer])).toEqual([{ n: 1 }]);
+    expect(
+      await h.query('select count(*)::int as n from tickets where customer_id = $1', [customer]),
+    ).toEqual([{ n: 1 }]);
+    expect(
+      await h.query('select count(*)::int as n from telegram_outbox where chat_id = $1', [customer]),
+    ).toEqual([{ n: 1 }]);
     await waitFor(() => h.api.sentMessages(customer).length === 1);
   });
 
@@ -37,8 +46,12 @@ describe('webhook: idempotency, secret, database failure', () => {
     expect((await post(update)).status).toBe(401);
     expect((await post(update, 'wrong-secret')).status).toBe(401);
     expect((await post(update, `${SECRET}x`)).status).toBe(401);
-    expect(await h.query('select count(*)::int as n from telegram_updates where update_id = 900002')).toEqual([{ n: 0 }]);
-    expect(await h.query('select count(*)::int as n from users where id = $1', [customer])).toEqual([{ n: 0 }]);
+    expect(await h.query('select count(*)::int as n from telegram_updates where update_id = 900002')).toEqual(
+      [{ n: 0 }],
+    );
+    expect(await h.query('select count(*)::int as n from users where id = $1', [customer])).toEqual([
+      { n: 0 },
+    ]);
     const bad = await post({ update_id: 'x' }, SECRET);
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain('update_id');
@@ -47,9 +60,13 @@ describe('webhook: idempotency, secret, database failure', () => {
   it('two agents pressing Take at once: one assignee, the other is told it is taken', async () => {
     const customer = newUserId();
     await h.send(makeTextUpdate({ from: { id: customer }, text: 'Race me' }));
-    const [ticket] = await h.query<{ id: number }>('select id from tickets where customer_id = $1', [customer]);
+    const [ticket] = await h.query<{ id: number }>('select id from tickets where customer_id = $1', [
+      customer,
+    ]);
     const ticketId = ticket?.id ?? 0;
-    const postMsg = await waitFor(() => h.api.sentMessages(-1001).find((m) => (m as { text?: string }).text?.includes(`#${ticketId}`)));
+    const postMsg = await waitFor(() =>
+      h.api.sentMessages(-1001).find((m) => (m as { text?: string }).text?.includes(`#${ticketId}`)),
+    );
     const adminId = newUserId();
     await h.uc.upsertUser({ id: adminId, first_name: 'Admin' }, { adminIds: [adminId] });
     const agents = [newUserId(), newUserId()];
@@ -57,15 +74,25 @@ describe('webhook: idempotency, secret, database failure', () => {
       await h.uc.upsertUser({ id, first_name: `A${id}`, language_code: 'ru' });
       await h.uc.setRole({ id: adminId, role: 'admin' }, id, 'agent');
     }
-    const presses = agents.map((id) => makeCallbackUpdate({ from: { id, language_code: 'ru' }, data: `take:${ticketId}`, message: postMsg as TgMessage }));
+    const presses = agents.map((id) =>
+      makeCallbackUpdate({
+        from: { id, language_code: 'ru' },
+        data: `take:${ticketId}`,
+        message: postMsg as TgMessage,
+      }),
+    );
     await Promise.all(presses.map((u) => h.api.deliverWebhook(u)));
     const assignee = (await h.uc.findTicket(ticketId))?.assigneeId;
     expect(agents).toContain(assignee);
     const answers = await waitFor(() => {
-      const a = h.api.callsOf('answerCallbackQuery').filter((c) => presses.some((p) => p.callback_query?.id === c.params.callback_query_id));
+      const a = h.api
+        .callsOf('answerCallbackQuery')
+        .filter((c) => presses.some((p) => p.callback_query?.id === c.params.callback_query_id));
       return a.length === 2 ? a : undefined;
     });
-    expect(answers.map((a) => String(a.params.text)).sort()).toEqual([`Тикет #${ticketId} теперь ваш`, 'Тикет уже взят'].sort());
+    expect(answers.map((a) => String(a.params.text)).sort()).toEqual(
+      [`Тикет #${ticketId} теперь ваш`, 'Тикет уже взят'].sort(),
+    );
   });
 
   it('a database failure answers 5xx so Telegram retries; the retry then lands', async () => {
@@ -85,6 +112,8 @@ describe('webhook: idempotency, secret, database failure', () => {
     await broken.close();
     expect(res.status).toBeGreaterThanOrEqual(500);
     expect((await post(update, SECRET)).status).toBe(200);
-    expect(await h.query('select count(*)::int as n from tickets where customer_id = $1', [customer])).toEqual([{ n: 1 }]);
+    expect(
+      await h.query('select count(*)::int as n from tickets where customer_id = $1', [customer]),
+    ).toEqual([{ n: 1 }]);
   });
 });

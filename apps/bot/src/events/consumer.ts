@@ -1,9 +1,9 @@
 import type { Logger } from '@tikethet/config';
-import type { UseCases } from '@tikethet/db';
+import type { DbClient, UseCases } from '@tikethet/db';
 import type { Bus, TicketEvent } from '@tikethet/domain';
-import type { DbClient } from '@tikethet/db';
 
 type Pool = DbClient['pool'];
+
 import { concernsBot, type EventHandlerDeps, handleEvent } from './handlers';
 
 export const CURSOR_KEY = 'bot:events:cursor';
@@ -108,7 +108,9 @@ export function createEventConsumer(deps: {
       if (saved && typeof saved.eventId === 'number') cursor = saved.eventId;
       else {
         // First run: start from now, not from the whole history.
-        const result = await pool.query<{ id: number }>('select coalesce(max(id), 0)::bigint as id from events');
+        const result = await pool.query<{ id: number }>(
+          'select coalesce(max(id), 0)::bigint as id from events',
+        );
         cursor = Number(result.rows[0]?.id ?? 0);
         await uc.setState(CURSOR_KEY, { eventId: cursor });
       }

@@ -15,7 +15,8 @@ export interface EventHandlerDeps {
 /** Whether the bot has anything to do for this event (cheap: no database read). */
 export function concernsBot(event: TicketEvent): boolean {
   if (event.type === 'message.created') return event.data.message.kind === 'agent' && !event.internal;
-  if (event.type === 'ticket.updated') return event.data.changes.includes('status') && event.actorId !== event.customerId;
+  if (event.type === 'ticket.updated')
+    return event.data.changes.includes('status') && event.actorId !== event.customerId;
   return event.type === 'ticket.created';
 }
 
@@ -67,7 +68,13 @@ export async function handleEvent(deps: EventHandlerDeps, event: TicketEvent): P
     const markup = resolved
       ? ratingKeyboard(ticket.id)
       : keyboard([
-          [openButton(to.texts.openTicket(ticket.id), { publicUrl: runtime.publicUrl, ticketId: ticket.id, privateChat: true })],
+          [
+            openButton(to.texts.openTicket(ticket.id), {
+              publicUrl: runtime.publicUrl,
+              ticketId: ticket.id,
+              privateChat: true,
+            }),
+          ],
         ]);
     const queued = await uc.transaction((tx) =>
       enqueueText(tx, to.chatId, html, {
@@ -93,21 +100,26 @@ export async function handleEvent(deps: EventHandlerDeps, event: TicketEvent): P
   await uc.transaction(async (tx) => {
     for (const target of targets) {
       const texts = t(target.language);
-      const added = await enqueueText(tx, target.chatId, texts.newTicket(ticket.id, ticket.subject, name, preview), {
-        ticketId: ticket.id,
-        dedupeKey: `created:${ticket.id}:${target.chatId}`,
-        replyMarkup: keyboard([
-          [
-            { text: texts.take, callback_data: `take:${ticket.id}` },
-            openButton(texts.open, {
-              publicUrl: runtime.publicUrl,
-              ticketId: ticket.id,
-              privateChat: target.privateChat,
-              ...(runtime.botUsername ? { botUsername: runtime.botUsername } : {}),
-            }),
-          ],
-        ]),
-      });
+      const added = await enqueueText(
+        tx,
+        target.chatId,
+        texts.newTicket(ticket.id, ticket.subject, name, preview),
+        {
+          ticketId: ticket.id,
+          dedupeKey: `created:${ticket.id}:${target.chatId}`,
+          replyMarkup: keyboard([
+            [
+              { text: texts.take, callback_data: `take:${ticket.id}` },
+              openButton(texts.open, {
+                publicUrl: runtime.publicUrl,
+                ticketId: ticket.id,
+                privateChat: target.privateChat,
+                ...(runtime.botUsername ? { botUsername: runtime.botUsername } : {}),
+              }),
+            ],
+          ]),
+        },
+      );
       if (added) queued += 1;
     }
   });

@@ -70,13 +70,16 @@ export function createHttpHandler(deps: HttpDeps) {
         const body = await parseJson(req, res);
         if (body === undefined) return;
         const parsed = updateSchema.safeParse(body);
-        if (!parsed.success) return error(res, 400, 'validation_failed', 'update_id: must be a non-negative integer');
+        if (!parsed.success)
+          return error(res, 400, 'validation_failed', 'update_id: must be a non-negative integer');
         await deps.processUpdate(parsed.data as unknown as Update);
         return json(res, 200, {});
       }
       if (path === ADMIN_PUBLIC_URL_PATH) {
         if (req.method !== 'POST') return error(res, 405, 'method_not_allowed', 'POST only');
-        const allowed = isLoopback(req.socket.remoteAddress) && (!deps.secret || secretMatches(req.headers[SECRET_HEADER], deps.secret));
+        const allowed =
+          isLoopback(req.socket.remoteAddress) &&
+          (!deps.secret || secretMatches(req.headers[SECRET_HEADER], deps.secret));
         if (!allowed) {
           req.resume();
           return error(res, 401, 'unauthorized', 'loopback only, with the webhook secret when one is set');

@@ -65,7 +65,9 @@ export function registerCommands(bot: Composer<BotContext>, runtime: BotRuntime)
     const s = senderOf(ctx);
     if (!s) return;
     await enqueueText(s.tx, ctx.chat.id, s.texts.help, {
-      replyMarkup: keyboard([[openButton(s.texts.openTickets, { publicUrl: runtime.publicUrl, privateChat: true })]]),
+      replyMarkup: keyboard([
+        [openButton(s.texts.openTickets, { publicUrl: runtime.publicUrl, privateChat: true })],
+      ]),
     });
   });
 

@@ -14,9 +14,17 @@ const BODY_LIMIT = 4000;
 /** Posts on the ticket; null when the ticket takes no message from this sender (closed, not theirs). */
 async function tryPost(s: Sender, ticketId: number, body: string, message: Message) {
   try {
-    return await s.tx.postMessage(s.actor, ticketId, { body }, { via: 'bot', attachments: attachmentsOf(message) });
+    return await s.tx.postMessage(
+      s.actor,
+      ticketId,
+      { body },
+      { via: 'bot', attachments: attachmentsOf(message) },
+    );
   } catch (error) {
-    if (error instanceof DomainError && ['invalid_transition', 'not_found', 'forbidden'].includes(error.code)) {
+    if (
+      error instanceof DomainError &&
+      ['invalid_transition', 'not_found', 'forbidden'].includes(error.code)
+    ) {
       return null;
     }
     throw error;
@@ -60,7 +68,9 @@ async function fromCustomer(s: Sender, message: Message, runtime: BotRuntime) {
     replyTo: message.message_id,
     ticketId: id,
     dedupeKey: `confirm:${id}`,
-    replyMarkup: keyboard([[openButton(s.texts.openTicket(id), { publicUrl: runtime.publicUrl, ticketId: id, privateChat: true })]]),
+    replyMarkup: keyboard([
+      [openButton(s.texts.openTicket(id), { publicUrl: runtime.publicUrl, ticketId: id, privateChat: true })],
+    ]),
   });
 }
 

@@ -21,7 +21,11 @@ function profileOf(from: User): TelegramProfile {
  * update_id, so a redelivered update (webhook retry, polling restart, 50 copies at once) changes nothing.
  * Outbound messages are rows of telegram_outbox written in the same transaction.
  */
-export function useTransaction(bot: Telegraf<BotContext>, uc: UseCases, outcomes: WeakMap<object, UpdateOutcome>) {
+export function useTransaction(
+  bot: Telegraf<BotContext>,
+  uc: UseCases,
+  outcomes: WeakMap<object, UpdateOutcome>,
+) {
   bot.use(async (ctx, next) => {
     await uc.transaction(async (tx) => {
       if (!(await tx.claimTelegramUpdate(ctx.update.update_id))) {

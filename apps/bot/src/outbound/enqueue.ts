@@ -24,7 +24,8 @@ export function enqueueText(
     parse_mode: 'HTML',
     link_preview_options: { is_disabled: true },
   };
-  if (options.replyMarkup && options.replyMarkup.inline_keyboard.length > 0) payload.reply_markup = options.replyMarkup;
+  if (options.replyMarkup && options.replyMarkup.inline_keyboard.length > 0)
+    payload.reply_markup = options.replyMarkup;
   if (options.replyTo !== undefined) {
     payload.reply_parameters = { message_id: options.replyTo, allow_sending_without_reply: true };
   }

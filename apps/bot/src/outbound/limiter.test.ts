@@ -1,7 +1,11 @@
 import { limitsFrom, SendLimiter } from './limiter';
 
 describe('SendLimiter', () => {
-  const limits = limitsFrom({ BOT_RATE_GLOBAL_PER_S: 3, BOT_RATE_PRIVATE_PER_S: 1, BOT_RATE_GROUP_PER_MIN: 2 });
+  const limits = limitsFrom({
+    BOT_RATE_GLOBAL_PER_S: 3,
+    BOT_RATE_PRIVATE_PER_S: 1,
+    BOT_RATE_GROUP_PER_MIN: 2,
+  });
 
   function clock() {
     let now = 1_000_000;
@@ -12,7 +16,10 @@ describe('SendLimiter', () => {
     const c = clock();
     const limiter = new SendLimiter(limits, 50, c.now);
     expect(limiter.delayFor(7, true)).toBe(0);
-    limiter.record(7);
+    const ticket = limiter.record(7);
+    expect(limiter.delayFor(7, true)).toBe(20);
+    c.advance(30);
+    ticket.done();
     expect(limiter.delayFor(7, true)).toBe(1050);
     c.advance(1050);
     expect(limiter.delayFor(7, true)).toBe(0);
@@ -23,7 +30,7 @@ describe('SendLimiter', () => {
     const limiter = new SendLimiter(limits, 0, c.now);
     for (const chat of [1, 2, 3]) {
       expect(limiter.delayFor(chat, true)).toBe(0);
-      limiter.record(chat);
+      limiter.record(chat).done();
     }
     expect(limiter.delayFor(4, true)).toBe(1000);
     expect(limiter.delayFor(4, false)).toBe(0);
@@ -32,9 +39,9 @@ describe('SendLimiter', () => {
   it('allows 20/min style group limits and obeys pauses', () => {
     const c = clock();
     const limiter = new SendLimiter(limits, 0, c.now);
-    limiter.record(-5);
+    limiter.record(-5).done();
     c.advance(10);
-    limiter.record(-5);
+    limiter.record(-5).done();
     expect(limiter.delayFor(-5, true)).toBe(60_000 - 10);
     limiter.pause(9, 3000, false);
     expect(limiter.delayFor(9, false)).toBe(3000);
@@ -44,7 +51,9 @@ describe('SendLimiter', () => {
   });
 
   it('turns fractional rates into longer windows', () => {
-    expect(limitsFrom({ BOT_RATE_GLOBAL_PER_S: 30, BOT_RATE_PRIVATE_PER_S: 0.5, BOT_RATE_GROUP_PER_MIN: 20 })).toEqual({
+    expect(
+      limitsFrom({ BOT_RATE_GLOBAL_PER_S: 30, BOT_RATE_PRIVATE_PER_S: 0.5, BOT_RATE_GROUP_PER_MIN: 20 }),
+    ).toEqual({
       global: { limit: 30, windowMs: 1000 },
       privateChat: { limit: 1, windowMs: 2000 },
       group: { limit: 20, windowMs: 60_000 },

@@ -25,32 +25,52 @@ export function limitsFrom(env: {
   };
 }
 
+/** One send in a window log: `at` is when its call completed, Infinity while it is in flight. */
+interface Slot {
+  at: number;
+}
+
+export interface SendTicket {
+  /** Call when the Bot API answered (or the call failed): the send counts from then on. */
+  done(): void;
+}
+
 /**
  * Sliding-window logs of the sends (global and per chat) plus pauses ordered by Telegram's retry_after.
- * A guard is added to each window so that network jitter between our clock and Telegram's cannot
- * squeeze two windows' worth of sends into one.
+ * A send counts from its start until `windowMs` after its answer: whatever the network does to the
+ * arrival times, no window on Telegram's side can hold more than `limit` of them.
  */
 export class SendLimiter {
-  private readonly globalLog: number[] = [];
-  private readonly chatLogs = new Map<number, number[]>();
+  private readonly globalLog: Slot[] = [];
+  private readonly chatLogs = new Map<number, Slot[]>();
   private readonly pausedUntil = new Map<number, number>();
   private globalPausedUntil = 0;
 
   constructor(
     private readonly limits: SendLimits,
-    private readonly guardMs = 50,
+    private readonly guardMs = 10,
     private readonly now: () => number = Date.now,
+    /** How soon to look again when the window is full of calls still in flight. */
+    private readonly inFlightPollMs = 20,
   ) {}
 
   private limitOf(chatId: number): WindowLimit {
     return chatId < 0 ? this.limits.group : this.limits.privateChat;
   }
 
-  private static waitIn(log: number[], { limit, windowMs }: WindowLimit, guardMs: number, now: number): number {
-    const span = windowMs + guardMs;
-    while (log.length > 0 && (log[0] ?? 0) <= now - span) log.shift();
+  private waitIn(log: Slot[], { limit, windowMs }: WindowLimit, now: number): number {
+    const span = windowMs + this.guardMs;
+    for (let i = log.length - 1; i >= 0; i -= 1) {
+      if ((log[i]?.at ?? 0) <= now - span) log.splice(i, 1);
+    }
     if (log.length < limit) return 0;
-    return (log[log.length - limit] ?? now) + span - now;
+    const finished = log
+      .map((slot) => slot.at)
+      .filter((at) => Number.isFinite(at))
+      .sort((a, b) => a - b);
+    const mustLeave = log.length - limit + 1;
+    const leaving = finished[mustLeave - 1];
+    return leaving === undefined ? this.inFlightPollMs : Math.max(1, leaving + span - now);
   }
 
   /** Milliseconds to wait before this send may go; 0: go now. Messages count; other calls only obey pauses. */
@@ -61,21 +81,26 @@ export class SendLimiter {
       const chatLog = this.chatLogs.get(chatId) ?? [];
       wait = Math.max(
         wait,
-        SendLimiter.waitIn(this.globalLog, this.limits.global, this.guardMs, now),
-        SendLimiter.waitIn(chatLog, this.limitOf(chatId), this.guardMs, now),
+        this.waitIn(this.globalLog, this.limits.global, now),
+        this.waitIn(chatLog, this.limitOf(chatId), now),
       );
       if (chatLog.length === 0) this.chatLogs.delete(chatId);
     }
     return wait;
   }
 
-  /** Call right before sending, after `delayFor` returned 0 (synchronously, so no other lane slips in). */
-  record(chatId: number): void {
-    const now = this.now();
-    this.globalLog.push(now);
+  /** Call right before a counted send, after `delayFor` returned 0 (synchronously, so no other lane slips in). */
+  record(chatId: number): SendTicket {
+    const slot: Slot = { at: Number.POSITIVE_INFINITY };
+    this.globalLog.push(slot);
     const log = this.chatLogs.get(chatId) ?? [];
-    log.push(now);
+    log.push(slot);
     this.chatLogs.set(chatId, log);
+    return {
+      done: () => {
+        slot.at = this.now();
+      },
+    };
   }
 
   /** A 429 with retry_after: that chat waits; with `everyone`, all sends wait (flood control). */

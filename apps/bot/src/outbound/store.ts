@@ -69,12 +69,15 @@ export function createOutboxStore(pool: Pool) {
       );
     },
 
-    /** A transient failure: back to the queue after `delayMs`. */
-    async retryLater(id: number, delayMs: number, error: string, countAttempt: boolean): Promise<void> {
+    /** A transient failure: the row (one more attempt) and the chat's later rows back to the queue after `delayMs`. */
+    async retryLater(id: number, laterIds: number[], delayMs: number, error: string): Promise<void> {
       await pool.query(
-        `update telegram_outbox set status = 'queued', attempts = attempts + $4::int,
-         next_attempt_at = now() + make_interval(secs => $2::float8 / 1000), last_error = $3 where id = $1`,
-        [id, delayMs, error.slice(0, 1000), countAttempt ? 1 : 0],
+        `update telegram_outbox set status = 'queued',
+           attempts = attempts + case when id = $1 then 1 else 0 end,
+           last_error = case when id = $1 then $3 else last_error end,
+           next_attempt_at = now() + make_interval(secs => $2::float8 / 1000)
+         where id = $1 or (id = any($4::bigint[]) and status = 'sending')`,
+        [id, delayMs, error.slice(0, 1000), laterIds],
       );
     },
 

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from '@tikethet/config';
 import type { UseCases } from '@tikethet/db';
 import type { BotMetrics } from '../metrics';
@@ -5,7 +6,11 @@ import { classifySendError, MESSAGE_METHODS } from './classify';
 import type { SendLimiter } from './limiter';
 import type { OutboxRow, OutboxStore } from './store';
 
-export type CallApi = (method: string, payload: Record<string, unknown>, signal: AbortSignal) => Promise<unknown>;
+export type CallApi = (
+  method: string,
+  payload: Record<string, unknown>,
+  signal: AbortSignal,
+) => Promise<unknown>;
 
 export interface OutboxWorkerOptions {
   store: OutboxStore;
@@ -31,7 +36,12 @@ export interface OutboxWorker {
 const MAX_BACKOFF_MS = 60_000;
 
 function messageIdOf(result: unknown): number | null {
-  if (result && typeof result === 'object' && 'message_id' in result && typeof result.message_id === 'number') {
+  if (
+    result &&
+    typeof result === 'object' &&
+    'message_id' in result &&
+    typeof result.message_id === 'number'
+  ) {
     return result.message_id;
   }
   return null;
@@ -49,6 +59,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const lanes = new Map<number, OutboxRow[]>();
   const running = new Set<Promise<void>>();
   const abort = new AbortController();
+  // Every in-flight call listens to it.
+  setMaxListeners(0, abort.signal);
   let stopping = false;
   let wakeUp: (() => void) | undefined;
   let woken = false;
@@ -105,11 +117,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           wait = limiter.delayFor(chatId, counts);
         }
         if (stopping) break;
-        limiter.record(chatId);
+        const ticket = limiter.record(chatId);
         let result: unknown;
         try {
           result = await callApi(row.method, row.payload, abort.signal);
+          ticket.done();
         } catch (error) {
+          ticket.done();
           if (stopping) break;
           const failure = classifySendError(error);
           if (failure.kind === 'rate_limited') {
@@ -123,13 +137,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
             await fail(row, failure.message);
             continue;
           }
-          const backoff = Math.min(MAX_BACKOFF_MS, retryBaseMs * 2 ** row.attempts) * (0.8 + Math.random() * 0.4);
+          const backoff =
+            Math.min(MAX_BACKOFF_MS, retryBaseMs * 2 ** row.attempts) * (0.8 + Math.random() * 0.4);
           metrics.sends.inc({ outcome: 'retry' });
           logger.info({ chatId, attempt: row.attempts + 1, backoff, err: failure.message }, 'outbound retry');
-          await store.retryLater(row.id, backoff, failure.message, true);
-          await store.release(
+          // The whole lane waits together, so the chat's order holds after the retry.
+          await store.retryLater(
+            row.id,
             lane.splice(0).map((r) => r.id),
             backoff,
+            failure.message,
           );
           break;
         }
@@ -142,7 +159,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       await sleep(pollIntervalMs);
       await store.release(lane.splice(0).map((r) => r.id)).catch(() => undefined);
     } finally {
-      if (stopping && lane.length > 0) await store.release(lane.splice(0).map((r) => r.id)).catch(() => undefined);
+      if (stopping && lane.length > 0)
+        await store.release(lane.splice(0).map((r) => r.id)).catch(() => undefined);
       lanes.delete(chatId);
       metrics.queueDepth.set(held());
       wake();

@@ -6,9 +6,9 @@ import type { Bus } from '@tikethet/domain';
 import {
   createTestDatabase,
   type FakeBotApi,
+  startFakeBotApi,
   type TestDatabase,
   type TgUpdate,
-  startFakeBotApi,
   testRedisUrl,
   waitFor,
 } from '@tikethet/testkit';
@@ -74,7 +74,8 @@ export async function startHarness(
   server.on('request', (req, res) => void bot.httpHandler(req, res));
   await bot.start();
   if (mode === 'webhook') await waitFor(() => api.webhook, { description: 'webhook registered' });
-  const query = async <T>(sql: string, params: unknown[] = []) => (await db.pool.query(sql, params)).rows as T[];
+  const query = async <T>(sql: string, params: unknown[] = []) =>
+    (await db.pool.query(sql, params)).rows as T[];
   return {
     mode,
     api,

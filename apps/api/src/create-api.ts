@@ -121,7 +121,8 @@ export function createApi(deps: ApiDeps): Api {
     }),
   );
   app.use(helmet());
-  const origin = env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : false;
+  // Only the Mini App's own origin is reflected; any other gets no CORS headers at all.
+  const origin = env.PUBLIC_URL ? [new URL(env.PUBLIC_URL).origin] : false;
   app.use(
     cors({
       origin,

@@ -1,0 +1,210 @@
+#!/usr/bin/env node
+// Benchmark: webhook updates end to end through the bot (update -> claim + message row -> event on the bus)
+// vs a telegraf no-op webhook handler, alternating in the same run. Needs `pnpm build` first and the
+// PostgreSQL / Redis of the project's machines (or TEST_DATABASE_URL / TEST_REDIS_URL).
+// Usage: node bench/bot-inbound/run.cjs [--quick]
+'use strict';
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..', '..');
+const req = (p) => require(path.join(root, p));
+const { createBot } = req('apps/bot/dist/create-bot.js');
+const { loadBotEnv } = req('apps/bot/dist/env.js');
+const { createDb, runMigrations } = req('packages/db/dist/index.js');
+const { createBus } = req('packages/bus/dist/index.js');
+const testkit = req('packages/testkit/dist/index.js');
+const { Telegraf } = require(require.resolve('telegraf', { paths: [path.join(root, 'apps/bot')] }));
+
+const quick = process.argv.includes('--quick');
+const N = quick ? 2000 : 10000;
+const ROUNDS = 3;
+const CONCURRENCY = 32;
+const USERS = 500;
+const SECRET = 'bench-secret';
+
+function listen(server) {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
+}
+
+function makeUpdates(offset) {
+  return Array.from({ length: N }, (_, i) => {
+    const user = 900000000 + (i % USERS);
+    return {
+      update_id: offset + i,
+      message: {
+        message_id: offset + i,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: user, type: 'private', first_name: `U${user}` },
+        from: { id: user, is_bot: false, first_name: `U${user}`, language_code: 'en' },
+        text: `Benchmark message ${i}\nwith a second line`,
+      },
+    };
+  });
+}
+
+async function drive(port, updates) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  let next = 0;
+  let failures = 0;
+  const post = (body) =>
+    new Promise((resolve) => {
+      const r = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/telegram/webhook',
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'x-telegram-bot-api-secret-token': SECRET,
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode !== 200) failures += 1;
+            resolve();
+          });
+        },
+      );
+      r.on('error', () => {
+        failures += 1;
+        resolve();
+      });
+      r.end(body);
+    });
+  const worker = async () => {
+    while (next < updates.length) {
+      const u = updates[next++];
+      await post(JSON.stringify(u));
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  agent.destroy();
+  return failures;
+}
+
+async function main() {
+  const database = await testkit.createTestDatabase('bench_bot');
+  await runMigrations(database.url);
+  const api = await testkit.startFakeBotApi({ allowHttpWebhook: true });
+  const db = createDb(database.url, { max: 20 });
+  const bus = createBus({ redisUrl: testkit.testRedisUrl(), channel: `bench:${database.name}` });
+  const server = http.createServer();
+  const port = await listen(server);
+  const env = loadBotEnv({
+    DATABASE_URL: database.url,
+    TELEGRAM_BOT_TOKEN: api.token,
+    TELEGRAM_API_ROOT: api.apiRoot,
+    BOT_MODE: 'webhook',
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    PUBLIC_URL: 'https://miniapp.example',
+    TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${port}/telegram/webhook`,
+    LOG_LEVEL: 'silent',
+  });
+  const bot = createBot({ env, db, bus });
+  server.on('request', (q, s) => void bot.httpHandler(q, s));
+  await bot.start();
+
+  let messageEvents = 0;
+  bus.subscribe((m) => {
+    if (m.kind === 'event' && m.event.type === 'message.created') messageEvents += 1;
+  });
+
+  const noop = new Telegraf(api.token, { telegram: { apiRoot: api.apiRoot } });
+  noop.botInfo = await noop.telegram.getMe();
+  noop.on('message', () => undefined);
+  const noopServer = http.createServer(noop.webhookCallback('/telegram/webhook', { secretToken: SECRET }));
+  const noopPort = await listen(noopServer);
+
+  const rounds = [];
+  let offset = 1;
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const updatesA = makeUpdates(offset);
+    offset += N;
+    const t0 = process.hrtime.bigint();
+    const failA = await drive(noopPort, updatesA);
+    const baselineS = Number(process.hrtime.bigint() - t0) / 1e9;
+
+    const updatesB = makeUpdates(offset);
+    offset += N;
+    const before = messageEvents;
+    const t1 = process.hrtime.bigint();
+    const failB = await drive(port, updatesB);
+    while (messageEvents - before < N) await new Promise((r) => setTimeout(r, 5));
+    const botS = Number(process.hrtime.bigint() - t1) / 1e9;
+    const row = {
+      round: round + 1,
+      baselinePerS: Math.round(N / baselineS),
+      botPerS: Math.round(N / botS),
+      ratio: Number((baselineS / botS).toFixed(3)),
+      failures: failA + failB,
+    };
+    rounds.push(row);
+    process.stdout.write(`${JSON.stringify(row)}\n`);
+  }
+  const { rows } = await db.pool.query('select count(*)::int as n from messages');
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const result = {
+    scenario: 'bot-inbound',
+    command: `node bench/bot-inbound/run.cjs${quick ? ' --quick' : ''}`,
+    updatesPerRound: N,
+    rounds,
+    medianBaselinePerS: median(rounds.map((r) => r.baselinePerS)),
+    medianBotPerS: median(rounds.map((r) => r.botPerS)),
+    medianRatio: median(rounds.map((r) => r.ratio)),
+    target: 0.5,
+    messageRows: rows[0].n,
+    concurrency: CONCURRENCY,
+    users: USERS,
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    at: new Date().toISOString(),
+  };
+  fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeDocs(result);
+  process.stdout.write(
+    `${JSON.stringify({ medianRatio: result.medianRatio, medianBotPerS: result.medianBotPerS, medianBaselinePerS: result.medianBaselinePerS })}\n`,
+  );
+
+  await bot.stop();
+  server.close();
+  noopServer.close();
+  await api.close();
+  await bus.close();
+  await db.close();
+  await database.drop();
+}
+
+function writeDocs(r) {
+  const file = path.join(root, 'docs', 'BENCHMARKS.md');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const section = [
+    '<!-- bot-inbound:start -->',
+    '## bot-inbound: webhook updates end to end',
+    '',
+    `${r.updatesPerRound} Telegram webhook updates per round (text messages from ${r.users} users, ${r.concurrency} in flight) through the bot: secret check, update_id claim, user upsert, ticket routing, message row and event in one transaction, event published on Redis — against a telegraf no-op webhook handler in the same run, alternating ${r.rounds.length} times. Target: ≥ ${r.target}× the no-op throughput.`,
+    '',
+    '| round | no-op telegraf (updates/s) | bot (updates/s) | ratio |',
+    '|---|---|---|---|',
+    ...r.rounds.map((x) => `| ${x.round} | ${x.baselinePerS} | ${x.botPerS} | ${x.ratio} |`),
+    '',
+    `Median ratio **${r.medianRatio}** (${r.medianRatio >= r.target ? 'meets' : 'below'} the ${r.target} target). Machine: ${r.machine}. Command: \`${r.command}\` (after \`pnpm build\`), ${r.at}.`,
+    '<!-- bot-inbound:end -->',
+  ].join('\n');
+  const re = /<!-- bot-inbound:start -->[\s\S]*<!-- bot-inbound:end -->/;
+  fs.writeFileSync(
+    file,
+    re.test(current) ? current.replace(re, section) : `${current.trimEnd()}\n\n${section}\n`,
+  );
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e.stack ?? e}\n`);
+  process.exit(1);
+});

@@ -29,8 +29,10 @@ COPY --from=prune /out/full/ ./
 COPY --from=prune /repo/tsconfig.base.json ./tsconfig.base.json
 RUN pnpm turbo run build --filter=@tikethet/gateway
 # A self-contained copy of the app: its files, the built workspace packages it uses, production dependencies.
+# Build output is copied explicitly: pnpm deploy leaves out what the app's .gitignore lists (dist, dist-server).
 RUN --mount=type=cache,id=tikethet-pnpm-store,target=/pnpm-store \
     pnpm --filter @tikethet/gateway deploy --prod --offline --pm-on-fail=ignore --store-dir /pnpm-store /deploy \
+ && cp -R apps/gateway/dist* /deploy/ \
  && rm -rf /deploy/src /deploy/.turbo
 
 # 3. Runtime: Node and the deployed app only, as the unprivileged `node` user.

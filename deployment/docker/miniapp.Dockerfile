@@ -34,8 +34,10 @@ ARG VITE_GATEWAY_URL=""
 ENV VITE_API_URL=${VITE_API_URL} VITE_GATEWAY_URL=${VITE_GATEWAY_URL}
 RUN pnpm turbo run build --filter=@tikethet/miniapp
 # A self-contained copy of the app: its files, the built workspace packages it uses, production dependencies.
+# Build output is copied explicitly: pnpm deploy leaves out what the app's .gitignore lists (dist, dist-server).
 RUN --mount=type=cache,id=tikethet-pnpm-store,target=/pnpm-store \
     pnpm --filter @tikethet/miniapp deploy --prod --offline --pm-on-fail=ignore --store-dir /pnpm-store /deploy \
+ && cp -R apps/miniapp/dist* /deploy/ \
  && rm -rf /deploy/src /deploy/.turbo
 
 # 3. Runtime: Node and the deployed app only, as the unprivileged `node` user.

@@ -27,6 +27,8 @@ export function request(
     });
     req.on('finish', () => options.onSent?.());
     req.on('socket', (socket) => {
+      // A reused keep-alive socket is connected already; a new one says so when it connects.
+      if (!socket.connecting && !socket.destroyed) connected = true;
       socket.once('connect', () => {
         connected = true;
       });

@@ -46,9 +46,14 @@ export async function prepareApp(app: AppName): Promise<PrunedApp> {
     fs.copyFileSync(path.join(ROOT, 'tsconfig.base.json'), path.join(repoDir, 'tsconfig.base.json'));
     await step('install', () => offlineFirst(['install', '--frozen-lockfile'], repoDir));
     await step('build', () => runOk('pnpm', ['turbo', 'run', 'build', `--filter=@tikethet/${app}`], repoDir));
-    await step('deploy', () =>
-      offlineFirst(['--filter', `@tikethet/${app}`, 'deploy', '--prod', deployDir], repoDir),
-    );
+    await step('deploy', async () => {
+      await offlineFirst(['--filter', `@tikethet/${app}`, 'deploy', '--prod', deployDir], repoDir);
+      // As the Dockerfile does: pnpm deploy leaves out what the app's .gitignore lists (dist, dist-server).
+      const appDir = path.join(repoDir, 'apps', app);
+      for (const entry of fs.readdirSync(appDir).filter((name) => name.startsWith('dist'))) {
+        fs.cpSync(path.join(appDir, entry), path.join(deployDir, entry), { recursive: true });
+      }
+    });
   } catch (error) {
     fs.rmSync(base, { recursive: true, force: true });
     throw error;

@@ -1,0 +1,98 @@
+import path from 'node:path';
+import { runMigrations } from '@tikethet/db';
+import {
+  createTestDatabase,
+  freePort,
+  TEST_BOT_TOKEN,
+  type TestDatabase,
+  testRedisUrl,
+} from '@tikethet/testkit';
+import { type Child, startNode, waitReady } from './processes';
+
+export const ROOT = path.resolve(__dirname, '../../..');
+
+export interface StackOptions {
+  /** Telegram ids made admins by ADMIN_TELEGRAM_IDS. */
+  adminIds: number[];
+  devLogin?: boolean;
+}
+
+/** The real product as separate processes (built api, gateway and Mini App server) on a fresh database. */
+export interface Stack {
+  /** The Mini App's origin, e.g. http://127.0.0.1:41234 (it proxies /api and /ws). */
+  miniappUrl: string;
+  apiUrl: string;
+  gatewayUrl: string;
+  databaseUrl: string;
+  children: Child[];
+  stop(): Promise<void>;
+}
+
+function built(relative: string): string {
+  return path.join(ROOT, relative);
+}
+
+export async function startStack(label: string, options: StackOptions): Promise<Stack> {
+  const database: TestDatabase = await createTestDatabase(label);
+  const children: Child[] = [];
+  const stop = async () => {
+    await Promise.all(children.map((c) => c.stop()));
+    await database.drop();
+  };
+  try {
+    await runMigrations(database.url);
+    const [apiPort, gatewayPort, miniappPort] = [await freePort(), await freePort(), await freePort()];
+    const shared = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: database.url,
+      REDIS_URL: testRedisUrl(),
+      TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
+    };
+    const api = startNode(
+      'api',
+      [built('apps/api/dist/index.js')],
+      {
+        ...shared,
+        PORT: String(apiPort),
+        RATE_LIMIT_PER_MIN: '0',
+        ADMIN_TELEGRAM_IDS: options.adminIds.join(','),
+        ...(options.devLogin ? { DEV_LOGIN: '1' } : {}),
+      },
+      ROOT,
+    );
+    children.push(api);
+    const gateway = startNode(
+      'gateway',
+      [built('apps/gateway/dist/index.js')],
+      { ...shared, PORT: String(gatewayPort) },
+      ROOT,
+    );
+    children.push(gateway);
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    const miniapp = startNode(
+      'miniapp',
+      [built('apps/miniapp/dist-server/serve.js')],
+      {
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        PORT: String(miniappPort),
+        API_URL: apiUrl,
+        GATEWAY_URL: gatewayUrl,
+      },
+      ROOT,
+    );
+    children.push(miniapp);
+    const miniappUrl = `http://127.0.0.1:${miniappPort}`;
+    await Promise.all([
+      waitReady(api, `${apiUrl}/readyz`),
+      waitReady(gateway, `${gatewayUrl}/readyz`),
+      waitReady(miniapp, `${miniappUrl}/healthz`),
+    ]);
+    return { miniappUrl, apiUrl, gatewayUrl, databaseUrl: database.url, children, stop };
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+}

@@ -49,20 +49,22 @@ function luminance(hex: string): number {
 
 export function applyTheme(): void {
   const root = document.documentElement;
-  const theme: Record<string, string> = { ...lightDefaults, ...launch.themeParams };
+  // The SDK's themeParams are the live ones (replaced on every themeChanged); the launch hash's are only a
+  // fallback for before the SDK has any, so a stale launch colour never mixes into a newer theme.
+  const given: Record<string, string> = {};
   for (const [key, value] of Object.entries(
     (WebApp.themeParams ?? {}) as unknown as Record<string, unknown>,
   )) {
-    if (typeof value === 'string' && value) theme[key] = value;
+    if (typeof value === 'string' && value) given[key] = value;
   }
+  if (Object.keys(given).length === 0) Object.assign(given, launch.themeParams);
+  const theme: Record<string, string> = { ...lightDefaults, ...given };
   // A dark theme that lacks some keys: derive them from what it has rather than mixing in light ones.
   const bg = theme.bg_color ?? '#ffffff';
   const dark = luminance(bg) < 0.5;
   if (dark) {
-    theme.secondary_bg_color =
-      launch.themeParams.secondary_bg_color ?? WebApp.themeParams?.secondary_bg_color ?? bg;
-    theme.section_bg_color =
-      WebApp.themeParams?.section_bg_color ?? launch.themeParams.section_bg_color ?? bg;
+    theme.secondary_bg_color = given.secondary_bg_color ?? bg;
+    theme.section_bg_color = given.section_bg_color ?? bg;
   }
   for (const [key, value] of Object.entries(theme)) {
     root.style.setProperty(`--tg-theme-${key.replace(/_/g, '-')}`, value);

@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, waitFor } from '@tikethet/testkit';
+import { type Child, startNode } from './processes';
+import { ROOT } from './stack';
+
+/** `node scripts/launch.cjs` (what `pnpm start` runs) with no database, Redis or bot token configured. */
+export interface Launcher {
+  url: string;
+  child: Child;
+  stop(): Promise<void>;
+}
+
+export async function startLauncher(): Promise<Launcher> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tikethet-launch-'));
+  const port = await freePort();
+  // A clean environment: no DATABASE_URL, REDIS_URL or TELEGRAM_BOT_TOKEN, so every embedded default applies.
+  const child = startNode(
+    'launcher',
+    [path.join(ROOT, 'scripts/launch.cjs')],
+    { TIKETHET_DATA_DIR: dataDir, LAUNCH_PORT: String(port), LAUNCH_HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    ROOT,
+  );
+  const stop = async () => {
+    await child.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const url = await waitFor(
+      () => {
+        if (child.proc.exitCode !== null) throw new Error(`launcher exited with ${child.proc.exitCode}`);
+        return /TiketHet is running: (http:\/\/\S+)/.exec(child.output())?.[1];
+      },
+      { timeoutMs: 60_000, intervalMs: 100, description: 'the launcher printing its URL' },
+    );
+    return { url, child, stop };
+  } catch (error) {
+    const output = child.output();
+    await stop();
+    throw new Error(`${(error as Error).message}\n--- launcher output ---\n${output}`);
+  }
+}

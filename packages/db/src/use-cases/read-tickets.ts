@@ -13,8 +13,9 @@ import {
 import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
 import { toTicket, toUserSummary } from '../mappers';
-import { tickets, users } from '../schema';
+import { tickets } from '../schema';
 import { ticketSearchCondition } from './search';
+import { ticketDetailQueries } from './ticket-detail-queries';
 
 interface Cursor {
   at: string;
@@ -93,23 +94,15 @@ export async function listTickets(
 
 /** One ticket with the customer's profile (for agents: ticket count, average rating) and the assignee. */
 export async function getTicket(q: Queryable, actor: Actor, ticketId: number): Promise<TicketDetail> {
-  const rows = await q.select().from(tickets).where(eq(tickets.id, ticketId));
+  const reads = ticketDetailQueries(q);
+  const rows = await reads.ticket(ticketId);
   const row = rows[0];
   if (!row || !canViewTicket(actor, row)) throw new NotFoundError('ticket');
-  const people = await q
-    .select()
-    .from(users)
-    .where(inArray(users.id, row.assigneeId ? [row.customerId, row.assigneeId] : [row.customerId]));
+  const people = await reads.people(row.customerId, row.assigneeId);
   const customer = people.find((u) => u.id === row.customerId);
   if (!customer) throw new NotFoundError('ticket');
   const assignee = row.assigneeId ? people.find((u) => u.id === row.assigneeId) : undefined;
-  const statsRows = await q
-    .select({
-      count: sql<number>`count(*)::int`,
-      avg: sql<number | null>`avg(${tickets.rating})::float`,
-    })
-    .from(tickets)
-    .where(eq(tickets.customerId, row.customerId));
+  const statsRows = await reads.customerStats(row.customerId);
   const s = statsRows[0];
   return {
     ...toTicket(row),

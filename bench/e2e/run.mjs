@@ -1,0 +1,218 @@
+// e2e: a message written through the use-cases (what POST /tickets/:id/messages runs) until the customer's
+// socket on a gateway process has it, vs the sum of its parts measured bare in the same run: a pg INSERT,
+// a Redis PUBLISH->subscriber hop and a ws relay. Alternating rounds; p50/p99.
+// Usage: node bench/e2e/run.mjs [--quick]   (after `pnpm build`)
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { median, percentile, spread, updateBenchmarksDoc, writeResults } from '../fanout/report.mjs';
+
+const quick = process.argv.includes('--quick');
+const SAMPLES = quick ? 100 : 400;
+const ROUNDS = 3;
+const root = path.resolve(import.meta.dirname, '../..');
+const req = createRequire(path.join(root, 'apps/gateway/package.json'));
+const WebSocket = req('ws');
+const { WebSocketServer } = req('ws');
+const { createDb, createUseCases, runMigrations } = req('@tikethet/db');
+const { createRedisBus } = req('@tikethet/bus');
+const testkit = req('@tikethet/testkit');
+const { Redis } = createRequire(req.resolve('@tikethet/bus'))('ioredis');
+const pg = createRequire(req.resolve('@tikethet/db'))('pg');
+
+const stats = (xs) => ({ p50: percentile(xs, 0.5), p99: percentile(xs, 0.99) });
+
+async function gatewayRound(ctx) {
+  const { ws, uc, actor, ticket, waiters } = ctx;
+  const lat = [];
+  const write = [];
+  for (let i = -10; i < SAMPLES; i++) {
+    const body = `e2e ${Math.random()}`;
+    const got = new Promise((resolve) => waiters.set(body, resolve));
+    const t0 = performance.now();
+    await uc.postMessage(actor, ticket.id, { body });
+    const committed = performance.now();
+    await got;
+    if (i >= 0) {
+      lat.push(performance.now() - t0);
+      write.push(committed - t0);
+    }
+  }
+  void ws;
+  // `write`: the use-case transaction alone (packages/db); `afterCommit`: publish -> gateway -> socket.
+  return { ...stats(lat), write: stats(write), afterCommit: stats(lat.map((x, i) => x - (write[i] ?? 0))) };
+}
+
+async function partsRound(ctx) {
+  const { pool, pub, sub, relayClient, relayWaiters, subWaiters } = ctx;
+  const ins = [];
+  const hop = [];
+  const relay = [];
+  for (let i = -10; i < SAMPLES; i++) {
+    const body = `parts ${Math.random()}`;
+    let t0 = performance.now();
+    await pool.query('insert into bench_parts(body) values ($1)', [body]);
+    const a = performance.now() - t0;
+    const heard = new Promise((resolve) => subWaiters.set(body, resolve));
+    t0 = performance.now();
+    await pub.publish('e2e-parts', body);
+    await heard;
+    const b = performance.now() - t0;
+    const relayed = new Promise((resolve) => relayWaiters.set(body, resolve));
+    t0 = performance.now();
+    relayClient.send(body);
+    await relayed;
+    const c = performance.now() - t0;
+    if (i >= 0) {
+      ins.push(a);
+      hop.push(b);
+      relay.push(c);
+    }
+  }
+  void sub;
+  const sum = ins.map((x, i) => x + (hop[i] ?? 0) + (relay[i] ?? 0));
+  return { ...stats(sum), insert: stats(ins), hop: stats(hop), relay: stats(relay) };
+}
+
+async function main() {
+  const redis = await testkit.startRedisServer();
+  const database = await testkit.createTestDatabase('bench_e2e');
+  await runMigrations(database.url);
+  const db = createDb(database.url, { max: 5 });
+  const bus = createRedisBus({ url: redis.url });
+  const uc = createUseCases({ db: db.db, bus });
+  const id = 8_200_000_000;
+  await uc.upsertUser({ id, first_name: 'Ann' });
+  const actor = { id, role: 'customer' };
+  const { ticket } = await uc.createTicket(actor, { subject: 'Bench', body: 'hi' });
+  const port = await testkit.freePort();
+  const gw = spawn(process.execPath, [path.join(root, 'apps/gateway/dist/index.js')], {
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: database.url,
+      REDIS_URL: redis.url,
+      TELEGRAM_BOT_TOKEN: testkit.TEST_BOT_TOKEN,
+      GATEWAY_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+    },
+    stdio: 'ignore',
+  });
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200) break;
+    } catch {}
+    await sleep(50);
+  }
+  const waiters = new Map();
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+  await new Promise((resolve) => ws.on('open', resolve));
+  ws.send(
+    JSON.stringify({
+      type: 'hello',
+      initData: testkit.signInitData({ botToken: testkit.TEST_BOT_TOKEN, user: { id, first_name: 'Ann' } }),
+    }),
+  );
+  const subscribed = new Promise((resolve) => {
+    ws.on('message', (data) => {
+      const f = JSON.parse(data);
+      if (f.type === 'ready') ws.send(JSON.stringify({ type: 'subscribe', topic: `ticket:${ticket.id}` }));
+      if (f.type === 'subscribed') resolve();
+      if (f.type === 'event' && f.event.type === 'message.created')
+        waiters.get(f.event.data.message.body)?.();
+    });
+  });
+  await subscribed;
+
+  // The parts: a bare table insert, a bare pub->sub hop, a bare ws server relaying a frame back.
+  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  await pool.query(
+    'create table bench_parts (id serial primary key, body text not null, created_at timestamptz default now())',
+  );
+  const pub = new Redis(redis.url);
+  const sub = new Redis(redis.url);
+  const subWaiters = new Map();
+  await sub.subscribe('e2e-parts');
+  sub.on('message', (_c, m) => subWaiters.get(m)?.());
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  wss.on('connection', (s) => s.on('message', (d) => s.send(d, { binary: false })));
+  const relayClient = new WebSocket(`ws://127.0.0.1:${wss.address().port}`);
+  const relayWaiters = new Map();
+  relayClient.on('message', (d) => relayWaiters.get(String(d))?.());
+  await new Promise((resolve) => relayClient.on('open', resolve));
+
+  const ctx = { ws, uc, actor, ticket, waiters, pool, pub, sub, relayClient, relayWaiters, subWaiters };
+  const runs = { gateway: [], parts: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    runs.gateway.push(await gatewayRound(ctx));
+    runs.parts.push(await partsRound(ctx));
+    console.log(`round ${r + 1}`, JSON.stringify(runs.gateway.at(-1)), JSON.stringify(runs.parts.at(-1)));
+  }
+  ws.terminate();
+  relayClient.terminate();
+  wss.close();
+  gw.kill('SIGTERM');
+  pub.disconnect();
+  sub.disconnect();
+  await pool.end();
+  await uc.flush();
+  await bus.close();
+  await db.close();
+  await database.drop();
+  await redis.stop();
+
+  const med = (side, key) => median(runs[side].map((x) => x[key]));
+  const r50 = med('gateway', 'p50') / med('parts', 'p50');
+  const r99 = med('gateway', 'p99') / med('parts', 'p99');
+  const results = {
+    name: 'e2e',
+    quick,
+    samples: SAMPLES,
+    rounds: ROUNDS,
+    machine: `${os.cpus().length}× ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    runs,
+    gateway: { p50: med('gateway', 'p50'), p99: med('gateway', 'p99') },
+    parts: { p50: med('parts', 'p50'), p99: med('parts', 'p99') },
+    ratios: { p50: r50, p99: r99 },
+    targets: { p50: '≤ 1.5×', p99: '≤ 2×' },
+    pass: { p50: r50 <= 1.5, p99: r99 <= 2 },
+  };
+  writeResults(import.meta.dirname, results);
+  const f = (n) => n.toFixed(2);
+  updateBenchmarksDoc(root, 'e2e', [
+    '## e2e',
+    '',
+    'A customer message written with `uc.postMessage` (the transaction the API runs for `POST /tickets/:id/messages`)',
+    "until the customer's socket on a gateway process receives it, vs the sum of the parts measured bare in the same",
+    `run: a pg \`INSERT\`, a Redis PUBLISH->subscriber hop and a ws relay. ${SAMPLES} sequential samples per round,`,
+    `${ROUNDS} alternating rounds; median of rounds (min–max).`,
+    '',
+    `- Machine: ${results.machine}`,
+    `- Command: \`node bench/e2e/run.mjs${quick ? ' --quick' : ''}\``,
+    '',
+    '| | write -> socket | pg insert + pub/sub + ws relay | ratio | target | result |',
+    '|---|---|---|---|---|---|',
+    `| p50 (ms) | ${f(results.gateway.p50)} (${spread(runs.gateway.map((x) => x.p50))}) | ${f(results.parts.p50)} (${spread(runs.parts.map((x) => x.p50))}) | ${r50.toFixed(2)}× | ≤ 1.5× | ${results.pass.p50 ? 'pass' : 'falls short'} |`,
+    `| p99 (ms) | ${f(results.gateway.p99)} (${spread(runs.gateway.map((x) => x.p99))}) | ${f(results.parts.p99)} (${spread(runs.parts.map((x) => x.p99))}) | ${r99.toFixed(2)}× | ≤ 2× | ${results.pass.p99 ? 'pass' : 'falls short'} |`,
+    '',
+    `Split of the gateway side (median of rounds): the \`postMessage\` transaction alone p50 ${f(median(runs.gateway.map((x) => x.write.p50)))} ms;`,
+    `after commit (publish, gateway routing, socket) p50 ${f(median(runs.gateway.map((x) => x.afterCommit.p50)))} ms, p99 ${f(median(runs.gateway.map((x) => x.afterCommit.p99)))} ms.`,
+  ]);
+  console.log(
+    JSON.stringify(
+      { gateway: results.gateway, parts: results.parts, ratios: results.ratios, pass: results.pass },
+      null,
+      2,
+    ),
+  );
+  process.exit(0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+// Small helpers shared by the gateway benchmarks (bench/fanout, bench/e2e, bench/idle import this file).
+import fs from 'node:fs';
+import path from 'node:path';
+
+export function percentile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+export const median = (values) => percentile(values, 0.5);
+
+export function spread(values) {
+  const fmt = (n) => (n >= 100 ? Math.round(n).toString() : n.toFixed(1));
+  return `${fmt(Math.min(...values))}–${fmt(Math.max(...values))}`;
+}
+
+export function writeResults(dir, results) {
+  fs.writeFileSync(
+    path.join(dir, 'results.json'),
+    `${JSON.stringify({ ...results, at: new Date().toISOString() }, null, 2)}\n`,
+  );
+}
+
+/** Replaces this benchmark's section of docs/BENCHMARKS.md (between its markers), creating the file if needed. */
+export function updateBenchmarksDoc(root, name, lines) {
+  const file = path.join(root, 'docs/BENCHMARKS.md');
+  const start = `<!-- bench:${name}:start -->`;
+  const end = `<!-- bench:${name}:end -->`;
+  let doc = fs.existsSync(file)
+    ? fs.readFileSync(file, 'utf8')
+    : '# Benchmarks\n\nEach scenario runs its reference in the same run and reports the ratio. Regenerate a section with its command.\n';
+  const section = `${start}\n${lines.join('\n')}\n\n_Updated ${new Date().toISOString().slice(0, 10)}._\n${end}`;
+  const from = doc.indexOf(start);
+  const to = doc.indexOf(end);
+  doc =
+    from >= 0 && to > from
+      ? doc.slice(0, from) + section + doc.slice(to + end.length)
+      : `${doc.trimEnd()}\n\n${section}\n`;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, doc);
+}

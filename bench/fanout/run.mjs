@@ -1,0 +1,295 @@
+// Fanout: one ticket message to N sockets spread over 2 gateway processes, vs a bare ws server (2 processes)
+// broadcasting a Redis PUBLISH. Measures the slowest recipient per message (p50/p99) and deliveries/s in a burst.
+// Usage: node bench/fanout/run.mjs [--quick]   (after `pnpm build`)
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { median, percentile, spread, updateBenchmarksDoc, writeResults } from './report.mjs';
+
+const quick = process.argv.includes('--quick');
+const SOCKETS = quick ? 200 : 1000;
+const MESSAGES = quick ? 10 : 40;
+const BURST = quick ? 10 : 30;
+const ROUNDS = 3;
+
+const root = path.resolve(import.meta.dirname, '../..');
+const req = createRequire(path.join(root, 'apps/gateway/package.json'));
+const WebSocket = req('ws');
+const { createDb, createUseCases, runMigrations } = req('@tikethet/db');
+const { createRedisBus } = req('@tikethet/bus');
+const testkit = req('@tikethet/testkit');
+const { Redis } = createRequire(req.resolve('@tikethet/bus'))('ioredis');
+
+function spawnNode(args, env, readyLine) {
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (d) => {
+      out += d;
+      if (!readyLine || out.includes(readyLine)) resolve(child);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (d) => (out += d));
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+    if (!readyLine) resolve(child);
+  });
+}
+
+async function waitReady(url) {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {}
+    await sleep(50);
+  }
+  throw new Error(`not ready: ${url}`);
+}
+
+function openSockets(urls, count, onFrame, hello) {
+  return Promise.all(
+    Array.from(
+      { length: count },
+      (_, i) =>
+        new Promise((resolve, reject) => {
+          const ws = new WebSocket(urls[i % urls.length], { perMessageDeflate: false });
+          ws.on('error', reject);
+          ws.on('message', (data) => onFrame(i, data, ws));
+          ws.on('open', () => (hello ? hello(i, ws, resolve) : resolve(ws)));
+        }),
+    ),
+  );
+}
+
+async function runGateway(ctx) {
+  const { redis, dbUrl, uc, agents, ticket, customer } = ctx;
+  const ports = [await testkit.freePort(), await testkit.freePort()];
+  const gws = await Promise.all(
+    ports.map((port) =>
+      spawnNode([path.join(root, 'apps/gateway/dist/index.js')], {
+        DATABASE_URL: dbUrl,
+        REDIS_URL: redis.url,
+        TELEGRAM_BOT_TOKEN: testkit.TEST_BOT_TOKEN,
+        GATEWAY_PORT: String(port),
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'production',
+        MAX_FRAMES_PER_S: '1000',
+      }),
+    ),
+  );
+  await Promise.all(ports.map((p) => waitReady(`http://127.0.0.1:${p}/readyz`)));
+  if (process.env.DEBUG) console.log('gateways ready');
+  const urls = ports.map((p) => `ws://127.0.0.1:${p}/ws`);
+  const arrivals = new Map();
+  const sockets = await openSockets(
+    urls,
+    SOCKETS,
+    (i, data, ws) => {
+      const frame = JSON.parse(data);
+      if (frame.type === 'ready')
+        ws.send(JSON.stringify({ type: 'subscribe', topic: `ticket:${ticket.id}` }));
+      else if (frame.type === 'subscribed') ws.resolveReady?.();
+      else if (frame.type === 'event' && frame.event.type === 'message.created') {
+        const list = arrivals.get(frame.event.data.message.body) ?? [];
+        list.push(performance.now());
+        arrivals.set(frame.event.data.message.body, list);
+      }
+    },
+    (i, ws, resolve) => {
+      ws.resolveReady = () => resolve(ws);
+      ws.send(JSON.stringify({ type: 'hello', initData: agents[i % agents.length] }));
+    },
+  );
+  if (process.env.DEBUG) console.log('sockets ready');
+  await sleep(500);
+  const actor = { id: customer.id, role: 'customer' };
+  const result = await measure(arrivals, (body) => uc.postMessage(actor, ticket.id, { body }));
+  for (const ws of sockets) ws.terminate();
+  for (const gw of gws) gw.kill('SIGTERM');
+  await sleep(300);
+  return result;
+}
+
+async function runBare(ctx) {
+  const { redis, sample } = ctx;
+  const ports = [await testkit.freePort(), await testkit.freePort()];
+  const servers = await Promise.all(
+    ports.map((port) =>
+      spawnNode(
+        [path.join(import.meta.dirname, 'bare-server.mjs')],
+        { PORT: String(port), REDIS_URL: redis.url, CHANNEL: 'bare' },
+        'ready',
+      ),
+    ),
+  );
+  const urls = ports.map((p) => `ws://127.0.0.1:${p}`);
+  const arrivals = new Map();
+  const sockets = await openSockets(urls, SOCKETS, (_i, data) => {
+    const frame = JSON.parse(data);
+    const list = arrivals.get(frame.event.data.message.body) ?? [];
+    list.push(performance.now());
+    arrivals.set(frame.event.data.message.body, list);
+  });
+  const pub = new Redis(redis.url);
+  await sleep(500);
+  const result = await measure(arrivals, (body) => {
+    const event = structuredClone(sample);
+    event.event.data.message.body = body;
+    return pub.publish('bare', JSON.stringify(event));
+  });
+  pub.disconnect();
+  for (const ws of sockets) ws.terminate();
+  for (const s of servers) s.kill('SIGTERM');
+  await sleep(300);
+  return result;
+}
+
+/** Sequential messages (slowest recipient each) then one burst (deliveries/s). */
+async function measure(arrivals, send) {
+  const slowest = [];
+  const tag = Math.random().toString(36).slice(2, 8);
+  for (let i = -3; i < MESSAGES; i++) {
+    const body = `fanout ${tag} ${i}`;
+    const t0 = performance.now();
+    if (process.env.DEBUG) console.log('send', body);
+    await send(body);
+    if (process.env.DEBUG) console.log('sent', body);
+    for (let w = 0; (arrivals.get(body)?.length ?? 0) < SOCKETS; w++) {
+      if (w === 3000 && process.env.DEBUG)
+        console.log('waiting', body, arrivals.get(body)?.length, [...arrivals.keys()].slice(-3));
+      await sleep(1);
+    }
+    if (i >= 0) slowest.push(Math.max(...arrivals.get(body)) - t0);
+    await sleep(20);
+  }
+  const t0 = performance.now();
+  const bodies = Array.from({ length: BURST }, (_, i) => `burst ${tag} ${i}`);
+  if (process.env.DEBUG) console.log('burst start');
+  await Promise.all(bodies.map((b) => send(b).then(() => process.env.DEBUG && console.log('burst sent', b))));
+  for (let w = 0; bodies.some((b) => (arrivals.get(b)?.length ?? 0) < SOCKETS); w++) {
+    if (w === 2000 && process.env.DEBUG)
+      console.log('burst waiting', bodies.map((b) => arrivals.get(b)?.length ?? 0).join(','));
+    await sleep(1);
+  }
+  const last = Math.max(...bodies.flatMap((b) => arrivals.get(b)));
+  return {
+    p50: percentile(slowest, 0.5),
+    p99: percentile(slowest, 0.99),
+    deliveriesPerS: (BURST * SOCKETS) / ((last - t0) / 1000),
+  };
+}
+
+async function main() {
+  const redis = await testkit.startRedisServer();
+  const database = await testkit.createTestDatabase('bench_fanout');
+  await runMigrations(database.url);
+  const db = createDb(database.url, { max: 40 });
+  const bus = createRedisBus({ url: redis.url });
+  const uc = createUseCases({ db: db.db, bus });
+  const base = 8_100_000_000;
+  const customer = { id: base };
+  await uc.upsertUser({ id: customer.id, first_name: 'Ann' });
+  await uc.upsertUser({ id: base + 1, first_name: 'Admin' }, { adminIds: [base + 1] });
+  const agents = [];
+  for (let a = 0; a < 50; a++) {
+    const id = base + 100 + a;
+    await uc.upsertUser({ id, first_name: `Agent${a}` });
+    await uc.setRole({ id: base + 1, role: 'admin' }, id, 'agent');
+    agents.push(
+      testkit.signInitData({ botToken: testkit.TEST_BOT_TOKEN, user: { id, first_name: `Agent${a}` } }),
+    );
+  }
+  const { ticket } = await uc.createTicket(
+    { id: customer.id, role: 'customer' },
+    { subject: 'Bench', body: 'hi' },
+  );
+  const posted = await uc.postMessage({ id: customer.id, role: 'customer' }, ticket.id, { body: 'sample' });
+  const [sample] = await uc.readEvents(ticket.id, posted.message.seq - 1, 1);
+  const ctx = {
+    redis,
+    dbUrl: database.url,
+    uc,
+    agents,
+    ticket,
+    customer,
+    sample: { type: 'event', topic: `ticket:${ticket.id}`, seq: sample.seq, event: sample },
+  };
+  const runs = { gateway: [], bare: [] };
+  if (process.env.DEBUG) console.log('setup done');
+  for (let r = 0; r < ROUNDS; r++) {
+    runs.gateway.push(await runGateway(ctx));
+    runs.bare.push(await runBare(ctx));
+    console.log(`round ${r + 1}`, JSON.stringify(runs.gateway.at(-1)), JSON.stringify(runs.bare.at(-1)));
+  }
+  await uc.flush();
+  await bus.close();
+  await db.close();
+  await database.drop();
+  await redis.stop();
+
+  const med = (side, key) => median(runs[side].map((x) => x[key]));
+  const p99Ratio = med('gateway', 'p99') / med('bare', 'p99');
+  const rateRatio = med('gateway', 'deliveriesPerS') / med('bare', 'deliveriesPerS');
+  const results = {
+    name: 'fanout',
+    quick,
+    sockets: SOCKETS,
+    messages: MESSAGES,
+    burst: BURST,
+    rounds: ROUNDS,
+    machine: `${os.cpus().length}× ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    runs,
+    gateway: {
+      p50: med('gateway', 'p50'),
+      p99: med('gateway', 'p99'),
+      deliveriesPerS: med('gateway', 'deliveriesPerS'),
+    },
+    bare: { p50: med('bare', 'p50'), p99: med('bare', 'p99'), deliveriesPerS: med('bare', 'deliveriesPerS') },
+    spread: {
+      gatewayP99: spread(runs.gateway.map((x) => x.p99)),
+      bareP99: spread(runs.bare.map((x) => x.p99)),
+      gatewayRate: spread(runs.gateway.map((x) => x.deliveriesPerS)),
+      bareRate: spread(runs.bare.map((x) => x.deliveriesPerS)),
+    },
+    ratios: { p99: p99Ratio, deliveriesPerS: rateRatio },
+    targets: { p99: '≤ 1.5×', deliveriesPerS: '≥ 0.7×' },
+    pass: { p99: p99Ratio <= 1.5, deliveriesPerS: rateRatio >= 0.7 },
+  };
+  writeResults(import.meta.dirname, results);
+  const f = (n) => n.toFixed(1);
+  updateBenchmarksDoc(root, 'fanout', [
+    '## fanout',
+    '',
+    `One ticket message to ${SOCKETS} sockets spread over 2 gateway processes (50 agents, subscribed to the ticket), written with`,
+    '`uc.postMessage` (Postgres transaction, then Redis), vs 2 bare `ws` processes broadcasting a Redis `PUBLISH` of the same',
+    'event JSON. Latency = from the write call to the slowest recipient, per message; deliveries/s from a burst of',
+    `${BURST} concurrent writes. ${ROUNDS} alternating rounds; median (min–max).`,
+    '',
+    `- Machine: ${results.machine}`,
+    `- Command: \`node bench/fanout/run.mjs${quick ? ' --quick' : ''}\``,
+    '',
+    '| | gateway | bare ws + PUBLISH | ratio | target | result |',
+    '|---|---|---|---|---|---|',
+    `| slowest-recipient p50 (ms) | ${f(results.gateway.p50)} | ${f(results.bare.p50)} | ${(results.gateway.p50 / results.bare.p50).toFixed(2)}× | | |`,
+    `| slowest-recipient p99 (ms) | ${f(results.gateway.p99)} (${results.spread.gatewayP99}) | ${f(results.bare.p99)} (${results.spread.bareP99}) | ${p99Ratio.toFixed(2)}× | ≤ 1.5× | ${results.pass.p99 ? 'pass' : 'falls short'} |`,
+    `| deliveries/s | ${Math.round(results.gateway.deliveriesPerS)} (${results.spread.gatewayRate}) | ${Math.round(results.bare.deliveriesPerS)} (${results.spread.bareRate}) | ${rateRatio.toFixed(2)}× | ≥ 0.7× | ${results.pass.deliveriesPerS ? 'pass' : 'falls short'} |`,
+  ]);
+  console.log(
+    JSON.stringify(
+      { gateway: results.gateway, bare: results.bare, ratios: results.ratios, pass: results.pass },
+      null,
+      2,
+    ),
+  );
+  process.exit(0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

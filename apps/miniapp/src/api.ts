@@ -167,6 +167,8 @@ export const api = {
   getTicket: (id: number) => request<TicketDetail>('GET', `/tickets/${id}`),
   patchTicket: (id: number, patch: TicketPatch) => request<Ticket>('PATCH', `/tickets/${id}`, patch),
   claim: (id: number) => request<Ticket>('POST', `/tickets/${id}/claim`),
+  /** Moves this person's read marker (the list's unread count) up to `seq`. */
+  markRead: (id: number, seq: number) => request<unknown>('POST', `/tickets/${id}/read`, { seq }),
   listMessages: (id: number, after = 0, limit = 200) =>
     request<Message[] | Page<Message>>('GET', `/tickets/${id}/messages`, undefined, { after, limit }).then(
       items,

@@ -33,8 +33,15 @@ export const STATUSES: readonly TicketStatus[] = ['new', 'open', 'pending', 'res
 export const PRIORITIES: readonly TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
 export const ROLES: readonly Role[] = ['customer', 'agent', 'admin'];
 
-/** A list row: the API may add the customer's summary and an unread count; both are optional. */
-export type TicketRow = Ticket & { customer?: Partial<UserSummary> | null; unreadCount?: number };
+/**
+ * A list row: the API's `unread` (messages from the other side past this person's read marker, kept on the
+ * server so it holds across devices); it may also add the customer's summary. All optional.
+ */
+export type TicketRow = Ticket & {
+  customer?: Partial<UserSummary> | null;
+  unread?: number;
+  unreadCount?: number;
+};
 
 export interface Page<T> {
   items: T[];

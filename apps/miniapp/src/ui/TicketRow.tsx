@@ -3,9 +3,16 @@ import { seenSeq } from '../seen';
 import { personName, type TicketRow as Row } from '../types';
 import { PriorityMark, Stars, StatusBadge } from './common';
 
+/** Unread messages from the other side: the server's count, unless this device has since seen them all. */
+export function unreadCount(ticket: Row): number {
+  const seenHere = ticket.lastSeq <= (seenSeq(ticket.id) ?? 0);
+  const server = ticket.unread ?? ticket.unreadCount;
+  if (typeof server === 'number') return seenHere ? 0 : server;
+  return seenHere ? 0 : 1;
+}
+
 export function isUnread(ticket: Row): boolean {
-  if (typeof ticket.unreadCount === 'number') return ticket.unreadCount > 0;
-  return ticket.lastSeq > (seenSeq(ticket.id) ?? 0);
+  return unreadCount(ticket) > 0;
 }
 
 /** A list cell: «#128 Subject», status badge · time, preview; trailing unread dot or stars. */
@@ -53,7 +60,7 @@ export function TicketRowCell({
               aria-label={t('customer.unread')}
               data-testid="unread-dot"
             >
-              {ticket.unreadCount && ticket.unreadCount > 0 ? ticket.unreadCount : ''}
+              {typeof (ticket.unread ?? ticket.unreadCount) === 'number' ? unreadCount(ticket) : ''}
             </span>
           ) : ticket.rating ? (
             <Stars score={ticket.rating} />

@@ -175,7 +175,11 @@ export function QueuePage() {
           data-testid="open-dashboard"
           onClick={() => push({ name: 'dashboard' })}
         >
-          📊
+          <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" className="icon">
+            <rect x="3" y="10" width="3" height="7" rx="1" />
+            <rect x="8.5" y="5" width="3" height="12" rx="1" />
+            <rect x="14" y="8" width="3" height="9" rx="1" />
+          </svg>
         </button>
       </header>
       <div className="toolbar" role="tabpanel">

@@ -85,7 +85,8 @@ export function TicketPage({ id }: { id: number }) {
               return;
             }
             case 'presence':
-              setViewers(change.viewers.filter((v) => v.id !== me.id));
+              // The collision warning is about other staff; the customer having it open is no collision.
+              setViewers(change.viewers.filter((v) => v.id !== me.id && v.role !== 'customer'));
               return;
             case 'typing':
               if (change.user.id === me.id) return;
@@ -117,10 +118,13 @@ export function TicketPage({ id }: { id: number }) {
     [],
   );
 
-  // Seen: everything up to the ticket's last seq while the conversation is on screen.
+  // Seen: everything up to the ticket's last seq while the conversation is on screen — on this device at
+  // once, and on the server (the unread count every device's list shows).
   const lastSeq = ticket?.lastSeq ?? 0;
   useEffect(() => {
-    if (active && loaded) markSeen(id, lastSeq);
+    if (!active || !loaded) return;
+    markSeen(id, lastSeq);
+    api.markRead(id, lastSeq).catch(() => undefined);
   }, [active, loaded, id, lastSeq]);
 
   // Follow the conversation to its end as messages arrive.

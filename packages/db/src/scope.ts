@@ -9,9 +9,10 @@ import {
 } from '@tikethet/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
-import type { Database, Transaction } from './client';
+import { type Database, runTransaction, type Transaction } from './client';
 import { iso } from './mappers';
 import type { EventPublisher } from './publisher';
+import { withConnectionRetry } from './retry';
 import { events, tickets } from './schema';
 
 export interface Deps {
@@ -27,11 +28,18 @@ export interface TxScope {
   extra: BusMessage[];
 }
 
-/** Runs `fn` in one transaction; its events reach the bus only after the commit. */
+/**
+ * Runs `fn` in one transaction; its events reach the bus only after the commit. A transaction whose
+ * connection died (terminated backend, restarted server) is run again from the start.
+ */
 export async function inTransaction<T>(deps: Deps, fn: (scope: TxScope) => Promise<T>): Promise<T> {
-  const pendingEvents: TicketEvent[] = [];
-  const extra: BusMessage[] = [];
-  const result = await deps.db.transaction((tx) => fn({ tx, events: pendingEvents, extra }));
+  let pendingEvents: TicketEvent[] = [];
+  let extra: BusMessage[] = [];
+  const result = await withConnectionRetry(() => {
+    pendingEvents = [];
+    extra = [];
+    return runTransaction(deps.db, (tx) => fn({ tx, events: pendingEvents, extra }));
+  });
   if (pendingEvents.length > 0 || extra.length > 0) deps.publisher.afterCommit(pendingEvents, extra);
   return result;
 }

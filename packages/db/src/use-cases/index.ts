@@ -2,6 +2,7 @@ import { createLogger, type Logger } from '@tikethet/config';
 import type { Bus } from '@tikethet/domain';
 import type { Database, Queryable } from '../client';
 import { createEventPublisher, type EventPublisher } from '../publisher';
+import { withConnectionRetry } from '../retry';
 import { type Deps, inTransaction, type TxScope } from '../scope';
 import * as catalog from './catalog';
 import * as messages from './messages';
@@ -114,7 +115,7 @@ export function createUseCases({ db, bus, logger = createLogger('db:use-cases') 
   }
   for (const [name, fn] of Object.entries(reads)) {
     facade[name] = (...args: unknown[]) =>
-      (fn as (q: Queryable, ...a: unknown[]) => Promise<unknown>)(db, ...args);
+      withConnectionRetry(() => (fn as (q: Queryable, ...a: unknown[]) => Promise<unknown>)(db, ...args));
   }
   return Object.assign(facade as TransactionUseCases, {
     transaction: <T>(fn: (t: TransactionUseCases) => Promise<T>) =>

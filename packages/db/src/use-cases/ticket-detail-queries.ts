@@ -1,6 +1,5 @@
 import { eq, inArray, sql } from 'drizzle-orm';
-import { PgTransaction } from 'drizzle-orm/pg-core';
-import type { Database, Queryable } from '../client';
+import { type Database, isTransaction, type Queryable } from '../client';
 import { tickets, users } from '../schema';
 
 /**
@@ -35,7 +34,7 @@ type Prepared = ReturnType<typeof prepare>;
 const cache = new WeakMap<Database, Prepared>();
 
 export function ticketDetailQueries(q: Queryable) {
-  if (!(q instanceof PgTransaction)) {
+  if (!isTransaction(q)) {
     const db = q as Database;
     let prepared = cache.get(db);
     if (!prepared) {

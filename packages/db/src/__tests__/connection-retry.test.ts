@@ -1,0 +1,62 @@
+import { startTcpProxy, type TcpProxy } from '@tikethet/testkit';
+import { sql } from 'drizzle-orm';
+import { createDb, type DbClient } from '../client';
+import { isConnectionError } from '../retry';
+import { createUseCases } from '../use-cases';
+import { type DbFixture, makeUser, RecordingBus, setupDb } from './helpers';
+
+/** Terminated backends (pg_terminate_backend, a restarted server) must not turn into failed requests. */
+let f: DbFixture;
+let proxy: TcpProxy;
+let viaProxy: DbClient;
+beforeAll(async () => {
+  f = await setupDb('retry');
+  const url = new URL(f.database.url);
+  proxy = await startTcpProxy({ target: { host: url.hostname, port: Number(url.port || 5432) } });
+  viaProxy = createDb(proxy.url(f.database.url), { max: 4, applicationName: 'tikethet-retry-test' });
+});
+afterAll(async () => {
+  await viaProxy.close();
+  await proxy.close();
+  await f.close();
+});
+
+it('retries a write and a read whose connection was terminated', async () => {
+  const uc = createUseCases({ db: viaProxy.db, bus: new RecordingBus() });
+  const customer = await makeUser(f.uc);
+  const { ticket } = await uc.createTicket(customer, { subject: 'Retry', body: 'x' });
+
+  // Every pooled connection of this client is now idle in the pool: terminate them all on the server.
+  await f.client.db.execute(
+    sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'tikethet-retry-test'`,
+  );
+  const posted = await uc.postMessage(customer, ticket.id, { body: 'after terminate' });
+  expect(posted.message.seq).toBe(3);
+  await f.client.db.execute(
+    sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'tikethet-retry-test'`,
+  );
+  expect((await uc.listMessages(customer, ticket.id)).map((m) => m.body)).toEqual(['x', 'after terminate']);
+  // Connections reset mid-flight by the network.
+  proxy.killConnections();
+  const again = await uc.postMessage(customer, ticket.id, {
+    body: 'after reset',
+    clientMessageId: 'reset-1',
+  });
+  expect(again.message.seq).toBe(4);
+  expect((await f.uc.readEvents(ticket.id, 0)).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+  // Every connection went back to the pool or was destroyed: none leaked by a failed BEGIN.
+  await uc.flush();
+  expect(viaProxy.pool.totalCount).toBe(viaProxy.pool.idleCount);
+});
+
+it('classifies connection failures, not statement errors', () => {
+  expect(
+    isConnectionError(
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+    ),
+  ).toBe(true);
+  expect(isConnectionError(new Error('x', { cause: new Error('Connection terminated unexpectedly') }))).toBe(
+    true,
+  );
+  expect(isConnectionError(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
+});

@@ -1,0 +1,1 @@
+module.exports = { ...require('../jest.services.cjs'), testTimeout: 120000 };

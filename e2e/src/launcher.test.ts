@@ -1,0 +1,130 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from '@tikethet/testkit';
+
+/**
+ * `pnpm start` on a fresh machine: nothing configured (no DATABASE_URL, REDIS_URL or TELEGRAM_BOT_TOKEN).
+ * The launcher must bring up embedded Postgres, the in-process bus and every app on one origin, print the
+ * URL, serve the Mini App and a working API with development sign-in, and stop cleanly on SIGTERM.
+ */
+const root = path.resolve(__dirname, '../..');
+let child: ChildProcess;
+let dataDir: string;
+let output = '';
+let base = '';
+
+function cleanEnv(port: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
+  return {
+    ...env,
+    LAUNCH_PORT: String(port),
+    LAUNCH_HOST: '127.0.0.1',
+    TIKETHET_DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+  };
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'tikethet-launch-'));
+  const port = await freePort();
+  child = spawn(process.execPath, [path.join(root, 'scripts/launch.cjs')], {
+    cwd: dataDir,
+    env: cleanEnv(port),
+  });
+  child.stdout?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  base = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /TiketHet is running: (http:\/\/localhost:\d+)/.exec(output);
+      if (m?.[1]) {
+        clearInterval(timer);
+        resolve(m[1].replace('localhost', '127.0.0.1'));
+      }
+      if (child.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`launcher exited ${child.exitCode}:\n${output}`));
+      }
+    }, 100);
+  });
+}, 90_000);
+
+afterAll(() => {
+  if (child.exitCode === null) child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function call<T>(
+  method: string,
+  url: string,
+  initData?: string,
+  body?: unknown,
+): Promise<{ status: number; json: T }> {
+  const res = await fetch(`${base}/api/v1${url}`, {
+    method,
+    headers: {
+      ...(initData ? { authorization: `tma ${initData}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, json: (await res.json().catch(() => null)) as T };
+}
+
+async function signIn(as: 'customer' | 'agent' | 'admin'): Promise<string> {
+  const { status, json } = await call<{ initData: string }>('POST', '/dev/login', undefined, { as });
+  expect(status).toBe(200);
+  return json.initData;
+}
+
+it('says what it started, with the embedded database and the in-process bus', () => {
+  expect(output).toMatch(/embedded Postgres/);
+  expect(output).toMatch(/bus: in-process/);
+  expect(output).toMatch(/development sign-in on/);
+});
+
+it('serves the Mini App and answers on the one origin', async () => {
+  const page = await fetch(`${base}/`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toMatch(/<div id="root">/);
+  const options = await call<{ enabled: boolean }>('GET', '/dev/login-options');
+  expect(options.json.enabled).toBe(true);
+});
+
+it('runs a whole conversation through the API with development sign-in', async () => {
+  const customer = await signIn('customer');
+  const agent = await signIn('agent');
+  const created = await call<{ id: number; status: string }>('POST', '/tickets', customer, {
+    subject: 'Не проходит оплата',
+    body: 'Карта отклонена',
+  });
+  expect(created.status).toBe(201);
+  const queue = await call<{ items: Array<{ id: number }> }>('GET', '/tickets?assignee=none', agent);
+  expect(queue.json.items.map((t) => t.id)).toContain(created.json.id);
+  expect((await call('POST', `/tickets/${created.json.id}/claim`, agent)).status).toBe(200);
+  expect(
+    (await call('POST', `/tickets/${created.json.id}/messages`, agent, { body: 'Проверяем' })).status,
+  ).toBe(201);
+  expect(
+    (await call('POST', `/tickets/${created.json.id}/messages`, agent, { body: 'note', internal: true }))
+      .status,
+  ).toBe(201);
+  const seen = await call<{ items: Array<{ body: string }> }>(
+    'GET',
+    `/tickets/${created.json.id}/messages`,
+    customer,
+  );
+  expect(seen.json.items.map((m) => m.body)).toEqual(['Карта отклонена', 'Проверяем']);
+  expect((await call('GET', `/tickets/${created.json.id}`, undefined)).status).toBe(401);
+});
+
+it('stops cleanly on SIGTERM', async () => {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+});

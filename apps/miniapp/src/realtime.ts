@@ -142,7 +142,8 @@ export class RealtimeClient {
     if (socket) {
       socket.onclose = null;
       socket.onmessage = null;
-      socket.onerror = null;
+      // Closing a socket that is still connecting reports an error (Node's ws emits it as an event): swallow it.
+      socket.onerror = () => undefined;
       try {
         socket.close(1000, 'bye');
       } catch {

@@ -78,17 +78,28 @@ app.get('/api/v1/tickets', async (req, res) => {
   const limit = Number(req.query.limit ?? 20);
   const rows = (
     await pool.query(
-      `select t.*, to_char(t.last_message_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at,
+      `select t.*, u.first_name as c_first_name, u.last_name as c_last_name, u.username as c_username, u.role as c_role,
+        to_char(t.last_message_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at,
         (select count(*)::int from messages m where m.ticket_id = t.id and m.kind = 'customer'
           and m.seq > coalesce((select r.last_read_seq from ticket_reads r where r.ticket_id = t.id and r.user_id = $1), 0)) as unread
-       from tickets t order by t.last_message_at desc, t.id desc limit $2`,
+       from tickets t join users u on u.id = t.customer_id order by t.last_message_at desc, t.id desc limit $2`,
       [AGENT_ID, limit + 1],
     )
   ).rows;
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   res.json({
-    items: page.map((r) => ({ ...ticketOf(r), unread: r.unread })),
+    items: page.map((r) => ({
+      ...ticketOf(r),
+      unread: r.unread,
+      customer: {
+        id: r.customer_id,
+        firstName: r.c_first_name,
+        lastName: r.c_last_name,
+        username: r.c_username,
+        role: r.c_role,
+      },
+    })),
     nextCursor:
       rows.length > limit && last
         ? Buffer.from(JSON.stringify([last.cursor_at, last.id])).toString('base64url')

@@ -104,7 +104,11 @@ export const listTicketsQuerySchema = z.strictObject({
 export type ListTicketsQuery = z.output<typeof listTicketsQuerySchema>;
 
 /** A ticket in a list, with how many messages from the other side the caller has not read. */
-export const ticketListItemSchema = ticketSchema.extend({ unread: z.number().int().min(0) });
+export const ticketListItemSchema = ticketSchema.extend({
+  unread: z.number().int().min(0),
+  /** Who wrote in (agents' queue rows show the name). */
+  customer: userSummarySchema,
+});
 export type TicketListItem = z.infer<typeof ticketListItemSchema>;
 
 export interface TicketPage {

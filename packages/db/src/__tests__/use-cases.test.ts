@@ -141,6 +141,10 @@ describe('tickets', () => {
     expect(staff.map((m) => m.kind)).toEqual(['customer', 'note', 'agent']);
     const listed = await f.uc.listTickets(owner, {});
     expect(listed.items.find((t) => t.id === ticket.id)?.lastMessagePreview).toBe('public reply');
+    expect(listed.items.find((t) => t.id === ticket.id)?.customer).toMatchObject({
+      id: owner.id,
+      firstName: 'Test',
+    });
     expect((await f.uc.listTickets(owner, { q: 'secret' })).items).toEqual([]);
     const events = await f.uc.readEvents(ticket.id, 0);
     expect(events.filter((e) => e.internal).map((e) => e.type)).toEqual(['message.created']);

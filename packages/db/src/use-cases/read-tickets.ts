@@ -13,7 +13,7 @@ import {
 import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
 import { toTicket, toUserSummary } from '../mappers';
-import { tickets } from '../schema';
+import { tickets, users } from '../schema';
 import { ticketSearchCondition } from './search';
 import { ticketDetailQueries } from './ticket-detail-queries';
 
@@ -75,19 +75,31 @@ export async function listTickets(
   const rows = await q
     .select({
       ticket: tickets,
+      customer: {
+        id: users.id,
+        firstName: users.firstName,
+        lastName: users.lastName,
+        username: users.username,
+        role: users.role,
+      },
       cursorAt: sql<string>`to_char(${tickets.lastMessageAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
       // Column references spelled out: drizzle leaves them unqualified here, which the subquery would capture.
       unread: sql<number>`(select count(*)::int from messages m where m.ticket_id = "tickets"."id" and m.kind = ${otherSide}
         and m.seq > coalesce((select r.last_read_seq from ticket_reads r where r.ticket_id = "tickets"."id" and r.user_id = ${actor.id}), 0))`,
     })
     .from(tickets)
+    .innerJoin(users, eq(users.id, tickets.customerId))
     .where(conditions.length > 0 ? and(...conditions) : undefined)
     .orderBy(desc(tickets.lastMessageAt), desc(tickets.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
-    items: page.map((r) => ({ ...toTicket(r.ticket), unread: r.unread })),
+    items: page.map((r) => ({
+      ...toTicket(r.ticket),
+      unread: r.unread,
+      customer: toUserSummary(r.customer),
+    })),
     nextCursor: rows.length > limit && last ? encodeCursor({ at: last.cursorAt, id: last.ticket.id }) : null,
   };
 }

@@ -50,9 +50,11 @@ async function main(): Promise<void> {
     api.startDraining();
     const hardExit = setTimeout(() => process.exit(0), 2800);
     hardExit.unref();
-    // In-flight requests finish; idle keep-alive sockets are closed so close() can complete.
+    // In-flight requests finish; keep-alive sockets are closed as soon as they are idle (a connection whose
+    // request completes after SIGTERM becomes idle later, hence the sweep) so close() can complete.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 50).unref();
     closed
       .then(() => relay.stop())
       .then(() => api.close())

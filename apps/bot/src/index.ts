@@ -35,6 +35,7 @@ async function main() {
     setTimeout(() => process.exit(0), 2800).unref();
     server.close();
     server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 50).unref();
     await bot.stop();
     await bus.close();
     await db.close();

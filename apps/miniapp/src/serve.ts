@@ -17,9 +17,11 @@ server.listen(env.port, () => {
 
 function shutdown(signal: string) {
   log.info({ signal }, 'shutting down');
+  // Requests in flight finish; keep-alive sockets close as soon as they are idle; exit within 3 s regardless.
   server.close(() => process.exit(0));
-  server.closeAllConnections();
-  setTimeout(() => process.exit(0), 3000).unref();
+  server.closeIdleConnections();
+  setInterval(() => server.closeIdleConnections(), 50).unref();
+  setTimeout(() => process.exit(0), 2800).unref();
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));

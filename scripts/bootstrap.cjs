@@ -20,7 +20,12 @@ function upToDate() {
 
 function pnpmCommand() {
   try {
-    if (execSync('pnpm -v', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() === pinned) return ['pnpm', []];
+    if (
+      execSync('pnpm -v', { stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim() === pinned
+    )
+      return ['pnpm', []];
   } catch {
     // not installed
   }

@@ -5,14 +5,15 @@ import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';
 import type Redis from 'ioredis';
-import { pinoHttp } from 'pino-http';
 import { createAuthenticator } from './auth/authenticate';
 import { UserCache } from './auth/user-cache';
 import { devLoginRouter } from './dev/dev-login';
 import { type ApiEnv, devLoginEnabled } from './env';
 import { rateLimited } from './http/errors';
-import { errorHandler, notFound, requestIdOf } from './http/handlers';
+import { errorHandler, notFound } from './http/handlers';
 import { healthRouter } from './http/health';
+import { requestLog } from './http/request-log';
+import { staticHeaders } from './http/static-headers';
 import { type ApiMetrics, createApiMetrics, observeRequests } from './metrics';
 import { createMemoryLimiter, createRedisLimiter, type RateLimiter } from './rate-limit/limiter';
 import { rateLimit } from './rate-limit/middleware';
@@ -107,20 +108,8 @@ export function createApi(deps: ApiDeps): Api {
   app.disable('x-powered-by');
   app.set('trust proxy', env.TRUST_PROXY_HOPS);
   app.set('query parser', 'simple');
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const id = requestIdOf(req.headers['x-request-id']?.toString());
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      autoLogging: { ignore: (req) => /\/(healthz|readyz|metrics)$/.test(req.url ?? '') },
-    }),
-  );
-  app.use(helmet());
+  app.use(requestLog(logger));
+  app.use(staticHeaders(helmet()));
   // Only the Mini App's own origin is reflected; any other gets no CORS headers at all.
   const origin = env.PUBLIC_URL ? [new URL(env.PUBLIC_URL).origin] : false;
   app.use(

@@ -2,6 +2,7 @@ import { validateInitData } from '@tikethet/auth';
 import type { UseCases } from '@tikethet/db';
 import type { TelegramProfile, User } from '@tikethet/domain';
 import { HttpError } from '../http/errors';
+import { InitDataCache } from './init-data-cache';
 import type { UserCache } from './user-cache';
 
 export interface Authenticator {
@@ -15,9 +16,22 @@ export interface AuthenticatorOptions {
   adminIds: readonly number[];
   uc: Pick<UseCases, 'upsertUser'>;
   cache: UserCache;
+  /** Signatures already checked (default: a fresh cache of 10,000 strings). */
+  verified?: InitDataCache;
+  nowS?: () => number;
 }
 
 const SCHEME = /^tma (.+)$/;
+/** Seconds of clock skew tolerated for an auth_date in the future (as packages/auth). */
+const FUTURE_SKEW_S = 60;
+
+function rejected(reason: string): HttpError {
+  const message =
+    reason === 'missing'
+      ? 'Authorization: tma <initData> is required'
+      : `initData rejected: ${reason.replace('_', ' ')}`;
+  return new HttpError(401, `auth_${reason}`, message);
+}
 
 /**
  * Validates initData as Telegram specifies (packages/auth) and records the profile. The upsert runs only
@@ -25,6 +39,8 @@ const SCHEME = /^tma (.+)$/;
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const { cache, uc } = options;
+  const verified = options.verified ?? new InitDataCache();
+  const nowS = options.nowS ?? (() => Math.floor(Date.now() / 1000));
   const inFlight = new Map<string, Promise<User>>();
 
   async function record(profile: TelegramProfile): Promise<User> {
@@ -43,15 +59,24 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   return {
     async authenticate(header) {
       const raw = header ? SCHEME.exec(header)?.[1] : undefined;
-      const result = validateInitData(raw, { botToken: options.botToken, maxAgeS: options.maxAgeS });
-      if (!result.ok) {
-        const message =
-          result.reason === 'missing'
-            ? 'Authorization: tma <initData> is required'
-            : `initData rejected: ${result.reason.replace('_', ' ')}`;
-        throw new HttpError(401, `auth_${result.reason}`, message);
+      const now = nowS();
+      let known = raw ? verified.get(raw) : undefined;
+      if (known) {
+        // Same string, same signature: only its age can have changed.
+        if (now - known.authDate > options.maxAgeS) throw rejected('expired');
+        if (known.authDate > now + FUTURE_SKEW_S) throw rejected('future');
+      } else {
+        const result = validateInitData(raw, {
+          botToken: options.botToken,
+          maxAgeS: options.maxAgeS,
+          futureSkewS: FUTURE_SKEW_S,
+          nowS: now,
+        });
+        if (!result.ok) throw rejected(result.reason);
+        known = { user: result.user, authDate: result.authDate };
+        if (raw) verified.set(raw, known);
       }
-      return cache.get(result.user) ?? (await record(result.user));
+      return cache.get(known.user) ?? (await record(known.user));
     },
   };
 }

@@ -65,6 +65,8 @@ export function mountRoutes(router: Router, table: readonly RouteDef[], options:
       if (status === 204) res.status(204).end();
       else res.status(status).json(result);
     };
-    router[route.method](route.path, authenticate, guard, json, handler);
+    // A GET carries no body: no parser layer to walk through on every read.
+    if (route.method === 'get') router[route.method](route.path, authenticate, guard, handler);
+    else router[route.method](route.path, authenticate, guard, json, handler);
   }
 }

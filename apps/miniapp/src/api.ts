@@ -203,3 +203,17 @@ export function newClientMessageId(): string {
   const random = Math.random().toString(36).slice(2, 10);
   return `m-${Date.now().toString(36)}-${random}`;
 }
+
+/** Fetches a file the API serves behind auth (attachments) as a blob URL the page can show or save. */
+export async function fetchBlobUrl(path: string): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(`${API_BASE}${path}`, {
+      headers: initData ? { authorization: `tma ${initData}` } : {},
+    });
+  } catch {
+    throw new ApiError(0, 'network', t('error.network'));
+  }
+  if (!response.ok) throw new ApiError(response.status, `http_${response.status}`, response.statusText);
+  return URL.createObjectURL(await response.blob());
+}

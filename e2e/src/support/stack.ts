@@ -15,6 +15,8 @@ export interface StackOptions {
   /** Telegram ids made admins by ADMIN_TELEGRAM_IDS. */
   adminIds: number[];
   devLogin?: boolean;
+  /** Bot API base the API fetches attachments from (the fake Bot API). */
+  telegramApiRoot?: string;
 }
 
 /** The real product as separate processes (built api, gateway and Mini App server) on a fresh database. */
@@ -58,6 +60,7 @@ export async function startStack(label: string, options: StackOptions): Promise<
         RATE_LIMIT_PER_MIN: '0',
         ADMIN_TELEGRAM_IDS: options.adminIds.join(','),
         ...(options.devLogin ? { DEV_LOGIN: '1' } : {}),
+        ...(options.telegramApiRoot ? { TELEGRAM_API_ROOT: options.telegramApiRoot } : {}),
       },
       ROOT,
     );

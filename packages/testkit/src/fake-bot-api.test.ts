@@ -42,6 +42,18 @@ describe('fake Bot API over HTTP', () => {
     expect(api.calls.map((c) => c.method)).toEqual(['getMe', 'sendTeleport']);
   });
 
+  it('serves files put with putFile through getFile and the file path, and only those', async () => {
+    api.putFile('photo-1', { path: 'photos/p1.png', content: Buffer.from('PNGDATA') });
+    const file = await call('getFile', { file_id: 'photo-1' });
+    expect(file.body).toEqual({
+      ok: true,
+      result: expect.objectContaining({ file_id: 'photo-1', file_path: 'photos/p1.png', file_size: 7 }),
+    });
+    const bytes = await fetch(`${api.apiRoot}/file/bot${TEST_BOT_TOKEN}/photos/p1.png`);
+    expect(Buffer.from(await bytes.arrayBuffer()).toString()).toBe('PNGDATA');
+    expect((await fetch(`${api.apiRoot}/file/bot${TEST_BOT_TOKEN}/photos/other.png`)).status).toBe(404);
+  });
+
   it('sends messages from JSON, urlencoded and multipart bodies with increasing ids', async () => {
     const markup = { inline_keyboard: [[{ text: 'Open', callback_data: 'open:1' }]] };
     const a = await call('sendMessage', { chat_id: 42, text: 'Привет', reply_markup: markup });

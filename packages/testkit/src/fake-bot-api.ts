@@ -88,6 +88,8 @@ export interface FakeBotApi {
   maxSendsInWindow(windowMs: number, chatId?: number | string): number;
   /** Overrides (or adds) the answer of a method; return the result or throw a BotApiError. */
   respond(method: string, handler: MethodHandler): void;
+  /** Makes `fileId` known to getFile with these bytes served at its file path (attachments). */
+  putFile(fileId: string, file: { path: string; content: Buffer }): void;
   /** Forgets calls, queued updates, faults and messages; keeps bot info, commands and webhook. */
   reset(): void;
   close(): Promise<void>;
@@ -291,11 +293,11 @@ export async function startFakeBotApi(options: StartFakeBotApiOptions = {}): Pro
       return;
     }
     if (filePrefix) {
-      const known = [...state.files.values()].some((f) => f.file_path === decodeURIComponent(rest));
+      const known = [...state.files.values()].find((f) => f.file_path === decodeURIComponent(rest));
       if (!known) send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
       else {
         res.writeHead(200, { 'content-type': 'application/octet-stream' });
-        res.end(Buffer.alloc(1024, 7));
+        res.end(known.content ?? Buffer.alloc(1024, 7));
       }
       return;
     }
@@ -422,6 +424,13 @@ export async function startFakeBotApi(options: StartFakeBotApiOptions = {}): Pro
         best = Math.max(best, end - start + 1);
       }
       return best;
+    },
+    putFile(fileId, file) {
+      state.files.set(fileId, {
+        file_path: file.path,
+        file_size: file.content.length,
+        content: file.content,
+      });
     },
     respond(method, handler) {
       overrides.set(method, handler);

@@ -310,7 +310,12 @@ export function createMethodHandlers(state: FakeBotState): Record<string, Method
         file = { file_path: `documents/file_${state.files.size + 1}.bin`, file_size: 1024 };
         state.files.set(fileId, file);
       }
-      return { file_id: fileId, file_unique_id: `U${fileId.slice(-8)}`, ...file };
+      return {
+        file_id: fileId,
+        file_unique_id: `U${fileId.slice(-8)}`,
+        file_path: file.file_path,
+        file_size: file.file_size,
+      };
     },
   };
 }

@@ -33,7 +33,8 @@ export interface FakeBotState {
   texts: Map<string, string>;
   /** `setChatMenuButton` by chat id, `default` for the bot-wide one. */
   menuButtons: Map<string, unknown>;
-  files: Map<string, { file_path: string; file_size: number }>;
+  /** Files known to getFile; `content` is served at /file/bot<token>/<file_path> (else 1 KiB of filler). */
+  files: Map<string, { file_path: string; file_size: number; content?: Buffer }>;
 }
 
 export const messageKey = (chatId: number | string, messageId: number) => `${chatId}:${messageId}`;

@@ -1,23 +1,6 @@
 import { clockTime, t } from '../../i18n';
-import type { Attachment } from '../../types';
+import { AttachmentItem } from './AttachmentItem';
 import type { ViewMessage } from './ticket-state';
-
-function formatSize(size: number | null): string {
-  if (!size) return '';
-  if (size < 1024) return `${size} B`;
-  if (size < 1024 * 1024) return `${Math.round(size / 1024)} KB`;
-  return `${(size / 1024 / 1024).toFixed(1)} MB`;
-}
-
-const kindIcon: Record<Attachment['kind'], string> = {
-  photo: '🖼',
-  document: '📄',
-  video: '🎬',
-  voice: '🎤',
-  audio: '🎵',
-  sticker: '🏷',
-  file: '📎',
-};
 
 function DeliveryMark({ message }: { message: ViewMessage }) {
   if (message.local === 'sending')
@@ -92,10 +75,7 @@ export function MessageBubble({
       {message.attachments && message.attachments.length > 0 ? (
         <ul className="attachments" aria-label={t('ticket.attachments')}>
           {message.attachments.map((a) => (
-            <li key={a.id} className="attachment" data-testid={`attachment-${a.id}`}>
-              <span aria-hidden="true">{kindIcon[a.kind] ?? '📎'}</span>{' '}
-              {a.fileName ?? t('ticket.attachment')} <span className="hint">{formatSize(a.size)}</span>
-            </li>
+            <AttachmentItem key={a.id} attachment={a} />
           ))}
         </ul>
       ) : null}

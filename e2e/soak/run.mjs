@@ -176,6 +176,7 @@ async function main() {
   const agentStats = { claims: 0, claimConflicts: 0, replies: 0, notes: 0, patches: 0, patchConflicts: 0 };
   for (const agent of agents) for (const key of Object.keys(agentStats)) agentStats[key] += agent.stats[key];
   const report = {
+    loadStart,
     durationS: (loadEnd - loadStart) / 1000,
     settleS,
     totalS: (Date.now() - startedAll) / 1000,

@@ -9,6 +9,8 @@ export const httpStats = {
   serverErrors: [],
   /** Latency samples (ms) of successful writes. */
   latencies: [],
+  /** Calls that took over a second: {at (ms since epoch), route, ms, status}. */
+  slow: [],
 };
 
 function routeOf(method, path) {
@@ -43,6 +45,9 @@ export async function call(apiUrl, user, method, path, body) {
     httpStats.networkErrors += 1;
     throw new NetworkError(`${method} ${path}: ${error?.cause?.code ?? error?.name ?? error}`);
   }
+  const took = performance.now() - started;
+  if (took > 1000)
+    httpStats.slow.push({ at: Date.now(), route: routeOf(method, path), ms: took, status: res.status });
   const key = res.status;
   httpStats.byStatus.set(key, (httpStats.byStatus.get(key) ?? 0) + 1);
   if (res.status >= 500) {
@@ -52,7 +57,7 @@ export async function call(apiUrl, user, method, path, body) {
       body: text.slice(0, 300),
     });
   } else if (method !== 'GET' && res.status < 300) {
-    httpStats.latencies.push(performance.now() - started);
+    httpStats.latencies.push(took);
   }
   let parsed = null;
   try {

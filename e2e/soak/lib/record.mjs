@@ -3,7 +3,7 @@ export async function loadRecord(pool) {
   const [events, tickets, messages] = await Promise.all([
     pool.query('select ticket_id, seq, internal, type from events order by ticket_id, seq'),
     pool.query('select id, customer_id, source from tickets'),
-    pool.query('select ticket_id, kind, body, client_message_id from messages'),
+    pool.query('select ticket_id, kind, body, client_message_id, created_at from messages'),
   ]);
   const eventsByTicket = new Map();
   for (const row of events.rows) {
@@ -31,6 +31,7 @@ export async function loadRecord(pool) {
       kind: row.kind,
       body: row.body,
       clientMessageId: row.client_message_id,
+      createdAt: new Date(row.created_at).getTime(),
     })),
   };
 }

@@ -87,12 +87,27 @@ export function printFigures(r) {
       `write latency p50 ${fmt(percentile(r.http.latencies, 50))} ms, p99 ${fmt(percentile(r.http.latencies, 99))} ms, ` +
       `max ${fmt(percentile(r.http.latencies, 100))} ms; writes/s ${fmt(r.http.latencies.length / r.durationS)}`,
     `ws: ${r.ws.connects} connects, ${r.ws.connectFailures} failed, closes ${closes}; ${r.ws.framesIn} frames in; error frames ${errors}`,
+    `delivery (commit -> client): socket events p50 ${fmt(percentile(r.ws.delays, 50), 0)} ms, ` +
+      `p99 ${fmt(percentile(r.ws.delays, 99), 0)} ms, max ${fmt(percentile(r.ws.delays, 100), 0)} ms ` +
+      `(replays after reconnects included); bot replies to Telegram p50 ` +
+      `${fmt(percentile(r.bot.replyDelays, 50), 0)} ms, p99 ${fmt(percentile(r.bot.replyDelays, 99), 0)} ms, ` +
+      `max ${fmt(percentile(r.bot.replyDelays, 100), 0)} ms`,
     `agents: ${r.agentStats.claims} claims (${r.agentStats.claimConflicts} 409), ${r.agentStats.replies} replies, ` +
       `${r.agentStats.notes} notes, ${r.agentStats.patches} status changes (${r.agentStats.patchConflicts} 409)`,
     `bot: ${r.fakeSends} sendMessage calls answered ok`,
     `faults:\n  ${r.faults.join('\n  ') || 'none'}`,
   ];
   process.stdout.write(`\n${lines.join('\n')}\n`);
+  if (r.http.slow.length > 0) {
+    // When the slow calls happened (seconds into the load), to set beside the faults.
+    const buckets = new Map();
+    for (const s of r.http.slow) {
+      const second = Math.floor((s.at - s.ms - r.loadStart) / 1000);
+      buckets.set(second, (buckets.get(second) ?? 0) + 1);
+    }
+    const spans = [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}s:${n}`);
+    process.stdout.write(`calls over 1 s by start second: ${spans.join(' ')}\n`);
+  }
   if (r.http.serverErrors.length > 0) {
     process.stdout.write('\n5xx:\n');
     for (const e of r.http.serverErrors.slice(0, 10))

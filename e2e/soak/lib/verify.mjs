@@ -88,6 +88,8 @@ export function checkBot(record, botCustomers, fake) {
     repliesSentTwice: 0,
     notesToCustomers: 0,
     updatesPending: fake.pendingUpdates().length,
+    /** Commit-to-sendMessage delay (ms) of each agent reply to a Telegram customer. */
+    replyDelays: [],
     examples: [],
   };
   const botIds = new Set(botCustomers.map((c) => c.user.id));
@@ -112,6 +114,7 @@ export function checkBot(record, botCustomers, fake) {
     }
   }
   const sendsByToken = new Map();
+  const firstSendAt = new Map();
   for (const call of fake.calls) {
     if (call.method !== 'sendMessage' || call.ok !== true) continue;
     const chatId = Number(call.params.chat_id);
@@ -119,6 +122,7 @@ export function checkBot(record, botCustomers, fake) {
     for (const match of String(call.params.text ?? '').matchAll(/\b([rn][0-9a-f]{12})\b/g)) {
       const key = `${chatId}:${match[1]}`;
       sendsByToken.set(key, (sendsByToken.get(key) ?? 0) + 1);
+      if (!firstSendAt.has(key)) firstSendAt.set(key, call.at);
     }
   }
   for (const message of record.messages) {
@@ -133,6 +137,8 @@ export function checkBot(record, botCustomers, fake) {
     }
     if (message.kind !== 'agent') continue;
     result.replies += 1;
+    const sentAt = firstSendAt.get(`${customer}:${token}`);
+    if (sentAt !== undefined && message.createdAt) result.replyDelays.push(sentAt - message.createdAt);
     if (sends === 1) result.repliesSentOnce += 1;
     else if (sends === 0) {
       result.repliesUnsent += 1;

@@ -8,6 +8,8 @@ export const wsStats = {
   closes: new Map(),
   errorFrames: new Map(),
   framesIn: 0,
+  /** Commit-to-socket delay (ms) of every event frame: live ones and replays after a reconnect alike. */
+  delays: [],
 };
 
 function bump(map, key) {
@@ -140,6 +142,8 @@ export class GatewayClient {
           return;
         }
         log.record(frame.seq, frame.event);
+        const created = Date.parse(frame.event?.createdAt ?? '');
+        if (Number.isFinite(created)) wsStats.delays.push(Date.now() - created);
         this.hooks.onEvent?.(frame.event);
         return;
       }

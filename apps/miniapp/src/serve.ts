@@ -18,6 +18,7 @@ server.listen(env.port, () => {
 function shutdown(signal: string) {
   log.info({ signal }, 'shutting down');
   // Requests in flight finish; keep-alive sockets close as soon as they are idle; exit within 3 s regardless.
+  server.startDraining();
   server.close(() => process.exit(0));
   server.closeIdleConnections();
   setInterval(() => server.closeIdleConnections(), 50).unref();

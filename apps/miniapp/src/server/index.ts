@@ -138,7 +138,10 @@ interface StaticFile {
  * answers `/healthz`, and proxies `/api/*` (HTTP) and `/ws` (WebSocket upgrade) to the API and gateway.
  * Returns the server unstarted: the caller listens (`serve.ts`, or the root launcher).
  */
-export function createMiniappServer(options: MiniappServerOptions): http.Server {
+/** The Mini App server: a plain http.Server plus draining (for /readyz during shutdown). */
+export type MiniappServer = http.Server & { startDraining(): void };
+
+export function createMiniappServer(options: MiniappServerOptions): MiniappServer {
   const distDir = path.resolve(options.distDir);
   const apiTarget = toHttpUrl(options.apiUrl);
   const gatewayTarget = toHttpUrl(options.gatewayUrl);
@@ -222,13 +225,39 @@ export function createMiniappServer(options: MiniappServerOptions): http.Server 
     await sendFile(req, res, index, 'no-cache');
   }
 
+  let draining = false;
+  const served = new Map<string, number>();
+  const count = (route: string, res: ServerResponse) =>
+    res.once('finish', () => {
+      const key = `route="${route}",status="${Math.floor(res.statusCode / 100)}xx"`;
+      served.set(key, (served.get(key) ?? 0) + 1);
+    });
+
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
-    if (pathname === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(JSON.stringify({ status: 'ok' }));
+    if (pathname === '/healthz' || pathname === '/readyz') {
+      const ready = pathname === '/healthz' || !draining;
+      res.writeHead(ready ? 200 : 503, {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+      });
+      res.end(JSON.stringify({ status: ready ? 'ok' : 'draining' }));
       return;
     }
+    if (pathname === '/metrics') {
+      const lines = [
+        '# HELP miniapp_http_requests_total Requests served, by route and status class.',
+        '# TYPE miniapp_http_requests_total counter',
+      ];
+      for (const [labels, value] of served) lines.push(`miniapp_http_requests_total{${labels}} ${value}`);
+      res.writeHead(200, {
+        'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+        'cache-control': 'no-store',
+      });
+      res.end(`${lines.join('\n')}\n`);
+      return;
+    }
+    count(pathname === '/api' || pathname.startsWith('/api/') ? 'api' : 'static', res);
     if (pathname === '/api' || pathname.startsWith('/api/')) {
       proxyHttp(req, res, apiTarget);
       return;
@@ -248,5 +277,9 @@ export function createMiniappServer(options: MiniappServerOptions): http.Server 
     proxyUpgrade(req, socket, head, gatewayTarget);
   });
 
-  return server;
+  return Object.assign(server, {
+    startDraining() {
+      draining = true;
+    },
+  });
 }

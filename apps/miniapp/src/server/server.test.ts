@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
-import { createMiniappServer } from './index';
+import { createMiniappServer, type MiniappServer } from './index';
 
 function listen(server: http.Server): Promise<number> {
   return new Promise((resolve) =>
@@ -62,7 +62,7 @@ describe('createMiniappServer', () => {
       ws.on('message', (m) => ws.send(`echo:${String(m)}:${req.url}`));
     });
   });
-  let server: http.Server;
+  let server: MiniappServer;
   let port = 0;
 
   beforeAll(async () => {
@@ -86,6 +86,15 @@ describe('createMiniappServer', () => {
   it('answers /healthz', async () => {
     const res = await get(port, '/healthz');
     expect(res.status).toBe(200);
+  });
+
+  it('counts what it served in /metrics', async () => {
+    await get(port, '/');
+    await get(port, '/api/v1/anything');
+    const metrics = await get(port, '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toMatch(/miniapp_http_requests_total\{route="static",status="2xx"\} [1-9]/);
+    expect(metrics.body).toMatch(/miniapp_http_requests_total\{route="api",status="[0-9]xx"\} [1-9]/);
   });
 
   it('serves index.html with no-cache and falls back to it for client routes', async () => {
@@ -152,5 +161,12 @@ describe('createMiniappServer', () => {
     });
     expect(reply).toBe('echo:hi:/ws');
     ws.close();
+  });
+
+  it('is ready until it drains, then answers /readyz with 503 while still alive', async () => {
+    expect((await get(port, '/readyz')).status).toBe(200);
+    server.startDraining();
+    expect((await get(port, '/readyz')).status).toBe(503);
+    expect((await get(port, '/healthz')).status).toBe(200);
   });
 });

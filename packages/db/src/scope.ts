@@ -5,12 +5,14 @@ import {
   canViewTicket,
   type NewTicketEvent,
   NotFoundError,
+  type Role,
   type TicketEvent,
 } from '@tikethet/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { type Database, runTransaction, type Transaction } from './client';
 import { iso } from './mappers';
+import { prepared } from './prepared';
 import type { EventPublisher } from './publisher';
 import { withConnectionRetry } from './retry';
 import { events, tickets } from './schema';
@@ -21,11 +23,22 @@ export interface Deps {
   logger: Logger;
 }
 
+/** Who wrote a message, as messages carry it. */
+export interface AuthorRow {
+  id: number;
+  firstName: string;
+  lastName: string | null;
+  username: string | null;
+  role: Role;
+}
+
 /** One open transaction and what it will publish once it commits. */
 export interface TxScope {
   tx: Transaction;
   events: TicketEvent[];
   extra: BusMessage[];
+  /** Users written in this transaction (upsertUser), so a message by them needs no second read. */
+  authors?: Map<number, AuthorRow>;
 }
 
 /**
@@ -50,7 +63,15 @@ export type TicketSet = PgUpdateSetSource<typeof tickets>;
 
 /** Locks the ticket row for the rest of the transaction (all writers of one ticket queue here). */
 export async function lockTicket(scope: TxScope, ticketId: number): Promise<TicketRow | undefined> {
-  const rows = await scope.tx.select().from(tickets).where(eq(tickets.id, ticketId)).for('update');
+  const select = prepared(scope.tx, 'tt_lock_ticket', (q) =>
+    q
+      .select()
+      .from(tickets)
+      .where(eq(tickets.id, sql.placeholder('id')))
+      .for('update')
+      .prepare('tt_lock_ticket'),
+  );
+  const rows = await select.execute({ id: ticketId });
   return rows[0];
 }
 
@@ -81,18 +102,31 @@ export async function appendEvent(
   seq: number,
   event: NewTicketEvent,
 ): Promise<TicketEvent> {
-  const rows = await scope.tx
-    .insert(events)
-    .values({
-      ticketId: ticket.id,
-      seq,
-      type: event.type,
-      customerId: ticket.customerId,
-      internal: event.internal,
-      actorId: event.actorId,
-      data: event.data,
-    })
-    .returning({ id: events.id, createdAt: events.createdAt });
+  const insert = prepared(scope.tx, 'tt_append_event', (q) =>
+    q
+      .insert(events)
+      .values({
+        ticketId: sql.placeholder('ticketId'),
+        seq: sql.placeholder('seq'),
+        type: sql.placeholder('type'),
+        customerId: sql.placeholder('customerId'),
+        internal: sql.placeholder('internal'),
+        actorId: sql.placeholder('actorId'),
+        data: sql.placeholder('data'),
+      })
+      .returning({ id: events.id, createdAt: events.createdAt })
+      .prepare('tt_append_event'),
+  );
+  const rows = await insert.execute({
+    ticketId: ticket.id,
+    seq,
+    type: event.type,
+    customerId: ticket.customerId,
+    internal: event.internal,
+    actorId: event.actorId,
+    // As text: a placeholder skips the column's encoder, and pg would send a bare array as a Postgres array.
+    data: JSON.stringify(event.data),
+  });
   const row = rows[0];
   if (!row) throw new Error('event insert returned nothing');
   const stored = {

@@ -23,8 +23,10 @@ import {
 import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
 import { previewOf, toMessage, toTicket } from '../mappers';
+import { prepared } from '../prepared';
 import { attachments, messages, tickets, users } from '../schema';
 import {
+  type AuthorRow,
   appendEvent,
   bumpTicket,
   lockVisibleTicket,
@@ -43,18 +45,24 @@ interface NewMessage {
   attachments: IncomingAttachment[];
 }
 
-async function authorOf(q: Queryable, authorId: number | null) {
+async function authorOf(q: Queryable, authorId: number | null, known?: Map<number, AuthorRow>) {
   if (authorId === null) return null;
-  const rows = await q
-    .select({
-      id: users.id,
-      firstName: users.firstName,
-      lastName: users.lastName,
-      username: users.username,
-      role: users.role,
-    })
-    .from(users)
-    .where(eq(users.id, authorId));
+  const seen = known?.get(authorId);
+  if (seen) return seen;
+  const select = prepared(q, 'tt_message_author', (h) =>
+    h
+      .select({
+        id: users.id,
+        firstName: users.firstName,
+        lastName: users.lastName,
+        username: users.username,
+        role: users.role,
+      })
+      .from(users)
+      .where(eq(users.id, sql.placeholder('id')))
+      .prepare('tt_message_author'),
+  );
+  const rows = await select.execute({ id: authorId });
   return rows[0] ?? null;
 }
 
@@ -87,7 +95,7 @@ export async function insertMessage(
           .values(m.attachments.map((a) => ({ ...a, messageId: row.id })))
           .returning()
       : [];
-  const message = toMessage(row, await authorOf(scope.tx, m.authorId), files);
+  const message = toMessage(row, await authorOf(scope.tx, m.authorId, scope.authors), files);
   await appendEvent(scope, ticket, seq, {
     type: 'message.created',
     internal: message.internal,

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
+import { prepared } from '../prepared';
 import { kvState, telegramOutbox } from '../schema';
 import type { TxScope } from '../scope';
 
@@ -37,7 +38,14 @@ export async function enqueueTelegram(scope: TxScope, item: OutboxItem): Promise
 
 /** A small durable value of a worker (a cursor, a pending dialog step); null when unset. */
 export async function getState(q: Queryable, key: string): Promise<unknown> {
-  const rows = await q.select({ value: kvState.value }).from(kvState).where(sql`${kvState.key} = ${key}`);
+  const select = prepared(q, 'tt_get_state', (h) =>
+    h
+      .select({ value: kvState.value })
+      .from(kvState)
+      .where(sql`${kvState.key} = ${sql.placeholder('key')}`)
+      .prepare('tt_get_state'),
+  );
+  const rows = await select.execute({ key });
   return rows[0]?.value ?? null;
 }
 

@@ -13,6 +13,7 @@ import {
 import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
 import { toTicket, toUserSummary } from '../mappers';
+import { prepared } from '../prepared';
 import { tickets, users } from '../schema';
 import { ticketSearchCondition } from './search';
 import { ticketDetailQueries } from './ticket-detail-queries';
@@ -137,16 +138,20 @@ export async function findTicket(q: Queryable, ticketId: number) {
 
 /** The customer's newest ticket that still takes messages (for the bot's routing of a plain message). */
 export async function latestOpenTicket(q: Queryable, customerId: number) {
-  const rows = await q
-    .select()
-    .from(tickets)
-    .where(
-      and(
-        eq(tickets.customerId, customerId),
-        inArray(tickets.status, ['new', 'open', 'pending', 'resolved']),
-      ),
-    )
-    .orderBy(desc(tickets.lastMessageAt), desc(tickets.id))
-    .limit(1);
+  const select = prepared(q, 'tt_latest_open_ticket', (h) =>
+    h
+      .select()
+      .from(tickets)
+      .where(
+        and(
+          eq(tickets.customerId, sql.placeholder('customerId')),
+          inArray(tickets.status, ['new', 'open', 'pending', 'resolved']),
+        ),
+      )
+      .orderBy(desc(tickets.lastMessageAt), desc(tickets.id))
+      .limit(1)
+      .prepare('tt_latest_open_ticket'),
+  );
+  const rows = await select.execute({ customerId });
   return rows[0] ? toTicket(rows[0]) : null;
 }

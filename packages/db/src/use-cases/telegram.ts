@@ -1,6 +1,7 @@
 import { type Actor, canViewTicket, NotFoundError } from '@tikethet/domain';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
+import { prepared } from '../prepared';
 import { attachments, messages, telegramMessages, telegramUpdates, tickets } from '../schema';
 import type { TxScope } from '../scope';
 
@@ -9,11 +10,15 @@ import type { TxScope } from '../scope';
  * processed by a concurrent transaction that then commits), and the caller must change nothing.
  */
 export async function claimTelegramUpdate(scope: TxScope, updateId: number): Promise<boolean> {
-  const rows = await scope.tx
-    .insert(telegramUpdates)
-    .values({ updateId })
-    .onConflictDoNothing()
-    .returning({ updateId: telegramUpdates.updateId });
+  const claim = prepared(scope.tx, 'tt_claim_update', (q) =>
+    q
+      .insert(telegramUpdates)
+      .values({ updateId: sql.placeholder('updateId') })
+      .onConflictDoNothing()
+      .returning({ updateId: telegramUpdates.updateId })
+      .prepare('tt_claim_update'),
+  );
+  const rows = await claim.execute({ updateId });
   return rows.length === 1;
 }
 
@@ -22,10 +27,19 @@ export async function linkTelegramMessage(
   scope: TxScope,
   link: { chatId: number; telegramMessageId: number; ticketId: number; messageId?: number | null },
 ): Promise<void> {
-  await scope.tx
-    .insert(telegramMessages)
-    .values({ ...link, messageId: link.messageId ?? null })
-    .onConflictDoNothing();
+  const insert = prepared(scope.tx, 'tt_link_telegram_message', (q) =>
+    q
+      .insert(telegramMessages)
+      .values({
+        chatId: sql.placeholder('chatId'),
+        telegramMessageId: sql.placeholder('telegramMessageId'),
+        ticketId: sql.placeholder('ticketId'),
+        messageId: sql.placeholder('messageId'),
+      })
+      .onConflictDoNothing()
+      .prepare('tt_link_telegram_message'),
+  );
+  await insert.execute({ ...link, messageId: link.messageId ?? null });
 }
 
 /** The ticket (and message) a Telegram message stands for, if any. */

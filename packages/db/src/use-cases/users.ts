@@ -64,6 +64,14 @@ export async function upsertUser(
     .returning();
   const row = rows[0];
   if (!row) throw new Error('user upsert returned nothing');
+  scope.authors ??= new Map();
+  scope.authors.set(row.id, {
+    id: row.id,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    username: row.username,
+    role: row.role,
+  });
   return toUser(row);
 }
 
@@ -90,6 +98,7 @@ export async function setRole(scope: TxScope, actor: Actor, targetId: number, ro
     .returning();
   const row = rows[0];
   if (!row) throw new NotFoundError('user');
+  scope.authors?.delete(targetId);
   scope.extra.push({ kind: 'role_changed', userId: targetId, role: parsedRole });
   return toUser(row);
 }

@@ -17,14 +17,18 @@ export function routeBusMessage(ctx: GatewayContext, message: BusMessage): void 
   switch (message.kind) {
     case 'event': {
       const event = message.event;
-      for (const conn of ctx.topics.get(`ticket:${event.ticketId}`) ?? []) {
-        conn.tickets.get(`ticket:${event.ticketId}`)?.offer(event);
-      }
+      const topic = `ticket:${event.ticketId}`;
+      const followers = ctx.topics.get(topic);
+      if (followers) for (const conn of followers) conn.tickets.get(topic)?.offer(event);
       if (!QUEUE_EVENT_TYPES.has(event.type)) return;
-      for (const conn of ctx.topics.get('queue') ?? []) {
+      const queue = ctx.topics.get('queue');
+      if (!queue) return;
+      let sent = 0;
+      for (const conn of queue) {
         if (!conn.actor || !canSeeEvent(conn.actor, event)) continue;
-        if (conn.send(eventFrame(event, 'queue'))) ctx.metrics.eventsDelivered.inc({ path: 'queue' });
+        if (conn.send(eventFrame(event, 'queue'))) sent += 1;
       }
+      ctx.metrics.delivered.queue += sent;
       return;
     }
     case 'typing': {

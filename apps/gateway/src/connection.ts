@@ -9,24 +9,33 @@ export interface ConnectionLimits {
   framesPerSecond: number;
 }
 
-let nextConnectionId = 1;
+/** What a socket follows; created on its first subscribe or typing frame (an idle socket holds none of it). */
+interface Follows {
+  /** Ticket topics by name. */
+  readonly tickets: Map<string, TicketSubscription>;
+  /** Topics whose subscribe is still being checked; a newer frame for the topic bumps the token. */
+  readonly pendingTopics: Map<string, number>;
+  readonly lastTyping: Map<number, number>;
+}
 
-/** One client socket: who it is (after hello), what it follows, and its send buffer and frame budget. */
+const NO_TICKETS: ReadonlyMap<string, TicketSubscription> = new Map();
+const TEXT = { binary: false } as const;
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/**
+ * One client socket: who it is (after hello), what it follows, and its send buffer and frame budget.
+ * Kept small: tens of thousands of idle sockets each hold one of these and nothing else of the gateway's.
+ */
 export class Connection {
-  readonly id = nextConnectionId++;
   actor: Actor | null = null;
   person: Person | null = null;
   alive = true;
   helloStarted = false;
-  /** Frames are handled one after another, in arrival order. */
-  work: Promise<void> = Promise.resolve();
   closed = false;
-  /** Ticket topics by name, and whether the queue is followed. */
-  readonly tickets = new Map<string, TicketSubscription>();
   queue = false;
-  /** Topics whose subscribe is still being checked; a newer frame for the topic bumps the token. */
-  readonly pendingTopics = new Map<string, number>();
-  readonly lastTyping = new Map<number, number>();
+  /** Frames are handled one after another, in arrival order; unset while nothing is queued. */
+  private work: Promise<void> | undefined;
+  private follows: Follows | undefined;
   private tokens: number;
   private refilledAt = Date.now();
 
@@ -36,6 +45,36 @@ export class Connection {
     private readonly metrics: GatewayMetrics,
   ) {
     this.tokens = limits.framesPerSecond * 5;
+  }
+
+  /** Ticket topics by name (empty until the first subscribe). */
+  get tickets(): ReadonlyMap<string, TicketSubscription> {
+    return this.follows?.tickets ?? NO_TICKETS;
+  }
+
+  /** The socket's follow state, created on first use. */
+  followState(): Follows {
+    this.follows ??= { tickets: new Map(), pendingTopics: new Map(), lastTyping: new Map() };
+    return this.follows;
+  }
+
+  /** Forgets every follow (the socket closed). */
+  dropFollows(): void {
+    this.follows = undefined;
+  }
+
+  /** Runs `task` after the frames before it; the queue is dropped once it is empty. */
+  enqueue(task: () => Promise<void>, onError: (err: unknown) => void): void {
+    const next: Promise<void> = (this.work ?? RESOLVED).then(task).catch(onError);
+    this.work = next;
+    next.then(() => {
+      if (this.work === next) this.work = undefined;
+    });
+  }
+
+  /** True while frames are queued or being handled. */
+  get busy(): boolean {
+    return this.work !== undefined;
   }
 
   /** Takes one frame from the budget; false when the client floods. */
@@ -51,7 +90,7 @@ export class Connection {
   /** Sends a text frame (a string or pre-encoded UTF-8); closes the socket when its buffer is over the limit. */
   send(data: string | Buffer): boolean {
     if (this.closed || this.socket.readyState !== WebSocket.OPEN) return false;
-    this.socket.send(data, { binary: false });
+    this.socket.send(data, TEXT);
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
       this.close(CloseCode.tryAgainLater, 'slow consumer', 'slow_consumer');
       return false;

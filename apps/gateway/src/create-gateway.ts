@@ -4,12 +4,13 @@ import type { Duplex } from 'node:stream';
 import { createLogger, type Logger } from '@tikethet/config';
 import { createUseCases, type DbClient, pingDb } from '@tikethet/db';
 import type { Bus } from '@tikethet/domain';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { broadcastPresence, catchUpAll, routeBusMessage } from './bus-router';
 import { Connection } from './connection';
 import type { GatewayContext } from './context';
 import type { GatewayEnv } from './env';
 import { createEventReader } from './event-reader';
+import { createHelloDeadlines } from './hello-deadlines';
 import { createHttpHandler } from './http-handler';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import { createPresence } from './presence';
@@ -99,6 +100,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
   if (bus.healthy) metrics.busUp.set(1);
 
+  const limits = { maxBufferedBytes: env.MAX_BUFFERED_BYTES, framesPerSecond: env.MAX_FRAMES_PER_S };
   const pingTimer = setInterval(() => {
     for (const conn of ctx.connections) {
       if (!conn.alive) {
@@ -127,47 +129,61 @@ export function createGateway(deps: GatewayDeps): Gateway {
   }, env.SWEEP_INTERVAL_MS);
   sweepTimer.unref();
 
+  // One set of socket listeners for all sockets (they find their connection through `owners`), and one timer
+  // for every socket still owing its hello: an idle socket costs no closures or timers of its own.
+  const owners = new WeakMap<WebSocket, Connection>();
+  const awaitingHello = createHelloDeadlines<Connection>(env.HELLO_TIMEOUT_MS, (conn) => {
+    if (!conn.actor) conn.close(CloseCode.policy, 'hello expected', 'hello_timeout');
+  });
+  const onFrameError = (conn: Connection) => (err: unknown) => {
+    logger.error({ err }, 'frame handling failed');
+    conn.sendJson({ type: 'error', code: 'internal', message: 'try again' });
+  };
+
+  function onPong(this: WebSocket): void {
+    const conn = owners.get(this);
+    if (conn) conn.alive = true;
+  }
+
+  function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    const conn = owners.get(this);
+    if (!conn) return;
+    conn.alive = true;
+    if (conn.closed) return;
+    if (isBinary) {
+      conn.sendJson({ type: 'error', code: 'bad_request', message: 'frames are JSON text' });
+      return;
+    }
+    const raw = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
+    conn.enqueue(() => handleFrame(ctx, conn, raw), onFrameError(conn));
+  }
+
+  function onSocketError(err: Error): void {
+    logger.debug({ err: err.message }, 'socket error');
+  }
+
+  function onClose(this: WebSocket): void {
+    const conn = owners.get(this);
+    if (!conn) return;
+    owners.delete(this);
+    awaitingHello.delete(conn);
+    conn.closed = true;
+    ctx.connections.delete(conn);
+    metrics.connections.dec();
+    if (conn.person) metrics.authenticated.dec();
+    releaseConnection(ctx, conn);
+  }
+
   function onConnection(socket: WebSocket): void {
-    const conn = new Connection(
-      socket,
-      { maxBufferedBytes: env.MAX_BUFFERED_BYTES, framesPerSecond: env.MAX_FRAMES_PER_S },
-      metrics,
-    );
+    const conn = new Connection(socket, limits, metrics);
+    owners.set(socket, conn);
     ctx.connections.add(conn);
     metrics.connections.inc();
-    const helloTimer = setTimeout(() => {
-      if (!conn.actor) conn.close(CloseCode.policy, 'hello expected', 'hello_timeout');
-    }, env.HELLO_TIMEOUT_MS);
-    helloTimer.unref();
-    socket.on('pong', () => {
-      conn.alive = true;
-    });
-    socket.on('message', (data, isBinary) => {
-      conn.alive = true;
-      if (conn.closed) return;
-      if (isBinary) {
-        conn.sendJson({ type: 'error', code: 'bad_request', message: 'frames are JSON text' });
-        return;
-      }
-      const raw = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
-      conn.work = conn.work
-        .then(() => handleFrame(ctx, conn, raw))
-        .catch((err: unknown) => {
-          logger.error({ err }, 'frame handling failed');
-          conn.sendJson({ type: 'error', code: 'internal', message: 'try again' });
-        });
-    });
-    socket.on('error', (err) => {
-      logger.debug({ err: err.message }, 'socket error');
-    });
-    socket.on('close', () => {
-      clearTimeout(helloTimer);
-      conn.closed = true;
-      ctx.connections.delete(conn);
-      metrics.connections.dec();
-      if (conn.person) metrics.authenticated.dec();
-      releaseConnection(ctx, conn);
-    });
+    awaitingHello.add(conn);
+    socket.on('pong', onPong);
+    socket.on('message', onMessage);
+    socket.on('error', onSocketError);
+    socket.on('close', onClose);
   }
 
   const httpHandler = createHttpHandler({
@@ -200,6 +216,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       draining = true;
       clearInterval(pingTimer);
       clearInterval(sweepTimer);
+      awaitingHello.stop();
       offMessages();
       offStatus();
       const gone = [...ctx.connections].map(

@@ -87,8 +87,9 @@ async function typing(ctx: GatewayContext, conn: Connection, ticketId: number, i
     return;
   }
   const now = Date.now();
-  if (now - (conn.lastTyping.get(ticketId) ?? 0) < TYPING_MIN_INTERVAL_MS) return;
-  conn.lastTyping.set(ticketId, now);
+  const { lastTyping } = conn.followState();
+  if (now - (lastTyping.get(ticketId) ?? 0) < TYPING_MIN_INTERVAL_MS) return;
+  lastTyping.set(ticketId, now);
   await ctx.bus
     .publish({
       kind: 'typing',

@@ -11,8 +11,9 @@ function forbidden(conn: Connection, topic: string): void {
 
 /** Starts a new subscribe check for the topic; returns a token that a later frame for the topic outdates. */
 function claimTopic(conn: Connection, topic: string): number {
-  const token = (conn.pendingTopics.get(topic) ?? 0) + 1;
-  conn.pendingTopics.set(topic, token);
+  const { pendingTopics } = conn.followState();
+  const token = (pendingTopics.get(topic) ?? 0) + 1;
+  pendingTopics.set(topic, token);
   return token;
 }
 
@@ -45,7 +46,7 @@ export async function subscribe(
     return;
   }
   const ticket = await ctx.uc.findTicket(topic.ticketId);
-  if (conn.closed || conn.pendingTopics.get(topic.name) !== token) return;
+  if (conn.closed || conn.followState().pendingTopics.get(topic.name) !== token) return;
   const current = conn.actor;
   if (!ticket || !current || !canViewTicket(current, ticket)) return forbidden(conn, topic.name);
   unsubscribeTicket(ctx, conn, topic.name);
@@ -58,11 +59,11 @@ export async function subscribe(
     deliver: (event) => {
       const viewer = conn.actor;
       if (!viewer || !canSeeEvent(viewer, event)) return;
-      if (conn.send(eventFrame(event, 'ticket'))) ctx.metrics.eventsDelivered.inc({ path: 'ticket' });
+      if (conn.send(eventFrame(event, 'ticket'))) ctx.metrics.delivered.ticket += 1;
     },
     onReadError: (err) => ctx.logger.warn({ err, ticketId: ticket.id }, 'event log read failed; retrying'),
   });
-  conn.tickets.set(topic.name, subscription);
+  conn.followState().tickets.set(topic.name, subscription);
   addTo(ctx.topics, topic.name, conn);
   ctx.metrics.subscriptions.inc({ kind: 'ticket' });
   conn.sendJson({ type: 'subscribed', topic: topic.name, lastSeq: ticket.lastSeq });
@@ -75,7 +76,7 @@ export function unsubscribeTicket(ctx: GatewayContext, conn: Connection, topic: 
   const subscription = conn.tickets.get(topic);
   if (!subscription) return;
   subscription.close();
-  conn.tickets.delete(topic);
+  conn.followState().tickets.delete(topic);
   removeFrom(ctx.topics, topic, conn);
   ctx.metrics.subscriptions.dec({ kind: 'ticket' });
   if (conn.person) ctx.presence.remove(subscription.ticketId, conn.person.id);
@@ -97,6 +98,6 @@ export function unsubscribe(ctx: GatewayContext, conn: Connection, topic: Topic)
 export function releaseConnection(ctx: GatewayContext, conn: Connection): void {
   for (const topic of [...conn.tickets.keys()]) unsubscribeTicket(ctx, conn, topic);
   if (conn.queue) unsubscribe(ctx, conn, { kind: 'queue', name: 'queue' });
-  conn.pendingTopics.clear();
+  conn.dropFollows();
   if (conn.person) removeFrom(ctx.users, conn.person.id, conn);
 }

@@ -41,6 +41,12 @@ export class TicketSubscription {
   /** A live event from the bus. */
   offer(event: TicketEvent): void {
     if (this.closed || event.seq <= this.cursorValue) return;
+    if (event.seq === this.cursorValue + 1 && !this.running && this.pending.size === 0) {
+      // The usual case: the next event, nothing held back. No bookkeeping beyond the cursor.
+      this.cursorValue = event.seq;
+      this.options.deliver(event);
+      return;
+    }
     this.pending.set(event.seq, event);
     if (event.seq === this.cursorValue + 1 && !this.running) {
       this.drain();

@@ -15,6 +15,7 @@ import {
 import fc from 'fast-check';
 import request from 'supertest';
 import type { ZodType } from 'zod';
+import { customerPostMessageSchema } from '../routes/messages';
 import { ticketOf } from './helpers/fixtures';
 import { type Person, team } from './helpers/people';
 import { startTestApi, type TestApi } from './helpers/test-api';
@@ -132,7 +133,7 @@ const bodyRoutes: BodyRoute[] = [
     method: 'post',
     path: () => `/tickets/${ticketId}/messages`,
     who: () => people.customer,
-    schema: postMessageInputSchema.omit({ internal: true }),
+    schema: customerPostMessageSchema,
     known: ['body', 'clientMessageId', 'internal'],
   },
   {

@@ -8,8 +8,14 @@ import { z } from 'zod';
 import { idParam, parseBody } from '../http/validate';
 import { Reply, type RouteDef } from './route';
 
-/** Customers cannot even ask for an internal note: the field is unknown to their schema. */
-const customerPostMessageSchema = postMessageInputSchema.omit({ internal: true });
+/**
+ * Customers cannot ask for an internal note: `internal` may only be false (DESIGN §5 lets every caller send
+ * `internal?`; for a customer `true` is a 400 naming the field).
+ */
+export const customerPostMessageSchema = postMessageInputSchema
+  .omit({ internal: true })
+  .extend({ internal: z.literal(false, 'customers cannot write internal notes').optional() })
+  .strict();
 const markReadSchema = z.strictObject({ seq: z.number().int().min(0).max(2_147_483_647) });
 
 export const messageRoutes: RouteDef[] = [

@@ -154,7 +154,11 @@ export function TicketPage({ id }: { id: number }) {
     };
     setMessages((prev) => upsertMessage(prev, optimistic));
     try {
-      const stored = await api.postMessage(id, { body, internal, clientMessageId });
+      const stored = await api.postMessage(id, {
+        body,
+        clientMessageId,
+        ...(internal ? { internal: true } : {}),
+      });
       setMessages((prev) => upsertMessage(prev, { ...stored, local: undefined }));
     } catch (e) {
       haptic.notify('error');

@@ -1,0 +1,93 @@
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openAs, pressMainButton, waitMainButtonActive } from '../support/browser';
+import { type Stack, startStack } from '../support/stack';
+
+/**
+ * A customer writes in an open conversation (this once failed: the app sent `internal: false`, which the
+ * API refused from customers). And the rest of the Telegram conventions, read from what the app asks the Telegram client to do
+ * (`postEvent`): ready and expand at start, a closing confirmation exactly while a draft exists, and
+ * haptic feedback on create and on send.
+ */
+const ADMIN = { id: 8700, first_name: 'Мария', language_code: 'ru' };
+const CUSTOMER = { id: 8701, first_name: 'Анна', language_code: 'ru' };
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startStack('e2e_feedback', { adminIds: [ADMIN.id] });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+interface PostedEvent {
+  type: string;
+  data?: Record<string, unknown>;
+}
+
+function events(page: Page, type: string): Promise<PostedEvent[]> {
+  return page.evaluate(
+    (t) =>
+      ((window as unknown as { __telegramEvents?: PostedEvent[] }).__telegramEvents ?? []).filter(
+        (e) => e.type === t,
+      ),
+    type,
+  );
+}
+
+async function closingConfirmation(page: Page): Promise<boolean | undefined> {
+  const all = await events(page, 'web_app_setup_closing_behavior');
+  return all.at(-1)?.data?.need_confirmation as boolean | undefined;
+}
+
+async function waitFor<T>(read: () => Promise<T>, want: T): Promise<void> {
+  for (let i = 0; i < 200; i += 1) {
+    if ((await read()) === want) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  expect(await read()).toBe(want);
+}
+
+test('ready and expand at start; closing confirmation only while the form has text; haptics on create and send', async () => {
+  const { page, context } = await openAs(browser, stack.miniappUrl, CUSTOMER);
+  await page.getByTestId('my-tickets').waitFor();
+  expect((await events(page, 'web_app_ready')).length).toBeGreaterThan(0);
+  expect((await events(page, 'web_app_expand')).length).toBeGreaterThan(0);
+
+  await waitMainButtonActive(page);
+  await pressMainButton(page);
+  const subject = page.getByTestId('new-subject');
+  await subject.waitFor();
+  await subject.fill('Черновик');
+  await waitFor(() => closingConfirmation(page), true);
+  await subject.fill('');
+  await waitFor(() => closingConfirmation(page), false);
+
+  await subject.fill('Не приходит чек');
+  await page.getByTestId('new-body').fill('Оплатил вчера, чека нет');
+  await waitFor(() => closingConfirmation(page), true);
+  await waitMainButtonActive(page);
+  await pressMainButton(page);
+  await page.getByTestId('ticket-page').waitFor();
+  await waitFor(() => closingConfirmation(page), false);
+  const created = await events(page, 'web_app_trigger_haptic_feedback');
+  expect(created.map((e) => e.data)).toContainEqual(
+    expect.objectContaining({ type: 'notification', notification_type: 'success' }),
+  );
+
+  await page.getByTestId('composer').fill('И ещё: номер заказа 123');
+  await waitMainButtonActive(page);
+  await pressMainButton(page);
+  await page
+    .locator('[data-testid^="message-"][data-delivery="stored"]', { hasText: 'номер заказа 123' })
+    .waitFor();
+  const sent = await events(page, 'web_app_trigger_haptic_feedback');
+  expect(sent.map((e) => e.data)).toContainEqual(
+    expect.objectContaining({ type: 'impact', impact_style: 'light' }),
+  );
+  await context.close();
+});

@@ -1,6 +1,7 @@
 import type { Actor, Person } from '@tikethet/domain';
 import WebSocket from 'ws';
 import type { GatewayMetrics } from './metrics';
+import { PING_SLICES } from './ping';
 import { CloseCode } from './protocol';
 import type { TicketSubscription } from './ticket-subscription';
 
@@ -18,6 +19,8 @@ interface Follows {
   readonly lastTyping: Map<number, number>;
 }
 
+let nextPingSlot = 0;
+
 const NO_TICKETS: ReadonlyMap<string, TicketSubscription> = new Map();
 const TEXT = { binary: false } as const;
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -27,6 +30,8 @@ const RESOLVED: Promise<void> = Promise.resolve();
  * Kept small: tens of thousands of idle sockets each hold one of these and nothing else of the gateway's.
  */
 export class Connection {
+  /** Which tick of the ping interval pings this socket (sockets are pinged in groups, see ping.ts). */
+  readonly pingSlot = nextPingSlot++ % PING_SLICES;
   actor: Actor | null = null;
   person: Person | null = null;
   alive = true;
@@ -75,6 +80,10 @@ export class Connection {
   /** True while frames are queued or being handled. */
   get busy(): boolean {
     return this.work !== undefined;
+  }
+
+  ping(): void {
+    this.socket.ping();
   }
 
   /** Takes one frame from the budget; false when the client floods. */

@@ -13,6 +13,7 @@ import { createEventReader } from './event-reader';
 import { createHelloDeadlines } from './hello-deadlines';
 import { createHttpHandler } from './http-handler';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
+import { startPinger } from './ping';
 import { createPresence } from './presence';
 import { CloseCode } from './protocol';
 import { handleFrame } from './session';
@@ -101,21 +102,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   if (bus.healthy) metrics.busUp.set(1);
 
   const limits = { maxBufferedBytes: env.MAX_BUFFERED_BYTES, framesPerSecond: env.MAX_FRAMES_PER_S };
-  const pingTimer = setInterval(() => {
-    for (const conn of ctx.connections) {
-      if (!conn.alive) {
-        conn.terminate('ping_timeout');
-        continue;
-      }
-      conn.alive = false;
-      try {
-        conn.socket.ping();
-      } catch {
-        conn.terminate('ping_failed');
-      }
-    }
-  }, env.PING_INTERVAL_MS);
-  pingTimer.unref();
+  const stopPinger = startPinger(ctx.connections, env.PING_INTERVAL_MS);
 
   let sweeping = false;
   const sweepTimer = setInterval(() => {
@@ -214,7 +201,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       if (closed) return;
       closed = true;
       draining = true;
-      clearInterval(pingTimer);
+      stopPinger();
       clearInterval(sweepTimer);
       awaitingHello.stop();
       offMessages();

@@ -1,0 +1,120 @@
+import { eventually } from '@tikethet/testkit';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, openAs, pressMainButton, waitMainButtonActive } from '../support/browser';
+import { apiAs, makeAgents } from '../support/people';
+import { type Stack, startStack } from '../support/stack';
+
+/**
+ * The agent's and admin's tools end to end in the UI: a canned reply picked by typing «/», status and
+ * priority from the controls sheet, and the admin's categories and roles — each checked as stored.
+ */
+const ADMIN = { id: 8600, first_name: 'Мария', language_code: 'ru' };
+const AGENT = { id: 8601, first_name: 'Олег', language_code: 'ru' };
+const NEWCOMER = { id: 8602, first_name: 'Игорь', language_code: 'ru' };
+const CUSTOMER = { id: 8603, first_name: 'Анна', language_code: 'ru' };
+const CANNED = 'Здравствуйте! Уже разбираемся с вашим вопросом.';
+
+let stack: Stack;
+let browser: Browser;
+let ticketId: number;
+
+beforeAll(async () => {
+  stack = await startStack('e2e_agent_admin', { adminIds: [ADMIN.id] });
+  await makeAgents(stack.apiUrl, ADMIN, [AGENT]);
+  await apiAs(stack.apiUrl, NEWCOMER, 'GET', '/me');
+  await apiAs(stack.apiUrl, ADMIN, 'POST', '/canned-replies', {
+    shortcut: 'hello',
+    title: 'Приветствие',
+    body: CANNED,
+    shared: true,
+  });
+  ticketId = (
+    await apiAs<{ id: number }>(stack.apiUrl, CUSTOMER, 'POST', '/tickets', {
+      subject: 'Долго идёт доставка',
+      body: 'Заказ 5512 уже неделю в пути',
+    })
+  ).id;
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+test('the agent answers with a canned reply and sets status and priority from the controls sheet', async () => {
+  const { page, context } = await openAs(browser, stack.miniappUrl, AGENT, {
+    startParam: `ticket_${ticketId}`,
+  });
+  await page.getByTestId('ticket-page').waitFor();
+  await page.getByTestId('composer').fill('/hel');
+  await page.getByTestId('canned-hello').click();
+  await expect(page.getByTestId('composer').inputValue()).resolves.toBe(CANNED);
+  await waitMainButtonActive(page);
+  await pressMainButton(page);
+  await page.locator('[data-testid^="message-"][data-delivery="stored"]', { hasText: CANNED }).waitFor();
+
+  await page.getByTestId('controls-toggle').click();
+  const sheet = page.getByTestId('controls-sheet');
+  await sheet.getByLabel('Приоритет').selectOption('urgent');
+  await page.getByTestId('ticket-page').and(page.locator('[data-status="open"]')).waitFor();
+  await eventually(async () =>
+    expect(
+      (await apiAs<{ priority: string }>(stack.apiUrl, AGENT, 'GET', `/tickets/${ticketId}`)).priority,
+    ).toBe('urgent'),
+  );
+  await sheet.getByLabel('Статус').selectOption('pending');
+  await page.getByTestId('ticket-page').and(page.locator('[data-status="pending"]')).waitFor();
+  const stored = await apiAs<{ status: string; priority: string }>(
+    stack.apiUrl,
+    AGENT,
+    'GET',
+    `/tickets/${ticketId}`,
+  );
+  expect(stored).toMatchObject({ status: 'pending', priority: 'urgent' });
+  const seen = await apiAs<{ items: Array<{ body: string }> }>(
+    stack.apiUrl,
+    CUSTOMER,
+    'GET',
+    `/tickets/${ticketId}/messages`,
+  );
+  expect(seen.items.map((m) => m.body)).toContain(CANNED);
+  await context.close();
+});
+
+test('the admin adds a category and makes a newcomer an agent', async () => {
+  const { page, context } = await openAs(browser, stack.miniappUrl, ADMIN);
+  await page.getByTestId('open-dashboard').click();
+  await page.getByTestId('dashboard').waitFor();
+
+  await page.getByRole('button', { name: /Категории/ }).click();
+  await page.getByTestId('categories-page').waitFor();
+  await page.getByLabel('Название').fill('Доставка');
+  await waitMainButtonActive(page);
+  await pressMainButton(page);
+  await page.getByTestId('categories-page').getByText('Доставка').waitFor();
+  const categories = await apiAs<Array<{ name: string }> | { items: Array<{ name: string }> }>(
+    stack.apiUrl,
+    CUSTOMER,
+    'GET',
+    '/categories',
+  );
+  const names = (Array.isArray(categories) ? categories : categories.items).map((c) => c.name);
+  expect(names).toContain('Доставка');
+
+  // Roles: the newcomer is a customer, so not in the staff list yet — added by Telegram id.
+  const fresh = (await openAs(browser, stack.miniappUrl, ADMIN, { context })).page;
+  await fresh.getByTestId('open-dashboard').click();
+  await fresh.getByRole('button', { name: /Агенты/ }).click();
+  const agents = fresh.getByTestId('agents-page');
+  await agents.getByTestId(`agent-${AGENT.id}`).waitFor();
+  expect(await agents.getByTestId(`agent-${NEWCOMER.id}`).count()).toBe(0);
+  await agents.locator('input[inputmode="numeric"]').fill(String(NEWCOMER.id));
+  await agents.locator('form select').selectOption('agent');
+  await agents.locator('form button[type="submit"]').click();
+  await agents.getByTestId(`agent-${NEWCOMER.id}`).waitFor();
+  await eventually(async () =>
+    expect((await apiAs<{ role: string }>(stack.apiUrl, NEWCOMER, 'GET', '/me')).role).toBe('agent'),
+  );
+  await context.close();
+});

@@ -83,4 +83,30 @@ describe('prepared statements on reused connections', () => {
       ticketId: ticket.id,
     });
   });
+
+  it('upserts on the prepared statement: profile replaced, chat kept when not given, roles kept unless admin by configuration', async () => {
+    const first = await f.uc.upsertUser(
+      { id: 7400, first_name: 'Old', last_name: 'Name', username: 'old', language_code: 'ru' },
+      { botChatId: 7400 },
+    );
+    expect(first.role).toBe('customer');
+    const renamed = await f.uc.upsertUser({ id: 7400, first_name: 'New' });
+    expect(renamed).toMatchObject({ firstName: 'New', lastName: null, username: null, languageCode: null });
+    await expect(f.uc.getBotChatId(7400)).resolves.toBe(7400);
+    await f.uc.upsertUser({ id: 7400, first_name: 'New' }, { botChatId: 9999 });
+    await expect(f.uc.getBotChatId(7400)).resolves.toBe(9999);
+    await f.client.pool.query(`update users set role = 'agent' where id = 7400`);
+    await expect(f.uc.upsertUser({ id: 7400, first_name: 'New' })).resolves.toMatchObject({ role: 'agent' });
+    await expect(
+      f.uc.upsertUser({ id: 7400, first_name: 'New' }, { adminIds: [7400] }),
+    ).resolves.toMatchObject({
+      role: 'admin',
+    });
+    await expect(f.uc.upsertUser({ id: 7400, first_name: 'New' })).resolves.toMatchObject({ role: 'admin' });
+    await expect(
+      f.uc.upsertUser({ id: 7401, first_name: 'Fresh' }, { adminIds: [7401] }),
+    ).resolves.toMatchObject({
+      role: 'admin',
+    });
+  });
 });

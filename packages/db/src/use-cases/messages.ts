@@ -73,19 +73,32 @@ export async function insertMessage(
   seq: number,
   m: NewMessage,
 ): Promise<Message> {
-  const rows = await scope.tx
-    .insert(messages)
-    .values({
-      ticketId: ticket.id,
-      seq,
-      kind: m.kind,
-      authorId: m.authorId,
-      body: m.body,
-      clientMessageId: m.clientMessageId,
-      via: m.via,
-      delivery: m.kind === 'agent' && m.via === 'miniapp' ? 'pending' : 'none',
-    })
-    .returning();
+  const insert = prepared(scope.tx, 'tt_insert_message', (q) =>
+    q
+      .insert(messages)
+      .values({
+        ticketId: sql.placeholder('ticketId'),
+        seq: sql.placeholder('seq'),
+        kind: sql.placeholder('kind'),
+        authorId: sql.placeholder('authorId'),
+        body: sql.placeholder('body'),
+        clientMessageId: sql.placeholder('clientMessageId'),
+        via: sql.placeholder('via'),
+        delivery: sql.placeholder('delivery'),
+      })
+      .returning()
+      .prepare('tt_insert_message'),
+  );
+  const rows = await insert.execute({
+    ticketId: ticket.id,
+    seq,
+    kind: m.kind,
+    authorId: m.authorId,
+    body: m.body,
+    clientMessageId: m.clientMessageId,
+    via: m.via,
+    delivery: m.kind === 'agent' && m.via === 'miniapp' ? 'pending' : 'none',
+  });
   const row = rows[0];
   if (!row) throw new Error('message insert returned nothing');
   const files =

@@ -14,6 +14,7 @@ import {
 import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
 import { toUser } from '../mappers';
+import { prepared } from '../prepared';
 import { users } from '../schema';
 import type { TxScope } from '../scope';
 
@@ -45,23 +46,40 @@ export async function upsertUser(
     role: (isAdmin ? 'admin' : 'customer') as Role,
     ...(options.botChatId !== undefined ? { botChatId: options.botChatId } : {}),
   };
-  const rows = await scope.tx
-    .insert(users)
-    .values(values)
-    .onConflictDoUpdate({
-      target: users.id,
-      set: {
-        firstName: values.firstName,
-        lastName: values.lastName,
-        username: values.username,
-        languageCode: values.languageCode,
-        photoUrl: values.photoUrl,
-        ...(options.botChatId !== undefined ? { botChatId: options.botChatId } : {}),
-        role: isAdmin ? sql`'admin'` : sql`${users.role}`,
-        updatedAt: sql`now()`,
-      },
-    })
-    .returning();
+  const withChat = options.botChatId !== undefined;
+  const name = withChat ? 'tt_upsert_user_chat' : 'tt_upsert_user';
+  // Prepared once per connection (the bot upserts on every update): the new profile overwrites the old,
+  // the chat only when given, and the role stays unless this id is a configured admin (inserted as 'admin').
+  const upsert = prepared(scope.tx, name, (q) =>
+    q
+      .insert(users)
+      .values({
+        id: sql.placeholder('id'),
+        firstName: sql.placeholder('firstName'),
+        lastName: sql.placeholder('lastName'),
+        username: sql.placeholder('username'),
+        languageCode: sql.placeholder('languageCode'),
+        photoUrl: sql.placeholder('photoUrl'),
+        role: sql.placeholder('role'),
+        ...(withChat ? { botChatId: sql.placeholder('botChatId') } : {}),
+      })
+      .onConflictDoUpdate({
+        target: users.id,
+        set: {
+          firstName: sql.raw('excluded.first_name'),
+          lastName: sql.raw('excluded.last_name'),
+          username: sql.raw('excluded.username'),
+          languageCode: sql.raw('excluded.language_code'),
+          photoUrl: sql.raw('excluded.photo_url'),
+          ...(withChat ? { botChatId: sql.raw('excluded.bot_chat_id') } : {}),
+          role: sql`case when excluded.role = 'admin' then 'admin' else ${users.role} end`,
+          updatedAt: sql`now()`,
+        },
+      })
+      .returning()
+      .prepare(name),
+  );
+  const rows = await upsert.execute(values);
   const row = rows[0];
   if (!row) throw new Error('user upsert returned nothing');
   scope.authors ??= new Map();

@@ -34,6 +34,8 @@ const median = (xs) => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+const cpuText = (c) =>
+  c ? ` cpu/req ${c.userMsPerRequest.toFixed(3)} user + ${c.systemMsPerRequest.toFixed(3)} sys ms` : '';
 const fmt = (n) => (n >= 100 ? String(Math.round(n)) : n.toFixed(2));
 
 function freePort() {
@@ -141,11 +143,32 @@ function drive(base, scenario, headers, duration) {
   });
 }
 
+/** CPU seconds (user, system) the process has used so far; null where /proc is missing. */
+function cpuOf(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+  } catch {
+    return null;
+  }
+}
+
 async function measure(target, scenario) {
+  const before = cpuOf(target.pid);
   const r = await drive(target.base, scenario, target.headers, DURATION_S);
+  const after = cpuOf(target.pid);
   if (r.non2xx > 0 || r.errors > 0)
     throw new Error(`${target.label} ${scenario}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-  return { rps: r.requests.average, p99: r.latency.p99, p50: r.latency.p50 };
+  const count = r.requests.total || 1;
+  // Server CPU per request (user + system), the figure the ratio comes down to on a shared 2-core machine.
+  const cpu =
+    before && after
+      ? {
+          userMsPerRequest: ((after.user - before.user) * 1000) / count,
+          systemMsPerRequest: ((after.system - before.system) * 1000) / count,
+        }
+      : null;
+  return { rps: r.requests.average, p99: r.latency.p99, p50: r.latency.p50, cpu };
 }
 
 async function main() {
@@ -189,8 +212,13 @@ async function main() {
       TOKEN,
     );
     const targets = {
-      reference: { label: 'reference', base: ref.base, headers: {} },
-      system: { label: 'api', base: api.base, headers: { authorization: `tma ${initData}` } },
+      reference: { label: 'reference', base: ref.base, headers: {}, pid: ref.child.pid },
+      system: {
+        label: 'api',
+        base: api.base,
+        headers: { authorization: `tma ${initData}` },
+        pid: api.child.pid,
+      },
     };
     const results = {};
     const scenarios = (process.env.BENCH_SCENARIOS ?? 'byId,list').split(',');
@@ -203,7 +231,7 @@ async function main() {
         const system = await measure(targets.system, scenario);
         rounds.push({ reference, system });
         console.log(
-          `${scenario} round ${i + 1}: reference ${fmt(reference.rps)} rps p99 ${reference.p99} ms | api ${fmt(system.rps)} rps p99 ${system.p99} ms`,
+          `${scenario} round ${i + 1}: reference ${fmt(reference.rps)} rps p99 ${reference.p99} ms${cpuText(reference.cpu)} | api ${fmt(system.rps)} rps p99 ${system.p99} ms${cpuText(system.cpu)}`,
         );
       }
       const med = (who, k) => median(rounds.map((r) => r[who][k]));

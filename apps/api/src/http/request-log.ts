@@ -10,9 +10,8 @@ export function levelOf(status: number, failed: boolean): 'error' | 'warn' | 'in
 
 /**
  * X-Request-Id on every response and one log line per finished request (info; 4xx warn; 5xx or an aborted
- * response error), health and metrics excepted. Nothing is built for a request whose line the level drops:
- * pino-http serialised every request's headers into a child logger up front, a third of the API's CPU
- * per cached read.
+ * response error), health and metrics excepted. Nothing is built for a request whose line the level drops
+ * (pino-http serialised every request, headers included, into a child logger up front).
  */
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {

@@ -192,7 +192,8 @@ export const api = {
     request<CannedReply>('PATCH', `/canned-replies/${id}`, input),
   deleteCanned: (id: number) => request<unknown>('DELETE', `/canned-replies/${id}`),
 
-  agents: () => request<StaffUser[] | Page<StaffUser>>('GET', '/agents').then(items),
+  agents: (q?: string) =>
+    request<StaffUser[] | Page<StaffUser>>('GET', '/agents', undefined, q ? { q } : undefined).then(items),
   setRole: (telegramId: number, role: Role) => request<StaffUser>('PUT', `/agents/${telegramId}`, { role }),
 
   stats: () => request<Stats>('GET', '/stats'),

@@ -102,17 +102,17 @@ test('the admin adds a category and makes a newcomer an agent', async () => {
   const names = (Array.isArray(categories) ? categories : categories.items).map((c) => c.name);
   expect(names).toContain('Доставка');
 
-  // Roles: the newcomer is a customer, so not in the staff list yet — added by Telegram id.
+  // Roles: the newcomer is a customer, so not in the staff list — found by name and promoted.
   const fresh = (await openAs(browser, stack.miniappUrl, ADMIN, { context })).page;
   await fresh.getByTestId('open-dashboard').click();
   await fresh.getByRole('button', { name: /Агенты/ }).click();
   const agents = fresh.getByTestId('agents-page');
   await agents.getByTestId(`agent-${AGENT.id}`).waitFor();
   expect(await agents.getByTestId(`agent-${NEWCOMER.id}`).count()).toBe(0);
-  await agents.locator('input[inputmode="numeric"]').fill(String(NEWCOMER.id));
-  await agents.locator('form select').selectOption('agent');
-  await agents.locator('form button[type="submit"]').click();
-  await agents.getByTestId(`agent-${NEWCOMER.id}`).waitFor();
+  await agents.getByTestId('agents-search').fill('Игорь');
+  const found = agents.getByTestId(`agent-${NEWCOMER.id}`);
+  await found.waitFor();
+  await found.getByRole('combobox').selectOption('agent');
   await eventually(async () =>
     expect((await apiAs<{ role: string }>(stack.apiUrl, NEWCOMER, 'GET', '/me')).role).toBe('agent'),
   );

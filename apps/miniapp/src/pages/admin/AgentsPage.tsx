@@ -13,17 +13,22 @@ export function AgentsPage() {
   const [notice, setNotice] = useState<string | null>(null);
   const [newId, setNewId] = useState('');
   const [newRole, setNewRole] = useState<Role>('agent');
+  // Empty: the staff; otherwise everyone matching by name, @username or id (customers to promote too).
+  const [query, setQuery] = useState('');
 
   const load = useCallback(() => {
     api
-      .agents()
+      .agents(query.trim() || undefined)
       .then((l) => {
         setList(l);
         setError(null);
       })
       .catch(setError);
-  }, []);
-  useEffect(load, [load]);
+  }, [query]);
+  useEffect(() => {
+    const timer = setTimeout(load, query ? 300 : 0);
+    return () => clearTimeout(timer);
+  }, [load, query]);
   useMainButton(null);
 
   const setRole = async (id: number, role: Role) => {
@@ -46,9 +51,20 @@ export function AgentsPage() {
           {notice}
         </p>
       ) : null}
+      <input
+        className="search"
+        type="search"
+        aria-label={t('admin.findPeople')}
+        placeholder={t('admin.findPeople')}
+        data-testid="agents-search"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
       {error && !list ? <ErrorState error={error} onRetry={load} /> : null}
       {!list && !error ? <Spinner /> : null}
-      {list && list.length === 0 ? <EmptyState>{t('admin.agentsEmpty')}</EmptyState> : null}
+      {list && list.length === 0 ? (
+        <EmptyState>{query.trim() ? t('admin.nobodyFound') : t('admin.agentsEmpty')}</EmptyState>
+      ) : null}
       {list && list.length > 0 ? (
         <ul className="list">
           {list.map((u) => (

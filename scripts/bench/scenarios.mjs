@@ -11,7 +11,15 @@ export const scenarios = [
   {
     name: 'miniapp-budget',
     // The budget is measured by the browser test (built Mini App in Chromium against the real stack).
-    command: ['pnpm', '--filter', '@tikethet/e2e', 'test', '--', 'budget'],
+    command: [
+      'pnpm',
+      '--filter',
+      '@tikethet/e2e',
+      'exec',
+      'jest',
+      '--runInBand',
+      'src/browser/budget.test.ts',
+    ],
     section: 'miniapp-budget',
     browser: true,
     noQuickFlag: true,

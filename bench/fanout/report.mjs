@@ -15,7 +15,11 @@ export function spread(values) {
   return `${fmt(Math.min(...values))}–${fmt(Math.max(...values))}`;
 }
 
+/** BENCH_NO_WRITE=1: print only (A/B runs of another build must not replace the recorded results). */
+const noWrite = Boolean(process.env.BENCH_NO_WRITE);
+
 export function writeResults(dir, results) {
+  if (noWrite) return;
   fs.writeFileSync(
     path.join(dir, 'results.json'),
     `${JSON.stringify({ ...results, at: new Date().toISOString() }, null, 2)}\n`,
@@ -24,6 +28,7 @@ export function writeResults(dir, results) {
 
 /** Replaces this benchmark's section of docs/BENCHMARKS.md (between its markers), creating the file if needed. */
 export function updateBenchmarksDoc(root, name, lines) {
+  if (noWrite) return;
   const file = path.join(root, 'docs/BENCHMARKS.md');
   const start = `<!-- bench:${name}:start -->`;
   const end = `<!-- bench:${name}:end -->`;

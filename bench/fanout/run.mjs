@@ -14,6 +14,9 @@ const SOCKETS = quick ? 200 : 1000;
 const MESSAGES = quick ? 10 : 40;
 const BURST = quick ? 10 : 30;
 const ROUNDS = 3;
+// GATEWAY_ENTRY: run another build of the gateway (A/B against an older commit; use with BENCH_NO_WRITE=1).
+const GATEWAY_ENTRY =
+  process.env.GATEWAY_ENTRY ?? path.resolve(import.meta.dirname, '../../apps/gateway/dist/index.js');
 
 const root = path.resolve(import.meta.dirname, '../..');
 const req = createRequire(path.join(root, 'apps/gateway/package.json'));
@@ -71,7 +74,7 @@ async function runGateway(ctx) {
   const ports = [await testkit.freePort(), await testkit.freePort()];
   const gws = await Promise.all(
     ports.map((port) =>
-      spawnNode([path.join(root, 'apps/gateway/dist/index.js')], {
+      spawnNode([GATEWAY_ENTRY], {
         DATABASE_URL: dbUrl,
         REDIS_URL: redis.url,
         TELEGRAM_BOT_TOKEN: testkit.TEST_BOT_TOKEN,

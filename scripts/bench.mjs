@@ -148,7 +148,8 @@ async function main() {
 main().then(
   (code) => process.exit(code),
   (error) => {
-    process.stderr.write(`${error.stack ?? error}\n`);
+    const usage = error instanceof Error && /^unknown (option|scenario)/.test(error.message);
+    process.stderr.write(`${usage ? `bench: ${error.message} (see --help)` : (error.stack ?? error)}\n`);
     process.exit(2);
   },
 );

@@ -178,7 +178,13 @@ export const api = {
   rate: (id: number, score: number, comment?: string) =>
     request<unknown>('POST', `/tickets/${id}/rating`, comment ? { score, comment } : { score }),
 
-  categories: () => request<Category[] | Page<Category>>('GET', '/categories').then(items),
+  categories: (includeArchived = false) =>
+    request<Category[] | Page<Category>>(
+      'GET',
+      '/categories',
+      undefined,
+      includeArchived ? { archived: '1' } : undefined,
+    ).then(items),
   createCategory: (input: { name: string; description?: string | null }) =>
     request<Category>('POST', '/categories', input),
   updateCategory: (id: number, input: { name?: string; description?: string | null; archived?: boolean }) =>

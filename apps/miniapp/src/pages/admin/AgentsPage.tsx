@@ -1,47 +1,26 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, errorText } from '../../api';
+import { api } from '../../api';
 import { useMainButton } from '../../app/telegram';
 import { t } from '../../i18n';
-import { haptic } from '../../init';
-import { personName, ROLES, type Role, type StaffUser } from '../../types';
+import { personName, ROLES, type Role } from '../../types';
 import { EmptyState, ErrorState, Section, Spinner } from '../../ui/common';
+import { useAdminList } from './use-admin-list';
 
 /** Admins: staff and their roles; any Telegram id can be given a role. */
 export function AgentsPage() {
-  const [list, setList] = useState<StaffUser[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   const [newId, setNewId] = useState('');
   const [newRole, setNewRole] = useState<Role>('agent');
   // Empty: the staff; otherwise everyone matching by name, @username or id (customers to promote too).
   const [query, setQuery] = useState('');
-
-  const load = useCallback(() => {
-    api
-      .agents(query.trim() || undefined)
-      .then((l) => {
-        setList(l);
-        setError(null);
-      })
-      .catch(setError);
-  }, [query]);
+  const fetchPeople = useCallback(() => api.agents(query.trim() || undefined), [query]);
+  const { list, error, notice, load, run } = useAdminList(fetchPeople);
   useEffect(() => {
     const timer = setTimeout(load, query ? 300 : 0);
     return () => clearTimeout(timer);
   }, [load, query]);
   useMainButton(null);
 
-  const setRole = async (id: number, role: Role) => {
-    try {
-      await api.setRole(id, role);
-      haptic.notify('success');
-      setNotice(t('admin.saved'));
-      load();
-    } catch (e) {
-      haptic.notify('error');
-      setNotice(errorText(e));
-    }
-  };
+  const setRole = (id: number, role: Role) => run(() => api.setRole(id, role));
 
   return (
     <main className="page" data-testid="agents-page">

@@ -1,12 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
-import { api, errorText } from '../../api';
+import { useEffect, useState } from 'react';
+import { api } from '../../api';
 import { useSession } from '../../app/session';
 import { useMainButton } from '../../app/telegram';
 import { t } from '../../i18n';
-import { confirmDialog, haptic } from '../../init';
-import type { CannedReply } from '../../types';
+import { confirmDialog } from '../../init';
 import { EmptyState, ErrorState, Section, Spinner } from '../../ui/common';
 import { resetCanned } from '../agent/canned-cache';
+import { useAdminList } from './use-admin-list';
 
 interface Draft {
   id: number | null;
@@ -18,39 +18,18 @@ interface Draft {
 
 const empty: Draft = { id: null, shortcut: '', title: '', body: '', shared: false };
 
+/** Fresh from the server: the composer's «/» cache is dropped too, so it sees changes at once. */
+const loadCanned = () => {
+  resetCanned();
+  return api.cannedReplies();
+};
+
 /** Canned replies: agents manage their own, admins also shared ones. */
 export function CannedPage() {
   const { me } = useSession();
-  const [list, setList] = useState<CannedReply[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const { list, error, notice, load, run } = useAdminList(loadCanned);
   const [draft, setDraft] = useState<Draft>(empty);
-
-  const load = useCallback(() => {
-    resetCanned();
-    api
-      .cannedReplies()
-      .then((l) => {
-        setList(l);
-        setError(null);
-      })
-      .catch(setError);
-  }, []);
   useEffect(load, [load]);
-
-  const run = async (action: () => Promise<unknown>) => {
-    try {
-      await action();
-      haptic.notify('success');
-      setNotice(t('admin.saved'));
-      load();
-      return true;
-    } catch (e) {
-      haptic.notify('error');
-      setNotice(errorText(e));
-      return false;
-    }
-  };
 
   const valid =
     /^[a-z0-9_-]{1,32}$/.test(draft.shortcut.trim()) && draft.title.trim() !== '' && draft.body.trim() !== '';

@@ -1,10 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
-import { api, errorText } from '../../api';
+import { useEffect, useState } from 'react';
+import { api } from '../../api';
 import { useMainButton } from '../../app/telegram';
 import { t } from '../../i18n';
-import { confirmDialog, haptic } from '../../init';
-import type { Category } from '../../types';
+import { confirmDialog } from '../../init';
 import { EmptyState, ErrorState, Section, Spinner } from '../../ui/common';
+import { useAdminList } from './use-admin-list';
 
 interface Draft {
   id: number | null;
@@ -12,37 +12,14 @@ interface Draft {
   description: string;
 }
 
+/** Every category, archived ones too (so they can be restored), in their order. */
+const loadCategories = () => api.categories(true).then((l) => [...l].sort((a, b) => a.position - b.position));
+
 /** Admins: categories — add, rename, archive/restore, delete. */
 export function CategoriesPage() {
-  const [list, setList] = useState<Category[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const { list, error, notice, load, run } = useAdminList(loadCategories);
   const [draft, setDraft] = useState<Draft>({ id: null, name: '', description: '' });
-
-  const load = useCallback(() => {
-    api
-      .categories()
-      .then((l) => {
-        setList([...l].sort((a, b) => a.position - b.position));
-        setError(null);
-      })
-      .catch(setError);
-  }, []);
   useEffect(load, [load]);
-
-  const run = async (action: () => Promise<unknown>) => {
-    try {
-      await action();
-      haptic.notify('success');
-      setNotice(t('admin.saved'));
-      load();
-      return true;
-    } catch (e) {
-      haptic.notify('error');
-      setNotice(errorText(e));
-      return false;
-    }
-  };
 
   const save = async () => {
     const name = draft.name.trim();

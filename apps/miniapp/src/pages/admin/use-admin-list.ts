@@ -1,0 +1,42 @@
+import { useCallback, useState } from 'react';
+import { errorText } from '../../api';
+import { t } from '../../i18n';
+import { haptic } from '../../init';
+
+/**
+ * What every admin list page does: load a list (error kept for a retry), and run a change with haptic
+ * feedback and a notice in words, reloading afterwards. `fetchList` must be stable (module-level or memoised).
+ */
+export function useAdminList<T>(fetchList: () => Promise<T[]>) {
+  const [list, setList] = useState<T[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    fetchList()
+      .then((items) => {
+        setList(items);
+        setError(null);
+      })
+      .catch(setError);
+  }, [fetchList]);
+
+  const run = useCallback(
+    async (action: () => Promise<unknown>): Promise<boolean> => {
+      try {
+        await action();
+        haptic.notify('success');
+        setNotice(t('admin.saved'));
+        load();
+        return true;
+      } catch (e) {
+        haptic.notify('error');
+        setNotice(errorText(e));
+        return false;
+      }
+    },
+    [load],
+  );
+
+  return { list, error, notice, load, run };
+}

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { createBus, createRelay } from '@tikethet/bus';
-import { createLogger, EnvError } from '@tikethet/config';
+import { createLogger, orExitOnEnvError } from '@tikethet/config';
 import { createDb, createPendingEventSource } from '@tikethet/db';
 import Redis from 'ioredis';
 import { createApi } from './create-api';
@@ -9,21 +9,9 @@ import { apiPort, loadApiEnv } from './env';
 export { type Api, type ApiDeps, createApi } from './create-api';
 export { type ApiEnv, apiEnvShape, loadApiEnv } from './env';
 
-function loadEnvOrExit() {
-  try {
-    return loadApiEnv();
-  } catch (error) {
-    if (error instanceof EnvError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
 /** The API process: HTTP on PORT/API_PORT and the relay that re-publishes unpublished events. */
 async function main(): Promise<void> {
-  const env = loadEnvOrExit();
+  const env = orExitOnEnvError(() => loadApiEnv());
   const logger = createLogger('api');
   const db = createDb(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE, applicationName: 'tikethet-api' });
   const bus = createBus({ redisUrl: env.REDIS_URL, logger: createLogger('api:bus') });

@@ -1,21 +1,12 @@
 import http from 'node:http';
 import { createBus } from '@tikethet/bus';
-import { createLogger, EnvError, resolvePort } from '@tikethet/config';
+import { createLogger, orExitOnEnvError, resolvePort } from '@tikethet/config';
 import { createDb } from '@tikethet/db';
 import { createBot } from './create-bot';
 import { loadBotEnv } from './env';
 
 async function main() {
-  let env: ReturnType<typeof loadBotEnv>;
-  try {
-    env = loadBotEnv();
-  } catch (error) {
-    if (error instanceof EnvError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const env = orExitOnEnvError(() => loadBotEnv());
   const logger = createLogger('bot');
   const db = createDb(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE, applicationName: 'tikethet-bot' });
   const bus = await createBus(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {});

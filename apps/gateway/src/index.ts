@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { createBus } from '@tikethet/bus';
-import { createLogger, EnvError } from '@tikethet/config';
+import { createLogger, orExitOnEnvError } from '@tikethet/config';
 import { createDb } from '@tikethet/db';
 import { createGateway } from './create-gateway';
 import { gatewayPort, loadGatewayEnv } from './env';
@@ -8,20 +8,8 @@ import { gatewayPort, loadGatewayEnv } from './env';
 export { createGateway, type Gateway, type GatewayDeps } from './create-gateway';
 export { type GatewayEnv, gatewayEnvShape, loadGatewayEnv } from './env';
 
-function loadEnvOrExit() {
-  try {
-    return loadGatewayEnv();
-  } catch (error) {
-    if (error instanceof EnvError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
 async function main(): Promise<void> {
-  const env = loadEnvOrExit();
+  const env = orExitOnEnvError(() => loadGatewayEnv());
   const logger = createLogger('gateway');
   const db = createDb(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE, applicationName: 'tikethet-gateway' });
   const bus = createBus({ redisUrl: env.REDIS_URL, logger: createLogger('gateway:bus') });

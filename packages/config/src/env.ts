@@ -121,10 +121,10 @@ export function loadEnv<T extends z.ZodRawShape>(
   throw new EnvError(variables, `Invalid environment:\n${lines.join('\n')}`);
 }
 
-/** For `index.ts` files: print the EnvError and exit 1 instead of a stack trace. */
-export function loadEnvOrExit<T extends z.ZodRawShape>(shape: T, source: NodeJS.ProcessEnv = process.env) {
+/** For `index.ts` files: runs an env loader; an EnvError is printed (naming the variables) and exits 1. */
+export function orExitOnEnvError<T>(load: () => T): T {
   try {
-    return loadEnv(shape, source);
+    return load();
   } catch (error) {
     if (error instanceof EnvError) {
       process.stderr.write(`${error.message}\n`);
@@ -132,4 +132,9 @@ export function loadEnvOrExit<T extends z.ZodRawShape>(shape: T, source: NodeJS.
     }
     throw error;
   }
+}
+
+/** `loadEnv` that prints the EnvError and exits 1 instead of a stack trace. */
+export function loadEnvOrExit<T extends z.ZodRawShape>(shape: T, source: NodeJS.ProcessEnv = process.env) {
+  return orExitOnEnvError(() => loadEnv(shape, source));
 }

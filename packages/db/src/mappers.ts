@@ -8,7 +8,7 @@ import type {
   User,
   UserSummary,
 } from '@tikethet/domain';
-import { languageFrom } from '@tikethet/domain';
+import { displayName, languageFrom } from '@tikethet/domain';
 import type { InferSelectModel } from 'drizzle-orm';
 import type { attachments, cannedReplies, categories, messages, ratings, tickets, users } from './schema';
 
@@ -101,9 +101,7 @@ export function toMessage(
     author: author
       ? {
           id: author.id,
-          name:
-            [author.firstName, author.lastName].filter(Boolean).join(' ') ||
-            (author.username ? `@${author.username}` : 'User'),
+          name: displayName(author),
           role: author.role,
         }
       : null,

@@ -1,4 +1,4 @@
-import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '@tikethet/domain';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@tikethet/domain';
 import { type DbFixture, makeUser, setupDb } from './helpers';
 
 let f: DbFixture;
@@ -301,7 +301,9 @@ describe('roles, catalog, stats, telegram', () => {
     expect(edited).toMatchObject({ body: 'typo', originalBody: 'tpyo' });
     const twice = await f.uc.editMessage(customer, message.id, 'typo!');
     expect(twice.originalBody).toBe('tpyo');
-    expect(twice).toBeTruthy();
-    expect(new DomainError('conflict', 'x')).toBeInstanceOf(Error);
+    expect(twice.editedAt).not.toBeNull();
+    // The edit is announced like any change: a message.updated event carrying the new text.
+    const events = await f.uc.readEvents(message.ticketId, 0);
+    expect(events.filter((e) => e.type === 'message.updated')).toHaveLength(2);
   });
 });

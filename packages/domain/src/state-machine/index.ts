@@ -1,6 +1,6 @@
-import type { MessageKind } from './message';
-import { isStaff, type Role } from './roles';
-import type { TicketStatus } from './ticket';
+import type { MessageKind } from '../message';
+import { isStaff, type Role } from '../role-basics';
+import type { TicketStatus } from '../ticket';
 
 /**
  * The ticket state machine: the only place that decides which status change is allowed for whom.

@@ -1,4 +1,5 @@
-import { roles } from './roles';
+import { roles } from '../roles';
+import { type TicketStatus, ticketStatuses } from '../ticket';
 import {
   acceptsMessage,
   allowedTransitions,
@@ -6,8 +7,7 @@ import {
   isRateable,
   statusAfterClaim,
   statusAfterMessage,
-} from './state-machine';
-import { type TicketStatus, ticketStatuses } from './ticket';
+} from './index';
 
 /** The full expected table, written out independently of the implementation's tables. */
 const staffAllowed = new Set([

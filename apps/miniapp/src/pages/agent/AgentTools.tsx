@@ -1,3 +1,4 @@
+import { allowedTransitions } from '@tikethet/domain/state-machine';
 import { useEffect, useState } from 'react';
 import { ApiError, api, errorText, type TicketPatch } from '../../api';
 import { useSession } from '../../app/session';
@@ -7,7 +8,6 @@ import {
   type Category,
   PRIORITIES,
   personName,
-  STATUSES,
   type StaffUser,
   type Ticket,
   type TicketDetail,
@@ -167,7 +167,8 @@ function ControlsSheet({
         .catch(() => setStaff([]));
   }, [isAdmin]);
 
-  const statusOptions = STATUSES.filter((s) => s === ticket.status || s !== 'new');
+  // The domain's state machine decides which moves a staff member may make (the API enforces the same).
+  const statusOptions = [ticket.status, ...allowedTransitions(ticket.status, isAdmin ? 'admin' : 'agent')];
   const assigneeOptions = new Map<number, string>();
   assigneeOptions.set(meId, t('ticket.me'));
   if (ticket.assignee) assigneeOptions.set(ticket.assignee.id, personName(ticket.assignee));

@@ -7,6 +7,7 @@ import type { Update } from 'telegraf/types';
 import { type BotEnv, webhookUrlOf } from './env';
 import { createEventConsumer } from './events/consumer';
 import { createHttpHandler } from './http/handler';
+import { createInboundBatcher } from './inbound/batch';
 import { registerCallbacks } from './inbound/callbacks';
 import { registerCommands } from './inbound/commands';
 import { BotContext } from './inbound/context';
@@ -81,11 +82,18 @@ export function createBot({ env, db, bus, logger = createLogger('bot') }: BotDep
     pollIntervalMs: env.BOT_POLL_INTERVAL_MS,
   });
   const processOne = createUpdateProcessor({ bot: telegraf, uc, logger, metrics, outcomes });
-  const processUpdate = async (update: Update) => {
+  const processAlone = async (update: Update) => {
     const outcome = await processOne(update);
     if (outcome === 'processed') worker.wake();
     return outcome;
   };
+  // Plain customer texts are written in batches (group commit); everything else one update at a time.
+  const processUpdate = createInboundBatcher({
+    uc,
+    processOne: processAlone,
+    metrics,
+    logger: logger.child({ part: 'inbound' }),
+  });
   const consumer = createEventConsumer({
     uc,
     bus,

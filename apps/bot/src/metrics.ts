@@ -5,6 +5,11 @@ export interface BotMetrics {
   updates: Counter<'outcome'>;
   sends: Counter<'outcome'>;
   queueDepth: Gauge;
+  /** Plain customer texts waiting for the next batch. */
+  inboundWaiting: Gauge;
+  /** Batches written, and the updates they settled (processed or duplicate). */
+  inboundBatches: Counter;
+  inboundBatched: Counter;
 }
 
 /** One registry per bot instance (several can live in one test process). */
@@ -28,6 +33,21 @@ export function createMetrics(withDefaults = false): BotMetrics {
     queueDepth: new Gauge({
       name: 'bot_outbox_in_memory',
       help: 'Outbound calls claimed and waiting for their turn',
+      registers: [registry],
+    }),
+    inboundWaiting: new Gauge({
+      name: 'bot_inbound_waiting',
+      help: 'Plain customer texts waiting for the next batch write',
+      registers: [registry],
+    }),
+    inboundBatches: new Counter({
+      name: 'bot_inbound_batches_total',
+      help: 'Batch writes of plain customer texts (one transaction each)',
+      registers: [registry],
+    }),
+    inboundBatched: new Counter({
+      name: 'bot_inbound_batched_total',
+      help: 'Updates settled by a batch write (the rest of a batch went one by one)',
       registers: [registry],
     }),
   };

@@ -31,7 +31,12 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     maxReconnectDelayMs: options.maxReconnectDelayMs ?? 2000,
   };
   const fanout = createFanout(logger);
-  const publisher = openConnection(options.url, 'tikethet-bus-pub', settings, logger);
+  const publisher = openConnection(
+    options.url,
+    'tikethet-bus-pub',
+    { ...settings, autoPipelining: true },
+    logger,
+  );
   let subscriber: Redis | undefined;
   let subscribed = false;
   let closed = false;

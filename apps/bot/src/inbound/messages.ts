@@ -9,7 +9,8 @@ import { attachmentsOf, textOf } from './attachments';
 import { pendingNewKey } from './commands';
 import { type BotContext, type Sender, senderOf } from './context';
 
-const BODY_LIMIT = 4000;
+/** Longest text the bot keeps of one Telegram message. */
+export const BODY_LIMIT = 4000;
 
 /** Posts on the ticket; null when the ticket takes no message from this sender (closed, not theirs). */
 async function tryPost(s: Sender, ticketId: number, body: string, message: Message) {

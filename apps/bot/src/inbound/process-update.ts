@@ -8,7 +8,7 @@ import type { BotContext } from './context';
 
 export type UpdateOutcome = 'processed' | 'duplicate' | 'rejected';
 
-function profileOf(from: User): TelegramProfile {
+export function profileOf(from: User): TelegramProfile {
   const profile: TelegramProfile = { id: from.id, first_name: from.first_name.slice(0, 256) };
   if (from.last_name) profile.last_name = from.last_name.slice(0, 256);
   if (from.username) profile.username = from.username;

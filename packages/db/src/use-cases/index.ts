@@ -12,6 +12,7 @@ import * as readTickets from './read-tickets';
 import * as staff from './staff';
 import * as stats from './stats';
 import * as telegram from './telegram';
+import * as telegramIngest from './telegram-ingest';
 import * as tickets from './tickets';
 import * as users from './users';
 
@@ -35,6 +36,7 @@ const writes = {
   deleteCannedReply: catalog.deleteCannedReply,
   claimTelegramUpdate: telegram.claimTelegramUpdate,
   linkTelegramMessage: telegram.linkTelegramMessage,
+  ingestCustomerTexts: telegramIngest.ingestCustomerTexts,
   enqueueTelegram: outbox.enqueueTelegram,
   setState: outbox.setState,
 };
@@ -130,5 +132,6 @@ export type { OutboxItem } from './outbox';
 export { createPendingEventSource, toTicketEvent } from './read-events';
 export type { StaffChat } from './staff';
 export type { Stats } from './stats';
+export type { IngestOutcome, IngestTextItem } from './telegram-ingest';
 export type { CreatedTicket, CreateTicketOptions } from './tickets';
 export type { ListUsersQuery, UpsertUserOptions } from './users';

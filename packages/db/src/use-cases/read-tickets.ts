@@ -136,6 +136,9 @@ export async function findTicket(q: Queryable, ticketId: number) {
   return rows[0] ? toTicket(rows[0]) : null;
 }
 
+/** Statuses of a ticket a plain message from its customer goes to (the bot's routing): all but closed. */
+export const ROUTABLE_STATUSES = ['new', 'open', 'pending', 'resolved'] as const;
+
 /** The customer's newest ticket that still takes messages (for the bot's routing of a plain message). */
 export async function latestOpenTicket(q: Queryable, customerId: number) {
   const select = prepared(q, 'tt_latest_open_ticket', (h) =>
@@ -145,7 +148,7 @@ export async function latestOpenTicket(q: Queryable, customerId: number) {
       .where(
         and(
           eq(tickets.customerId, sql.placeholder('customerId')),
-          inArray(tickets.status, ['new', 'open', 'pending', 'resolved']),
+          inArray(tickets.status, [...ROUTABLE_STATUSES]),
         ),
       )
       .orderBy(desc(tickets.lastMessageAt), desc(tickets.id))

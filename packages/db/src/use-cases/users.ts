@@ -25,18 +25,13 @@ export interface UpsertUserOptions {
   botChatId?: number;
 }
 
-/**
- * Records the Telegram profile (name, username, language, photo). The role is kept from the database,
- * except that configured admin ids are always admins. Nothing in the profile can change a role.
- */
-export async function upsertUser(
-  scope: TxScope,
-  profile: TelegramProfile,
-  options: UpsertUserOptions = {},
-): Promise<User> {
+type UserRow = typeof users.$inferSelect;
+
+/** The row a Telegram profile writes: always a customer unless the id is a configured admin. */
+export function profileValues(profile: TelegramProfile, options: UpsertUserOptions = {}) {
   const p = parseInput(telegramProfileSchema, profile, 'user');
   const isAdmin = (options.adminIds ?? []).includes(p.id);
-  const values = {
+  return {
     id: p.id,
     firstName: p.first_name,
     lastName: p.last_name ?? null,
@@ -46,10 +41,48 @@ export async function upsertUser(
     role: (isAdmin ? 'admin' : 'customer') as Role,
     ...(options.botChatId !== undefined ? { botChatId: options.botChatId } : {}),
   };
+}
+
+/**
+ * What an upsert of a known user changes: the new profile overwrites the old, the chat only when given, and
+ * the role stays unless this id is a configured admin (inserted as 'admin'). Nothing in a profile can
+ * change a role.
+ */
+export function profileUpdateSet(withChat: boolean) {
+  return {
+    firstName: sql.raw('excluded.first_name'),
+    lastName: sql.raw('excluded.last_name'),
+    username: sql.raw('excluded.username'),
+    languageCode: sql.raw('excluded.language_code'),
+    photoUrl: sql.raw('excluded.photo_url'),
+    ...(withChat ? { botChatId: sql.raw('excluded.bot_chat_id') } : {}),
+    role: sql`case when excluded.role = 'admin' then 'admin' else ${users.role} end`,
+    updatedAt: sql`now()`,
+  };
+}
+
+/** Keeps the user as a known author for the rest of the transaction (messages by them need no read). */
+export function rememberAuthor(scope: TxScope, row: UserRow): void {
+  scope.authors ??= new Map();
+  scope.authors.set(row.id, {
+    id: row.id,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    username: row.username,
+    role: row.role,
+  });
+}
+
+/** Records the Telegram profile (name, username, language, photo); see `profileUpdateSet` for the role. */
+export async function upsertUser(
+  scope: TxScope,
+  profile: TelegramProfile,
+  options: UpsertUserOptions = {},
+): Promise<User> {
+  const values = profileValues(profile, options);
   const withChat = options.botChatId !== undefined;
   const name = withChat ? 'tt_upsert_user_chat' : 'tt_upsert_user';
-  // Prepared once per connection (the bot upserts on every update): the new profile overwrites the old,
-  // the chat only when given, and the role stays unless this id is a configured admin (inserted as 'admin').
+  // Prepared once per connection (the bot upserts on every update).
   const upsert = prepared(scope.tx, name, (q) =>
     q
       .insert(users)
@@ -63,33 +96,14 @@ export async function upsertUser(
         role: sql.placeholder('role'),
         ...(withChat ? { botChatId: sql.placeholder('botChatId') } : {}),
       })
-      .onConflictDoUpdate({
-        target: users.id,
-        set: {
-          firstName: sql.raw('excluded.first_name'),
-          lastName: sql.raw('excluded.last_name'),
-          username: sql.raw('excluded.username'),
-          languageCode: sql.raw('excluded.language_code'),
-          photoUrl: sql.raw('excluded.photo_url'),
-          ...(withChat ? { botChatId: sql.raw('excluded.bot_chat_id') } : {}),
-          role: sql`case when excluded.role = 'admin' then 'admin' else ${users.role} end`,
-          updatedAt: sql`now()`,
-        },
-      })
+      .onConflictDoUpdate({ target: users.id, set: profileUpdateSet(withChat) })
       .returning()
       .prepare(name),
   );
   const rows = await upsert.execute(values);
   const row = rows[0];
   if (!row) throw new Error('user upsert returned nothing');
-  scope.authors ??= new Map();
-  scope.authors.set(row.id, {
-    id: row.id,
-    firstName: row.firstName,
-    lastName: row.lastName,
-    username: row.username,
-    role: row.role,
-  });
+  rememberAuthor(scope, row);
   return toUser(row);
 }
 

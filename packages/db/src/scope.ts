@@ -129,7 +129,19 @@ export async function appendEvent(
   });
   const row = rows[0];
   if (!row) throw new Error('event insert returned nothing');
-  const stored = {
+  const stored = storedEvent(event, ticket, seq, row);
+  scope.events.push(stored);
+  return stored;
+}
+
+/** The event as it was stored (and is published): what was appended plus the row's id, seq and time. */
+export function storedEvent(
+  event: NewTicketEvent,
+  ticket: Pick<TicketRow, 'id' | 'customerId'>,
+  seq: number,
+  row: { id: number; createdAt: string | Date },
+): TicketEvent {
+  return {
     ...event,
     id: row.id,
     ticketId: ticket.id,
@@ -137,8 +149,6 @@ export async function appendEvent(
     customerId: ticket.customerId,
     createdAt: iso(row.createdAt),
   } as TicketEvent;
-  scope.events.push(stored);
-  return stored;
 }
 
 /** Loads a ticket the actor may see, locked for update; otherwise "not found" (never "forbidden"). */

@@ -7,6 +7,7 @@ import { type Deps, inTransaction, type TxScope } from '../scope';
 import * as catalog from './catalog';
 import * as messages from './messages';
 import * as outbox from './outbox';
+import { postMessageFast } from './post-message-fast';
 import * as readEvents from './read-events';
 import * as readTickets from './read-tickets';
 import * as staff from './staff';
@@ -115,6 +116,8 @@ export function createUseCases({ db, bus, logger = createLogger('db:use-cases') 
         (fn as (s: TxScope, ...a: unknown[]) => Promise<unknown>)(scope, ...args),
       );
   }
+  // The common message in one statement, not a transaction (post-message-fast.ts); inside `transaction`, as usual.
+  facade.postMessage = (...args: Parameters<UseCases['postMessage']>) => postMessageFast(deps, ...args);
   for (const [name, fn] of Object.entries(reads)) {
     facade[name] = (...args: unknown[]) =>
       withConnectionRetry(() => (fn as (q: Queryable, ...a: unknown[]) => Promise<unknown>)(db, ...args));

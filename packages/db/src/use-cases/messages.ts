@@ -20,7 +20,7 @@ import {
   type Ticket,
   textSchema,
 } from '@tikethet/domain';
-import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, ne, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
 import { previewOf, toMessage, toTicket } from '../mappers';
 import { prepared } from '../prepared';
@@ -45,7 +45,35 @@ interface NewMessage {
   attachments: IncomingAttachment[];
 }
 
-async function authorOf(q: Queryable, authorId: number | null, known?: Map<number, AuthorRow>) {
+/** The kind of message the actor writes: a note when internal, else an agent's or a customer's reply. */
+export function messageKindOf(actor: Actor, internal: boolean): MessageKind {
+  return internal ? 'note' : isStaff(actor.role) ? 'agent' : 'customer';
+}
+
+/** Agent replies written in the Mini App still have to reach the customer's Telegram chat. */
+export function deliveryOf(kind: MessageKind, via: 'miniapp' | 'bot'): DeliveryState {
+  return kind === 'agent' && via === 'miniapp' ? 'pending' : 'none';
+}
+
+/**
+ * What a new message changes on its ticket besides seq and status: activity, preview and search for public
+ * messages; the first agent reply's time. `preview` and `text` are values, or SQL chunks (placeholders).
+ */
+export function messageTicketSet(kind: MessageKind, preview: string | SQL, text: string | SQL): TicketSet {
+  const set: TicketSet = { updatedAt: sql`now()` };
+  if (kind !== 'note') {
+    Object.assign(set, {
+      lastMessageAt: sql`now()`,
+      lastMessagePreview: preview,
+      // An SQL chunk interpolates into the search expression just as a value does.
+      search: appendSearch(text as string),
+    });
+  }
+  if (kind === 'agent') set.firstResponseAt = sql`coalesce(${tickets.firstResponseAt}, now())`;
+  return set;
+}
+
+export async function authorOf(q: Queryable, authorId: number | null, known?: Map<number, AuthorRow>) {
   if (authorId === null) return null;
   const seen = known?.get(authorId);
   if (seen) return seen;
@@ -97,7 +125,7 @@ export async function insertMessage(
     body: m.body,
     clientMessageId: m.clientMessageId,
     via: m.via,
-    delivery: m.kind === 'agent' && m.via === 'miniapp' ? 'pending' : 'none',
+    delivery: deliveryOf(m.kind, m.via),
   });
   const row = rows[0];
   if (!row) throw new Error('message insert returned nothing');
@@ -173,21 +201,13 @@ export async function postMessage(
       };
     }
   }
-  const kind: MessageKind = internal ? 'note' : isStaff(actor.role) ? 'agent' : 'customer';
+  const kind = messageKindOf(actor, internal);
   if (!acceptsMessage(row.status, kind)) {
     throw new ConflictError('invalid_transition', 'the ticket is closed; reopen it to write again');
   }
   const status = statusAfterMessage(row.status, kind);
   const statusChanged = status !== row.status;
-  const set: TicketSet = { updatedAt: sql`now()` };
-  if (kind !== 'note') {
-    Object.assign(set, {
-      lastMessageAt: sql`now()`,
-      lastMessagePreview: previewOf(input.body),
-      search: appendSearch(input.body),
-    });
-  }
-  if (kind === 'agent' && row.firstResponseAt === null) set.firstResponseAt = sql`now()`;
+  const set = messageTicketSet(kind, previewOf(input.body), input.body);
   if (statusChanged)
     Object.assign(set, { status, version: row.version + 1, resolvedAt: null, closedAt: null });
   const updated = await bumpTicket(scope, row.id, statusChanged ? 2 : 1, set);

@@ -12,7 +12,11 @@ const quick = process.argv.includes('--quick');
 const N = quick ? 2000 : 10_000;
 const IDLE_MS = quick ? 3000 : 25_000;
 const PING_MS = quick ? 1000 : 10_000;
-const ROUNDS = 3;
+const argValue = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+// Development only: `--rounds=1 --sides=gateway,bare` measures less and writes no results.
+const ROUNDS = Number(argValue('rounds') ?? 3);
+const SIDES = (argValue('sides') ?? 'gateway,bare,bareNoPing').split(',');
+const partial = ROUNDS !== 3 || SIDES.length !== 3;
 const USERS = 200;
 const root = path.resolve(import.meta.dirname, '../..');
 const req = createRequire(path.join(root, 'apps/gateway/package.json'));
@@ -24,7 +28,13 @@ const testkit = req('@tikethet/testkit');
 function startServer(script, env) {
   const child = spawn(
     process.execPath,
-    ['--expose-gc', '-r', path.join(import.meta.dirname, 'gc-preload.cjs'), script],
+    [
+      ...(process.env.IDLE_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      '--expose-gc',
+      '-r',
+      path.join(import.meta.dirname, 'gc-preload.cjs'),
+      script,
+    ],
     {
       env: {
         PATH: process.env.PATH,
@@ -164,13 +174,17 @@ async function main() {
   // sockets with no traffic at all (the reference of the first results), reported alongside.
   const runs = { gateway: [], bare: [], bareNoPing: [] };
   for (let r = 0; r < ROUNDS; r++) {
-    for (const side of ['gateway', 'bare', 'bareNoPing']) runs[side].push(await round(side, ctx));
+    for (const side of SIDES) runs[side].push(await round(side, ctx));
     console.log(
       `round ${r + 1}`,
       JSON.stringify(Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, v.at(-1)]))),
     );
   }
   await database.drop();
+  if (partial) {
+    console.log(JSON.stringify(runs, null, 2));
+    process.exit(0);
+  }
   const medOf = (side, key) => median(runs[side].map((x) => x[key]));
   const med = (side) => medOf(side, 'bytesPerConnection');
   const ratio = med('gateway') / med('bare');

@@ -69,6 +69,7 @@ export function routeBusMessage(ctx: GatewayContext, message: BusMessage): void 
 
 /** The user's role changed: stop routing to their sockets at once and have them say hello again. */
 export function closeForRoleChange(ctx: GatewayContext, userId: number, role: string): void {
+  ctx.userDirectory.forget(userId);
   for (const conn of [...(ctx.users.get(userId) ?? [])]) {
     if (conn.actor?.role === role) continue;
     conn.actor = null;

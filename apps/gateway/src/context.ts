@@ -6,6 +6,7 @@ import type { GatewayEnv } from './env';
 import type { EventReader } from './event-reader';
 import type { GatewayMetrics } from './metrics';
 import type { Presence } from './presence';
+import type { UserDirectory } from './user-directory';
 
 /** What the gateway's parts share: dependencies and the in-memory routing tables. */
 export interface GatewayContext {
@@ -16,6 +17,8 @@ export interface GatewayContext {
   metrics: GatewayMetrics;
   presence: Presence;
   read: EventReader;
+  /** The users behind hellos (shared by a user's sockets; a role change evicts). */
+  userDirectory: UserDirectory;
   /** Topic name (`ticket:<id>`, `queue`) -> sockets following it. */
   topics: Map<string, Set<Connection>>;
   /** Telegram user id -> that user's authenticated sockets. */

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { createLogger, type Logger } from '@tikethet/config';
 import { createUseCases, type DbClient, pingDb } from '@tikethet/db';
 import type { Bus } from '@tikethet/domain';
-import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { broadcastPresence, catchUpAll, routeBusMessage } from './bus-router';
 import { Connection } from './connection';
 import type { GatewayContext } from './context';
@@ -19,6 +19,10 @@ import { CloseCode } from './protocol';
 import { handleFrame } from './session';
 import { releaseConnection } from './subscriptions';
 import { recheckRoles, sweepTickets } from './sweep';
+import { createUserDirectory } from './user-directory';
+
+/** How long a user read for a hello answers that user's next hellos (role changes evict at once). */
+const USER_KEEP_MS = 5_000;
 
 export interface GatewayDeps {
   env: GatewayEnv;
@@ -54,11 +58,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const gatewayId = deps.gatewayId ?? `gw-${randomBytes(6).toString('hex')}`;
   const metrics = createGatewayMetrics();
   const uc = createUseCases({ db: db.db, bus, logger });
-  const wss = new WebSocketServer({
-    noServer: true,
-    maxPayload: env.MAX_FRAME_BYTES,
-    perMessageDeflate: false,
-  });
   let draining = false;
   let closed = false;
 
@@ -79,6 +78,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       onChange: (ticketId, viewers) => broadcastPresence(ctx, ticketId, viewers),
       onPublishError: (err) => logger.debug({ err }, 'presence not announced'),
     }),
+    userDirectory: createUserDirectory(uc, { ttlMs: USER_KEEP_MS, canKeep: () => bus.healthy }),
     topics: new Map(),
     users: new Map(),
     connections: new Set(),
@@ -88,6 +88,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   let wasDown = false;
   const offStatus = bus.onStatus((status) => {
     metrics.busUp.set(status === 'up' ? 1 : 0);
+    // Role changes published while the bus was down were missed: users are read again from Postgres.
+    ctx.userDirectory.forgetAll();
     if (status === 'down') {
       wasDown = true;
       logger.warn('bus down; will catch up from Postgres when it returns');
@@ -116,9 +118,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
   }, env.SWEEP_INTERVAL_MS);
   sweepTimer.unref();
 
-  // One set of socket listeners for all sockets (they find their connection through `owners`), and one timer
-  // for every socket still owing its hello: an idle socket costs no closures or timers of its own.
-  const owners = new WeakMap<WebSocket, Connection>();
+  // Every socket is a GatewaySocket: ws's events go straight to these handlers, and a socket carries its
+  // connection in a field. One timer serves every socket still owing its hello. An idle socket costs no
+  // listeners, closures or timers of its own.
   const awaitingHello = createHelloDeadlines<Connection>(env.HELLO_TIMEOUT_MS, (conn) => {
     if (!conn.actor) conn.close(CloseCode.policy, 'hello expected', 'hello_timeout');
   });
@@ -127,14 +129,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     conn.sendJson({ type: 'error', code: 'internal', message: 'try again' });
   };
 
-  function onPong(this: WebSocket): void {
-    const conn = owners.get(this);
-    if (conn) conn.alive = true;
-  }
-
-  function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
-    const conn = owners.get(this);
-    if (!conn) return;
+  function onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
     conn.alive = true;
     if (conn.closed) return;
     if (isBinary) {
@@ -145,14 +140,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     conn.enqueue(() => handleFrame(ctx, conn, raw), onFrameError(conn));
   }
 
-  function onSocketError(err: Error): void {
-    logger.debug({ err: err.message }, 'socket error');
-  }
-
-  function onClose(this: WebSocket): void {
-    const conn = owners.get(this);
-    if (!conn) return;
-    owners.delete(this);
+  function onClose(conn: Connection): void {
     awaitingHello.delete(conn);
     conn.closed = true;
     ctx.connections.delete(conn);
@@ -161,16 +149,45 @@ export function createGateway(deps: GatewayDeps): Gateway {
     releaseConnection(ctx, conn);
   }
 
-  function onConnection(socket: WebSocket): void {
+  class GatewaySocket extends WebSocket {
+    conn: Connection | undefined;
+
+    override emit(event: string | symbol, ...args: unknown[]): boolean {
+      const conn = this.conn;
+      switch (event) {
+        case 'message':
+          if (conn) onMessage(conn, args[0] as RawData, args[1] === true);
+          return true;
+        case 'pong':
+          if (conn) conn.alive = true;
+          return true;
+        case 'error':
+          logger.debug({ err: (args[0] as Error | undefined)?.message }, 'socket error');
+          return true;
+        case 'close':
+          this.conn = undefined;
+          if (conn) onClose(conn);
+          break;
+      }
+      return super.emit(event, ...args);
+    }
+  }
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    WebSocket: GatewaySocket,
+    // The gateway tracks its connections itself; ws's tracking would add a Set entry and a listener per socket.
+    clientTracking: false,
+    maxPayload: env.MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+  });
+
+  function onConnection(socket: GatewaySocket): void {
     const conn = new Connection(socket, limits, metrics);
-    owners.set(socket, conn);
+    socket.conn = conn;
     ctx.connections.add(conn);
     metrics.connections.inc();
     awaitingHello.add(conn);
-    socket.on('pong', onPong);
-    socket.on('message', onMessage);
-    socket.on('error', onSocketError);
-    socket.on('close', onClose);
   }
 
   const httpHandler = createHttpHandler({

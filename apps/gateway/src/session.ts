@@ -1,5 +1,5 @@
 import { canViewTicket, isStaff } from '@tikethet/domain';
-import { authenticate, personOf } from './authenticate';
+import { authenticate } from './authenticate';
 import type { Connection } from './connection';
 import { addTo, type GatewayContext } from './context';
 import { type ClientFrame, CloseCode, parseClientFrame } from './protocol';
@@ -57,7 +57,7 @@ async function hello(ctx: GatewayContext, conn: Connection, initData: string): P
     return;
   }
   conn.helloStarted = true;
-  const result = await authenticate(ctx.uc, initData, {
+  const result = await authenticate(ctx.userDirectory, initData, {
     botToken: ctx.env.TELEGRAM_BOT_TOKEN,
     maxAgeS: ctx.env.INIT_DATA_MAX_AGE_S,
   });
@@ -66,11 +66,12 @@ async function hello(ctx: GatewayContext, conn: Connection, initData: string): P
     conn.close(CloseCode.unauthorized, `unauthorized: ${result.reason}`, 'unauthorized');
     return;
   }
-  conn.actor = { id: result.user.id, role: result.user.role };
-  conn.person = personOf(result.user);
-  addTo(ctx.users, result.user.id, conn);
+  const { known } = result;
+  conn.actor = known.actor;
+  conn.person = known.person;
+  addTo(ctx.users, known.user.id, conn);
   ctx.metrics.authenticated.inc();
-  conn.sendJson({ type: 'ready', user: result.user });
+  conn.send(known.readyFrame);
 }
 
 async function typing(ctx: GatewayContext, conn: Connection, ticketId: number, internal: boolean) {

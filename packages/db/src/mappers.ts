@@ -14,7 +14,8 @@ import type { attachments, cannedReplies, categories, messages, ratings, tickets
 
 type UserRow = InferSelectModel<typeof users>;
 type TicketRow = InferSelectModel<typeof tickets>;
-type MessageRow = InferSelectModel<typeof messages>;
+/** A message as read (`messageColumns`: without its search vector). */
+type MessageRow = Omit<InferSelectModel<typeof messages>, 'search'>;
 type AttachmentRow = InferSelectModel<typeof attachments>;
 
 /** Postgres timestamps (string or Date, depending on the query path) as ISO-8601. */

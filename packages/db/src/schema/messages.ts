@@ -1,6 +1,6 @@
-import { sql } from 'drizzle-orm';
-import { bigserial, check, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { createdAt, telegramId, tstz } from './columns';
+import { getTableColumns, sql } from 'drizzle-orm';
+import { bigserial, check, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { createdAt, telegramId, tstz, tsvector } from './columns';
 import { tickets } from './tickets';
 import { users } from './users';
 
@@ -27,11 +27,25 @@ export const messages = pgTable(
       .default('none'),
     createdAt: createdAt(),
     editedAt: tstz('edited_at'),
+    /**
+     * Russian and English stems of the text, kept by Postgres. Per message, so writing a message costs the
+     * same however long the conversation (a ticket-wide vector was rewritten and re-indexed on every message).
+     */
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`to_tsvector('russian'::regconfig, "body") || to_tsvector('english'::regconfig, "body")`,
+      ),
   },
   (t) => [
     check('messages_kind_check', sql`${t.kind} in ('customer','agent','note','system')`),
     check('messages_delivery_check', sql`${t.delivery} in ('none','pending','sent','failed')`),
     uniqueIndex('messages_client_id_uq').on(t.ticketId, t.clientMessageId),
     uniqueIndex('messages_ticket_seq_uq').on(t.ticketId, t.seq),
+    index('messages_search_idx').using('gin', t.search).where(sql`${t.kind} <> 'note'`),
   ],
 );
+
+const { search: _search, ...readable } = getTableColumns(messages);
+/** The columns a message is read with: all but its search vector, which only filters searches. */
+export const messageColumns = readable;

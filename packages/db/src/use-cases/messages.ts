@@ -24,7 +24,7 @@ import { and, asc, eq, gt, inArray, ne, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
 import { previewOf, toMessage, toTicket } from '../mappers';
 import { prepared } from '../prepared';
-import { attachments, messages, tickets, users } from '../schema';
+import { attachments, messageColumns, messages, tickets, users } from '../schema';
 import {
   type AuthorRow,
   appendEvent,
@@ -34,7 +34,6 @@ import {
   type TicketSet,
   type TxScope,
 } from '../scope';
-import { appendSearch } from './search';
 
 interface NewMessage {
   kind: MessageKind;
@@ -56,17 +55,16 @@ export function deliveryOf(kind: MessageKind, via: 'miniapp' | 'bot'): DeliveryS
 }
 
 /**
- * What a new message changes on its ticket besides seq and status: activity, preview and search for public
- * messages; the first agent reply's time. `preview` and `text` are values, or SQL chunks (placeholders).
+ * What a new message changes on its ticket besides seq and status: activity and preview for public
+ * messages; the first agent reply's time. `preview` is a value or an SQL chunk (a placeholder). (Its words
+ * are searched on the message itself.)
  */
-export function messageTicketSet(kind: MessageKind, preview: string | SQL, text: string | SQL): TicketSet {
+export function messageTicketSet(kind: MessageKind, preview: string | SQL): TicketSet {
   const set: TicketSet = { updatedAt: sql`now()` };
   if (kind !== 'note') {
     Object.assign(set, {
       lastMessageAt: sql`now()`,
       lastMessagePreview: preview,
-      // An SQL chunk interpolates into the search expression just as a value does.
-      search: appendSearch(text as string),
     });
   }
   if (kind === 'agent') set.firstResponseAt = sql`coalesce(${tickets.firstResponseAt}, now())`;
@@ -114,7 +112,7 @@ export async function insertMessage(
         via: sql.placeholder('via'),
         delivery: sql.placeholder('delivery'),
       })
-      .returning()
+      .returning(messageColumns)
       .prepare('tt_insert_message'),
   );
   const rows = await insert.execute({
@@ -148,7 +146,7 @@ export async function insertMessage(
 
 export async function findMessageBySeq(q: Queryable, ticketId: number, seq: number): Promise<Message | null> {
   const rows = await q
-    .select()
+    .select(messageColumns)
     .from(messages)
     .where(and(eq(messages.ticketId, ticketId), eq(messages.seq, seq)));
   const row = rows[0];
@@ -186,7 +184,7 @@ export async function postMessage(
   if (!canPostMessage(actor, row, internal)) throw new ForbiddenError('internal notes are for agents');
   if (input.clientMessageId) {
     const existing = await scope.tx
-      .select()
+      .select(messageColumns)
       .from(messages)
       .where(and(eq(messages.ticketId, row.id), eq(messages.clientMessageId, input.clientMessageId)));
     const found = existing[0];
@@ -207,7 +205,7 @@ export async function postMessage(
   }
   const status = statusAfterMessage(row.status, kind);
   const statusChanged = status !== row.status;
-  const set = messageTicketSet(kind, previewOf(input.body), input.body);
+  const set = messageTicketSet(kind, previewOf(input.body));
   if (statusChanged)
     Object.assign(set, { status, version: row.version + 1, resolvedAt: null, closedAt: null });
   const updated = await bumpTicket(scope, row.id, statusChanged ? 2 : 1, set);
@@ -240,7 +238,7 @@ export async function editMessage(
   rawBody: string,
 ): Promise<Message> {
   const body = parseInput(textSchema(BODY_MAX), rawBody, 'body');
-  const found = await scope.tx.select().from(messages).where(eq(messages.id, messageId));
+  const found = await scope.tx.select(messageColumns).from(messages).where(eq(messages.id, messageId));
   const current = found[0];
   if (!current || current.authorId !== actor.id) throw new NotFoundError('message');
   const row = await lockVisibleTicket(scope, actor, current.ticketId);
@@ -252,15 +250,10 @@ export async function editMessage(
       editedAt: sql`now()`,
     })
     .where(eq(messages.id, messageId))
-    .returning();
+    .returning(messageColumns);
   const updatedRow = updatedRows[0];
   if (!updatedRow) throw new NotFoundError('message');
-  const ticketRow = await bumpTicket(
-    scope,
-    row.id,
-    1,
-    current.kind === 'note' ? {} : { search: appendSearch(body) },
-  );
+  const ticketRow = await bumpTicket(scope, row.id, 1);
   const files = await scope.tx.select().from(attachments).where(eq(attachments.messageId, messageId));
   const message = toMessage(updatedRow, await authorOf(scope.tx, updatedRow.authorId), files);
   await appendEvent(scope, ticketRow, ticketRow.lastSeq, {
@@ -278,7 +271,7 @@ export async function setDelivery(
   messageId: number,
   delivery: DeliveryState,
 ): Promise<Message | null> {
-  const found = await scope.tx.select().from(messages).where(eq(messages.id, messageId));
+  const found = await scope.tx.select(messageColumns).from(messages).where(eq(messages.id, messageId));
   const current = found[0];
   if (!current || current.delivery === delivery) return null;
   const ticketRows = await scope.tx
@@ -291,7 +284,7 @@ export async function setDelivery(
     .update(messages)
     .set({ delivery })
     .where(eq(messages.id, messageId))
-    .returning();
+    .returning(messageColumns);
   const updatedRow = updatedRows[0];
   if (!updatedRow) return null;
   const ticketRow = await bumpTicket(scope, current.ticketId, 1);
@@ -324,7 +317,7 @@ export async function listMessages(
   if (!isStaff(actor.role)) conditions.push(ne(messages.kind, 'note'));
   const rows = await q
     .select({
-      message: messages,
+      message: messageColumns,
       author: {
         id: users.id,
         firstName: users.firstName,

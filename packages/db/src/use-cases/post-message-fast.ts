@@ -235,7 +235,7 @@ function fastStatement(db: Database, kind: MessageKind, whose: Whose): RenderedS
   if (whose === 'own') conditions.push(eq(tickets.customerId, p('actorId')));
   const update = db
     .update(tickets)
-    .set({ ...messageTicketSet(kind, p('preview'), p('body')), lastSeq: sql`${tickets.lastSeq} + 1` })
+    .set({ ...messageTicketSet(kind, p('preview')), lastSeq: sql`${tickets.lastSeq} + 1` })
     .where(and(...conditions))
     .returning()
     .getSQL();

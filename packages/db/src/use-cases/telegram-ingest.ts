@@ -9,10 +9,18 @@ import {
 } from '@tikethet/domain';
 import { inArray, type SQL, sql } from 'drizzle-orm';
 import { iso, previewOf, toMessage } from '../mappers';
-import { events, kvState, messages, telegramMessages, telegramUpdates, tickets, users } from '../schema';
+import {
+  events,
+  kvState,
+  messageColumns,
+  messages,
+  telegramMessages,
+  telegramUpdates,
+  tickets,
+  users,
+} from '../schema';
 import type { TicketRow, TxScope } from '../scope';
 import { ROUTABLE_STATUSES } from './read-tickets';
-import { searchVectorOf } from './search';
 import { profileUpdateSet, profileValues, rememberAuthor } from './users';
 
 /** A plain text a customer wrote to the bot in their private chat (no command, no reply, no file). */
@@ -168,7 +176,7 @@ export async function ingestCustomerTexts(scope: TxScope, items: IngestTextItem[
         via: 'bot' as const,
       })),
     )
-    .returning();
+    .returning(messageColumns);
   const rowAt = new Map(messageRows.map((r) => [`${r.ticketId}:${r.seq}`, r]));
   const withMessages = planned.map((p) => {
     const row = rowAt.get(`${p.ticket.id}:${p.seq}`);
@@ -218,29 +226,16 @@ export async function ingestCustomerTexts(scope: TxScope, items: IngestTextItem[
     )
     .onConflictDoNothing();
 
-  const touched = new Map<number, { ticket: TicketRow; texts: string[] }>();
-  for (const p of planned) {
-    const entry = touched.get(p.ticket.id) ?? { ticket: p.ticket, texts: [] };
-    entry.texts.push(p.item.body);
-    touched.set(p.ticket.id, entry);
-  }
+  // Each ticket once: its last seq and the preview of its last text.
+  const touched = new Map<number, { ticket: TicketRow; last: string }>();
+  for (const p of planned) touched.set(p.ticket.id, { ticket: p.ticket, last: p.item.body });
   const bumped = [...touched.values()];
   const idOf = (t: { ticket: TicketRow }) => t.ticket.id;
   await scope.tx
     .update(tickets)
     .set({
       lastSeq: perTicket(bumped, idOf, (t) => sql`${t.ticket.lastSeq}::int`),
-      lastMessagePreview: perTicket(
-        bumped,
-        idOf,
-        (t) => sql`${previewOf(t.texts[t.texts.length - 1] ?? '')}::text`,
-      ),
-      search: sql`${tickets.search} || ${perTicket(bumped, idOf, (t) =>
-        sql.join(
-          t.texts.map((text) => sql`(${searchVectorOf(text)})`),
-          sql` || `,
-        ),
-      )}`,
+      lastMessagePreview: perTicket(bumped, idOf, (t) => sql`${previewOf(t.last)}::text`),
       updatedAt: sql`now()`,
       lastMessageAt: sql`now()`,
     })

@@ -72,7 +72,7 @@ export async function createTicket(
       clientRequestId: input.clientMessageId ?? null,
       lastSeq: 0,
       lastMessagePreview: previewOf(input.body),
-      search: sql`${searchVectorOf(input.subject)} || ${searchVectorOf(input.body)}`,
+      search: searchVectorOf(input.subject),
     })
     .onConflictDoNothing()
     .returning();

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLogger, type Logger } from '@tikethet/config';
 import { createUseCases, type DbClient, pingDb } from '@tikethet/db';
 import type { Bus } from '@tikethet/domain';
+import type { Redis } from 'ioredis';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import { type BotEnv, webhookUrlOf } from './env';
@@ -14,7 +16,8 @@ import { BotContext } from './inbound/context';
 import { registerMessages } from './inbound/messages';
 import { createUpdateProcessor, type UpdateOutcome, useTransaction } from './inbound/process-update';
 import { createMetrics } from './metrics';
-import { limitsFrom, SendLimiter } from './outbound/limiter';
+import { limitsFrom, type SendGate, SendLimiter } from './outbound/limiter';
+import { createSharedLimiter } from './outbound/shared-limiter';
 import { createOutboxStore } from './outbound/store';
 import { createOutboxWorker } from './outbound/worker';
 import { createPoller, type Poller } from './polling';
@@ -26,6 +29,8 @@ export interface BotDeps {
   db: DbClient;
   bus: Bus;
   logger?: Logger;
+  /** Shares the outbound limits with the other instances of this bot (DESIGN §10); without it, per process. */
+  redis?: Redis;
 }
 
 export interface Bot {
@@ -42,8 +47,24 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
+/** The outbound limits: in Redis for every instance when there is one, else in this process. */
+function sendGateOf(env: BotEnv, redis: Redis | undefined, logger: Logger): SendGate {
+  const limits = limitsFrom(env);
+  const local = new SendLimiter(limits);
+  if (!redis) return local;
+  // Instances of one bot (one token) share a budget; other bots on the same Redis do not touch it.
+  const botKey = createHash('sha256').update(env.TELEGRAM_BOT_TOKEN).digest('hex').slice(0, 16);
+  return createSharedLimiter({
+    redis,
+    limits,
+    local,
+    prefix: `tikethet:bot:${botKey}:send`,
+    logger: logger.child({ part: 'limits' }),
+  });
+}
+
 /** The Telegram bot: commands and the chat <-> ticket bridge in, notifications out through one queue. Never listens. */
-export function createBot({ env, db, bus, logger = createLogger('bot') }: BotDeps): Bot {
+export function createBot({ env, db, bus, logger = createLogger('bot'), redis }: BotDeps): Bot {
   const uc = createUseCases({ db: db.db, bus, logger: logger.child({ part: 'use-cases' }) });
   const metrics = createMetrics();
   const runtime: BotRuntime = {
@@ -73,7 +94,7 @@ export function createBot({ env, db, bus, logger = createLogger('bot') }: BotDep
   const worker = createOutboxWorker({
     store: createOutboxStore(db.pool),
     uc,
-    limiter: new SendLimiter(limitsFrom(env)),
+    limiter: sendGateOf(env, redis, logger),
     callApi: (method, payload, signal) => callApi(method, payload, { signal }),
     logger: logger.child({ part: 'outbox' }),
     metrics,

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { createBus } from '@tikethet/bus';
 import { createLogger, orExitOnEnvError, resolvePort } from '@tikethet/config';
 import { createDb } from '@tikethet/db';
+import { Redis } from 'ioredis';
 import { createBot } from './create-bot';
 import { loadBotEnv } from './env';
 
@@ -10,7 +11,16 @@ async function main() {
   const logger = createLogger('bot');
   const db = createDb(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE, applicationName: 'tikethet-bot' });
   const bus = await createBus(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {});
-  const bot = createBot({ env, db, bus, logger });
+  // The outbound limits are shared through Redis when there is one, so several bot instances keep them together.
+  const redis = env.REDIS_URL
+    ? new Redis(env.REDIS_URL, {
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        connectionName: 'tikethet-bot-limits',
+      })
+    : undefined;
+  redis?.on('error', (err) => logger.debug({ err }, 'send-limit Redis error'));
+  const bot = createBot({ env, db, bus, logger, redis });
   const server = http.createServer((req, res) => void bot.httpHandler(req, res));
   const port = resolvePort(env, env.BOT_PORT);
   await new Promise<void>((resolve) => server.listen(port, resolve));
@@ -29,6 +39,7 @@ async function main() {
     setInterval(() => server.closeIdleConnections(), 50).unref();
     await bot.stop();
     await bus.close();
+    redis?.disconnect();
     await db.close();
     process.exit(0);
   };

@@ -1,4 +1,9 @@
-import { waitFor } from '@tikethet/testkit';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { testRedisUrl, waitFor } from '@tikethet/testkit';
+import { Redis } from 'ioredis';
+import { type Bot, createBot } from '../create-bot';
+import { createOutboxStore, LEASE_MS } from '../outbound/store';
 import { type Harness, newUserId, startHarness } from './helpers/harness';
 
 const texts = (h: Harness, chatId: number) =>
@@ -15,6 +20,40 @@ async function enqueue(h: Harness, items: Array<{ chatId: number; text: string }
       });
     }
   });
+}
+
+// Four times Telegram's rates (same limiter, proportionally faster) so 1,000 sends take seconds, not half a minute.
+const rates = { global: 120, private: 4, groupPerMin: 80 };
+const rateEnv = {
+  BOT_RATE_GLOBAL_PER_S: String(rates.global),
+  BOT_RATE_PRIVATE_PER_S: String(rates.private),
+  BOT_RATE_GROUP_PER_MIN: String(rates.groupPerMin),
+};
+
+/** 1,000 messages to 100 chats (90 private, 10 groups), ten each, queued at once; resolves when all were sent. */
+async function sendThousand(h: Harness, tag: string, firstChat: number) {
+  const chats = Array.from({ length: 100 }, (_, i) =>
+    i < 90 ? firstChat + i : -1_000_000_000_000 - firstChat - i,
+  );
+  await enqueue(
+    h,
+    Array.from({ length: 1000 }, (_, i) => {
+      const chatId = chats[i % 100] ?? 0;
+      return { chatId, text: `${tag} ${chatId} ${Math.floor(i / 100)}` };
+    }),
+  );
+  await waitFor(() => h.api.sentMessages().length >= 1000, { timeoutMs: 60_000, intervalMs: 250 });
+  return chats;
+}
+
+/** No window on the fake's clock held more than the limits; every chat got its ten, in order. */
+function expectWithinLimits(h: Harness, chats: number[], tag: string) {
+  expect(h.api.maxSendsInWindow(1000)).toBeLessThanOrEqual(rates.global);
+  for (const chatId of chats) {
+    if (chatId > 0) expect(h.api.maxSendsInWindow(1000, chatId)).toBeLessThanOrEqual(rates.private);
+    else expect(h.api.maxSendsInWindow(60_000, chatId)).toBeLessThanOrEqual(rates.groupPerMin);
+    expect(texts(h, chatId)).toEqual(Array.from({ length: 10 }, (_, n) => `${tag} ${chatId} ${n}`));
+  }
 }
 
 describe('outbound queue: 429, outage, failures', () => {
@@ -83,36 +122,126 @@ describe('outbound queue: 429, outage, failures', () => {
 
 describe('outbound queue: limits', () => {
   let h: Harness;
-  // Four times Telegram's rates (same limiter, proportionally faster) so 1,000 sends take seconds, not half a minute.
-  const rates = { global: 120, private: 4, groupPerMin: 80 };
   beforeAll(async () => {
-    h = await startHarness(
-      'webhook',
-      {
-        BOT_RATE_GLOBAL_PER_S: String(rates.global),
-        BOT_RATE_PRIVATE_PER_S: String(rates.private),
-        BOT_RATE_GROUP_PER_MIN: String(rates.groupPerMin),
-      },
-      'limits',
-    );
+    h = await startHarness('webhook', rateEnv, 'limits');
   });
   afterAll(async () => {
     await h.close();
   });
 
   it('1,000 messages to 100 chats never exceed the global, private and group limits', async () => {
-    const chats = Array.from({ length: 100 }, (_, i) => (i < 90 ? 800_000_000 + i : -1_000_000_000_000 - i));
-    const items = Array.from({ length: 1000 }, (_, i) => {
-      const chatId = chats[i % 100] ?? 0;
-      return { chatId, text: `m ${chatId} ${Math.floor(i / 100)}` };
-    });
-    await enqueue(h, items);
-    await waitFor(() => h.api.sentMessages().length >= 1000, { timeoutMs: 60_000, intervalMs: 250 });
-    expect(h.api.maxSendsInWindow(1000)).toBeLessThanOrEqual(rates.global);
-    for (const chatId of chats) {
-      if (chatId > 0) expect(h.api.maxSendsInWindow(1000, chatId)).toBeLessThanOrEqual(rates.private);
-      else expect(h.api.maxSendsInWindow(60_000, chatId)).toBeLessThanOrEqual(rates.groupPerMin);
-      expect(texts(h, chatId)).toEqual(Array.from({ length: 10 }, (_, n) => `m ${chatId} ${n}`));
-    }
+    const chats = await sendThousand(h, 'm', 800_000_000);
+    expectWithinLimits(h, chats, 'm');
   }, 90_000);
+});
+
+describe('outbound queue: several instances', () => {
+  let h: Harness;
+  let second: Bot;
+  let secondRedis: Redis;
+  let secondServer: http.Server;
+  beforeAll(async () => {
+    h = await startHarness('webhook', rateEnv, 'shared', { redis: true });
+    // A second bot process on the same database, Bot API and Redis (webhook instances behind a balancer).
+    secondRedis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 });
+    second = createBot({ env: h.env, db: h.db, bus: h.bus, redis: secondRedis });
+    await second.start();
+    secondServer = http.createServer((req, res) => void second.httpHandler(req, res));
+    await new Promise<void>((resolve) => secondServer.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    secondServer.close();
+    await second.stop();
+    secondRedis.disconnect();
+    await h.close();
+  });
+
+  const sentBy = async (baseUrl: string) => {
+    const body = await (await fetch(`${baseUrl}/metrics`)).text();
+    const line = body.split('\n').find((l) => l.startsWith('bot_outbox_sends_total{outcome="sent"}'));
+    return Number(line?.split(' ')[1] ?? 0);
+  };
+
+  it('1,000 messages sent by two instances together stay within the limits (shared through Redis)', async () => {
+    const secondUrl = `http://127.0.0.1:${(secondServer.address() as AddressInfo).port}`;
+    const before = [await sentBy(h.baseUrl), await sentBy(secondUrl)];
+    const chats = await sendThousand(h, 's', 810_000_000);
+    const after = [await sentBy(h.baseUrl), await sentBy(secondUrl)];
+    // Both instances sent a share (each claims at most 500 rows at a time).
+    expect((after[0] ?? 0) - (before[0] ?? 0)).toBeGreaterThan(0);
+    expect((after[1] ?? 0) - (before[1] ?? 0)).toBeGreaterThan(0);
+    expectWithinLimits(h, chats, 's');
+  }, 90_000);
+
+  it('an instance that starts takes nothing another instance is still sending', async () => {
+    const chat = 820_000_001;
+    const items = Array.from({ length: 12 }, (_, n) => ({ chatId: chat, text: `held ${n}` }));
+    await enqueue(h, items);
+    // The queue is claimed and held (4/s for this chat: three seconds of sending), then a third instance starts.
+    await waitFor(async () => {
+      const [row] = await h.query<{ n: number }>(
+        "select count(*)::int as n from telegram_outbox where chat_id = $1 and status = 'sending'",
+        [chat],
+      );
+      return (row?.n ?? 0) >= 8;
+    });
+    const third = createBot({ env: h.env, db: h.db, bus: h.bus });
+    await third.start();
+    try {
+      await waitFor(() => texts(h, chat).length >= 12, { timeoutMs: 20_000 });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(texts(h, chat)).toEqual(items.map((i) => i.text));
+    } finally {
+      await third.stop();
+    }
+  }, 30_000);
+});
+
+describe('outbound queue: leases', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('webhook', {}, 'lease');
+    await h.bot.stop();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('a held row is renewed, an expired one returns to the queue, a chat being sent is not claimed twice', async () => {
+    const store = createOutboxStore(h.db.pool);
+    const chat = 830_000_001;
+    await enqueue(h, [
+      { chatId: chat, text: 'lease 1' },
+      { chatId: chat, text: 'lease 2' },
+    ]);
+    const claimed = await store.claim(10);
+    expect(claimed.map((r) => r.chatId)).toEqual([chat, chat]);
+    await enqueue(h, [{ chatId: chat, text: 'lease 3' }]);
+    // Its chat is being sent: the later row waits, whoever asks.
+    expect(await store.claim(10)).toEqual([]);
+    const leaseLeft = async () =>
+      h.query<{ s: number }>(
+        "select extract(epoch from next_attempt_at - now())::float8 as s from telegram_outbox where chat_id = $1 and status = 'sending' order by id",
+        [chat],
+      );
+    await h.query(
+      "update telegram_outbox set next_attempt_at = now() + interval '1 second' where chat_id = $1 and status = 'sending'",
+      [chat],
+    );
+    await store.renew([claimed[0]?.id ?? 0]);
+    const [renewed, notRenewed] = await leaseLeft();
+    expect(renewed?.s).toBeGreaterThan(LEASE_MS / 1000 - 10);
+    expect(notRenewed?.s).toBeLessThan(2);
+    expect(await store.requeueExpired()).toBe(0);
+    await h.query(
+      "update telegram_outbox set next_attempt_at = now() - interval '1 second' where chat_id = $1 and status = 'sending'",
+      [chat],
+    );
+    expect(await store.requeueExpired()).toBe(2);
+    expect((await store.claim(10)).map((r) => r.id)).toEqual(
+      (
+        await h.query<{ id: number }>('select id from telegram_outbox where chat_id = $1 order by id', [chat])
+      ).map((r) => r.id),
+    );
+  });
 });

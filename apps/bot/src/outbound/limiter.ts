@@ -35,12 +35,25 @@ export interface SendTicket {
   done(): void;
 }
 
+/** What the outbound queue asks before each call: this process's limiter, or one shared through Redis. */
+export interface SendGate {
+  /**
+   * A ticket when the call may go now (its slot is taken, atomically), else how long to wait before asking
+   * again. Messages count against the limits; other calls (e.g. answerCallbackQuery) only obey pauses.
+   */
+  acquire(chatId: number, counts: boolean): Promise<{ waitMs: number; ticket?: SendTicket }>;
+  /** A 429 with retry_after: that chat waits; with `everyone`, all sends wait (flood control). */
+  pause(chatId: number, ms: number, everyone: boolean): void;
+}
+
+const NOTHING_COUNTED: SendTicket = { done: () => undefined };
+
 /**
  * Sliding-window logs of the sends (global and per chat) plus pauses ordered by Telegram's retry_after.
  * A send counts from its start until `windowMs` after its answer: whatever the network does to the
  * arrival times, no window on Telegram's side can hold more than `limit` of them.
  */
-export class SendLimiter {
+export class SendLimiter implements SendGate {
   private readonly globalLog: Slot[] = [];
   private readonly chatLogs = new Map<number, Slot[]>();
   private readonly pausedUntil = new Map<number, number>();
@@ -101,6 +114,12 @@ export class SendLimiter {
         slot.at = this.now();
       },
     };
+  }
+
+  async acquire(chatId: number, counts: boolean): Promise<{ waitMs: number; ticket?: SendTicket }> {
+    const waitMs = this.delayFor(chatId, counts);
+    if (waitMs > 0) return { waitMs };
+    return { waitMs: 0, ticket: counts ? this.record(chatId) : NOTHING_COUNTED };
   }
 
   /** A 429 with retry_after: that chat waits; with `everyone`, all sends wait (flood control). */

@@ -33,30 +33,51 @@ const toRow = (r: RawRow): OutboxRow => ({
 });
 
 /** How long a claimed row belongs to this worker before another may take it back. */
-const LEASE = '10 minutes';
+/**
+ * How long a claimed row stays this worker's without a renewal. Workers renew what they hold every
+ * LEASE_RENEW_MS; a crashed worker's rows return to the queue once their lease runs out (never sooner: another
+ * instance may be sending them).
+ */
+export const LEASE_MS = 120_000;
+export const LEASE_RENEW_MS = 30_000;
+const LEASE = `${LEASE_MS / 1000} seconds`;
 
 /** The queue's rows in telegram_outbox: claimed with FOR UPDATE SKIP LOCKED, leased, completed. */
 export function createOutboxStore(pool: Pool) {
   return {
-    /** At start (one polling/worker instance): rows a crashed run left in 'sending' go back to the queue. */
-    async requeueStuck(onlyExpired: boolean): Promise<number> {
+    /** Rows whose lease ran out (their worker crashed or hung) go back to the queue. */
+    async requeueExpired(): Promise<number> {
       const result = await pool.query(
         `update telegram_outbox set status = 'queued', next_attempt_at = now()
-         where status = 'sending' ${onlyExpired ? 'and next_attempt_at < now()' : ''}`,
+         where status = 'sending' and next_attempt_at < now()`,
       );
       return result.rowCount ?? 0;
     },
 
-    /** Due rows oldest first, skipping chats this worker already holds (their order stays per chat). */
-    async claim(limit: number, heldChats: number[]): Promise<OutboxRow[]> {
+    /** The rows this worker still holds stay its own for another lease. */
+    async renew(ids: number[]): Promise<void> {
+      if (ids.length === 0) return;
+      await pool.query(
+        `update telegram_outbox set next_attempt_at = now() + interval '${LEASE}'
+         where id = any($1::bigint[]) and status = 'sending'`,
+        [ids],
+      );
+    },
+
+    /**
+     * Due rows oldest first, skipping chats whose earlier rows some worker (this one or another instance)
+     * is still sending: a chat's messages leave in order, from one worker at a time.
+     */
+    async claim(limit: number): Promise<OutboxRow[]> {
       const result = await pool.query<RawRow>(
         `update telegram_outbox o set status = 'sending', next_attempt_at = now() + interval '${LEASE}'
          where o.id in (
-           select id from telegram_outbox
-           where status = 'queued' and next_attempt_at <= now() and not (chat_id = any($2::bigint[]))
-           order by id limit $1 for update skip locked)
+           select q.id from telegram_outbox q
+           where q.status = 'queued' and q.next_attempt_at <= now()
+             and not exists (select 1 from telegram_outbox s where s.chat_id = q.chat_id and s.status = 'sending')
+           order by q.id limit $1 for update skip locked)
          returning o.id, o.chat_id, o.method, o.payload, o.ticket_id, o.message_id, o.attempts`,
-        [limit, heldChats],
+        [limit],
       );
       return result.rows.map(toRow).sort((a, b) => a.id - b.id);
     },

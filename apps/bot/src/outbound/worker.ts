@@ -3,8 +3,8 @@ import type { Logger } from '@tikethet/config';
 import type { UseCases } from '@tikethet/db';
 import type { BotMetrics } from '../metrics';
 import { classifySendError, MESSAGE_METHODS } from './classify';
-import type { SendLimiter } from './limiter';
-import type { OutboxRow, OutboxStore } from './store';
+import type { SendGate, SendTicket } from './limiter';
+import { LEASE_RENEW_MS, type OutboxRow, type OutboxStore } from './store';
 
 export type CallApi = (
   method: string,
@@ -15,7 +15,7 @@ export type CallApi = (
 export interface OutboxWorkerOptions {
   store: OutboxStore;
   uc: UseCases;
-  limiter: SendLimiter;
+  limiter: SendGate;
   callApi: CallApi;
   logger: Logger;
   metrics: BotMetrics;
@@ -112,12 +112,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         const row = lane[0];
         if (!row) break;
         const counts = MESSAGE_METHODS.has(row.method);
-        for (let wait = limiter.delayFor(chatId, counts); wait > 0 && !stopping; ) {
-          await sleep(wait);
-          wait = limiter.delayFor(chatId, counts);
+        let ticket: SendTicket | undefined;
+        while (!stopping) {
+          const slot = await limiter.acquire(chatId, counts);
+          ticket = slot.ticket;
+          if (ticket) break;
+          await sleep(slot.waitMs);
         }
-        if (stopping) break;
-        const ticket = limiter.record(chatId);
+        if (stopping || !ticket) break;
         let result: unknown;
         try {
           result = await callApi(row.method, row.payload, abort.signal);
@@ -170,7 +172,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   async function fill(): Promise<number> {
     const room = capacity - held();
     if (room <= 0) return 0;
-    const rows = await store.claim(room, [...lanes.keys()]);
+    const rows = await store.claim(room);
     const fresh = new Map<number, OutboxRow[]>();
     for (const row of rows) {
       const lane = lanes.get(row.chatId) ?? fresh.get(row.chatId) ?? [];
@@ -194,9 +196,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       let claimed = 0;
       try {
         claimed = await fill();
-        if (Date.now() - lastLeaseCheck > 60_000) {
+        if (Date.now() - lastLeaseCheck > LEASE_RENEW_MS) {
           lastLeaseCheck = Date.now();
-          await store.requeueStuck(true);
+          await store.renew([...lanes.values()].flatMap((lane) => lane.map((row) => row.id)));
+          await store.requeueExpired();
         }
       } catch (error) {
         if (!stopping) logger.warn({ err: error }, 'outbox claim failed; retrying');
@@ -218,8 +221,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   return {
     async start() {
-      const requeued = await store.requeueStuck(false);
-      if (requeued > 0) logger.info({ requeued }, 'outbox rows of an earlier run requeued');
+      // Only rows whose lease ran out: the others may be in the hands of another instance right now.
+      const requeued = await store.requeueExpired();
+      if (requeued > 0) logger.info({ requeued }, 'outbox rows of a stopped worker requeued');
       loop = mainLoop();
     },
     wake,

@@ -47,7 +47,11 @@ export const telegramOutbox = pgTable(
     createdAt: createdAt(),
     sentAt: tstz('sent_at'),
   },
-  (t) => [index('telegram_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'queued'`)],
+  (t) => [
+    index('telegram_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
+    // Which chats a worker is sending to right now (a chat's rows go out from one worker at a time).
+    index('telegram_outbox_sending_chat_idx').on(t.chatId).where(sql`${t.status} = 'sending'`),
+  ],
 );
 
 /** How far each user has read each ticket (unread badges). */

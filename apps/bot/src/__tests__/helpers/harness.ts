@@ -12,6 +12,7 @@ import {
   testRedisUrl,
   waitFor,
 } from '@tikethet/testkit';
+import { Redis } from 'ioredis';
 import { type Bot, createBot } from '../../create-bot';
 import { type BotEnv, loadBotEnv } from '../../env';
 
@@ -41,10 +42,16 @@ export function newUserId(): number {
   return 700_000_000 + Math.floor(Math.random() * 1000) * 1000 + idCounter;
 }
 
+export interface HarnessOptions {
+  /** Give the bot a Redis client for its outbound limits (shared between instances). */
+  redis?: boolean;
+}
+
 export async function startHarness(
   mode: 'polling' | 'webhook',
   overrides: Record<string, string> = {},
   label = 'bot',
+  options: HarnessOptions = {},
 ): Promise<Harness> {
   const database = await createTestDatabase(`${label}_${mode}`);
   await runMigrations(database.url);
@@ -70,7 +77,8 @@ export async function startHarness(
     LOG_LEVEL: 'silent',
     ...overrides,
   });
-  const bot = createBot({ env, db, bus });
+  const redis = options.redis ? new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 }) : undefined;
+  const bot = createBot({ env, db, bus, ...(redis ? { redis } : {}) });
   server.on('request', (req, res) => void bot.httpHandler(req, res));
   await bot.start();
   if (mode === 'webhook') await waitFor(() => api.webhook, { description: 'webhook registered' });
@@ -107,6 +115,7 @@ export async function startHarness(
       server.closeAllConnections();
       await api.close();
       await bus.close();
+      redis?.disconnect();
       await db.close();
       await database.drop();
     },

@@ -1,0 +1,1 @@
+CREATE INDEX "telegram_outbox_sending_chat_idx" ON "telegram_outbox" USING btree ("chat_id") WHERE "telegram_outbox"."status" = 'sending';

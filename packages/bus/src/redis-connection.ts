@@ -6,11 +6,6 @@ export interface ConnectionSettings {
   commandTimeoutMs: number;
   /** Reconnect backoff cap; reconnection never gives up. */
   maxReconnectDelayMs: number;
-  /**
-   * Commands issued in the same event-loop turn leave in one write (ioredis auto-pipelining): a batch of
-   * committed events costs one syscall, not one each. Only for connections that are not subscribed.
-   */
-  autoPipelining?: boolean;
 }
 
 /** Exponential backoff with jitter, capped: 50, 100, 200 ms … up to `maxMs`. */
@@ -33,7 +28,6 @@ function connectionOptions(name: string, settings: ConnectionSettings): RedisOpt
     autoResendUnfulfilledCommands: false,
     // The bus subscribes itself on every `ready`, so it knows when the subscription is live.
     autoResubscribe: false,
-    enableAutoPipelining: settings.autoPipelining === true,
   };
 }
 

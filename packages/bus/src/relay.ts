@@ -1,5 +1,5 @@
 import { createLogger, type Logger } from '@tikethet/config';
-import type { Bus, PendingEventSource } from '@tikethet/domain';
+import { type Bus, type PendingEventSource, publishAll } from '@tikethet/domain';
 
 export interface RelayOptions {
   source: PendingEventSource;
@@ -43,7 +43,10 @@ export function createRelay(options: RelayOptions): Relay {
   async function publishBatch(): Promise<{ published: number; full: boolean }> {
     const events = await source.unpublished(batch, minAgeMs);
     if (events.length === 0) return { published: 0, full: false };
-    const results = await Promise.allSettled(events.map((event) => bus.publish({ kind: 'event', event })));
+    const results = await publishAll(
+      bus,
+      events.map((event) => ({ kind: 'event', event })),
+    );
     const ids = events.filter((_, i) => results[i]?.status === 'fulfilled').map((event) => event.id);
     if (ids.length > 0) await source.markPublished(ids);
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

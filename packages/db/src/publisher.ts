@@ -1,5 +1,5 @@
 import type { Logger } from '@tikethet/config';
-import type { Bus, BusMessage, TicketEvent } from '@tikethet/domain';
+import { type Bus, type BusMessage, publishAll, type TicketEvent } from '@tikethet/domain';
 import { inArray } from 'drizzle-orm';
 import type { Database } from './client';
 import { events } from './schema';
@@ -49,21 +49,25 @@ export function createEventPublisher(db: Database, bus: Bus, logger: Logger): Ev
 
   return {
     afterCommit(ticketEvents, extra) {
-      for (const event of ticketEvents) {
-        track(
-          bus.publish({ kind: 'event', event }).then(
-            () => {
-              toMark.push(event.id);
-              scheduleMark();
-            },
-            (error: unknown) =>
-              logger.warn({ err: error, eventId: event.id }, 'publish failed; the relay will resend'),
-          ),
-        );
-      }
-      for (const message of extra) {
-        track(bus.publish(message).catch((error: unknown) => logger.warn({ err: error }, 'publish failed')));
-      }
+      const messages: BusMessage[] = [
+        ...ticketEvents.map((event): BusMessage => ({ kind: 'event', event })),
+        ...extra,
+      ];
+      track(
+        publishAll(bus, messages).then((results) => {
+          results.forEach((result, i) => {
+            const event = ticketEvents[i];
+            if (result.status === 'fulfilled') {
+              if (event) toMark.push(event.id);
+            } else if (event) {
+              logger.warn({ err: result.reason, eventId: event.id }, 'publish failed; the relay will resend');
+            } else {
+              logger.warn({ err: result.reason }, 'publish failed');
+            }
+          });
+          if (toMark.length > 0) scheduleMark();
+        }),
+      );
     },
     async flush() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);

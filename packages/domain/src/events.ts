@@ -94,12 +94,20 @@ export type Person = z.infer<typeof personSchema>;
 /** The one contract every bus implementation (Redis, in-process) keeps. */
 export interface Bus {
   publish(message: BusMessage): Promise<void>;
+  /** Several messages in order, in one write where the transport allows it; settles per message. */
+  publishMany?(messages: BusMessage[]): Promise<Array<PromiseSettledResult<void>>>;
   /** Handlers receive parsed messages only; what does not parse is logged and dropped. */
   subscribe(handler: (message: BusMessage) => void): () => void;
   /** Called with `up` after every (re)subscription and `down` when the link is lost. */
   onStatus(listener: (status: 'up' | 'down') => void): () => void;
   readonly healthy: boolean;
   close(): Promise<void>;
+}
+
+/** Publishes several messages at once (one write on buses that can), settling per message. */
+export function publishAll(bus: Bus, messages: BusMessage[]): Promise<Array<PromiseSettledResult<void>>> {
+  if (messages.length > 1 && bus.publishMany) return bus.publishMany(messages);
+  return Promise.allSettled(messages.map((message) => bus.publish(message)));
 }
 
 /**

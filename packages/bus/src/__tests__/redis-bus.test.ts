@@ -25,6 +25,22 @@ describe('redis bus: one subscription per process', () => {
     }
   });
 
+  it('publishes a batch in order (one pipeline) and settles each message', async () => {
+    const bus = createRedisBus({ url: testRedisUrl(), channel: uniqueChannel('many') });
+    try {
+      const status = recordStatus(bus);
+      const { received } = collect(bus);
+      await waitFor(() => status.includes('up'));
+      const batch = Array.from({ length: 50 }, (_, i) => roleChanged(i + 1));
+      const results = await bus.publishMany?.(batch);
+      expect(results?.map((r) => r.status)).toEqual(batch.map(() => 'fulfilled'));
+      await waitFor(() => received.length === 50);
+      expect(received).toEqual(batch);
+    } finally {
+      await bus.close();
+    }
+  });
+
   it('opens no subscriber connection for a publish-only bus', async () => {
     const channel = uniqueChannel('pubonly');
     const bus = createRedisBus({ url: testRedisUrl(), channel });
@@ -98,6 +114,21 @@ describe('redis bus: faults on a private redis-server', () => {
     await waitFor(() => status.at(-1) === 'up' && bus.healthy, 10_000, 'up after restart');
     await bus.publish(roleChanged(3));
     await waitFor(() => received.some((m) => m.kind === 'role_changed' && m.userId === 3));
+  });
+
+  it('settles every message of a batch as failed while the server is gone, and publishes again after', async () => {
+    const status = recordStatus(bus);
+    const { received } = collect(bus);
+    await waitFor(() => status.includes('up'));
+    await server.kill();
+    const failed = await bus.publishMany?.([roleChanged(11), roleChanged(12)]);
+    expect(failed?.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    await server.restart();
+    await waitFor(() => status.at(-1) === 'up' && bus.healthy, 10_000, 'up after restart');
+    const sent = await bus.publishMany?.([roleChanged(13), roleChanged(14)]);
+    expect(sent?.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+    await waitFor(() => received.length === 2);
+    expect(received).toEqual([roleChanged(13), roleChanged(14)]);
   });
 
   it('comes back after a hang without a restart', async () => {

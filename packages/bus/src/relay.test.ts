@@ -34,6 +34,16 @@ class FakeSource implements PendingEventSource {
   async markPublished(eventIds: number[]): Promise<void> {
     for (const id of eventIds) this.published.add(id);
   }
+
+  async drain(
+    limit: number,
+    minAgeMs: number,
+    publish: (events: TicketEvent[]) => Promise<number[]>,
+  ): Promise<number> {
+    const events = await this.unpublished(limit, minAgeMs);
+    if (events.length > 0) await this.markPublished(await publish(events));
+    return events.length;
+  }
 }
 
 /** A bus that records publishes and can be switched off, or refuse particular events. */

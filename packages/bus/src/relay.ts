@@ -41,21 +41,23 @@ export function createRelay(options: RelayOptions): Relay {
   let started = false;
 
   async function publishBatch(): Promise<{ published: number; full: boolean }> {
-    const events = await source.unpublished(batch, minAgeMs);
-    if (events.length === 0) return { published: 0, full: false };
-    const results = await publishAll(
-      bus,
-      events.map((event) => ({ kind: 'event', event })),
-    );
-    const ids = events.filter((_, i) => results[i]?.status === 'fulfilled').map((event) => event.id);
-    if (ids.length > 0) await source.markPublished(ids);
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    let published = 0;
+    let failure: { count: number; reason: unknown } | undefined;
+    const handed = await source.drain(batch, minAgeMs, async (events) => {
+      const results = await publishAll(
+        bus,
+        events.map((event) => ({ kind: 'event', event })),
+      );
+      const ids = events.filter((_, i) => results[i]?.status === 'fulfilled').map((event) => event.id);
+      published = ids.length;
+      const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (rejected) failure = { count: events.length - ids.length, reason: rejected.reason };
+      return ids;
+    });
     if (failure) {
-      throw new Error(`relay: ${events.length - ids.length} of ${events.length} events not published`, {
-        cause: failure.reason,
-      });
+      throw new Error(`relay: ${failure.count} of ${handed} events not published`, { cause: failure.reason });
     }
-    return { published: ids.length, full: events.length >= batch };
+    return { published, full: handed >= batch };
   }
 
   async function run(): Promise<number> {

@@ -118,4 +118,14 @@ export interface PendingEventSource {
   /** Up to `limit` committed, unpublished events older than `minAgeMs`, oldest first. */
   unpublished(limit: number, minAgeMs: number): Promise<TicketEvent[]>;
   markPublished(eventIds: number[]): Promise<void>;
+  /**
+   * Hands up to `limit` of them (oldest first) to `publish` and marks the ids it returns, holding them
+   * meanwhile so that relays of other instances skip them instead of publishing them a second time.
+   * Resolves with how many were handed over.
+   */
+  drain(
+    limit: number,
+    minAgeMs: number,
+    publish: (events: TicketEvent[]) => Promise<number[]>,
+  ): Promise<number>;
 }

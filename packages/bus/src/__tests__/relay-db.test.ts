@@ -6,7 +6,7 @@ import {
   runMigrations,
   type UseCases,
 } from '@tikethet/db';
-import type { BusMessage } from '@tikethet/domain';
+import type { Bus, BusMessage } from '@tikethet/domain';
 import {
   createTestDatabase,
   eventually,
@@ -98,6 +98,58 @@ it('a subscriber killed with CLIENT KILL comes back and the relay delivers every
     );
   } finally {
     await relay.stop();
+    await uc.flush();
+    await publisherBus.close();
+    await subscriberBus.close();
+  }
+});
+
+it('the relays of two API instances share a backlog: every pending event is published once', async () => {
+  const channel = `relaydb-share-${Date.now()}`;
+  const publisherBus = createRedisBus({ url: redis.url, channel });
+  const subscriberBus = createRedisBus({ url: redis.url, channel });
+  // Publishes take a while, so the two relays' runs overlap.
+  const slowBus: Bus = {
+    publish: async (message) => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await publisherBus.publish(message);
+    },
+    subscribe: (handler) => publisherBus.subscribe(handler),
+    onStatus: (listener) => publisherBus.onStatus(listener),
+    get healthy() {
+      return publisherBus.healthy;
+    },
+    close: () => publisherBus.close(),
+  };
+  const copies = new Map<string, number>();
+  const statuses: string[] = [];
+  subscriberBus.onStatus((s) => statuses.push(s));
+  subscriberBus.subscribe((m) => {
+    if (m.kind !== 'event') return;
+    const key = `${m.event.ticketId}:${m.event.seq}`;
+    copies.set(key, (copies.get(key) ?? 0) + 1);
+  });
+  const uc: UseCases = createUseCases({ db: client.db, bus: publisherBus });
+  const relays = [0, 1].map(() =>
+    createRelay({ source: createPendingEventSource(client.db), bus: slowBus, minAgeMs: 0, batch: 10 }),
+  );
+  try {
+    await eventually(() => expect(statuses).toContain('up'), 5000);
+    await uc.upsertUser({ id: 9002, first_name: 'Share' });
+    const actor = { id: 9002, role: 'customer' } as const;
+    const { ticket } = await uc.createTicket(actor, { subject: 'Shared backlog', body: 'first' });
+    for (let i = 0; i < 28; i += 1) await uc.postMessage(actor, ticket.id, { body: `backlog ${i}` });
+    await uc.flush();
+    await eventually(() => expect(copies.size).toBe(30), 5000);
+    copies.clear();
+    // As if every publish had been lost: the whole ticket is a backlog of 30 pending events.
+    await client.pool.query('update events set published_at = null where ticket_id = $1', [ticket.id]);
+    await Promise.all(relays.map((relay) => relay.runOnce()));
+    await eventually(() => expect(copies.size).toBe(30), 5000);
+    expect([...copies.values()].every((n) => n === 1)).toBe(true);
+    expect(await createPendingEventSource(client.db).unpublished(1000, 0)).toEqual([]);
+  } finally {
+    await Promise.all(relays.map((relay) => relay.stop()));
     await uc.flush();
     await publisherBus.close();
     await subscriberBus.close();

@@ -1,7 +1,8 @@
 import type { PendingEventSource, TicketEvent } from '@tikethet/domain';
 import { and, asc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
-import type { Database, Queryable } from '../client';
+import { type Database, type Queryable, runTransaction } from '../client';
 import { iso } from '../mappers';
+import { withConnectionRetry } from '../retry';
 import { events } from '../schema';
 
 type EventRow = typeof events.$inferSelect;
@@ -47,6 +48,14 @@ export async function readEventsSince(q: Queryable, afterId: number, limit = 100
   return rows.map(toTicketEvent);
 }
 
+const pendingFor = (minAgeMs: number) =>
+  and(isNull(events.publishedAt), lt(events.createdAt, sql`now() - ${`${minAgeMs} milliseconds`}::interval`));
+
+async function markPublished(q: Queryable, ids: number[]) {
+  if (ids.length === 0) return;
+  await q.update(events).set({ publishedAt: sql`now()` }).where(inArray(events.id, ids));
+}
+
 /** The relay's view of the log: committed events the bus has not confirmed yet. */
 export function createPendingEventSource(db: Database): PendingEventSource {
   return {
@@ -54,19 +63,28 @@ export function createPendingEventSource(db: Database): PendingEventSource {
       const rows = await db
         .select()
         .from(events)
-        .where(
-          and(
-            isNull(events.publishedAt),
-            lt(events.createdAt, sql`now() - ${`${minAgeMs} milliseconds`}::interval`),
-          ),
-        )
+        .where(pendingFor(minAgeMs))
         .orderBy(asc(events.id))
         .limit(limit);
       return rows.map(toTicketEvent);
     },
-    async markPublished(ids) {
-      if (ids.length === 0) return;
-      await db.update(events).set({ publishedAt: sql`now()` }).where(inArray(events.id, ids));
-    },
+    markPublished: (ids) => markPublished(db, ids),
+    // Row locks taken with SKIP LOCKED and held until the marks commit: the relays of several API instances
+    // share a backlog instead of each publishing all of it.
+    drain: (limit, minAgeMs, publish) =>
+      withConnectionRetry(() =>
+        runTransaction(db, async (tx) => {
+          const rows = await tx
+            .select()
+            .from(events)
+            .where(pendingFor(minAgeMs))
+            .orderBy(asc(events.id))
+            .limit(limit)
+            .for('update', { skipLocked: true });
+          if (rows.length === 0) return 0;
+          await markPublished(tx, await publish(rows.map(toTicketEvent)));
+          return rows.length;
+        }),
+      ),
   };
 }

@@ -26,7 +26,14 @@ import {
 import { and, eq, sql } from 'drizzle-orm';
 import { previewOf, toRating, toTicket } from '../mappers';
 import { categories, ratings, tickets, users } from '../schema';
-import { appendEvent, bumpTicket, lockVisibleTicket, type TicketSet, type TxScope } from '../scope';
+import {
+  appendEvent,
+  bumpTicket,
+  lockVisibleTicket,
+  type TicketRow,
+  type TicketSet,
+  type TxScope,
+} from '../scope';
 import { findMessageBySeq, insertMessage } from './messages';
 import { searchVectorOf } from './search';
 
@@ -176,6 +183,17 @@ export async function updateTicket(
     }
   }
   if (changes.length === 0) return current;
+  return changeTicket(scope, actor, row, set, changes);
+}
+
+/** Applies a change of the ticket's own fields (a new version) and announces it as `ticket.updated`. */
+async function changeTicket(
+  scope: TxScope,
+  actor: Actor,
+  row: TicketRow,
+  set: TicketSet,
+  changes: string[],
+): Promise<Ticket> {
   const updated = await bumpTicket(scope, row.id, 1, {
     ...set,
     version: row.version + 1,
@@ -203,20 +221,7 @@ export async function claimTicket(scope: TxScope, actor: Actor, ticketId: number
   }
   const status = statusAfterClaim(row.status);
   const changes = status === row.status ? ['assigneeId'] : ['assigneeId', 'status'];
-  const updated = await bumpTicket(scope, row.id, 1, {
-    assigneeId: actor.id,
-    status,
-    version: row.version + 1,
-    updatedAt: sql`now()`,
-  });
-  const ticket = toTicket(updated);
-  await appendEvent(scope, updated, updated.lastSeq, {
-    type: 'ticket.updated',
-    internal: false,
-    actorId: actor.id,
-    data: { ticket, changes },
-  });
-  return ticket;
+  return changeTicket(scope, actor, row, { assigneeId: actor.id, status }, changes);
 }
 
 /** The customer rates a resolved or closed ticket 1–5; rating again replaces the score. */

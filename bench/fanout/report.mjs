@@ -1,5 +1,6 @@
 // Small helpers shared by the gateway benchmarks (bench/fanout, bench/e2e, bench/idle import this file).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export function percentile(values, q) {
@@ -9,6 +10,31 @@ export function percentile(values, q) {
 }
 
 export const median = (values) => percentile(values, 0.5);
+
+/** The machine line every result carries. */
+export function machineLine() {
+  const cpus = os.cpus();
+  return `${cpus.length}× ${cpus[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+/**
+ * Runs every side once per round, in turn, so that all of them see the same background load; prints each
+ * round. Returns each side's list of round results.
+ */
+export async function alternateRounds(rounds, sides) {
+  const runs = Object.fromEntries(Object.keys(sides).map((name) => [name, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, run] of Object.entries(sides)) runs[name].push(await run());
+    console.log(
+      `round ${r + 1}`,
+      JSON.stringify(Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, v.at(-1)]))),
+    );
+  }
+  return runs;
+}
+
+/** The median over the rounds of one figure (`pick`) of a side's results. */
+export const medianOver = (list, pick) => median(list.map(pick));
 
 export function spread(values) {
   const fmt = (n) => (n >= 100 ? Math.round(n).toString() : n.toFixed(1));

@@ -3,11 +3,19 @@
 // Usage: node bench/fanout/run.mjs [--quick]   (after `pnpm build`)
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { median, percentile, spread, updateBenchmarksDoc, writeResults } from './report.mjs';
+import {
+  alternateRounds,
+  machineLine,
+  median,
+  medianOver,
+  percentile,
+  spread,
+  updateBenchmarksDoc,
+  writeResults,
+} from './report.mjs';
 
 const quick = process.argv.includes('--quick');
 const SOCKETS = quick ? 200 : 1000;
@@ -300,13 +308,8 @@ async function main() {
     bareClock: { published: new Map() },
     sample: { type: 'event', topic: `ticket:${ticket.id}`, seq: sample.seq, event: sample },
   };
-  const runs = { gateway: [], bare: [] };
   if (process.env.DEBUG) console.log('setup done');
-  for (let r = 0; r < ROUNDS; r++) {
-    runs.gateway.push(await runGateway(ctx));
-    runs.bare.push(await runBare(ctx));
-    console.log(`round ${r + 1}`, JSON.stringify(runs.gateway.at(-1)), JSON.stringify(runs.bare.at(-1)));
-  }
+  const runs = await alternateRounds(ROUNDS, { gateway: () => runGateway(ctx), bare: () => runBare(ctx) });
   await uc.flush();
   await bus.close();
   await db.close();
@@ -323,7 +326,7 @@ async function main() {
     messages: MESSAGES,
     burst: BURST,
     rounds: ROUNDS,
-    machine: `${os.cpus().length}× ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    machine: machineLine(),
     runs,
     measures: {
       gateway:
@@ -336,8 +339,8 @@ async function main() {
       p99: med('gateway', 'p99'),
       deliveriesPerS: med('gateway', 'deliveriesPerS'),
       write: {
-        p50: median(runs.gateway.map((x) => x.write.p50)),
-        p99: median(runs.gateway.map((x) => x.write.p99)),
+        p50: medianOver(runs.gateway, (x) => x.write.p50),
+        p99: medianOver(runs.gateway, (x) => x.write.p99),
       },
       burstWritesMs: median(runs.gateway.map((x) => x.burstWritesMs)),
       deliveriesPerSWithWrites: median(runs.gateway.map((x) => x.deliveriesPerSWithWrites)),

@@ -3,10 +3,16 @@
 // Usage: node bench/idle/run.mjs [--quick]   (after `pnpm build`; needs ulimit -n > N + slack in both processes)
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { median, spread, updateBenchmarksDoc, writeResults } from '../fanout/report.mjs';
+import {
+  alternateRounds,
+  machineLine,
+  median,
+  spread,
+  updateBenchmarksDoc,
+  writeResults,
+} from '../fanout/report.mjs';
 
 const quick = process.argv.includes('--quick');
 const N = quick ? 2000 : 10_000;
@@ -172,14 +178,15 @@ async function main() {
   const ctx = { dbUrl: database.url, initData };
   // bare: ws pinging at the gateway's interval (like for like: the gateway must ping); bareNoPing: ws holding
   // sockets with no traffic at all (the reference of the first results), reported alongside.
-  const runs = { gateway: [], bare: [], bareNoPing: [] };
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const side of SIDES) runs[side].push(await round(side, ctx));
-    console.log(
-      `round ${r + 1}`,
-      JSON.stringify(Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, v.at(-1)]))),
-    );
-  }
+  const runs = {
+    gateway: [],
+    bare: [],
+    bareNoPing: [],
+    ...(await alternateRounds(
+      ROUNDS,
+      Object.fromEntries(SIDES.map((side) => [side, () => round(side, ctx)])),
+    )),
+  };
   await database.drop();
   if (partial) {
     console.log(JSON.stringify(runs, null, 2));
@@ -196,7 +203,7 @@ async function main() {
     idleMs: IDLE_MS,
     pingIntervalMs: PING_MS,
     rounds: ROUNDS,
-    machine: `${os.cpus().length}× ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    machine: machineLine(),
     runs,
     gateway: { bytesPerConnection: med('gateway'), drops },
     bare: { bytesPerConnection: med('bare'), drops: runs.bare.reduce((s, x) => s + x.drops, 0) },

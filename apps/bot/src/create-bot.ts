@@ -109,12 +109,13 @@ export function createBot({ env, db, bus, logger = createLogger('bot'), redis }:
     return outcome;
   };
   // Plain customer texts are written in batches (group commit); everything else one update at a time.
-  const processUpdate = createInboundBatcher({
+  const inbound = createInboundBatcher({
     uc,
     processOne: processAlone,
     metrics,
     logger: logger.child({ part: 'inbound' }),
   });
+  const processUpdate = inbound.submit;
   const consumer = createEventConsumer({
     uc,
     bus,
@@ -206,6 +207,8 @@ export function createBot({ env, db, bus, logger = createLogger('bot'), redis }:
       if (stopping) return;
       stopping = true;
       await poller?.stop();
+      // Texts already accepted are written before the database goes away.
+      await inbound.drained();
       await consumer.stop();
       await worker.stop();
       await Promise.allSettled(background);

@@ -1,5 +1,14 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Message, TicketEvent } from '@tikethet/domain';
-import { makeTextUpdate, type TgUpdate, waitFor } from '@tikethet/testkit';
+import {
+  makeEditedMessageUpdate,
+  makeTextUpdate,
+  type TgMessage,
+  type TgUpdate,
+  waitFor,
+} from '@tikethet/testkit';
+import { createBot } from '../create-bot';
 import { type Harness, newUserId, SECRET, startHarness } from './helpers/harness';
 
 /** Plain customer texts are written in batches (one transaction per batch); these tests pin what that writes. */
@@ -121,13 +130,38 @@ describe('webhook: plain customer texts in batches', () => {
       const found = await h.uc.listTickets(agent, { q: `zebrafinch${c.id}` });
       expect(found.items.map((t) => t.id)).toEqual([c.ticketId]);
     }
-    // Telegram links: a reply to a batched text lands on its ticket.
+    // The Telegram links work as the one-update path's do: an edit of a batched text edits its message
+    // (the first text kept), a reply to it lands on its ticket.
     const c0 = customers[0] as { id: number; ticketId: number };
-    const [link] = await h.query<{ telegram_message_id: number }>(
-      'select telegram_message_id from telegram_messages where chat_id = $1 order by telegram_message_id desc limit 1',
-      [c0.id],
+    const first = updates[0]?.message as TgMessage;
+    await h.send(
+      makeEditedMessageUpdate({ original: first, text: 'Batched one, edited', updateId: nextUpdateId++ }),
     );
-    expect(link).toBeDefined();
+    expect(
+      await h.query('select body, original_body from messages where ticket_id = $1 and body like $2', [
+        c0.ticketId,
+        'Batched one%',
+      ]),
+    ).toEqual([{ body: 'Batched one, edited', original_body: first.text }]);
+    // A newer ticket (via /new) is now the latest open one: only the reply mapping leads back to the first.
+    await h.send(text(c0.id, '/new'));
+    await h.send(text(c0.id, 'A second problem'));
+    expect(await h.query('select count(*)::int as n from tickets where customer_id = $1', [c0.id])).toEqual([
+      { n: 2 },
+    ]);
+    await h.send(
+      text(c0.id, 'Answering my batched text', {
+        message: {
+          ...(text(c0.id, 'Answering my batched text').message as TgMessage),
+          reply_to_message: first,
+        },
+      }),
+    );
+    const [answered] = await h.query<{ ticket_id: number }>(
+      'select ticket_id from messages where body = $1',
+      ['Answering my batched text'],
+    );
+    expect(answered?.ticket_id).toBe(c0.ticketId);
   });
 
   it('leaves to the one-update path what it cannot write: new tickets, /new, reopening, duplicates', async () => {
@@ -224,10 +258,64 @@ describe('webhook: plain customer texts in batches', () => {
     });
     try {
       expect(await post(text(c.id, 'On the bus'))).toBe(200);
-      const event = await waitFor(() => seen.find((e) => e.type === 'message.created'));
-      expect((event.data as { message: Message }).message.body).toBe('On the bus');
+      const bodyOf = (e: TicketEvent) => (e.data as { message?: Message }).message?.body;
+      const event = await waitFor(() => seen.find((e) => bodyOf(e) === 'On the bus'));
+      expect(event).toMatchObject({ type: 'message.created', ticketId: c.ticketId, internal: false });
+      // The event on the bus is the committed one: the same id and seq as in the log.
+      const [stored] = await h.query<{ id: number; seq: number }>(
+        'select id, seq from events where ticket_id = $1 order by seq desc limit 1',
+        [c.ticketId],
+      );
+      expect({ id: event.id, seq: event.seq }).toEqual(stored);
     } finally {
       off();
+    }
+  });
+
+  it('a stopping bot writes the texts it accepted before it lets the database go', async () => {
+    const blocker = await customerWithTicket();
+    const other = await customerWithTicket();
+    const bot = createBot({ env: h.env, db: h.db, bus: h.bus });
+    await bot.start();
+    const server = http.createServer((req, res) => void bot.httpHandler(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/telegram/webhook`;
+    const postTo = (update: TgUpdate) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+        body: JSON.stringify(update),
+      }).then((r) => r.status);
+    const lock = await h.db.pool.connect();
+    try {
+      await lock.query('begin');
+      await lock.query('select 1 from tickets where id = $1 for update', [blocker.ticketId]);
+      const answers = [
+        postTo(text(blocker.id, 'accepted before stop')),
+        postTo(text(other.id, 'queued before stop')),
+      ];
+      await waitFor(async () => {
+        const [row] = await h.query<{ n: number }>(
+          "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+        );
+        return row?.n === 1;
+      });
+      let stopped = false;
+      const stopping = bot.stop().then(() => {
+        stopped = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(stopped).toBe(false);
+      await lock.query('commit');
+      await stopping;
+      expect(await Promise.all(answers)).toEqual([200, 200]);
+      expect(
+        await h.query('select body from messages where body like $1 order by body', ['% before stop']),
+      ).toEqual([{ body: 'accepted before stop' }, { body: 'queued before stop' }]);
+    } finally {
+      lock.release();
+      server.close();
+      await bot.stop();
     }
   });
 });

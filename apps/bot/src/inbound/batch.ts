@@ -100,14 +100,29 @@ export function createInboundBatcher(deps: {
     lane.draining = false;
   }
 
-  return function submit(update: Update): Promise<UpdateOutcome> {
-    const item = plainTextOf(update);
-    if (!item) return processOne(update);
-    return new Promise<UpdateOutcome>((resolve, reject) => {
-      const lane = lanes[item.profile.id % lanes.length] as (typeof lanes)[number];
-      lane.queue.push({ update, item, resolve, reject });
-      metrics.inboundWaiting.inc();
-      if (!lane.draining) void drain(lane);
-    });
+  const idle: Array<() => void> = [];
+  const settleIdle = () => {
+    if (lanes.some((lane) => lane.draining)) return;
+    for (const resolve of idle.splice(0)) resolve();
+  };
+
+  return {
+    submit(update: Update): Promise<UpdateOutcome> {
+      const item = plainTextOf(update);
+      if (!item) return processOne(update);
+      return new Promise<UpdateOutcome>((resolve, reject) => {
+        const lane = lanes[item.profile.id % lanes.length] as (typeof lanes)[number];
+        lane.queue.push({ update, item, resolve, reject });
+        metrics.inboundWaiting.inc();
+        if (!lane.draining) void drain(lane).finally(settleIdle);
+      });
+    },
+    /** Resolves once every text submitted so far has been written (for a clean stop). */
+    drained(): Promise<void> {
+      return new Promise((resolve) => {
+        idle.push(resolve);
+        settleIdle();
+      });
+    },
   };
 }

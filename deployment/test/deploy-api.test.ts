@@ -1,48 +1,24 @@
-import {
-  createTestDatabase,
-  freePort,
-  signInitData,
-  TEST_BOT_TOKEN,
-  type TestDatabase,
-  testRedisUrl,
-} from '@tikethet/testkit';
-import { type AppProcess, startProcess, terminate, waitForStatus } from './helpers/app-process';
+import { signInitData, TEST_BOT_TOKEN } from '@tikethet/testkit';
+import { type AppProcess, terminate } from './helpers/app-process';
+import { deployAlone } from './helpers/deployed-app';
 import { metricSum, request, summarize } from './helpers/load';
-import { type PrunedApp, prepareApp } from './helpers/pruned-app';
 import { runOk } from './helpers/run';
-import { sigtermUnderLoad } from './helpers/shutdown-load';
+import { expectDrained, sigtermUnderLoad } from './helpers/shutdown-load';
 
 /** @tikethet/api deploys alone: pruned, installed, built, migrated and started against real Postgres and Redis. */
 describe('@tikethet/api deployed on its own', () => {
-  let pruned: PrunedApp;
-  let database: TestDatabase;
-  const running: AppProcess[] = [];
-
-  const env = (port: number): Record<string, string> => ({
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: database.url,
-    REDIS_URL: testRedisUrl(),
-    TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
-    PORT: String(port),
-    RATE_LIMIT_PER_MIN: '0',
+  const deployed = deployAlone('api', {
+    readyPath: '/readyz',
+    entry: 'dist/index.js',
+    backend: { migrate: false },
+    env: () => ({ RATE_LIMIT_PER_MIN: '0' }),
   });
   const auth = (id: number) => ({
     authorization: `tma ${signInitData({ botToken: TEST_BOT_TOKEN, user: { id, first_name: 'Deploy', language_code: 'en' } })}`,
   });
 
-  beforeAll(async () => {
-    pruned = await prepareApp('api');
-    database = await createTestDatabase('deploy_api');
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const app of running) app.signal('SIGKILL');
-    await database?.drop();
-    pruned?.cleanup();
-  });
-
   it("migrates a fresh database with the pruned db package (pnpm db:migrate), and again with the image's CLI", async () => {
+    const { pruned, database } = deployed;
     const first = await runOk('pnpm', ['db:migrate'], pruned.repoDir, { DATABASE_URL: database.url });
     expect(first.output).toContain('migrations applied');
     const again = await runOk('node', ['node_modules/@tikethet/db/dist/migrate-cli.js'], pruned.deployDir, {
@@ -52,26 +28,14 @@ describe('@tikethet/api deployed on its own', () => {
   });
 
   it('starts with `pnpm --filter @tikethet/api start` and is ready', async () => {
-    const port = await freePort();
-    const app = startProcess('pnpm', ['--filter', '@tikethet/api', 'start'], {
-      cwd: pruned.repoDir,
-      env: env(port),
-      port,
-      group: true,
-    });
-    running.push(app);
-    await waitForStatus(app, '/readyz', 200);
-    await terminate(app);
+    await terminate(await deployed.startFromRepo());
   });
 
   describe('the deployed folder (the image contents), run as `node dist/index.js`', () => {
     let app: AppProcess;
 
     beforeAll(async () => {
-      const port = await freePort();
-      app = startProcess('node', ['dist/index.js'], { cwd: pruned.deployDir, env: env(port), port });
-      running.push(app);
-      await waitForStatus(app, '/readyz', 200);
+      app = await deployed.startDeployed();
     });
 
     it('counts requests and published events in /metrics after a short load and a new ticket', async () => {
@@ -91,13 +55,7 @@ describe('@tikethet/api deployed on its own', () => {
     });
 
     it('finishes 200 in-flight /api/v1/me requests on SIGTERM, with no 5xx, and exits 0 within 3 s', async () => {
-      const { outcomes, exit } = await sigtermUnderLoad(app, '/api/v1/me', 200, auth(7002));
-      const summary = summarize(outcomes);
-      expect(summary.brokenAfterConnect).toEqual([]);
-      expect(summary.serverErrors).toBe(0);
-      expect(summary.statuses).toEqual({ 200: 200 });
-      expect([exit.code, exit.signal]).toEqual([0, null]);
-      expect(exit.ms).toBeLessThan(3000);
+      expectDrained(await sigtermUnderLoad(app, '/api/v1/me', 200, auth(7002)), 200);
     });
   });
 });

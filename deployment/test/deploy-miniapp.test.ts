@@ -1,28 +1,21 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { freePort } from '@tikethet/testkit';
-import { type AppProcess, startProcess, terminate, waitForStatus } from './helpers/app-process';
+import { type AppProcess, terminate } from './helpers/app-process';
+import { deployAlone } from './helpers/deployed-app';
 import { summarize } from './helpers/load';
-import { type PrunedApp, prepareApp } from './helpers/pruned-app';
-import { sigtermUnderLoad } from './helpers/shutdown-load';
+import { expectCleanExit, sigtermUnderLoad } from './helpers/shutdown-load';
 
 /** @tikethet/miniapp deploys alone: pruned, installed, built (vite + its server) and serving its page. */
 describe('@tikethet/miniapp deployed on its own', () => {
-  let pruned: PrunedApp;
   let upstream: http.Server;
   let upstreamUrl: string;
-  const running: AppProcess[] = [];
-
-  const env = (port: number): Record<string, string> => ({
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    PORT: String(port),
-    API_URL: upstreamUrl,
-    GATEWAY_URL: upstreamUrl,
+  const deployed = deployAlone('miniapp', {
+    readyPath: '/healthz',
+    entry: 'dist-server/serve.js',
+    env: () => ({ API_URL: upstreamUrl, GATEWAY_URL: upstreamUrl }),
   });
 
   beforeAll(async () => {
-    pruned = await prepareApp('miniapp');
     // Stands in for the api behind /api: answers every request with where it arrived.
     upstream = http.createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -30,12 +23,10 @@ describe('@tikethet/miniapp deployed on its own', () => {
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-  }, 300_000);
+  });
 
   afterAll(async () => {
-    for (const app of running) app.signal('SIGKILL');
     await new Promise((resolve) => upstream?.close(resolve));
-    pruned?.cleanup();
   });
 
   const expectPage = async (origin: string) => {
@@ -51,15 +42,7 @@ describe('@tikethet/miniapp deployed on its own', () => {
   };
 
   it('starts with `pnpm --filter @tikethet/miniapp start` and serves its page and bundle', async () => {
-    const port = await freePort();
-    const app = startProcess('pnpm', ['--filter', '@tikethet/miniapp', 'start'], {
-      cwd: pruned.repoDir,
-      env: env(port),
-      port,
-      group: true,
-    });
-    running.push(app);
-    await waitForStatus(app, '/healthz', 200);
+    const app = await deployed.startFromRepo();
     await expectPage(app.origin);
     await terminate(app);
   });
@@ -68,10 +51,7 @@ describe('@tikethet/miniapp deployed on its own', () => {
     let app: AppProcess;
 
     beforeAll(async () => {
-      const port = await freePort();
-      app = startProcess('node', ['dist-server/serve.js'], { cwd: pruned.deployDir, env: env(port), port });
-      running.push(app);
-      await waitForStatus(app, '/healthz', 200);
+      app = await deployed.startDeployed();
     });
 
     it('serves the page and proxies /api to API_URL', async () => {
@@ -88,8 +68,7 @@ describe('@tikethet/miniapp deployed on its own', () => {
       expect(summary.serverErrors).toBe(0);
       expect(Object.keys(summary.statuses).filter((status) => status !== '200')).toEqual([]);
       expect(summary.answered + summary.brokenAfterConnect.length + summary.refused).toBe(200);
-      expect([exit.code, exit.signal]).toEqual([0, null]);
-      expect(exit.ms).toBeLessThan(3000);
+      expectCleanExit(exit);
     });
   });
 });

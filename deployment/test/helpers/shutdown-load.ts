@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AppProcess, Exit } from './app-process';
 import { terminate } from './app-process';
-import { type Outcome, request } from './load';
+import { type Outcome, request, summarize } from './load';
 
 export interface ShutdownUnderLoad {
   outcomes: Outcome[];
@@ -40,4 +40,19 @@ export async function sigtermUnderLoad(
   } finally {
     agent.destroy();
   }
+}
+
+/** The process exited by itself with code 0 within 3 s of SIGTERM. */
+export function expectCleanExit(exit: ShutdownUnderLoad['exit']) {
+  expect([exit.code, exit.signal]).toEqual([0, null]);
+  expect(exit.ms).toBeLessThan(3000);
+}
+
+/** Every one of the `concurrency` requests in flight at SIGTERM finished with 200 (none cut, no 5xx), then a clean exit. */
+export function expectDrained({ outcomes, exit }: ShutdownUnderLoad, concurrency: number) {
+  const summary = summarize(outcomes);
+  expect(summary.brokenAfterConnect).toEqual([]);
+  expect(summary.serverErrors).toBe(0);
+  expect(summary.statuses).toEqual({ 200: concurrency });
+  expectCleanExit(exit);
 }

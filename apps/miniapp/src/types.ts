@@ -1,18 +1,5 @@
 /** Wire types: the domain's shapes (types only, so no zod reaches the browser bundle) plus view extras. */
-import type {
-  Attachment,
-  CannedReply,
-  Category,
-  DeliveryState,
-  Message,
-  Role,
-  Ticket,
-  TicketDetail,
-  TicketPriority,
-  TicketStatus,
-  User,
-  UserSummary,
-} from '@tikethet/domain';
+import type { Role, Ticket, TicketPriority, TicketStatus, User, UserSummary } from '@tikethet/domain';
 
 export type {
   Attachment,
@@ -27,7 +14,7 @@ export type {
   TicketStatus,
   User,
   UserSummary,
-};
+} from '@tikethet/domain';
 
 export const STATUSES: readonly TicketStatus[] = ['new', 'open', 'pending', 'resolved', 'closed'];
 export const PRIORITIES: readonly TicketPriority[] = ['low', 'normal', 'high', 'urgent'];

@@ -70,3 +70,31 @@ export function TicketRowCell({
     </li>
   );
 }
+
+/** Tickets as list cells; `onOpen` gets the id of the one tapped. */
+export function TicketList({
+  tickets,
+  label,
+  testId,
+  showCustomer,
+  onOpen,
+}: {
+  tickets: Row[];
+  label: string;
+  testId?: string;
+  showCustomer?: boolean;
+  onOpen: (id: number) => void;
+}) {
+  return (
+    <ul className="list" aria-label={label} data-testid={testId}>
+      {tickets.map((ticket) => (
+        <TicketRowCell
+          key={ticket.id}
+          ticket={ticket}
+          showCustomer={showCustomer}
+          onOpen={() => onOpen(ticket.id)}
+        />
+      ))}
+    </ul>
+  );
+}

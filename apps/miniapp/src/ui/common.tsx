@@ -82,6 +82,15 @@ export function Section({
   );
 }
 
+/** «Показать ещё» under a list whose next page the server has. */
+export function LoadMoreButton({ onClick }: { onClick: () => void }) {
+  return (
+    <button type="button" className="link-button load-more" onClick={onClick}>
+      {t('app.loadMore')}
+    </button>
+  );
+}
+
 /** A short message at the top that fades out (success, error). */
 export function Toast({
   text,

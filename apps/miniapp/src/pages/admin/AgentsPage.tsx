@@ -3,7 +3,9 @@ import { api } from '../../api';
 import { useMainButton } from '../../app/telegram';
 import { t } from '../../i18n';
 import { personName, ROLES, type Role } from '../../types';
-import { EmptyState, ErrorState, Section, Spinner } from '../../ui/common';
+import { Section } from '../../ui/common';
+import { choicesOf, Field, Select, SelectField } from '../../ui/fields';
+import { AdminListPage, ListRow } from './AdminList';
 import { useAdminList } from './use-admin-list';
 
 /** Admins: staff and their roles; any Telegram id can be given a role. */
@@ -13,7 +15,8 @@ export function AgentsPage() {
   // Empty: the staff; otherwise everyone matching by name, @username or id (customers to promote too).
   const [query, setQuery] = useState('');
   const fetchPeople = useCallback(() => api.agents(query.trim() || undefined), [query]);
-  const { list, error, notice, load, run } = useAdminList(fetchPeople);
+  const admin = useAdminList(fetchPeople);
+  const { load, run } = admin;
   useEffect(() => {
     const timer = setTimeout(load, query ? 300 : 0);
     return () => clearTimeout(timer);
@@ -21,57 +24,46 @@ export function AgentsPage() {
   useMainButton(null);
 
   const setRole = (id: number, role: Role) => run(() => api.setRole(id, role));
+  const roleChoices = choicesOf(ROLES, (r) => t(`role.${r}`));
 
   return (
-    <main className="page" data-testid="agents-page">
-      <h1 className="page__title">{t('admin.agents')}</h1>
-      {notice ? (
-        <p className="hint" role="status">
-          {notice}
-        </p>
-      ) : null}
-      <input
-        className="search"
-        type="search"
-        aria-label={t('admin.findPeople')}
-        placeholder={t('admin.findPeople')}
-        data-testid="agents-search"
-        value={query}
-        onChange={(e) => setQuery(e.target.value)}
-      />
-      {error && !list ? <ErrorState error={error} onRetry={load} /> : null}
-      {!list && !error ? <Spinner /> : null}
-      {list && list.length === 0 ? (
-        <EmptyState>{query.trim() ? t('admin.nobodyFound') : t('admin.agentsEmpty')}</EmptyState>
-      ) : null}
-      {list && list.length > 0 ? (
-        <ul className="list">
-          {list.map((u) => (
-            <li key={u.id} className="cell-item">
-              <div className="cell" data-testid={`agent-${u.id}`}>
-                <span className="cell__main">
-                  <span className="cell__title">{personName(u)}</span>
-                  <span className="cell__subtitle">
-                    {u.username ? `@${u.username} · ` : ''}
-                    {u.id}
-                  </span>
-                </span>
-                <select
-                  aria-label={t('admin.roleOf', { name: personName(u) })}
-                  value={u.role}
-                  onChange={(e) => setRole(u.id, e.target.value as Role)}
-                >
-                  {ROLES.map((r) => (
-                    <option key={r} value={r}>
-                      {t(`role.${r}`)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+    <AdminListPage
+      testId="agents-page"
+      title={t('admin.agents')}
+      admin={admin}
+      toolbar={
+        <input
+          className="search"
+          type="search"
+          aria-label={t('admin.findPeople')}
+          placeholder={t('admin.findPeople')}
+          data-testid="agents-search"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
+      }
+      empty={query.trim() ? t('admin.nobodyFound') : t('admin.agentsEmpty')}
+      row={(u) => (
+        <ListRow
+          key={u.id}
+          testId={`agent-${u.id}`}
+          trail={
+            <Select
+              ariaLabel={t('admin.roleOf', { name: personName(u) })}
+              value={u.role}
+              choices={roleChoices}
+              onChange={(role) => setRole(u.id, role)}
+            />
+          }
+        >
+          <span className="cell__title">{personName(u)}</span>
+          <span className="cell__subtitle">
+            {u.username ? `@${u.username} · ` : ''}
+            {u.id}
+          </span>
+        </ListRow>
+      )}
+    >
       <Section title={t('admin.addStaff')}>
         <form
           className="form form--inline"
@@ -83,25 +75,15 @@ export function AgentsPage() {
             }
           }}
         >
-          <label className="field">
-            <span className="field__label">{t('admin.telegramId')}</span>
+          <Field label={t('admin.telegramId')}>
             <input inputMode="numeric" value={newId} onChange={(e) => setNewId(e.target.value)} />
-          </label>
-          <label className="field">
-            <span className="field__label">{t('admin.role')}</span>
-            <select value={newRole} onChange={(e) => setNewRole(e.target.value as Role)}>
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {t(`role.${r}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+          </Field>
+          <SelectField label={t('admin.role')} value={newRole} choices={roleChoices} onChange={setNewRole} />
           <button type="submit" className="button">
             {t('app.save')}
           </button>
         </form>
       </Section>
-    </main>
+    </AdminListPage>
   );
 }

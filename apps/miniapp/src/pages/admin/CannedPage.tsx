@@ -3,9 +3,9 @@ import { api } from '../../api';
 import { useSession } from '../../app/session';
 import { useMainButton } from '../../app/telegram';
 import { t } from '../../i18n';
-import { confirmDialog } from '../../init';
-import { EmptyState, ErrorState, Section, Spinner } from '../../ui/common';
+import { Field } from '../../ui/fields';
 import { resetCanned } from '../agent/canned-cache';
+import { AdminListPage, DraftForm, EditableRow } from './AdminList';
 import { useAdminList } from './use-admin-list';
 
 interface Draft {
@@ -27,7 +27,8 @@ const loadCanned = () => {
 /** Canned replies: agents manage their own, admins also shared ones. */
 export function CannedPage() {
   const { me } = useSession();
-  const { list, error, notice, load, run } = useAdminList(loadCanned);
+  const admin = useAdminList(loadCanned);
+  const { load, run } = admin;
   const [draft, setDraft] = useState<Draft>(empty);
   useEffect(load, [load]);
 
@@ -47,110 +48,69 @@ export function CannedPage() {
   useMainButton({ text: draft.id === null ? t('app.add') : t('app.save'), onClick: save, disabled: !valid });
 
   return (
-    <main className="page" data-testid="canned-page">
-      <h1 className="page__title">{t('admin.canned')}</h1>
-      {notice ? (
-        <p className="hint" role="status">
-          {notice}
-        </p>
-      ) : null}
-      {error && !list ? <ErrorState error={error} onRetry={load} /> : null}
-      {!list && !error ? <Spinner /> : null}
-      {list && list.length === 0 ? <EmptyState>{t('admin.cannedEmpty')}</EmptyState> : null}
-      {list && list.length > 0 ? (
-        <ul className="list">
-          {list.map((c) => (
-            <li key={c.id} className="cell-item">
-              <div className="cell" data-testid={`canned-row-${c.shortcut}`}>
-                <span className="cell__main">
-                  <span className="cell__title">
-                    <span className="canned__shortcut">/{c.shortcut}</span> {c.title}
-                  </span>
-                  <span className="cell__preview">{c.body}</span>
-                </span>
-                <span className="cell__actions">
-                  <button
-                    type="button"
-                    className="link-button"
-                    onClick={() =>
-                      setDraft({
-                        id: c.id,
-                        shortcut: c.shortcut,
-                        title: c.title,
-                        body: c.body,
-                        shared: c.ownerId === null,
-                      })
-                    }
-                  >
-                    {t('app.edit')}
-                  </button>
-                  <button
-                    type="button"
-                    className="link-button danger"
-                    onClick={async () => {
-                      if (await confirmDialog(t('admin.confirmDelete', { name: c.title })))
-                        run(() => api.deleteCanned(c.id));
-                    }}
-                  >
-                    {t('app.delete')}
-                  </button>
-                </span>
-              </div>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      <Section title={draft.id === null ? t('app.add') : t('app.edit')}>
-        <form
-          className="form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            save();
-          }}
+    <AdminListPage
+      testId="canned-page"
+      title={t('admin.canned')}
+      admin={admin}
+      empty={t('admin.cannedEmpty')}
+      row={(c) => (
+        <EditableRow
+          key={c.id}
+          testId={`canned-row-${c.shortcut}`}
+          name={c.title}
+          onEdit={() =>
+            setDraft({
+              id: c.id,
+              shortcut: c.shortcut,
+              title: c.title,
+              body: c.body,
+              shared: c.ownerId === null,
+            })
+          }
+          onDelete={() => run(() => api.deleteCanned(c.id))}
         >
-          <label className="field">
-            <span className="field__label">{t('admin.shortcut')}</span>
+          <span className="cell__title">
+            <span className="canned__shortcut">/{c.shortcut}</span> {c.title}
+          </span>
+          <span className="cell__preview">{c.body}</span>
+        </EditableRow>
+      )}
+    >
+      <DraftForm editing={draft.id !== null} onSave={save} onCancel={() => setDraft(empty)}>
+        <Field label={t('admin.shortcut')}>
+          <input
+            value={draft.shortcut}
+            maxLength={32}
+            placeholder="refund"
+            onChange={(e) => setDraft({ ...draft, shortcut: e.target.value.toLowerCase() })}
+          />
+        </Field>
+        <Field label={t('admin.cannedTitle')}>
+          <input
+            value={draft.title}
+            maxLength={120}
+            onChange={(e) => setDraft({ ...draft, title: e.target.value })}
+          />
+        </Field>
+        <Field label={t('admin.cannedBody')}>
+          <textarea
+            rows={4}
+            value={draft.body}
+            maxLength={4000}
+            onChange={(e) => setDraft({ ...draft, body: e.target.value })}
+          />
+        </Field>
+        {me.role === 'admin' && draft.id === null ? (
+          <label className="field field--check">
             <input
-              value={draft.shortcut}
-              maxLength={32}
-              placeholder="refund"
-              onChange={(e) => setDraft({ ...draft, shortcut: e.target.value.toLowerCase() })}
+              type="checkbox"
+              checked={draft.shared}
+              onChange={(e) => setDraft({ ...draft, shared: e.target.checked })}
             />
+            <span>{t('admin.shared')}</span>
           </label>
-          <label className="field">
-            <span className="field__label">{t('admin.cannedTitle')}</span>
-            <input
-              value={draft.title}
-              maxLength={120}
-              onChange={(e) => setDraft({ ...draft, title: e.target.value })}
-            />
-          </label>
-          <label className="field">
-            <span className="field__label">{t('admin.cannedBody')}</span>
-            <textarea
-              rows={4}
-              value={draft.body}
-              maxLength={4000}
-              onChange={(e) => setDraft({ ...draft, body: e.target.value })}
-            />
-          </label>
-          {me.role === 'admin' && draft.id === null ? (
-            <label className="field field--check">
-              <input
-                type="checkbox"
-                checked={draft.shared}
-                onChange={(e) => setDraft({ ...draft, shared: e.target.checked })}
-              />
-              <span>{t('admin.shared')}</span>
-            </label>
-          ) : null}
-          {draft.id !== null ? (
-            <button type="button" className="link-button" onClick={() => setDraft(empty)}>
-              {t('app.cancel')}
-            </button>
-          ) : null}
-        </form>
-      </Section>
-    </main>
+        ) : null}
+      </DraftForm>
+    </AdminListPage>
   );
 }

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api } from '../../api';
-import { useRouter } from '../../app/router';
+import { type Route, useRouter } from '../../app/router';
 import { useSession } from '../../app/session';
 import { useMainButton } from '../../app/telegram';
 import { formatDuration, t } from '../../i18n';
@@ -12,7 +12,6 @@ const StatsChart = lazy(() => import('./StatsChart').then((m) => ({ default: m.S
 /** Stats (agents and admins) and the way into agents, categories and canned replies. */
 export function DashboardPage() {
   const { me } = useSession();
-  const { push } = useRouter();
   const [stats, setStats] = useState<Stats | null>(null);
   const [error, setError] = useState<unknown>(null);
   const admin = me.role === 'admin';
@@ -64,34 +63,9 @@ export function DashboardPage() {
       ) : null}
       <Section>
         <ul className="list list--plain">
-          {admin ? (
-            <li className="cell-item">
-              <button type="button" className="cell" onClick={() => push({ name: 'agents' })}>
-                <span className="cell__title">{t('admin.agents')}</span>
-                <span className="chevron" aria-hidden="true">
-                  ›
-                </span>
-              </button>
-            </li>
-          ) : null}
-          {admin ? (
-            <li className="cell-item">
-              <button type="button" className="cell" onClick={() => push({ name: 'categories' })}>
-                <span className="cell__title">{t('admin.categories')}</span>
-                <span className="chevron" aria-hidden="true">
-                  ›
-                </span>
-              </button>
-            </li>
-          ) : null}
-          <li className="cell-item">
-            <button type="button" className="cell" onClick={() => push({ name: 'canned' })}>
-              <span className="cell__title">{t('admin.canned')}</span>
-              <span className="chevron" aria-hidden="true">
-                ›
-              </span>
-            </button>
-          </li>
+          {admin ? <NavCell label={t('admin.agents')} to={{ name: 'agents' }} /> : null}
+          {admin ? <NavCell label={t('admin.categories')} to={{ name: 'categories' }} /> : null}
+          <NavCell label={t('admin.canned')} to={{ name: 'canned' }} />
         </ul>
       </Section>
     </main>
@@ -115,5 +89,20 @@ function Stat({
       <div className="stat__label">{label}</div>
       {hint ? <div className="hint">{hint}</div> : null}
     </div>
+  );
+}
+
+/** A list cell that leads to another screen: its name and a chevron. */
+function NavCell({ label, to }: { label: string; to: Route }) {
+  const { push } = useRouter();
+  return (
+    <li className="cell-item">
+      <button type="button" className="cell" onClick={() => push(to)}>
+        <span className="cell__title">{label}</span>
+        <span className="chevron" aria-hidden="true">
+          ›
+        </span>
+      </button>
+    </li>
   );
 }

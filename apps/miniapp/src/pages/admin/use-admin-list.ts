@@ -3,11 +3,23 @@ import { errorText } from '../../api';
 import { t } from '../../i18n';
 import { haptic } from '../../init';
 
+export interface AdminList<T> {
+  /** The items, or null until the first load succeeds. */
+  list: T[] | null;
+  /** Why the last load failed, if it did. */
+  error: unknown;
+  /** The last change's outcome, in words. */
+  notice: string | null;
+  load: () => void;
+  /** Runs a change; true when it went through. */
+  run: (action: () => Promise<unknown>) => Promise<boolean>;
+}
+
 /**
  * What every admin list page does: load a list (error kept for a retry), and run a change with haptic
  * feedback and a notice in words, reloading afterwards. `fetchList` must be stable (module-level or memoised).
  */
-export function useAdminList<T>(fetchList: () => Promise<T[]>) {
+export function useAdminList<T>(fetchList: () => Promise<T[]>): AdminList<T> {
   const [list, setList] = useState<T[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);

@@ -11,9 +11,8 @@ import {
   type StaffUser,
   type Ticket,
   type TicketDetail,
-  type TicketPriority,
-  type TicketStatus,
 } from '../../types';
+import { choicesOf, SelectField } from '../../ui/fields';
 
 interface Props {
   ticket: TicketDetail;
@@ -182,70 +181,50 @@ function ControlsSheet({
       aria-label={t('ticket.controls')}
       data-testid="controls-sheet"
     >
-      <label className="field field--row">
-        <span className="field__label">{t('ticket.status')}</span>
-        <select
-          value={ticket.status}
-          disabled={busy}
-          aria-label={t('ticket.status')}
-          onChange={(e) => onPatch({ status: e.target.value as TicketStatus })}
-        >
-          {statusOptions.map((s) => (
-            <option key={s} value={s}>
-              {t(`status.${s}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field field--row">
-        <span className="field__label">{t('ticket.priority')}</span>
-        <select
-          value={ticket.priority}
-          disabled={busy}
-          aria-label={t('ticket.priority')}
-          onChange={(e) => onPatch({ priority: e.target.value as TicketPriority })}
-        >
-          {PRIORITIES.map((p) => (
-            <option key={p} value={p}>
-              {t(`priority.${p}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field field--row">
-        <span className="field__label">{t('ticket.category')}</span>
-        <select
-          value={ticket.categoryId ?? ''}
-          disabled={busy}
-          aria-label={t('ticket.category')}
-          onChange={(e) => onPatch({ categoryId: e.target.value ? Number(e.target.value) : null })}
-        >
-          <option value="">{t('new.noCategory')}</option>
-          {categories
+      <SelectField
+        row
+        label={t('ticket.status')}
+        ariaLabel={t('ticket.status')}
+        value={ticket.status}
+        disabled={busy}
+        choices={choicesOf(statusOptions, (s) => t(`status.${s}`))}
+        onChange={(status) => onPatch({ status })}
+      />
+      <SelectField
+        row
+        label={t('ticket.priority')}
+        ariaLabel={t('ticket.priority')}
+        value={ticket.priority}
+        disabled={busy}
+        choices={choicesOf(PRIORITIES, (p) => t(`priority.${p}`))}
+        onChange={(priority) => onPatch({ priority })}
+      />
+      <SelectField
+        row
+        label={t('ticket.category')}
+        ariaLabel={t('ticket.category')}
+        value={String(ticket.categoryId ?? '')}
+        disabled={busy}
+        choices={[
+          { value: '', label: t('new.noCategory') },
+          ...categories
             .filter((c) => !c.archived || c.id === ticket.categoryId)
-            .map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-        </select>
-      </label>
-      <label className="field field--row">
-        <span className="field__label">{t('ticket.assignee')}</span>
-        <select
-          value={ticket.assigneeId ?? ''}
-          disabled={busy}
-          aria-label={t('ticket.assignee')}
-          onChange={(e) => onPatch({ assigneeId: e.target.value ? Number(e.target.value) : null })}
-        >
-          <option value="">{t('ticket.unassigned')}</option>
-          {[...assigneeOptions].map(([id, name]) => (
-            <option key={id} value={id}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
+            .map((c) => ({ value: String(c.id), label: c.name })),
+        ]}
+        onChange={(id) => onPatch({ categoryId: id ? Number(id) : null })}
+      />
+      <SelectField
+        row
+        label={t('ticket.assignee')}
+        ariaLabel={t('ticket.assignee')}
+        value={String(ticket.assigneeId ?? '')}
+        disabled={busy}
+        choices={[
+          { value: '', label: t('ticket.unassigned') },
+          ...[...assigneeOptions].map(([id, name]) => ({ value: String(id), label: name })),
+        ]}
+        onChange={(id) => onPatch({ assigneeId: id ? Number(id) : null })}
+      />
       <div className="actions-row">
         {ticket.assigneeId === null ? (
           <button type="button" className="button" disabled={busy} onClick={onClaim}>

@@ -13,8 +13,9 @@ import {
   type TicketPriority,
   type TicketRow,
 } from '../../types';
-import { EmptyState, ErrorState, Spinner } from '../../ui/common';
-import { TicketRowCell } from '../../ui/TicketRow';
+import { EmptyState, ErrorState, LoadMoreButton, Spinner } from '../../ui/common';
+import { choicesOf, SelectField } from '../../ui/fields';
+import { TicketList } from '../../ui/TicketRow';
 import { interpretFrame } from '../ticket/ticket-state';
 
 type Tab = 'none' | 'me' | 'all';
@@ -205,65 +206,52 @@ export function QueuePage() {
       </div>
       {showFilters ? (
         <div className="filters" data-testid="filters">
-          <label className="field field--row">
-            <span className="field__label">{t('ticket.status')}</span>
-            <select value={filters.status} onChange={(e) => setFilter({ status: e.target.value })}>
-              <option value="">{t('queue.anyStatus')}</option>
-              {STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`status.${s}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field field--row">
-            <span className="field__label">{t('ticket.priority')}</span>
-            <select
-              value={filters.priority}
-              onChange={(e) => setFilter({ priority: e.target.value as Filters['priority'] })}
-            >
-              <option value="">{t('queue.anyPriority')}</option>
-              {PRIORITIES.map((p) => (
-                <option key={p} value={p}>
-                  {t(`priority.${p}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field field--row">
-            <span className="field__label">{t('ticket.category')}</span>
-            <select value={filters.category} onChange={(e) => setFilter({ category: e.target.value })}>
-              <option value="">{t('queue.anyCategory')}</option>
-              <option value="none">{t('new.noCategory')}</option>
-              {categories.map((c) => (
-                <option key={c.id} value={String(c.id)}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField
+            row
+            label={t('ticket.status')}
+            value={filters.status}
+            choices={[
+              { value: '', label: t('queue.anyStatus') },
+              ...choicesOf(STATUSES, (s) => t(`status.${s}`)),
+            ]}
+            onChange={(status) => setFilter({ status })}
+          />
+          <SelectField
+            row
+            label={t('ticket.priority')}
+            value={filters.priority}
+            choices={[
+              { value: '', label: t('queue.anyPriority') },
+              ...choicesOf(PRIORITIES, (p) => t(`priority.${p}`)),
+            ]}
+            onChange={(priority) => setFilter({ priority })}
+          />
+          <SelectField
+            row
+            label={t('ticket.category')}
+            value={filters.category}
+            choices={[
+              { value: '', label: t('queue.anyCategory') },
+              { value: 'none', label: t('new.noCategory') },
+              ...categories.map((c) => ({ value: String(c.id), label: c.name })),
+            ]}
+            onChange={(category) => setFilter({ category })}
+          />
         </div>
       ) : null}
       {error && !items ? <ErrorState error={error} onRetry={load} /> : null}
       {!items && !error ? <Spinner /> : null}
       {items && items.length === 0 ? <EmptyState testId="queue-empty">{t('queue.empty')}</EmptyState> : null}
       {items && items.length > 0 ? (
-        <ul className="list" aria-label={t('queue.title')} data-testid="queue-list">
-          {items.map((ticket) => (
-            <TicketRowCell
-              key={ticket.id}
-              ticket={ticket}
-              showCustomer
-              onOpen={() => push({ name: 'ticket', id: ticket.id })}
-            />
-          ))}
-        </ul>
+        <TicketList
+          tickets={items}
+          label={t('queue.title')}
+          testId="queue-list"
+          showCustomer
+          onOpen={(id) => push({ name: 'ticket', id })}
+        />
       ) : null}
-      {cursor ? (
-        <button type="button" className="link-button load-more" onClick={more}>
-          {t('app.loadMore')}
-        </button>
-      ) : null}
+      {cursor ? <LoadMoreButton onClick={more} /> : null}
       {signOut ? (
         <button type="button" className="link-button load-more" onClick={signOut}>
           {t('app.signOut')}

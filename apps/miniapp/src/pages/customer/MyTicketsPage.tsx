@@ -5,8 +5,8 @@ import { useSession } from '../../app/session';
 import { useMainButton } from '../../app/telegram';
 import { t } from '../../i18n';
 import type { TicketRow } from '../../types';
-import { EmptyState, ErrorState, Spinner } from '../../ui/common';
-import { TicketRowCell } from '../../ui/TicketRow';
+import { EmptyState, ErrorState, LoadMoreButton, Spinner } from '../../ui/common';
+import { TicketList } from '../../ui/TicketRow';
 
 /** Customer home: the person's own tickets, newest activity first. */
 export function MyTicketsPage() {
@@ -60,21 +60,13 @@ export function MyTicketsPage() {
       {!items && !error ? <Spinner /> : null}
       {items && items.length === 0 ? <EmptyState>{t('customer.empty')}</EmptyState> : null}
       {items && items.length > 0 ? (
-        <ul className="list" aria-label={t('customer.title')}>
-          {items.map((ticket) => (
-            <TicketRowCell
-              key={ticket.id}
-              ticket={ticket}
-              onOpen={() => push({ name: 'ticket', id: ticket.id })}
-            />
-          ))}
-        </ul>
+        <TicketList
+          tickets={items}
+          label={t('customer.title')}
+          onOpen={(id) => push({ name: 'ticket', id })}
+        />
       ) : null}
-      {cursor ? (
-        <button type="button" className="link-button load-more" onClick={more}>
-          {t('app.loadMore')}
-        </button>
-      ) : null}
+      {cursor ? <LoadMoreButton onClick={more} /> : null}
     </main>
   );
 }

@@ -6,6 +6,7 @@ import { t } from '../../i18n';
 import { haptic } from '../../init';
 import { markSeen } from '../../seen';
 import type { Category } from '../../types';
+import { Field } from '../../ui/fields';
 
 /** New ticket: subject, description, category cells; MainButton «Создать». */
 export function NewTicketPage() {
@@ -64,8 +65,7 @@ export function NewTicketPage() {
         }}
       >
         <div className="section">
-          <label className="field">
-            <span className="field__label">{t('new.subject')}</span>
+          <Field label={t('new.subject')}>
             <input
               name="subject"
               value={subject}
@@ -74,9 +74,8 @@ export function NewTicketPage() {
               onChange={(e) => setSubject(e.target.value)}
               data-testid="new-subject"
             />
-          </label>
-          <label className="field">
-            <span className="field__label">{t('new.body')}</span>
+          </Field>
+          <Field label={t('new.body')}>
             <textarea
               name="body"
               value={body}
@@ -86,7 +85,7 @@ export function NewTicketPage() {
               onChange={(e) => setBody(e.target.value)}
               data-testid="new-body"
             />
-          </label>
+          </Field>
         </div>
         {categories.length > 0 ? (
           <fieldset className="section" data-testid="new-category">

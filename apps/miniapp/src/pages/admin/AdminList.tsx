@@ -1,0 +1,138 @@
+import type { ReactNode } from 'react';
+import { t } from '../../i18n';
+import { confirmDialog } from '../../init';
+import { EmptyState, ErrorState, Section, Spinner } from '../../ui/common';
+import type { AdminList } from './use-admin-list';
+
+/**
+ * An admin list page: its title, the last change's notice, any `toolbar`, then the list — an error with a retry,
+ * loading, `empty` words, or a row per item — and below it `children` (the add/edit form).
+ */
+export function AdminListPage<T>({
+  testId,
+  title,
+  admin: { list, error, notice, load },
+  toolbar,
+  empty,
+  row,
+  children,
+}: {
+  testId: string;
+  title: string;
+  admin: AdminList<T>;
+  toolbar?: ReactNode;
+  empty: ReactNode;
+  row: (item: T) => ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <main className="page" data-testid={testId}>
+      <h1 className="page__title">{title}</h1>
+      {notice ? (
+        <p className="hint" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {toolbar}
+      {error && !list ? <ErrorState error={error} onRetry={load} /> : null}
+      {!list && !error ? <Spinner /> : null}
+      {list && list.length === 0 ? <EmptyState>{empty}</EmptyState> : null}
+      {list && list.length > 0 ? <ul className="list">{list.map((item) => row(item))}</ul> : null}
+      {children}
+    </main>
+  );
+}
+
+/** A row of an admin list: what it is (children), then its controls (`trail`). */
+export function ListRow({
+  testId,
+  trail,
+  children,
+}: {
+  testId: string;
+  trail: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <li className="cell-item">
+      <div className="cell" data-testid={testId}>
+        <span className="cell__main">{children}</span>
+        {trail}
+      </div>
+    </li>
+  );
+}
+
+/**
+ * A row that can be edited and deleted: «Изменить», any further `actions`, then «Удалить», which asks first
+ * (naming the row by `name`).
+ */
+export function EditableRow({
+  testId,
+  name,
+  onEdit,
+  onDelete,
+  actions,
+  children,
+}: {
+  testId: string;
+  name: string;
+  onEdit: () => void;
+  onDelete: () => void;
+  actions?: ReactNode;
+  children: ReactNode;
+}) {
+  const askDelete = async () => {
+    if (await confirmDialog(t('admin.confirmDelete', { name }))) onDelete();
+  };
+  return (
+    <ListRow
+      testId={testId}
+      trail={
+        <span className="cell__actions">
+          <button type="button" className="link-button" onClick={onEdit}>
+            {t('app.edit')}
+          </button>
+          {actions}
+          <button type="button" className="link-button danger" onClick={askDelete}>
+            {t('app.delete')}
+          </button>
+        </span>
+      }
+    >
+      {children}
+    </ListRow>
+  );
+}
+
+/** The add/edit form under an admin list: «Добавить» or, while `editing`, «Изменить» with «Отмена». */
+export function DraftForm({
+  editing,
+  onSave,
+  onCancel,
+  children,
+}: {
+  editing: boolean;
+  onSave: () => void;
+  onCancel: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <Section title={editing ? t('app.edit') : t('app.add')}>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onSave();
+        }}
+      >
+        {children}
+        {editing ? (
+          <button type="button" className="link-button" onClick={onCancel}>
+            {t('app.cancel')}
+          </button>
+        ) : null}
+      </form>
+    </Section>
+  );
+}

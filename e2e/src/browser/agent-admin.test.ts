@@ -1,6 +1,14 @@
 import { eventually } from '@tikethet/testkit';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openAs, pressMainButton, waitMainButtonActive } from '../support/browser';
+import {
+  clientEvent,
+  lastClientEvent,
+  launchBrowser,
+  openAs,
+  pressBackButton,
+  pressMainButton,
+  waitMainButtonActive,
+} from '../support/browser';
 import { apiAs, makeAgents } from '../support/people';
 import { type Stack, startStack } from '../support/stack';
 
@@ -116,5 +124,64 @@ test('the admin adds a category and makes a newcomer an agent', async () => {
   await eventually(async () =>
     expect((await apiAs<{ role: string }>(stack.apiUrl, NEWCOMER, 'GET', '/me')).role).toBe('agent'),
   );
+  await context.close();
+});
+
+test('the admin renames, archives and restores a category, and edits and deletes a canned reply', async () => {
+  const category = await apiAs<{ id: number }>(stack.apiUrl, ADMIN, 'POST', '/categories', {
+    name: 'Возвраты',
+  });
+  const canned = await apiAs<{ id: number }>(stack.apiUrl, ADMIN, 'POST', '/canned-replies', {
+    shortcut: 'bye',
+    title: 'Прощание',
+    body: 'Всего доброго!',
+    shared: true,
+  });
+  const { page, context } = await openAs(browser, stack.miniappUrl, ADMIN);
+  const stored = async () =>
+    (
+      await apiAs<Array<{ id: number; name: string; archived: boolean }>>(
+        stack.apiUrl,
+        ADMIN,
+        'GET',
+        '/categories?archived=1',
+      )
+    ).find((c) => c.id === category.id);
+
+  await page.getByTestId('open-dashboard').click();
+  await page.getByRole('button', { name: /Категории/ }).click();
+  const row = page.getByTestId(`category-${category.id}`);
+  await row.getByRole('button', { name: 'Изменить' }).click();
+  await expect(page.getByLabel('Название').inputValue()).resolves.toBe('Возвраты');
+  await page.getByLabel('Название').fill('Возвраты и обмен');
+  await waitMainButtonActive(page, 'Сохранить');
+  await pressMainButton(page);
+  await row.getByText('Возвраты и обмен').waitFor();
+  await eventually(async () => expect((await stored())?.name).toBe('Возвраты и обмен'));
+
+  await row.getByRole('button', { name: 'В архив' }).click();
+  await row.getByText('в архиве').waitFor();
+  await eventually(async () => expect((await stored())?.archived).toBe(true));
+  await row.getByRole('button', { name: 'Вернуть из архива' }).click();
+  await row.getByRole('button', { name: 'В архив' }).waitFor();
+  await eventually(async () => expect((await stored())?.archived).toBe(false));
+
+  await pressBackButton(page);
+  await page.getByRole('button', { name: /Шаблоны ответов/ }).click();
+  const cannedRow = page.getByTestId('canned-row-bye');
+  await cannedRow.getByRole('button', { name: 'Изменить' }).click();
+  await page.getByLabel('Текст ответа').fill('Всего доброго, пишите ещё!');
+  await waitMainButtonActive(page, 'Сохранить');
+  await pressMainButton(page);
+  await cannedRow.getByText('Всего доброго, пишите ещё!').waitFor();
+  // Deleting asks first (Telegram's confirm popup); the answer is Telegram's too.
+  await cannedRow.getByRole('button', { name: 'Удалить' }).click();
+  await eventually(async () =>
+    expect((await lastClientEvent(page, 'web_app_open_popup'))?.data?.message).toBe('Удалить «Прощание»?'),
+  );
+  await clientEvent(page, 'popup_closed', { button_id: 'ok' });
+  await cannedRow.waitFor({ state: 'detached' });
+  const left = await apiAs<Array<{ id: number }>>(stack.apiUrl, ADMIN, 'GET', '/canned-replies');
+  expect(left.map((c) => c.id)).not.toContain(canned.id);
   await context.close();
 });

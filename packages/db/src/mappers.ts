@@ -18,9 +18,32 @@ type TicketRow = InferSelectModel<typeof tickets>;
 type MessageRow = Omit<InferSelectModel<typeof messages>, 'search'>;
 type AttachmentRow = InferSelectModel<typeof attachments>;
 
-/** Postgres timestamps (string or Date, depending on the query path) as ISO-8601. */
+/**
+ * Postgres timestamps (string or Date, depending on the query path) as ISO-8601 in UTC with milliseconds,
+ * exactly as `Date#toISOString` writes them (fractions truncated). Postgres's own UTC text
+ * (`2026-11-24 08:15:16.008115+00`) is rewritten directly: lists map hundreds of these per request.
+ */
 export function iso(value: string | Date): string {
+  if (typeof value === 'string' && isPgUtcText(value)) {
+    const fraction = value.slice(19, -3);
+    return `${value.slice(0, 10)}T${value.slice(11, 19)}${`${fraction || '.'}000`.slice(0, 4)}Z`;
+  }
   return (value instanceof Date ? value : new Date(value)).toISOString();
+}
+
+/** `YYYY-MM-DD HH:MM:SS[.f…]+00`: what Postgres writes for a timestamptz in a UTC session. */
+function isPgUtcText(v: string): boolean {
+  return (
+    v.length >= 22 &&
+    v.length <= 29 &&
+    v[4] === '-' &&
+    v[7] === '-' &&
+    v[10] === ' ' &&
+    v[13] === ':' &&
+    v[16] === ':' &&
+    (v.length === 22 || v[19] === '.') &&
+    v.endsWith('+00')
+  );
 }
 export function isoOrNull(value: string | Date | null): string | null {
   return value === null ? null : iso(value);

@@ -83,7 +83,6 @@ export async function listTickets(
         username: users.username,
         role: users.role,
       },
-      cursorAt: sql<string>`to_char(${tickets.lastMessageAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
       // Column references spelled out: drizzle leaves them unqualified here, which the subquery would capture.
       unread: sql<number>`(select count(*)::int from messages m where m.ticket_id = "tickets"."id" and m.kind = ${otherSide}
         and m.seq > coalesce((select r.last_read_seq from ticket_reads r where r.ticket_id = "tickets"."id" and r.user_id = ${actor.id}), 0))`,
@@ -101,7 +100,12 @@ export async function listTickets(
       unread: r.unread,
       customer: toUserSummary(r.customer),
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.cursorAt, id: last.ticket.id }) : null,
+    // The cursor keeps Postgres's own text of the time (microseconds, offset), which it reads back exactly;
+    // formatting it in SQL cost a to_char on every row before the sort.
+    nextCursor:
+      rows.length > limit && last
+        ? encodeCursor({ at: last.ticket.lastMessageAt, id: last.ticket.id })
+        : null,
   };
 }
 

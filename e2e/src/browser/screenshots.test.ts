@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { DARK_THEME_PARAMS, launchBrowser, openAs, pressBackButton } from '../support/browser';
+import { apiAs } from '../support/people';
 import { DEMO, type DemoTickets, seedDemo } from '../support/seed';
 import { ROOT, type Stack, startStack } from '../support/stack';
 
@@ -86,5 +87,31 @@ test('admin screen: stats with the chart', async () => {
     0,
   );
   await shoot(page, 'admin-stats');
+  await context.close();
+});
+
+test('admin screens: categories (one archived) and canned replies', async () => {
+  const archived = await apiAs<{ id: number }>(stack.apiUrl, DEMO.admin, 'POST', '/categories', {
+    name: 'Старые заказы',
+    description: 'До переезда на новый склад',
+  });
+  await apiAs(stack.apiUrl, DEMO.admin, 'PATCH', `/categories/${archived.id}`, { archived: true });
+  for (const reply of [
+    { shortcut: 'hello', title: 'Приветствие', body: 'Здравствуйте! Уже разбираемся с вашим вопросом.' },
+    { shortcut: 'wait', title: 'Ждём склад', body: 'Склад подтвердит отправку в течение дня, я напишу вам.' },
+    { shortcut: 'bye', title: 'Прощание', body: 'Рады были помочь! Если что-то ещё — пишите сюда.' },
+  ]) {
+    await apiAs(stack.apiUrl, DEMO.admin, 'POST', '/canned-replies', { ...reply, shared: true });
+  }
+  const { page, context } = await openAs(browser, stack.miniappUrl, DEMO.admin);
+  await page.getByTestId('open-dashboard').click();
+  await page.getByRole('button', { name: /Категории/ }).click();
+  await page.getByTestId(`category-${archived.id}`).getByText('в архиве').waitFor();
+  await shoot(page, 'admin-categories');
+  await pressBackButton(page);
+  await page.getByRole('button', { name: /Шаблоны ответов/ }).click();
+  await page.getByTestId('canned-row-wait').waitFor();
+  expect(await page.locator('[data-testid^="canned-row-"]').count()).toBeGreaterThanOrEqual(3);
+  await shoot(page, 'admin-canned');
   await context.close();
 });

@@ -43,7 +43,10 @@ export function AdminListPage<T>({
   );
 }
 
-/** A row of an admin list: what it is (children), then its controls (`trail`). */
+/**
+ * A row of an admin list: what it is (children), then its controls (`trail`), which move under it when the
+ * two do not fit side by side on a narrow screen.
+ */
 export function ListRow({
   testId,
   trail,
@@ -55,7 +58,7 @@ export function ListRow({
 }) {
   return (
     <li className="cell-item">
-      <div className="cell" data-testid={testId}>
+      <div className="cell cell--actions" data-testid={testId}>
         <span className="cell__main">{children}</span>
         {trail}
       </div>

@@ -33,7 +33,7 @@ export function AdminListPage<T>({
           {notice}
         </p>
       ) : null}
-      {toolbar}
+      {toolbar ? <div className="toolbar">{toolbar}</div> : null}
       {error && !list ? <ErrorState error={error} onRetry={load} /> : null}
       {!list && !error ? <Spinner /> : null}
       {list && list.length === 0 ? <EmptyState>{empty}</EmptyState> : null}

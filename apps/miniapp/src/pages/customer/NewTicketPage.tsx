@@ -65,27 +65,29 @@ export function NewTicketPage() {
         }}
       >
         <div className="section">
-          <Field label={t('new.subject')}>
-            <input
-              name="subject"
-              value={subject}
-              maxLength={200}
-              placeholder={t('new.subjectPlaceholder')}
-              onChange={(e) => setSubject(e.target.value)}
-              data-testid="new-subject"
-            />
-          </Field>
-          <Field label={t('new.body')}>
-            <textarea
-              name="body"
-              value={body}
-              rows={5}
-              maxLength={4000}
-              placeholder={t('new.bodyPlaceholder')}
-              onChange={(e) => setBody(e.target.value)}
-              data-testid="new-body"
-            />
-          </Field>
+          <div className="section__body">
+            <Field label={t('new.subject')}>
+              <input
+                name="subject"
+                value={subject}
+                maxLength={200}
+                placeholder={t('new.subjectPlaceholder')}
+                onChange={(e) => setSubject(e.target.value)}
+                data-testid="new-subject"
+              />
+            </Field>
+            <Field label={t('new.body')}>
+              <textarea
+                name="body"
+                value={body}
+                rows={5}
+                maxLength={4000}
+                placeholder={t('new.bodyPlaceholder')}
+                onChange={(e) => setBody(e.target.value)}
+                data-testid="new-body"
+              />
+            </Field>
+          </div>
         </div>
         {categories.length > 0 ? (
           <fieldset className="section" data-testid="new-category">

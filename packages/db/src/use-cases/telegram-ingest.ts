@@ -2,13 +2,13 @@ import {
   acceptsMessage,
   canPostMessage,
   isStaff,
+  type NewTicketEvent,
   postMessageInputSchema,
   statusAfterMessage,
   type TelegramProfile,
-  type TicketEvent,
 } from '@tikethet/domain';
 import { inArray, type SQL, sql } from 'drizzle-orm';
-import { iso, previewOf, toMessage } from '../mappers';
+import { previewOf, toMessage } from '../mappers';
 import {
   events,
   kvState,
@@ -19,7 +19,7 @@ import {
   tickets,
   users,
 } from '../schema';
-import type { TicketRow, TxScope } from '../scope';
+import { storedEvent, type TicketRow, type TxScope } from '../scope';
 import { ROUTABLE_STATUSES } from './read-tickets';
 import { profileUpdateSet, profileValues, rememberAuthor } from './users';
 
@@ -47,6 +47,16 @@ interface Planned {
   item: IngestTextItem;
   ticket: TicketRow;
   seq: number;
+}
+
+/** Rows of a multi-row INSERT … RETURNING found again by (ticket, seq): Postgres does not promise their order. */
+function matchByTicketSeq<R extends { ticketId: number; seq: number }>(rows: R[], what: string) {
+  const at = new Map(rows.map((r) => [`${r.ticketId}:${r.seq}`, r]));
+  return (ticketId: number, seq: number): R => {
+    const row = at.get(`${ticketId}:${seq}`);
+    if (!row) throw new Error(`${what} insert returned fewer rows`);
+    return row;
+  };
 }
 
 /** `case id when … then … end` over the given tickets. */
@@ -177,47 +187,44 @@ export async function ingestCustomerTexts(scope: TxScope, items: IngestTextItem[
       })),
     )
     .returning(messageColumns);
-  const rowAt = new Map(messageRows.map((r) => [`${r.ticketId}:${r.seq}`, r]));
-  const withMessages = planned.map((p) => {
-    const row = rowAt.get(`${p.ticket.id}:${p.seq}`);
-    if (!row) throw new Error('message insert returned fewer rows');
-    return { ...p, message: toMessage(row, scope.authors?.get(p.item.profile.id) ?? null, []) };
+  const messageAt = matchByTicketSeq(messageRows, 'message');
+  const withEvents = planned.map((p) => {
+    const message = toMessage(
+      messageAt(p.ticket.id, p.seq),
+      scope.authors?.get(p.item.profile.id) ?? null,
+      [],
+    );
+    const event: NewTicketEvent = {
+      type: 'message.created',
+      internal: false,
+      actorId: p.item.profile.id,
+      data: { message },
+    };
+    return { ...p, message, event };
   });
   const eventRows = await scope.tx
     .insert(events)
     .values(
-      withMessages.map((p) => ({
+      withEvents.map((p) => ({
         ticketId: p.ticket.id,
         seq: p.seq,
-        type: 'message.created',
+        type: p.event.type,
         customerId: p.ticket.customerId,
-        internal: false,
-        actorId: p.item.profile.id,
-        data: { message: p.message },
+        internal: p.event.internal,
+        actorId: p.event.actorId,
+        data: p.event.data,
       })),
     )
     .returning({ id: events.id, ticketId: events.ticketId, seq: events.seq, createdAt: events.createdAt });
-  const eventAt = new Map(eventRows.map((r) => [`${r.ticketId}:${r.seq}`, r]));
-  for (const p of withMessages) {
-    const row = eventAt.get(`${p.ticket.id}:${p.seq}`);
-    if (!row) throw new Error('event insert returned fewer rows');
-    scope.events.push({
-      type: 'message.created',
-      internal: false,
-      actorId: p.item.profile.id,
-      data: { message: p.message },
-      id: row.id,
-      ticketId: p.ticket.id,
-      seq: p.seq,
-      customerId: p.ticket.customerId,
-      createdAt: iso(row.createdAt),
-    } as TicketEvent);
+  const eventAt = matchByTicketSeq(eventRows, 'event');
+  for (const p of withEvents) {
+    scope.events.push(storedEvent(p.event, p.ticket, p.seq, eventAt(p.ticket.id, p.seq)));
     outcomes[p.index] = 'processed';
   }
   await scope.tx
     .insert(telegramMessages)
     .values(
-      withMessages.map((p) => ({
+      withEvents.map((p) => ({
         chatId: p.item.chatId,
         telegramMessageId: p.item.telegramMessageId,
         ticketId: p.ticket.id,

@@ -1,5 +1,6 @@
 import {
   type Actor,
+  acceptsMessage,
   canViewTicket,
   isStaff,
   type ListTicketsQuery,
@@ -8,6 +9,7 @@ import {
   parseInput,
   type TicketDetail,
   type TicketPage,
+  ticketStatuses,
   ValidationError,
 } from '@tikethet/domain';
 import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
@@ -140,8 +142,8 @@ export async function findTicket(q: Queryable, ticketId: number) {
   return rows[0] ? toTicket(rows[0]) : null;
 }
 
-/** Statuses of a ticket a plain message from its customer goes to (the bot's routing): all but closed. */
-export const ROUTABLE_STATUSES = ['new', 'open', 'pending', 'resolved'] as const;
+/** Statuses of a ticket a plain message from its customer goes to (the bot's routing): those that take one. */
+export const ROUTABLE_STATUSES = ticketStatuses.filter((s) => acceptsMessage(s, 'customer'));
 
 /** The customer's newest ticket that still takes messages (for the bot's routing of a plain message). */
 export async function latestOpenTicket(q: Queryable, customerId: number) {
@@ -152,7 +154,7 @@ export async function latestOpenTicket(q: Queryable, customerId: number) {
       .where(
         and(
           eq(tickets.customerId, sql.placeholder('customerId')),
-          inArray(tickets.status, [...ROUTABLE_STATUSES]),
+          inArray(tickets.status, ROUTABLE_STATUSES),
         ),
       )
       .orderBy(desc(tickets.lastMessageAt), desc(tickets.id))

@@ -119,7 +119,7 @@ export async function ingestCustomerTexts(scope: TxScope, items: IngestTextItem[
   );
   const latest = sql`select distinct on (${tickets.customerId}) ${tickets.id} from ${tickets}
     where ${inArray(tickets.customerId, customerIds.length ? customerIds : [0])}
-      and ${inArray(tickets.status, [...ROUTABLE_STATUSES])}
+      and ${inArray(tickets.status, ROUTABLE_STATUSES)}
     order by ${tickets.customerId}, ${tickets.lastMessageAt} desc, ${tickets.id} desc`;
   const locked = await scope.tx
     .select()

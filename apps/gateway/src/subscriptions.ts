@@ -82,22 +82,24 @@ export function unsubscribeTicket(ctx: GatewayContext, conn: Connection, topic: 
   if (conn.person) ctx.presence.remove(subscription.ticketId, conn.person.id);
 }
 
+function leaveQueue(ctx: GatewayContext, conn: Connection): void {
+  if (!conn.queue) return;
+  conn.queue = false;
+  removeFrom(ctx.topics, 'queue', conn);
+  ctx.metrics.subscriptions.dec({ kind: 'queue' });
+}
+
 export function unsubscribe(ctx: GatewayContext, conn: Connection, topic: Topic): void {
   claimTopic(conn, topic.name);
-  if (topic.kind === 'ticket') {
-    unsubscribeTicket(ctx, conn, topic.name);
-  } else if (conn.queue) {
-    conn.queue = false;
-    removeFrom(ctx.topics, 'queue', conn);
-    ctx.metrics.subscriptions.dec({ kind: 'queue' });
-  }
+  if (topic.kind === 'ticket') unsubscribeTicket(ctx, conn, topic.name);
+  else leaveQueue(ctx, conn);
   conn.sendJson({ type: 'unsubscribed', topic: topic.name });
 }
 
-/** Drops everything a closed socket followed. */
+/** Drops everything a closed socket followed (no answer frames: the socket is gone). */
 export function releaseConnection(ctx: GatewayContext, conn: Connection): void {
   for (const topic of [...conn.tickets.keys()]) unsubscribeTicket(ctx, conn, topic);
-  if (conn.queue) unsubscribe(ctx, conn, { kind: 'queue', name: 'queue' });
+  leaveQueue(ctx, conn);
   conn.dropFollows();
   if (conn.person) removeFrom(ctx.users, conn.person.id, conn);
 }

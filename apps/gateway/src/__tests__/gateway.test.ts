@@ -144,6 +144,11 @@ describe('permissions', () => {
     });
     await world.uc.flush();
     expect(cust.events()).toEqual([]);
+    staff.terminate();
+    await eventually(async () => {
+      const { values } = await gw.gateway.metrics.subscriptions.get();
+      expect(values.find((v) => v.labels.kind === 'queue')?.value).toBe(0);
+    });
   });
 });
 

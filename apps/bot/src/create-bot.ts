@@ -49,14 +49,12 @@ export interface Bot {
 
 /** The outbound limits: in Redis for every instance when there is one, else in this process. */
 function sendGateOf(env: BotEnv, redis: Redis | undefined, logger: Logger): SendGate {
-  const limits = limitsFrom(env);
-  const local = new SendLimiter(limits);
+  const local = new SendLimiter(limitsFrom(env));
   if (!redis) return local;
   // Instances of one bot (one token) share a budget; other bots on the same Redis do not touch it.
   const botKey = createHash('sha256').update(env.TELEGRAM_BOT_TOKEN).digest('hex').slice(0, 16);
   return createSharedLimiter({
     redis,
-    limits,
     local,
     prefix: `tikethet:bot:${botKey}:send`,
     logger: logger.child({ part: 'limits' }),

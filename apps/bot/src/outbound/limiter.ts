@@ -60,19 +60,27 @@ export class SendLimiter implements SendGate {
   private globalPausedUntil = 0;
 
   constructor(
-    private readonly limits: SendLimits,
-    private readonly guardMs = 10,
+    readonly limits: SendLimits,
+    /** Added to every window: a send leaves the log only this much after Telegram's window would let it. */
+    readonly guardMs = 10,
     private readonly now: () => number = Date.now,
     /** How soon to look again when the window is full of calls still in flight. */
-    private readonly inFlightPollMs = 20,
+    readonly inFlightPollMs = 20,
   ) {}
 
-  private limitOf(chatId: number): WindowLimit {
+  /** The limit of a chat's own log: groups (negative ids) per minute, private chats per second. */
+  limitOf(chatId: number): WindowLimit {
     return chatId < 0 ? this.limits.group : this.limits.privateChat;
   }
 
-  private waitIn(log: Slot[], { limit, windowMs }: WindowLimit, now: number): number {
-    const span = windowMs + this.guardMs;
+  /** How long a send stays in a log with this limit (its window plus the guard). */
+  spanOf({ windowMs }: WindowLimit): number {
+    return windowMs + this.guardMs;
+  }
+
+  private waitIn(log: Slot[], window: WindowLimit, now: number): number {
+    const { limit } = window;
+    const span = this.spanOf(window);
     for (let i = log.length - 1; i >= 0; i -= 1) {
       if ((log[i]?.at ?? 0) <= now - span) log.splice(i, 1);
     }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@tikethet/config';
 import type { Redis } from 'ioredis';
-import type { SendGate, SendLimiter, SendLimits, SendTicket } from './limiter';
+import type { SendGate, SendLimiter, SendTicket } from './limiter';
 
-// The same sliding-window logs as SendLimiter, kept in Redis sorted sets (member: one send, score: when it
-// completed) so that every bot instance draws from one budget. Redis's own clock is the only clock. A send
+// The same sliding-window logs as SendLimiter (its limits, spans and poll arrive as ARGV), kept in Redis
+// sorted sets (member: one send, score: when it completed) so that every bot instance draws from one budget. Redis's own clock is the only clock. A send
 // in flight is scored at the end of its lease (in the future): it counts, it is never the one that "leaves"
 // first, and a crashed instance's sends stop counting a lease plus a window later.
 const ACQUIRE = `
@@ -60,8 +60,10 @@ return 0
 
 export interface SharedLimiterOptions {
   redis: Redis;
-  limits: SendLimits;
-  /** This process's limiter: used whenever Redis does not answer, so the limits still hold per process. */
+  /**
+   * This process's limiter: its limits, guard and poll are the shared ones too, and it answers whenever
+   * Redis does not, so the limits still hold per process.
+   */
   local: SendLimiter;
   logger: Logger;
   /** Key prefix; instances of one bot share it. */
@@ -70,18 +72,14 @@ export interface SharedLimiterOptions {
   timeoutMs?: number;
   /** Longer than any Bot API call may take. Default 60 s. */
   leaseMs?: number;
-  guardMs?: number;
-  inFlightPollMs?: number;
 }
 
 /** The outbound limits shared by every bot instance through Redis (DESIGN §10), per process when Redis is away. */
 export function createSharedLimiter(options: SharedLimiterOptions): SendGate {
-  const { redis, limits, local, logger } = options;
+  const { redis, local, logger } = options;
   const prefix = options.prefix ?? 'tikethet:bot:send';
   const timeoutMs = options.timeoutMs ?? 500;
   const leaseMs = options.leaseMs ?? 60_000;
-  const guardMs = options.guardMs ?? 10;
-  const pollMs = options.inFlightPollMs ?? 20;
   const instance = randomBytes(6).toString('hex');
   let sequence = 0;
   let degraded = false;
@@ -117,7 +115,8 @@ export function createSharedLimiter(options: SharedLimiterOptions): SendGate {
   return {
     async acquire(chatId, counts) {
       const k = keys(chatId);
-      const limit = chatId < 0 ? limits.group : limits.privateChat;
+      const all = local.limits.global;
+      const chat = local.limitOf(chatId);
       sequence += 1;
       const member = `${instance}:${sequence}`;
       const waitMs = await call(() =>
@@ -128,14 +127,14 @@ export function createSharedLimiter(options: SharedLimiterOptions): SendGate {
           k.chatLog,
           k.globalPause,
           k.chatPause,
-          limits.global.limit,
-          limits.global.windowMs + guardMs,
-          limit.limit,
-          limit.windowMs + guardMs,
+          all.limit,
+          local.spanOf(all),
+          chat.limit,
+          local.spanOf(chat),
           counts ? '1' : '0',
           member,
           leaseMs,
-          pollMs,
+          local.inFlightPollMs,
         ),
       );
       if (waitMs === undefined) return local.acquire(chatId, counts);

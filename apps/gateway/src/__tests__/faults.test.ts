@@ -37,7 +37,7 @@ beforeAll(async () => {
   relay.start();
   const tunables = { SWEEP_INTERVAL_MS: '1000' };
   child = await spawnGateway({ DATABASE_URL: world.database.url, REDIS_URL: redis.url, ...tunables });
-  survivor = await startGateway(world.database.url, redis.url, DEFAULT_BUS_CHANNEL, tunables);
+  survivor = await startGateway(world, tunables);
 });
 
 afterAll(async () => {

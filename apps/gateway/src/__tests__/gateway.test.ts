@@ -26,7 +26,7 @@ async function connect(user: TestUser): Promise<TestClient> {
 
 beforeAll(async () => {
   world = await startWorld('gateway');
-  gw = await startGateway(world.database.url, world.redisUrl, world.channel, {
+  gw = await startGateway(world, {
     HELLO_TIMEOUT_MS: '400',
     MAX_FRAMES_PER_S: '20',
     MAX_FRAME_BYTES: '4096',

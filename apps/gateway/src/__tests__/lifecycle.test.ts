@@ -15,7 +15,7 @@ let customer: TestUser;
 
 beforeAll(async () => {
   world = await startWorld('gateway_life');
-  gw = await startGateway(world.database.url, world.redisUrl, world.channel, { PING_INTERVAL_MS: '150' });
+  gw = await startGateway(world, { PING_INTERVAL_MS: '150' });
   customer = await makeUser(world.uc, 'customer', 'Ann');
 });
 

@@ -25,10 +25,7 @@ async function connect(gw: RunningGateway, user: TestUser): Promise<TestClient> 
 
 beforeAll(async () => {
   world = await startWorld('gateway_two');
-  [gw1, gw2] = await Promise.all([
-    startGateway(world.database.url, world.redisUrl, world.channel),
-    startGateway(world.database.url, world.redisUrl, world.channel),
-  ]);
+  [gw1, gw2] = await Promise.all([startGateway(world), startGateway(world)]);
   customer = await makeUser(world.uc, 'customer', 'Ann');
   agent = await makeUser(world.uc, 'agent', 'Vera');
 });

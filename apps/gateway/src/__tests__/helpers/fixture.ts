@@ -23,13 +23,16 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-/** One gateway on its own http server and its own Redis connections: a stand-in for a gateway process. */
+/**
+ * One gateway on its own http server and its own Redis connections, on the world's database and bus channel:
+ * a stand-in for a gateway process.
+ */
 export async function startGateway(
-  dbUrl: string,
-  redisUrl: string,
-  channel: string,
+  world: Pick<World, 'database' | 'redisUrl' | 'channel'>,
   overrides: Record<string, string> = {},
 ): Promise<RunningGateway> {
+  const { redisUrl, channel } = world;
+  const dbUrl = world.database.url;
   const env = loadGatewayEnv({
     DATABASE_URL: dbUrl,
     REDIS_URL: redisUrl,

@@ -3,9 +3,15 @@ import { createHelloDeadlines } from './hello-deadlines';
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => jest.useRealTimers());
 
-it('expires each item once its timeout has passed, oldest first, on one timer', () => {
+/** Deadlines of `timeoutMs` that record what expired, in order. */
+function recording(timeoutMs: number) {
   const expired: string[] = [];
-  const deadlines = createHelloDeadlines<string>(5000, (item) => expired.push(item));
+  const deadlines = createHelloDeadlines<string>(timeoutMs, (item) => expired.push(item));
+  return { expired, deadlines };
+}
+
+it('expires each item once its timeout has passed, oldest first, on one timer', () => {
+  const { expired, deadlines } = recording(5000);
   deadlines.add('a');
   jest.advanceTimersByTime(2000);
   deadlines.add('b');
@@ -23,8 +29,7 @@ it('expires each item once its timeout has passed, oldest first, on one timer', 
 });
 
 it('never expires an item deleted before its deadline, and re-arms for the next one', () => {
-  const expired: string[] = [];
-  const deadlines = createHelloDeadlines<string>(1000, (item) => expired.push(item));
+  const { expired, deadlines } = recording(1000);
   deadlines.add('gone');
   jest.advanceTimersByTime(500);
   deadlines.add('stays');
@@ -36,8 +41,7 @@ it('never expires an item deleted before its deadline, and re-arms for the next 
 });
 
 it('stops: nothing expires afterwards and no timer is left', () => {
-  const expired: string[] = [];
-  const deadlines = createHelloDeadlines<string>(1000, (item) => expired.push(item));
+  const { expired, deadlines } = recording(1000);
   deadlines.add('a');
   deadlines.stop();
   deadlines.add('b');

@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { machineLine, median, updateBenchmarksDoc, writeResults } from '../fanout/report.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -29,11 +29,6 @@ const ADMIN_URL =
   process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const cpuText = (c) =>
   c ? ` cpu/req ${c.userMsPerRequest.toFixed(3)} user + ${c.systemMsPerRequest.toFixed(3)} sys ms` : '';
 const fmt = (n) => (n >= 100 ? String(Math.round(n)) : n.toFixed(2));
@@ -262,10 +257,9 @@ async function main() {
         pass: rpsRatio >= 0.9 && p99Ratio <= 1.3,
       };
     }
-    const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
     const command = `node bench/api-read/run.mjs${quick ? ' --quick' : ''}`;
     const out = {
-      machine,
+      machine: machineLine(),
       command,
       durationS: DURATION_S,
       rounds: ROUNDS,
@@ -286,8 +280,8 @@ async function main() {
       );
       return;
     }
-    fs.writeFileSync(path.join(here, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
-    writeDoc(out);
+    writeResults(here, out);
+    updateBenchmarksDoc(root, 'api-read', docLines(out));
     for (const [k, r] of Object.entries(results)) {
       console.log(
         `${k}: rps ratio ${r.rpsRatio.toFixed(3)}, p99 ratio ${r.p99Ratio.toFixed(3)} -> ${r.pass ? 'PASS' : 'falls short'}`,
@@ -300,33 +294,20 @@ async function main() {
   }
 }
 
-function writeDoc(out) {
-  const file = path.join(root, 'docs/BENCHMARKS.md');
-  const start = '<!-- api-read:start -->';
-  const end = '<!-- api-read:end -->';
-  const row = (name, r) =>
+function docLines(out) {
+  const row = (r) =>
     `| ${r.path} | ${fmt(r.reference.rps)} (${r.reference.rpsSpread.map(fmt).join('–')}) | ${fmt(r.system.rps)} (${r.system.rpsSpread.map(fmt).join('–')}) | **${r.rpsRatio.toFixed(2)}** | ${r.reference.p99} (${r.reference.p99Spread.join('–')}) | ${r.system.p99} (${r.system.p99Spread.join('–')}) | **${r.p99Ratio.toFixed(2)}** | ${r.pass ? 'pass' : 'falls short'} |`;
-  const section = [
-    start,
+  return [
     '## api-read: ticket reads through the API vs the same SQL on raw pg',
     '',
     `${out.tickets.toLocaleString('en')} seeded tickets (20,000 messages), ${out.connections} autocannon connections, ${out.durationS} s per measurement, reference and API alternated ${out.rounds} times (medians, spread min–max). The API is the built \`apps/api\` process (initData validation, profile cache, strict query validation, use-cases via drizzle, helmet/CORS/request id/pino-http at LOG_LEVEL=warn, metrics; RATE_LIMIT_PER_MIN=0), called as an agent; the reference is \`bench/api-read/reference.mjs\`: bare Express running the same SQL on raw pg, no auth. Both use a pool of 10 on the same PostgreSQL. Target: ≥ 0.9× reference throughput and p99 ≤ 1.3×.`,
     '',
     '| route | reference rps | API rps | rps ratio | reference p99 ms | API p99 ms | p99 ratio | result |',
     '|---|---|---|---|---|---|---|---|',
-    ...Object.entries(out.results).map(([k, r]) => row(k, r)),
+    ...Object.values(out.results).map(row),
     '',
     `Machine: ${out.machine}. Command: \`pnpm build && ${out.command}\`, ${out.at}.`,
-    end,
-  ].join('\n');
-  let doc = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const from = doc.indexOf(start);
-  const to = doc.indexOf(end);
-  doc =
-    from >= 0 && to > from
-      ? doc.slice(0, from) + section + doc.slice(to + end.length)
-      : `${doc.trimEnd()}\n\n${section}\n`;
-  fs.writeFileSync(file, doc);
+  ];
 }
 
 main().catch((error) => {

@@ -206,7 +206,7 @@ async function main() {
   };
   writeResults(import.meta.dirname, results);
   const f = (n) => n.toFixed(2);
-  updateBenchmarksDoc(root, 'e2e', [
+  updateBenchmarksDoc(root, 'bench:e2e', [
     '## e2e',
     '',
     'A customer message written with `uc.postMessage` (the transaction the API runs for `POST /tickets/:id/messages`)',

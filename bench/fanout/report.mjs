@@ -1,4 +1,4 @@
-// Small helpers shared by the gateway benchmarks (bench/fanout, bench/e2e, bench/idle import this file).
+// Small helpers shared by the benchmarks (bench/fanout, bench/e2e, bench/idle, bench/api-read, bench/bot-inbound).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,22 +52,25 @@ export function writeResults(dir, results) {
   );
 }
 
-/** Replaces this benchmark's section of docs/BENCHMARKS.md (between its markers), creating the file if needed. */
-export function updateBenchmarksDoc(root, name, lines) {
+/**
+ * Replaces this benchmark's section of docs/BENCHMARKS.md (between its `<!-- <section>:start/end -->` markers;
+ * `section` is the scenario's one in scripts/bench/scenarios.mjs), creating the file if needed.
+ */
+export function updateBenchmarksDoc(root, section, lines) {
   if (noWrite) return;
   const file = path.join(root, 'docs/BENCHMARKS.md');
-  const start = `<!-- bench:${name}:start -->`;
-  const end = `<!-- bench:${name}:end -->`;
+  const start = `<!-- ${section}:start -->`;
+  const end = `<!-- ${section}:end -->`;
   let doc = fs.existsSync(file)
     ? fs.readFileSync(file, 'utf8')
     : '# Benchmarks\n\nEach scenario runs its reference in the same run and reports the ratio. Regenerate a section with its command.\n';
-  const section = `${start}\n${lines.join('\n')}\n\n_Updated ${new Date().toISOString().slice(0, 10)}._\n${end}`;
+  const text = `${start}\n${lines.join('\n')}\n\n_Updated ${new Date().toISOString().slice(0, 10)}._\n${end}`;
   const from = doc.indexOf(start);
   const to = doc.indexOf(end);
   doc =
     from >= 0 && to > from
-      ? doc.slice(0, from) + section + doc.slice(to + end.length)
-      : `${doc.trimEnd()}\n\n${section}\n`;
+      ? doc.slice(0, from) + text + doc.slice(to + end.length)
+      : `${doc.trimEnd()}\n\n${text}\n`;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, doc);
 }

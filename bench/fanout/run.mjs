@@ -358,7 +358,7 @@ async function main() {
   };
   writeResults(import.meta.dirname, results);
   const f = (n) => n.toFixed(1);
-  updateBenchmarksDoc(root, 'fanout', [
+  updateBenchmarksDoc(root, 'bench:fanout', [
     '## fanout',
     '',
     `One ticket message to ${SOCKETS} sockets spread over 2 gateway processes (50 agents, subscribed to the ticket) vs 2 bare`,

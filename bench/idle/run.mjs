@@ -242,7 +242,7 @@ async function main() {
   };
   writeResults(import.meta.dirname, results);
   const kb = (n) => (n / 1024).toFixed(1);
-  updateBenchmarksDoc(root, 'idle', [
+  updateBenchmarksDoc(root, 'bench:idle', [
     '## idle',
     '',
     `${N} authenticated idle sockets (hello done, ${USERS} users) on one gateway process vs ${N} sockets on a bare \`ws\``,

@@ -5,7 +5,6 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineLine, median, updateBenchmarksDoc, writeResults } from '../fanout/report.mjs';
@@ -17,6 +16,7 @@ const autocannon = requireApi('autocannon');
 const pg = createRequire(path.join(root, 'packages/db/package.json'))('pg');
 const { runMigrations } = requireApi(path.join(root, 'packages/db/dist/index.js'));
 const { signInitDataFields } = requireApi(path.join(root, 'packages/auth/dist/index.js'));
+const { createTestDatabase, freePort } = requireApi('@tikethet/testkit');
 
 const quick = process.argv.includes('--quick');
 const DURATION_S = quick ? 4 : 10;
@@ -25,43 +25,11 @@ const CONNECTIONS = 16;
 const TICKETS = 10_000;
 const AGENT_ID = 300_001;
 const TOKEN = `123456789:${randomBytes(27).toString('base64url').slice(0, 35)}`;
-const ADMIN_URL =
-  process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const cpuText = (c) =>
   c ? ` cpu/req ${c.userMsPerRequest.toFixed(3)} user + ${c.systemMsPerRequest.toFixed(3)} sys ms` : '';
 const fmt = (n) => (n >= 100 ? String(Math.round(n)) : n.toFixed(2));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function createDatabase() {
-  const name = `tt_bench_api_read_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: ADMIN_URL });
-      await c.connect();
-      await c.query(`drop database if exists "${name}" with (force)`);
-      await c.end();
-    },
-  };
-}
 
 async function seed(url) {
   const c = new pg.Client({ connectionString: url });
@@ -167,7 +135,7 @@ async function measure(target, scenario) {
 }
 
 async function main() {
-  const db = await createDatabase();
+  const db = await createTestDatabase('bench_api_read');
   const children = [];
   try {
     await runMigrations(db.url);

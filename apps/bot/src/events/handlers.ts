@@ -1,7 +1,7 @@
 import type { UseCases } from '@tikethet/db';
 import { displayName, type TicketEvent } from '@tikethet/domain';
 import { TELEGRAM_BODY_MAX, truncate } from '../format';
-import { languageFrom, t } from '../i18n';
+import { languageFrom, type Texts, t } from '../i18n';
 import { keyboard, openButton, ratingKeyboard } from '../links';
 import { enqueueText } from '../outbound/enqueue';
 import type { BotRuntime } from '../runtime';
@@ -27,6 +27,13 @@ async function customerChat(uc: UseCases, customerId: number) {
   return { chatId, texts: t(languageFrom(user?.languageCode)) };
 }
 
+/** The one button under a customer's notification: back into the ticket in the Mini App. */
+function openTicketKeyboard(runtime: BotRuntime, texts: Texts, ticketId: number) {
+  return keyboard([
+    [openButton(texts.openTicket(ticketId), { publicUrl: runtime.publicUrl, ticketId, privateChat: true })],
+  ]);
+}
+
 /**
  * Turns one event into queued Telegram sends. Every send has a dedupe key, so handling the same event
  * twice (bus redelivery, catch-up after a restart) enqueues nothing new.
@@ -44,19 +51,12 @@ export async function handleEvent(deps: EventHandlerDeps, event: TicketEvent): P
     }
     const author = message.author?.name ?? 'Support';
     const html = to.texts.agentReply(event.ticketId, author, truncate(message.body, TELEGRAM_BODY_MAX));
-    const open = openButton(to.texts.openTicket(event.ticketId), {
-      publicUrl: runtime.publicUrl,
+    const queued = await enqueueText(uc, to.chatId, html, {
       ticketId: event.ticketId,
-      privateChat: true,
+      messageId: message.id,
+      dedupeKey: `reply:${message.id}`,
+      replyMarkup: openTicketKeyboard(runtime, to.texts, event.ticketId),
     });
-    const queued = await uc.transaction((tx) =>
-      enqueueText(tx, to.chatId, html, {
-        ticketId: event.ticketId,
-        messageId: message.id,
-        dedupeKey: `reply:${message.id}`,
-        replyMarkup: keyboard([[open]]),
-      }),
-    );
     return queued ? 1 : 0;
   }
   if (event.type === 'ticket.updated') {
@@ -65,24 +65,12 @@ export async function handleEvent(deps: EventHandlerDeps, event: TicketEvent): P
     const { ticket } = event.data;
     const resolved = ticket.status === 'resolved';
     const html = resolved ? to.texts.rateAsk(ticket.id) : to.texts.statusChanged(ticket.id, ticket.status);
-    const markup = resolved
-      ? ratingKeyboard(ticket.id)
-      : keyboard([
-          [
-            openButton(to.texts.openTicket(ticket.id), {
-              publicUrl: runtime.publicUrl,
-              ticketId: ticket.id,
-              privateChat: true,
-            }),
-          ],
-        ]);
-    const queued = await uc.transaction((tx) =>
-      enqueueText(tx, to.chatId, html, {
-        ticketId: ticket.id,
-        dedupeKey: `status:${ticket.id}:${event.seq}`,
-        replyMarkup: markup,
-      }),
-    );
+    const markup = resolved ? ratingKeyboard(ticket.id) : openTicketKeyboard(runtime, to.texts, ticket.id);
+    const queued = await enqueueText(uc, to.chatId, html, {
+      ticketId: ticket.id,
+      dedupeKey: `status:${ticket.id}:${event.seq}`,
+      replyMarkup: markup,
+    });
     return queued ? 1 : 0;
   }
   if (event.type !== 'ticket.created') return 0;

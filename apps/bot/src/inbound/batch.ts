@@ -61,7 +61,11 @@ export function createInboundBatcher(deps: {
   /** Each sender's texts in order; different senders side by side. */
   async function oneByOne(list: Waiting[]) {
     const bySender = new Map<number, Waiting[]>();
-    for (const w of list) bySender.set(w.item.profile.id, [...(bySender.get(w.item.profile.id) ?? []), w]);
+    for (const w of list) {
+      const own = bySender.get(w.item.profile.id);
+      if (own) own.push(w);
+      else bySender.set(w.item.profile.id, [w]);
+    }
     await Promise.all(
       [...bySender.values()].map(async (own) => {
         for (const w of own) await processOne(w.update).then(w.resolve, w.reject);

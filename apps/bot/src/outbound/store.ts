@@ -32,7 +32,6 @@ const toRow = (r: RawRow): OutboxRow => ({
   attempts: r.attempts,
 });
 
-/** How long a claimed row belongs to this worker before another may take it back. */
 /**
  * How long a claimed row stays this worker's without a renewal. Workers renew what they hold every
  * LEASE_RENEW_MS; a crashed worker's rows return to the queue once their lease runs out (never sooner: another

@@ -1,4 +1,5 @@
 import type { TelegramProfile } from '@tikethet/domain';
+import { LruMap } from './lru';
 
 interface Verified {
   user: TelegramProfile;
@@ -15,33 +16,8 @@ export interface InitDataCacheOptions {
  * on every call) skip the two HMACs, the query parsing and the profile schema. Only a string that validated
  * is stored; its age is checked again on every use, so expiry works exactly as without the cache.
  */
-export class InitDataCache {
-  private readonly entries = new Map<string, Verified>();
-  private readonly max: number;
-
+export class InitDataCache extends LruMap<string, Verified> {
   constructor(options: InitDataCacheOptions = {}) {
-    this.max = options.max ?? 10_000;
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  get(raw: string): Verified | undefined {
-    const entry = this.entries.get(raw);
-    if (!entry) return undefined;
-    this.entries.delete(raw);
-    this.entries.set(raw, entry);
-    return entry;
-  }
-
-  set(raw: string, verified: Verified): void {
-    this.entries.delete(raw);
-    this.entries.set(raw, verified);
-    while (this.entries.size > this.max) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done) break;
-      this.entries.delete(oldest.value);
-    }
+    super(options.max ?? 10_000);
   }
 }

@@ -1,4 +1,5 @@
 import type { TelegramProfile, User } from '@tikethet/domain';
+import { LruMap } from './lru';
 
 interface Entry {
   user: User;
@@ -24,15 +25,14 @@ export function profileKey(p: TelegramProfile): string {
  * `epoch` grows with every invalidation: a lookup started before one must not store its (stale) result.
  */
 export class UserCache {
-  private readonly entries = new Map<number, Entry>();
+  private readonly entries: LruMap<number, Entry>;
   private readonly ttlMs: number;
-  private readonly max: number;
   private readonly now: () => number;
   private currentEpoch = 0;
 
   constructor(options: UserCacheOptions = {}) {
     this.ttlMs = options.ttlMs ?? 60_000;
-    this.max = options.max ?? 10_000;
+    this.entries = new LruMap(options.max ?? 10_000);
     this.now = options.now ?? Date.now;
   }
 
@@ -52,26 +52,17 @@ export class UserCache {
       this.entries.delete(profile.id);
       return undefined;
     }
-    // Refresh recency: Map iteration order is insertion order.
-    this.entries.delete(profile.id);
-    this.entries.set(profile.id, entry);
     return entry.user;
   }
 
   /** Stores the result of a lookup begun at `epoch`, unless something was invalidated since. */
   set(profile: TelegramProfile, user: User, epoch: number): void {
     if (epoch !== this.currentEpoch) return;
-    this.entries.delete(profile.id);
     this.entries.set(profile.id, {
       user,
       profileKey: profileKey(profile),
       expiresAt: this.now() + this.ttlMs,
     });
-    while (this.entries.size > this.max) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done) break;
-      this.entries.delete(oldest.value);
-    }
   }
 
   invalidate(userId: number): void {

@@ -82,7 +82,6 @@ async function main() {
   const env = process.env;
   const production = env.NODE_ENV === 'production';
   const launchPort = Number(env.LAUNCH_PORT ?? 8080);
-  const stops = [];
   const notes = [];
 
   let embedded;
@@ -177,7 +176,6 @@ async function main() {
     await api.close().catch(() => undefined);
     await bus.close().catch(() => undefined);
     await dbClient.close().catch(() => undefined);
-    for (const stop of stops) await stop().catch(() => undefined);
     if (embedded) await embedded.stop().catch(() => undefined);
     process.exit(0);
   };

@@ -10,7 +10,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   alternateRounds,
   machineLine,
-  median,
   medianOver,
   percentile,
   spread,
@@ -171,7 +170,7 @@ async function main() {
   await database.drop();
   await redis.stop();
 
-  const med = (side, key) => median(runs[side].map((x) => x[key]));
+  const med = (side, key) => medianOver(runs[side], (x) => x[key]);
   const r50 = med('gateway', 'p50') / med('parts', 'p50');
   const r99 = med('gateway', 'p99') / med('parts', 'p99');
   const results = {
@@ -222,9 +221,9 @@ async function main() {
     `| p50 (ms) | ${f(results.gateway.p50)} (${spread(runs.gateway.map((x) => x.p50))}) | ${f(results.parts.p50)} (${spread(runs.parts.map((x) => x.p50))}) | ${r50.toFixed(2)}× | ≤ 1.5× | ${results.pass.p50 ? 'pass' : 'falls short'} |`,
     `| p99 (ms) | ${f(results.gateway.p99)} (${spread(runs.gateway.map((x) => x.p99))}) | ${f(results.parts.p99)} (${spread(runs.parts.map((x) => x.p99))}) | ${r99.toFixed(2)}× | ≤ 2× | ${results.pass.p99 ? 'pass' : 'falls short'} |`,
     '',
-    `Split of the gateway side (median of rounds): the \`postMessage\` transaction alone p50 ${f(median(runs.gateway.map((x) => x.write.p50)))} ms;`,
-    `after commit (publish, gateway routing, socket) p50 ${f(median(runs.gateway.map((x) => x.afterCommit.p50)))} ms, p99 ${f(median(runs.gateway.map((x) => x.afterCommit.p99)))} ms.`,
-    `The reference's matching parts: pub/sub hop + ws relay p50 ${f(median(runs.parts.map((x) => x.hop.p50)) + median(runs.parts.map((x) => x.relay.p50)))} ms; its insert p50 ${f(median(runs.parts.map((x) => x.insert.p50)))} ms.`,
+    `Split of the gateway side (median of rounds): the \`postMessage\` transaction alone p50 ${f(results.gateway.write.p50)} ms;`,
+    `after commit (publish, gateway routing, socket) p50 ${f(results.gateway.afterCommit.p50)} ms, p99 ${f(results.gateway.afterCommit.p99)} ms.`,
+    `The reference's matching parts: pub/sub hop + ws relay p50 ${f(medianOver(runs.parts, (x) => x.hop.p50) + medianOver(runs.parts, (x) => x.relay.p50))} ms; its insert p50 ${f(medianOver(runs.parts, (x) => x.insert.p50))} ms.`,
     'The publish is not awaited by the use-case, so "after commit" runs from the return of the call, just after the publish is issued.',
     '',
     'The common message (no status change, no files) is one autocommit statement (`packages/db/src/use-cases/post-message-fast.ts`):',

@@ -133,23 +133,25 @@ export function createApi(deps: ApiDeps): Api {
 
   const v1 = express.Router();
   v1.use(health);
-  let userLimit: ((userId: number) => Promise<void>) | undefined;
-  if (env.RATE_LIMIT_PER_MIN > 0) {
-    const limiter = limiterFor(deps, logger);
-    v1.use(rateLimit(limiter, (req) => `ip:${req.ip ?? 'unknown'}`));
-    userLimit = async (userId) => {
-      const decision = await limiter.hit(`user:${userId}`);
-      if (!decision.allowed) throw rateLimited(decision.retryAfterS);
-    };
-  }
-  if (devLoginEnabled(env)) {
-    v1.use(devLoginRouter({ uc, cache, botToken: env.TELEGRAM_BOT_TOKEN }));
-  }
+  const limiter = env.RATE_LIMIT_PER_MIN > 0 ? limiterFor(deps, logger) : undefined;
+  const clientKey = (req: express.Request) => `ip:${req.ip ?? 'unknown'}`;
+  // The route table counts client and user in one round trip after authentication; it is mounted before the
+  // per-client middleware, which therefore only sees the other routes (sign-in, unknown paths).
   mountRoutes(v1, routeTable, {
     services: { uc, env, cache, logger },
     authenticator,
-    userLimit,
+    limit: limiter
+      ? async (req, userId) => {
+          const keys = userId === undefined ? [clientKey(req)] : [clientKey(req), `user:${userId}`];
+          const decision = await limiter.hit(...keys);
+          if (!decision.allowed) throw rateLimited(decision.retryAfterS);
+        }
+      : undefined,
   });
+  if (limiter) v1.use(rateLimit(limiter, clientKey));
+  if (devLoginEnabled(env)) {
+    v1.use(devLoginRouter({ uc, cache, botToken: env.TELEGRAM_BOT_TOKEN }));
+  }
   app.use('/api/v1', v1);
   app.use(notFound);
   app.use(errorHandler(logger));

@@ -7,8 +7,8 @@ export interface RateDecision {
 }
 
 export interface RateLimiter {
-  /** Counts one request under `key` and says whether it is within the limit. */
-  hit(key: string): Promise<RateDecision>;
+  /** Counts one request under each key (one Redis round trip for all) and says whether all are within the limit. */
+  hit(...keys: string[]): Promise<RateDecision>;
 }
 
 export interface LimiterOptions {
@@ -30,16 +30,20 @@ export function createMemoryLimiter(options: LimiterOptions): RateLimiter {
   let windowIndex = -1;
   let counts = new Map<string, number>();
   return {
-    async hit(key) {
+    async hit(...keys) {
       const t = now();
       const index = Math.floor(t / windowMs);
       if (index !== windowIndex) {
         windowIndex = index;
         counts = new Map();
       }
-      const count = (counts.get(key) ?? 0) + 1;
-      counts.set(key, count);
-      return decide(count, options.limit, (index + 1) * windowMs, t);
+      let highest = 0;
+      for (const key of keys) {
+        const count = (counts.get(key) ?? 0) + 1;
+        counts.set(key, count);
+        highest = Math.max(highest, count);
+      }
+      return decide(highest, options.limit, (index + 1) * windowMs, t);
     },
   };
 }
@@ -55,7 +59,8 @@ export interface RedisLimiterOptions extends LimiterOptions {
 }
 
 /**
- * Fixed windows shared by every API instance: INCR + PEXPIRE on `<prefix>:<key>:<window>`. When Redis is
+ * Fixed windows shared by every API instance: INCR + PEXPIRE on `<prefix>:<key>:<window>`, every key of a hit
+ * in one MULTI. When Redis is
  * not connected, fails or is slow, the request is counted in the process instead (never refused for that).
  */
 export function createRedisLimiter(options: RedisLimiterOptions): RateLimiter {
@@ -65,32 +70,39 @@ export function createRedisLimiter(options: RedisLimiterOptions): RateLimiter {
   const timeoutMs = options.timeoutMs ?? 250;
   const { redis, fallback } = options;
 
-  async function count(key: string): Promise<number> {
+  /** The highest of the keys' counts after counting this request. */
+  async function count(keys: readonly string[]): Promise<number> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('rate limit: Redis timed out')), timeoutMs);
     });
+    const multi = redis.multi();
+    for (const key of keys) multi.incr(key).pexpire(key, windowMs);
     try {
-      const replies = await Promise.race([redis.multi().incr(key).pexpire(key, windowMs).exec(), timeout]);
-      const first = replies?.[0];
-      if (!first || first[0]) throw first?.[0] ?? new Error('rate limit: no reply');
-      return Number(first[1]);
+      const replies = await Promise.race([multi.exec(), timeout]);
+      let highest = 0;
+      for (let i = 0; i < keys.length; i++) {
+        const incr = replies?.[2 * i];
+        if (!incr || incr[0]) throw incr?.[0] ?? new Error('rate limit: no reply');
+        highest = Math.max(highest, Number(incr[1]));
+      }
+      return highest;
     } finally {
       if (timer) clearTimeout(timer);
     }
   }
 
   return {
-    async hit(key) {
-      if (redis.status !== 'ready') return fallback.hit(key);
+    async hit(...keys) {
+      if (redis.status !== 'ready') return fallback.hit(...keys);
       const t = now();
       const index = Math.floor(t / windowMs);
       try {
-        const n = await count(`${prefix}:${key}:${index}`);
+        const n = await count(keys.map((key) => `${prefix}:${key}:${index}`));
         return decide(n, options.limit, (index + 1) * windowMs, t);
       } catch (error) {
         options.onFailure?.(error);
-        return fallback.hit(key);
+        return fallback.hit(...keys);
       }
     },
   };

@@ -15,12 +15,15 @@ interface Signed {
 export interface MountOptions {
   services: RouteServices;
   authenticator: Authenticator;
-  /** Per-user rate limit, run right after authentication (absent: off). */
-  userLimit?: (userId: number) => Promise<void>;
+  /**
+   * Rate limit, run right after authentication: per client and, once signed in, per user, counted together
+   * (absent: off). Throws 429; a request that fails authentication is still counted for its client.
+   */
+  limit?: (req: Request, userId?: number) => Promise<void>;
 }
 
 /**
- * Mounts the route table: authenticate (401) -> per-user rate limit (429) -> the route's permission guard
+ * Mounts the route table: authenticate (401) -> per-client and per-user rate limit (429, before a 401 too) -> the route's permission guard
  * (403) -> JSON body (400/413) -> strict query (400) -> handler.
  */
 export function mountRoutes(router: Router, table: readonly RouteDef[], options: MountOptions): void {
@@ -28,9 +31,15 @@ export function mountRoutes(router: Router, table: readonly RouteDef[], options:
   const json = express.json({ limit: JSON_LIMIT });
 
   const authenticate: RequestHandler = async (req, _res, next) => {
-    const user = await options.authenticator.authenticate(req.get('authorization'));
+    let user: User;
+    try {
+      user = await options.authenticator.authenticate(req.get('authorization'));
+    } catch (error) {
+      await options.limit?.(req);
+      throw error;
+    }
     signed.set(req, { user, actor: { id: user.id, role: user.role } });
-    if (options.userLimit) await options.userLimit(user.id);
+    await options.limit?.(req, user.id);
     next();
   };
 

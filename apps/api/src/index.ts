@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { createBus, createRelay } from '@tikethet/bus';
-import { createLogger, orExitOnEnvError } from '@tikethet/config';
+import { createLogger, exitOnSignals, orExitOnEnvError } from '@tikethet/config';
 import { createDb, createPendingEventSource } from '@tikethet/db';
 import Redis from 'ioredis';
 import { createApi } from './create-api';
@@ -30,28 +30,16 @@ async function main(): Promise<void> {
   const port = apiPort(env);
   server.listen(port, () => logger.info({ port }, 'api listening'));
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    api.startDraining();
-    const hardExit = setTimeout(() => process.exit(0), 2800);
-    hardExit.unref();
-    // In-flight requests finish; keep-alive sockets are closed as soon as they are idle (a connection whose
-    // request completes after SIGTERM becomes idle later, hence the sweep) so close() can complete.
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    setInterval(() => server.closeIdleConnections(), 50).unref();
-    closed
-      .then(() => relay.stop())
-      .then(() => api.close())
-      .then(() => Promise.allSettled([bus.close(), redis?.quit(), db.close()]))
-      .catch((err: unknown) => logger.error({ err }, 'shutdown failed'))
-      .finally(() => process.exit(0));
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  exitOnSignals({
+    logger,
+    server,
+    startDraining: () => api.startDraining(),
+    release: (serverClosed) =>
+      serverClosed
+        .then(() => relay.stop())
+        .then(() => api.close())
+        .then(() => Promise.allSettled([bus.close(), redis?.quit(), db.close()])),
+  });
 }
 
 if (require.main === module) {

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { createBus } from '@tikethet/bus';
-import { createLogger, orExitOnEnvError, resolvePort } from '@tikethet/config';
+import { createLogger, exitOnSignals, orExitOnEnvError, resolvePort } from '@tikethet/config';
 import { createDb } from '@tikethet/db';
 import { Redis } from 'ioredis';
 import { createBot } from './create-bot';
@@ -27,24 +27,17 @@ async function main() {
   logger.info({ port }, 'bot http listening');
   await bot.start();
 
-  let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
-    // Exit within 3 s whatever happens: in-flight webhook requests finish (idle keep-alive sockets are
-    // closed); what did not get answered is redelivered by Telegram, idempotently.
-    setTimeout(() => process.exit(0), 2800).unref();
-    server.close();
-    server.closeIdleConnections();
-    setInterval(() => server.closeIdleConnections(), 50).unref();
-    await bot.stop();
-    await bus.close();
-    redis?.disconnect();
-    await db.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown());
-  process.on('SIGINT', () => void shutdown());
+  // In-flight webhook requests finish; what did not get answered is redelivered by Telegram, idempotently.
+  exitOnSignals({
+    logger,
+    server,
+    release: async () => {
+      await bot.stop();
+      await bus.close();
+      redis?.disconnect();
+      await db.close();
+    },
+  });
 }
 
 void main().catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { createBus } from '@tikethet/bus';
-import { createLogger, orExitOnEnvError } from '@tikethet/config';
+import { createLogger, exitOnSignals, orExitOnEnvError } from '@tikethet/config';
 import { createDb } from '@tikethet/db';
 import { createGateway } from './create-gateway';
 import { gatewayPort, loadGatewayEnv } from './env';
@@ -19,23 +19,14 @@ async function main(): Promise<void> {
   const port = gatewayPort(env);
   server.listen(port, () => logger.info({ port }, 'gateway listening on /ws'));
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    gateway.startDraining();
-    const hardExit = setTimeout(() => process.exit(0), 2500);
-    hardExit.unref();
-    server.close();
-    gateway
-      .close(1012)
-      .then(() => Promise.allSettled([bus.close(), db.close()]))
-      .catch((err: unknown) => logger.error({ err }, 'shutdown failed'))
-      .finally(() => process.exit(0));
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  // WebSockets are closed with 1012 alongside the HTTP server (upgraded sockets never become idle).
+  exitOnSignals({
+    logger,
+    server,
+    startDraining: () => gateway.startDraining(),
+    hardExitMs: 2500,
+    release: () => gateway.close(1012).then(() => Promise.allSettled([bus.close(), db.close()])),
+  });
 }
 
 if (require.main === module) {

@@ -21,10 +21,8 @@ export function concernsBot(event: TicketEvent): boolean {
 }
 
 async function customerChat(uc: UseCases, customerId: number) {
-  const chatId = await uc.getBotChatId(customerId);
-  if (chatId === null) return null;
-  const user = await uc.getUser(customerId);
-  return { chatId, texts: t(languageFrom(user?.languageCode)) };
+  const chat = await uc.getBotChat(customerId);
+  return chat ? { chatId: chat.chatId, texts: t(languageFrom(chat.languageCode)) } : null;
 }
 
 /** The one button under a customer's notification: back into the ticket in the Mini App. */

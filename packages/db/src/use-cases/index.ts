@@ -46,6 +46,7 @@ const writes = {
 const reads = {
   getUser: users.getUser,
   getBotChatId: users.getBotChatId,
+  getBotChat: users.getBotChat,
   listUsers: users.listUsers,
   listTickets: readTickets.listTickets,
   getTicket: readTickets.getTicket,

@@ -112,10 +112,22 @@ export async function getUser(q: Queryable, id: number): Promise<User | null> {
   return rows[0] ? toUser(rows[0]) : null;
 }
 
+/** The private chat where the bot can reach the user (if they ever wrote to it), with their language. */
+export async function getBotChat(
+  q: Queryable,
+  id: number,
+): Promise<{ chatId: number; languageCode: string | null } | null> {
+  const rows = await q
+    .select({ chatId: users.botChatId, languageCode: users.languageCode })
+    .from(users)
+    .where(eq(users.id, id));
+  const row = rows[0];
+  return row?.chatId ? { chatId: row.chatId, languageCode: row.languageCode } : null;
+}
+
 /** The private chat where the bot can reach the user, if the user has ever written to it. */
 export async function getBotChatId(q: Queryable, id: number): Promise<number | null> {
-  const rows = await q.select({ chat: users.botChatId }).from(users).where(eq(users.id, id));
-  return rows[0]?.chat ?? null;
+  return (await getBotChat(q, id))?.chatId ?? null;
 }
 
 /** Admins change roles. An admin cannot change their own role (no locking the team out by accident). */

@@ -107,6 +107,15 @@ interface BodyRoute {
   known: string[];
 }
 
+/** `text` as the route's JSON body, signed in as the route's caller. */
+function sendJson(route: BodyRoute, text: string) {
+  return request(t.app)
+    [route.method](`/api/v1${route.path()}`)
+    .set('Authorization', route.who().auth)
+    .set('Content-Type', 'application/json')
+    .send(text);
+}
+
 const bodyRoutes: BodyRoute[] = [
   {
     method: 'post',
@@ -180,12 +189,10 @@ it('malformed JSON bodies on every body route: 4xx', async () => {
       bodyFor(['subject', 'body', 'status', 'version', 'role', 'score', 'name']),
       async (route, raw) => {
         fc.pre(!route.schema.safeParse(raw).success);
-        const res = await request(t.app)
-          [route.method](`/api/v1${route.path()}`)
-          .set('Authorization', route.who().auth)
-          .set('Content-Type', 'application/json')
-          .send(JSON.stringify(raw));
-        expect4xx(res, `${route.method} ${route.path()} ${JSON.stringify(raw)}`);
+        expect4xx(
+          await sendJson(route, JSON.stringify(raw)),
+          `${route.method} ${route.path()} ${JSON.stringify(raw)}`,
+        );
       },
     ),
     { numRuns: 400 },
@@ -194,12 +201,10 @@ it('malformed JSON bodies on every body route: 4xx', async () => {
     await fc.assert(
       fc.asyncProperty(bodyFor(route.known), async (body) => {
         fc.pre(!route.schema.safeParse(body).success);
-        const res = await request(t.app)
-          [route.method](`/api/v1${route.path()}`)
-          .set('Authorization', route.who().auth)
-          .set('Content-Type', 'application/json')
-          .send(JSON.stringify(body));
-        expect4xx(res, `${route.method} ${route.path()} ${JSON.stringify(body)}`);
+        expect4xx(
+          await sendJson(route, JSON.stringify(body)),
+          `${route.method} ${route.path()} ${JSON.stringify(body)}`,
+        );
       }),
       { numRuns: 150 },
     );
@@ -222,12 +227,7 @@ it('bytes that are not JSON: 400', async () => {
     });
   await fc.assert(
     fc.asyncProperty(fc.constantFrom(...bodyRoutes), notJson, async (route, raw) => {
-      const res = await request(t.app)
-        [route.method](`/api/v1${route.path()}`)
-        .set('Authorization', route.who().auth)
-        .set('Content-Type', 'application/json')
-        .send(raw);
-      expect4xx(res, `${route.path()} <- ${JSON.stringify(raw)}`);
+      expect4xx(await sendJson(route, raw), `${route.path()} <- ${JSON.stringify(raw)}`);
     }),
     { numRuns: 300 },
   );

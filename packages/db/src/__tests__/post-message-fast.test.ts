@@ -9,7 +9,7 @@ import {
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { iso } from '../mappers';
-import { isoSql } from '../use-cases/post-message-fast';
+import { isoSql } from '../use-cases/message-event-sql';
 import { type DbFixture, makeUser, setupDb } from './helpers';
 
 let f: DbFixture;

@@ -12,14 +12,14 @@ import {
   type TicketEvent,
   ticketStatuses,
 } from '@tikethet/domain';
-import { and, eq, fillPlaceholders, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
-import { DrizzleQueryError } from 'drizzle-orm/errors';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { and, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import { previewOf, toMessage, toTicket } from '../mappers';
+import { p, type RenderedStatement, renderOnce, runRendered } from '../rendered';
 import { withConnectionRetry } from '../retry';
 import { messages, tickets } from '../schema';
 import { type AuthorRow, type Deps, inTransaction, storedEvent, type TicketRow } from '../scope';
+import { isoSql, messageCreatedData } from './message-event-sql';
 import {
   authorOf,
   deliveryOf,
@@ -109,7 +109,7 @@ async function tryFastPost(
 ): Promise<FastPosted | null> {
   const author = await knownAuthor(db, actor.id);
   if (!author) return null;
-  const { name, text, params } = fastStatement(db, m.kind, whose);
+  const statement = fastStatement(db, m.kind, whose);
   // The message as the full path's mapper builds it; the database fills in its id, seq and createdAt.
   const draft = toMessage(
     {
@@ -134,7 +134,7 @@ async function tryFastPost(
     actorId: actor.id,
     data: { message: draft },
   };
-  const values = fillPlaceholders(params, {
+  const values = {
     ticketId,
     actorId: actor.id,
     firstName: author.firstName,
@@ -151,15 +151,14 @@ async function tryFastPost(
     type: event.type,
     // As text: pg would send a bare array as a Postgres array.
     data: JSON.stringify(event.data),
-  });
+  };
   let rows: FastRow[];
   try {
-    rows = (await db.$client.query<FastRow>({ name, text, values })).rows;
+    rows = await runRendered<FastRow>(db, statement, values);
   } catch (error) {
     // Two posts with one new clientMessageId at once: the loser's statement undid itself.
-    if (isClientMessageIdConflict(error)) return null;
-    // Shaped like every other failed query of the use-cases (drizzle's, with the pg error as its cause).
-    throw new DrizzleQueryError(text, values, error as Error);
+    if (isClientMessageIdConflict((error as Error).cause)) return null;
+    throw error;
   }
   const row = rows[0];
   if (!row) {
@@ -192,34 +191,12 @@ function isClientMessageIdConflict(error: unknown): boolean {
   return e.code === '23505' && e.constraint === 'messages_client_id_uq';
 }
 
-/**
- * A timestamp as `iso()` in mappers.ts writes it (JavaScript's toISOString: UTC, milliseconds truncated),
- * for JSON composed inside a statement.
- */
-export function isoSql(timestamp: SQL): SQL {
-  return sql`to_char(${timestamp} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-}
-
-// The paths in the event's data that the database fills in (data: { message }).
-const MESSAGE_ID_PATH = '{message,id}';
-const MESSAGE_SEQ_PATH = '{message,seq}';
-const MESSAGE_CREATED_AT_PATH = '{message,createdAt}';
-
-interface RenderedStatement {
-  name: string;
-  text: string;
-  params: unknown[];
-}
-
-const statements = new Map<string, RenderedStatement>();
-const dialect = new PgDialect();
-const p = (name: string) => sql`${sql.placeholder(name)}`;
-
 /** The one statement for a kind of message and whose tickets, rendered once (a named prepared statement). */
 function fastStatement(db: Database, kind: MessageKind, whose: Whose): RenderedStatement {
-  const key = `${kind}_${whose}`;
-  const known = statements.get(key);
-  if (known) return known;
+  return renderOnce(`tt_post_message_${kind}_${whose}`, () => fastStatementSql(db, kind, whose));
+}
+
+function fastStatementSql(db: Database, kind: MessageKind, whose: Whose): SQL {
   const { search: _search, ...ticketColumns } = getTableColumns(tickets);
   const conditions = [
     eq(tickets.id, p('ticketId')),
@@ -237,10 +214,15 @@ function fastStatement(db: Database, kind: MessageKind, whose: Whose): RenderedS
     .update(tickets)
     .set({ ...messageTicketSet(kind, p('preview')), lastSeq: sql`${tickets.lastSeq} + 1` })
     .where(and(...conditions))
-    .returning()
+    .returning(ticketColumns)
     .getSQL();
   const createdAt = isoSql(sql`m.created_at`);
-  const query = sql`with t as (${update}),
+  const data = messageCreatedData(p('data'), {
+    id: sql`m.id`,
+    seq: sql`m.seq`,
+    createdAt: sql`m.created_at`,
+  });
+  return sql`with t as (${update}),
 m as (
   insert into ${messages} (ticket_id, seq, kind, author_id, body, client_message_id, via, delivery)
   select t.id, t.last_seq, ${p('kind')}, ${p('actorId')}, ${p('body')}, ${p('clientMessageId')}, ${p('via')}, ${p('delivery')}
@@ -249,11 +231,7 @@ m as (
 ),
 e as (
   insert into events (ticket_id, seq, type, customer_id, internal, actor_id, data)
-  select t.id, m.seq, ${p('type')}, t.customer_id, ${p('internal')}, ${p('actorId')},
-    jsonb_set(jsonb_set(jsonb_set(${p('data')}::jsonb,
-      ${MESSAGE_ID_PATH}, to_jsonb(m.id)),
-      ${MESSAGE_SEQ_PATH}, to_jsonb(m.seq)),
-      ${MESSAGE_CREATED_AT_PATH}, to_jsonb(${createdAt}))
+  select t.id, m.seq, ${p('type')}, t.customer_id, ${p('internal')}, ${p('actorId')}, ${data}
   from t, m
   returning id, created_at
 )
@@ -265,10 +243,6 @@ select ${sql.join(
   )}, m.id as "messageId", m.seq as "messageSeq", ${createdAt} as "messageCreatedAt",
   e.id as "eventId", e.created_at as "eventCreatedAt"
 from t, m, e`;
-  const rendered = dialect.sqlToQuery(query);
-  const statement = { name: `tt_post_message_${key}`, text: rendered.sql, params: rendered.params };
-  statements.set(key, statement);
-  return statement;
 }
 
 // Authors as last read, per database: their name and role go into the event the statement writes, and the

@@ -4,22 +4,17 @@ import {
   isStaff,
   type NewTicketEvent,
   postMessageInputSchema,
+  type Role,
   statusAfterMessage,
   type TelegramProfile,
 } from '@tikethet/domain';
-import { inArray, type SQL, sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { previewOf, toMessage } from '../mappers';
-import {
-  events,
-  kvState,
-  messageColumns,
-  messages,
-  telegramMessages,
-  telegramUpdates,
-  tickets,
-  users,
-} from '../schema';
-import { storedEvent, type TicketRow, type TxScope } from '../scope';
+import { dialect, p, renderOnce, runRendered } from '../rendered';
+import { events, kvState, messages, telegramMessages, telegramUpdates, tickets, users } from '../schema';
+import { type AuthorRow, storedEvent, type TicketRow, type TxScope } from '../scope';
+import { isoSql, messageCreatedData } from './message-event-sql';
+import { deliveryOf, messageTicketSet } from './messages';
 import { ROUTABLE_STATUSES } from './read-tickets';
 import { profileUpdateSet, profileValues, rememberAuthor } from './users';
 
@@ -42,39 +37,18 @@ export interface IngestTextItem {
  */
 export type IngestOutcome = 'processed' | 'duplicate' | 'fallback';
 
-interface Planned {
-  index: number;
-  item: IngestTextItem;
-  ticket: TicketRow;
-  seq: number;
-}
-
-/** Rows of a multi-row INSERT … RETURNING found again by (ticket, seq): Postgres does not promise their order. */
-function matchByTicketSeq<R extends { ticketId: number; seq: number }>(rows: R[], what: string) {
-  const at = new Map(rows.map((r) => [`${r.ticketId}:${r.seq}`, r]));
-  return (ticketId: number, seq: number): R => {
-    const row = at.get(`${ticketId}:${seq}`);
-    if (!row) throw new Error(`${what} insert returned fewer rows`);
-    return row;
-  };
-}
-
-/** `case id when … then … end` over the given tickets. */
-function perTicket<T>(list: T[], idOf: (t: T) => number, valueFor: (t: T) => SQL): SQL {
-  return sql.join([
-    sql`case ${tickets.id}`,
-    ...list.map((t) => sql` when ${idOf(t)}::int then ${valueFor(t)}`),
-    sql` end`,
-  ]);
-}
+/** What routing needs of a sender's latest open ticket (locked for the rest of the transaction). */
+type RoutedTicket = Pick<TicketRow, 'id' | 'customerId' | 'status' | 'lastSeq'>;
 
 /**
- * The bot's many-updates path: a batch of plain customer texts in ONE transaction with a fixed number of
- * statements (upsert senders, find and lock their latest open tickets, claim update_ids, insert messages,
- * events and Telegram links, bump the tickets) instead of ~10 round trips per update. It writes exactly what
- * the one-update path writes for such a text (postMessage via 'bot' + the link), and leaves every text it
- * cannot treat that way to it: once one text of a sender falls back, that sender's later texts do too, so a
- * sender's texts keep their order. Locks are taken in id order (users, then tickets).
+ * The bot's many-updates path: a batch of plain customer texts in ONE transaction of three statements,
+ * each a named prepared statement that takes the batch as arrays (so neither its SQL nor Postgres's plan is
+ * built per batch): upsert the senders; lock their latest open tickets (and see who asked for a new one);
+ * then claim the update_ids and write the messages, their events and Telegram links and bump each ticket
+ * once. It writes exactly what the one-update path writes for such a text (postMessage via 'bot' + the
+ * link), and leaves every text it cannot treat that way to it: once one text of a sender falls back, that
+ * sender's later texts do too, so a sender's texts keep their order. Locks are taken in id order (users,
+ * then tickets).
  */
 export async function ingestCustomerTexts(scope: TxScope, items: IngestTextItem[]): Promise<IngestOutcome[]> {
   const outcomes: IngestOutcome[] = items.map(() => 'fallback');
@@ -98,36 +72,15 @@ export async function ingestCustomerTexts(scope: TxScope, items: IngestTextItem[
     }
   }
   if (valid.length === 0) return outcomes;
-  const userRows = await scope.tx
-    .insert(users)
-    .values([...profiles.values()].sort((a, b) => a.id - b.id))
-    .onConflictDoUpdate({ target: users.id, set: profileUpdateSet(true) })
-    .returning();
-  const roles = new Map<number, (typeof userRows)[number]['role']>();
-  for (const row of userRows) {
-    rememberAuthor(scope, row);
-    roles.set(row.id, row.role);
-  }
+  const roles = await upsertSenders(
+    scope,
+    [...profiles.values()].sort((a, b) => a.id - b.id),
+  );
 
-  // 2. Who asked for a new ticket; each customer's latest open ticket, locked.
+  // 2. Each customer's latest open ticket, locked; who asked for a new ticket.
   const customerIds = [...roles].filter(([, role]) => !isStaff(role)).map(([id]) => id);
   const pendingKeys = [...new Set(valid.map((i) => items[i]?.pendingKey ?? ''))];
-  const pending = new Set(
-    (await scope.tx.select({ key: kvState.key }).from(kvState).where(inArray(kvState.key, pendingKeys))).map(
-      (r) => r.key,
-    ),
-  );
-  const latest = sql`select distinct on (${tickets.customerId}) ${tickets.id} from ${tickets}
-    where ${inArray(tickets.customerId, customerIds.length ? customerIds : [0])}
-      and ${inArray(tickets.status, ROUTABLE_STATUSES)}
-    order by ${tickets.customerId}, ${tickets.lastMessageAt} desc, ${tickets.id} desc`;
-  const locked = await scope.tx
-    .select()
-    .from(tickets)
-    .where(sql`${tickets.id} in (${latest})`)
-    .orderBy(tickets.id)
-    .for('update');
-  const ticketOf = new Map(locked.map((t) => [t.customerId, { ...t }]));
+  const { ticketOf, pending } = await lockLatestTickets(scope, customerIds, pendingKeys);
 
   // 3. What can go the short way: a customer with an open ticket that takes the text without a status change.
   const candidates: number[] = [];
@@ -150,102 +103,184 @@ export async function ingestCustomerTexts(scope: TxScope, items: IngestTextItem[
   }
   if (candidates.length === 0) return outcomes;
 
-  // 4. Claim the update_ids: one taken before (or by a concurrent copy that committed) is a duplicate.
-  const claimed = new Set(
-    (
-      await scope.tx
-        .insert(telegramUpdates)
-        .values(candidates.map((i) => ({ updateId: (items[i] as IngestTextItem).updateId })))
-        .onConflictDoNothing()
-        .returning({ updateId: telegramUpdates.updateId })
-    ).map((r) => r.updateId),
-  );
-  const planned: Planned[] = [];
-  for (const index of candidates) {
+  // 4. One statement: claim the update_ids (one taken before, or by a concurrent copy that committed, is a
+  // duplicate), then messages, events and links for the claimed ones, and each touched ticket once.
+  for (const i of candidates) outcomes[i] = 'duplicate';
+  const drafts = candidates.map((index) => {
     const item = items[index] as IngestTextItem;
-    if (!claimed.delete(item.updateId)) {
-      outcomes[index] = 'duplicate';
-      continue;
-    }
-    const ticket = ticketOf.get(item.profile.id) as TicketRow;
-    ticket.lastSeq += 1;
-    planned.push({ index, item, ticket, seq: ticket.lastSeq });
-  }
-  if (planned.length === 0) return outcomes;
-
-  // 5. Messages, their events and links; then each touched ticket once.
-  const messageRows = await scope.tx
-    .insert(messages)
-    .values(
-      planned.map((p) => ({
-        ticketId: p.ticket.id,
-        seq: p.seq,
-        kind: 'customer' as const,
-        authorId: p.item.profile.id,
-        body: p.item.body,
-        via: 'bot' as const,
-      })),
-    )
-    .returning(messageColumns);
-  const messageAt = matchByTicketSeq(messageRows, 'message');
-  const withEvents = planned.map((p) => {
+    const ticket = ticketOf.get(item.profile.id) as RoutedTicket;
     const message = toMessage(
-      messageAt(p.ticket.id, p.seq),
-      scope.authors?.get(p.item.profile.id) ?? null,
-      [],
+      {
+        id: 0,
+        ticketId: ticket.id,
+        seq: 0,
+        kind: 'customer',
+        authorId: item.profile.id,
+        body: item.body,
+        originalBody: null,
+        clientMessageId: null,
+        via: 'bot',
+        delivery: deliveryOf('customer', 'bot'),
+        createdAt: new Date(0).toISOString(),
+        editedAt: null,
+      },
+      scope.authors?.get(item.profile.id) ?? null,
     );
+    return { index, item, ticket, message };
+  });
+  const written = await runRendered<WrittenRow>(scope.tx, writeStatement(), {
+    updateIds: drafts.map((d) => d.item.updateId),
+    ticketIds: drafts.map((d) => d.ticket.id),
+    customerIds: drafts.map((d) => d.ticket.customerId),
+    baseSeqs: drafts.map((d) => d.ticket.lastSeq),
+    bodies: drafts.map((d) => d.item.body),
+    previews: drafts.map((d) => previewOf(d.item.body)),
+    chatIds: drafts.map((d) => d.item.chatId),
+    telegramMessageIds: drafts.map((d) => d.item.telegramMessageId),
+    // As text: the statement turns each into jsonb.
+    data: drafts.map((d) => JSON.stringify({ message: d.message })),
+    delivery: deliveryOf('customer', 'bot'),
+  });
+  written.sort((a, b) => a.ord - b.ord);
+  for (const row of written) {
+    const draft = drafts[row.ord - 1];
+    if (!draft) throw new Error('batch write returned an unknown row');
+    const message = { ...draft.message, id: row.messageId, seq: row.seq, createdAt: row.messageCreatedAt };
     const event: NewTicketEvent = {
       type: 'message.created',
       internal: false,
-      actorId: p.item.profile.id,
+      actorId: draft.item.profile.id,
       data: { message },
     };
-    return { ...p, message, event };
-  });
-  const eventRows = await scope.tx
-    .insert(events)
-    .values(
-      withEvents.map((p) => ({
-        ticketId: p.ticket.id,
-        seq: p.seq,
-        type: p.event.type,
-        customerId: p.ticket.customerId,
-        internal: p.event.internal,
-        actorId: p.event.actorId,
-        data: p.event.data,
-      })),
-    )
-    .returning({ id: events.id, ticketId: events.ticketId, seq: events.seq, createdAt: events.createdAt });
-  const eventAt = matchByTicketSeq(eventRows, 'event');
-  for (const p of withEvents) {
-    scope.events.push(storedEvent(p.event, p.ticket, p.seq, eventAt(p.ticket.id, p.seq)));
-    outcomes[p.index] = 'processed';
+    scope.events.push(
+      storedEvent(event, draft.ticket, row.seq, { id: row.eventId, createdAt: row.eventCreatedAt }),
+    );
+    outcomes[draft.index] = 'processed';
   }
-  await scope.tx
-    .insert(telegramMessages)
-    .values(
-      withEvents.map((p) => ({
-        chatId: p.item.chatId,
-        telegramMessageId: p.item.telegramMessageId,
-        ticketId: p.ticket.id,
-        messageId: p.message.id,
-      })),
-    )
-    .onConflictDoNothing();
-
-  // Each ticket once: its last seq and the preview of its last text.
-  const touched = new Map<number, { ticket: TicketRow; last: string }>();
-  for (const p of planned) touched.set(p.ticket.id, { ticket: p.ticket, last: p.item.body });
-  const bumped = [...touched.values()];
-  const idOf = (t: { ticket: TicketRow }) => t.ticket.id;
-  await scope.tx
-    .update(tickets)
-    .set({
-      lastSeq: perTicket(bumped, idOf, (t) => sql`${t.ticket.lastSeq}::int`),
-      lastMessagePreview: perTicket(bumped, idOf, (t) => sql`${previewOf(t.last)}::text`),
-      updatedAt: sql`now()`,
-      lastMessageAt: sql`now()`,
-    })
-    .where(inArray(tickets.id, bumped.map(idOf)));
   return outcomes;
 }
+
+/** Upserts the senders (sorted by id) and returns each one's role; they are the transaction's known authors. */
+async function upsertSenders(
+  scope: TxScope,
+  rows: ReturnType<typeof profileValues>[],
+): Promise<Map<number, Role>> {
+  const upserted = await runRendered<AuthorRow>(scope.tx, upsertStatement(), {
+    ids: rows.map((r) => r.id),
+    firstNames: rows.map((r) => r.firstName),
+    lastNames: rows.map((r) => r.lastName),
+    usernames: rows.map((r) => r.username),
+    languageCodes: rows.map((r) => r.languageCode),
+    photoUrls: rows.map((r) => r.photoUrl),
+    roles: rows.map((r) => r.role),
+    botChatIds: rows.map((r) => r.botChatId ?? null),
+  });
+  const roles = new Map<number, Role>();
+  for (const row of upserted) {
+    rememberAuthor(scope, row);
+    roles.set(row.id, row.role);
+  }
+  return roles;
+}
+
+async function lockLatestTickets(scope: TxScope, customerIds: number[], pendingKeys: string[]) {
+  const rows = await runRendered<RoutedTicket & { pending: string[] }>(scope.tx, lockStatement(), {
+    customerIds,
+    statuses: ROUTABLE_STATUSES,
+    pendingKeys,
+  });
+  return {
+    ticketOf: new Map(rows.map((t) => [t.customerId, t])),
+    // Only asked when there is a ticket to route to: without one, every text falls back anyway.
+    pending: new Set(rows[0]?.pending ?? []),
+  };
+}
+
+interface WrittenRow {
+  ord: number;
+  messageId: number;
+  seq: number;
+  messageCreatedAt: string;
+  eventId: number;
+  eventCreatedAt: Date;
+}
+
+/** `insert … select` from the statement's arrays, in id order; a known id takes the new profile (users.ts). */
+const upsertStatement = () =>
+  renderOnce(
+    'tt_ingest_upsert_senders',
+    () => sql`insert into ${users} (id, first_name, last_name, username, language_code, photo_url, role, bot_chat_id)
+select * from unnest(${p('ids')}::bigint[], ${p('firstNames')}::text[], ${p('lastNames')}::text[],
+  ${p('usernames')}::text[], ${p('languageCodes')}::text[], ${p('photoUrls')}::text[], ${p('roles')}::text[],
+  ${p('botChatIds')}::bigint[]) as s(id) order by s.id
+on conflict (id) do update set ${dialect.buildUpdateSet(users, profileUpdateSet(true))}
+returning id, first_name as "firstName", last_name as "lastName", username, role`,
+  );
+
+/** The latest open ticket of each customer, locked in id order, and which of the keys are pending /new. */
+const lockStatement = () =>
+  renderOnce(
+    'tt_ingest_lock_tickets',
+    () => sql`select t.id, t.customer_id as "customerId", t.status, t.last_seq as "lastSeq",
+  array(select k.key from ${kvState} k where k.key = any(${p('pendingKeys')}::text[])) as pending
+from ${tickets} t
+where t.id in (select distinct on (l.customer_id) l.id from ${tickets} l
+  where l.customer_id = any(${p('customerIds')}::bigint[]) and l.status = any(${p('statuses')}::text[])
+  order by l.customer_id, l.last_message_at desc, l.id desc)
+order by t.id
+for update of t`,
+  );
+
+/**
+ * Claim, then write: `n` numbers the claimed texts of each ticket after its locked last_seq, so a duplicate
+ * takes no seq (an update_id twice in one batch is claimed once: its first copy is written). Every write reads `n` (materialized once); the ticket gets the seq and preview of its last text.
+ */
+const writeStatement = () =>
+  renderOnce('tt_ingest_write_texts', () => {
+    const bump: SQL = dialect.buildUpdateSet(tickets, {
+      ...messageTicketSet('customer', sql`x.preview`),
+      lastSeq: sql`x.seq`,
+    } as Parameters<typeof dialect.buildUpdateSet>[1]);
+    return sql`with i as (
+  select * from unnest(${p('updateIds')}::bigint[], ${p('ticketIds')}::int[], ${p('customerIds')}::bigint[],
+    ${p('baseSeqs')}::int[], ${p('bodies')}::text[], ${p('previews')}::text[], ${p('chatIds')}::bigint[],
+    ${p('telegramMessageIds')}::bigint[], ${p('data')}::text[]) with ordinality
+    as i(update_id, ticket_id, customer_id, base_seq, body, preview, chat_id, telegram_message_id, data, ord)
+),
+c as (
+  insert into ${telegramUpdates} (update_id) select update_id from i order by ord
+  on conflict do nothing returning update_id
+),
+n as materialized (
+  select d.*, (d.base_seq + row_number() over (partition by d.ticket_id order by d.ord))::int as seq
+  from (select distinct on (i.update_id) i.* from i join c on c.update_id = i.update_id
+    order by i.update_id, i.ord) d
+),
+m as (
+  insert into ${messages} (ticket_id, seq, kind, author_id, body, via, delivery)
+  select ticket_id, seq, 'customer', customer_id, body, 'bot', ${p('delivery')} from n order by ord
+  returning id, ticket_id, seq, created_at
+),
+e as (
+  insert into ${events} (ticket_id, seq, type, customer_id, internal, actor_id, data)
+  select n.ticket_id, n.seq, 'message.created', n.customer_id, false, n.customer_id,
+    ${messageCreatedData(sql`n.data`, { id: sql`m.id`, seq: sql`m.seq`, createdAt: sql`m.created_at` })}
+  from n join m on m.ticket_id = n.ticket_id and m.seq = n.seq order by n.ord
+  returning id, ticket_id, seq, created_at
+),
+l as (
+  insert into ${telegramMessages} (chat_id, telegram_message_id, ticket_id, message_id)
+  select n.chat_id, n.telegram_message_id, n.ticket_id, m.id
+  from n join m on m.ticket_id = n.ticket_id and m.seq = n.seq
+  on conflict do nothing
+),
+b as (
+  update ${tickets} set ${bump}
+  from (select distinct on (ticket_id) ticket_id, seq, preview from n order by ticket_id, seq desc) x
+  where ${tickets.id} = x.ticket_id
+)
+select n.ord::int as ord, m.id as "messageId", n.seq, ${isoSql(sql`m.created_at`)} as "messageCreatedAt",
+  e.id as "eventId", e.created_at as "eventCreatedAt"
+from n join m on m.ticket_id = n.ticket_id and m.seq = n.seq
+  join e on e.ticket_id = n.ticket_id and e.seq = n.seq`;
+  });

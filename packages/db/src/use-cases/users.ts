@@ -16,7 +16,7 @@ import type { Queryable } from '../client';
 import { toUser } from '../mappers';
 import { prepared } from '../prepared';
 import { users } from '../schema';
-import type { TxScope } from '../scope';
+import type { AuthorRow, TxScope } from '../scope';
 
 export interface UpsertUserOptions {
   /** Telegram ids that are admins by configuration (ADMIN_TELEGRAM_IDS). */
@@ -24,8 +24,6 @@ export interface UpsertUserOptions {
   /** The private chat with the bot, when the profile came from the bot. */
   botChatId?: number;
 }
-
-type UserRow = typeof users.$inferSelect;
 
 /** The row a Telegram profile writes: always a customer unless the id is a configured admin. */
 export function profileValues(profile: TelegramProfile, options: UpsertUserOptions = {}) {
@@ -62,7 +60,7 @@ export function profileUpdateSet(withChat: boolean) {
 }
 
 /** Keeps the user as a known author for the rest of the transaction (messages by them need no read). */
-export function rememberAuthor(scope: TxScope, row: UserRow): void {
+export function rememberAuthor(scope: TxScope, row: AuthorRow): void {
   scope.authors ??= new Map();
   scope.authors.set(row.id, {
     id: row.id,

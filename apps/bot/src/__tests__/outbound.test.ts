@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { testRedisUrl, waitFor } from '@tikethet/testkit';
+import { makeTextUpdate, testRedisUrl, waitFor } from '@tikethet/testkit';
 import { Redis } from 'ioredis';
 import { type Bot, createBot } from '../create-bot';
 import { createOutboxStore, LEASE_MS } from '../outbound/store';
@@ -91,6 +91,45 @@ describe('outbound queue: 429, outage, failures', () => {
     );
     expect(states).toEqual([{ status: 'sent', n: 20 }]);
   }, 60_000);
+
+  it('a sent reply is recorded whole: outbox row sent, delivery sent, and the link routes a reply to its ticket', async () => {
+    const customer = newUserId();
+    await h.uc.upsertUser({ id: customer, first_name: 'C', language_code: 'en' }, { botChatId: customer });
+    const asCustomer = { id: customer, role: 'customer' } as const;
+    const older = await h.uc.createTicket(asCustomer, { subject: 'older', body: 'first problem' });
+    // The customer's latest open ticket is another one: only the link can route the reply to `older`.
+    await h.uc.createTicket(asCustomer, { subject: 'newer', body: 'second problem' });
+    const adminId = newUserId();
+    await h.uc.upsertUser({ id: adminId, first_name: 'Admin' }, { adminIds: [adminId] });
+    const reply = await h.uc.postMessage({ id: adminId, role: 'admin' }, older.ticket.id, {
+      body: 'which browser?',
+    });
+    const delivered = await waitFor(() =>
+      h.api.sentMessages(customer).find((m) => (m as { text?: string }).text?.includes('which browser?')),
+    );
+    await waitFor(
+      async () =>
+        (await h.query('select delivery from messages where id = $1', [reply.message.id]))[0]?.delivery ===
+        'sent',
+    );
+    // Committed with the delivery, so already there: the row and the link.
+    expect(
+      await h.query(
+        'select status, attempts, telegram_message_id::float8 as tg, last_error from telegram_outbox where message_id = $1',
+        [reply.message.id],
+      ),
+    ).toEqual([{ status: 'sent', attempts: 1, tg: delivered.message_id, last_error: null }]);
+    expect(
+      await h.query(
+        'select ticket_id, message_id::float8 as message_id from telegram_messages where chat_id = $1 and telegram_message_id = $2',
+        [customer, delivered.message_id],
+      ),
+    ).toEqual([{ ticket_id: older.ticket.id, message_id: reply.message.id }]);
+    await h.send(makeTextUpdate({ from: { id: customer }, text: 'Firefox', replyTo: delivered }));
+    expect(await h.query('select ticket_id from messages where body = $1', ['Firefox'])).toEqual([
+      { ticket_id: older.ticket.id },
+    ]);
+  });
 
   it('a failed delivery (blocked bot) is marked on the message so the agent sees it', async () => {
     const customer = newUserId();

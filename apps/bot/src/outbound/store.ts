@@ -7,8 +7,6 @@ export interface OutboxRow {
   chatId: number;
   method: string;
   payload: Record<string, unknown>;
-  ticketId: number | null;
-  messageId: number | null;
   attempts: number;
 }
 
@@ -17,8 +15,6 @@ interface RawRow {
   chat_id: number;
   method: string;
   payload: Record<string, unknown>;
-  ticket_id: number | null;
-  message_id: number | null;
   attempts: number;
 }
 
@@ -27,8 +23,6 @@ const toRow = (r: RawRow): OutboxRow => ({
   chatId: r.chat_id,
   method: r.method,
   payload: r.payload,
-  ticketId: r.ticket_id,
-  messageId: r.message_id,
   attempts: r.attempts,
 });
 
@@ -41,7 +35,11 @@ export const LEASE_MS = 120_000;
 export const LEASE_RENEW_MS = 30_000;
 const LEASE = `${LEASE_MS / 1000} seconds`;
 
-/** The queue's rows in telegram_outbox: claimed with FOR UPDATE SKIP LOCKED, leased, completed. */
+/**
+ * The queue's rows in telegram_outbox: claimed with FOR UPDATE SKIP LOCKED, leased, retried, released. A row's
+ * outcome (sent or failed, with its message's delivery) is recorded by @tikethet/db's recordTelegramSent and
+ * recordTelegramFailed, in one transaction.
+ */
 export function createOutboxStore(pool: Pool) {
   return {
     /** Rows whose lease ran out (their worker crashed or hung) go back to the queue. */
@@ -75,18 +73,10 @@ export function createOutboxStore(pool: Pool) {
            where q.status = 'queued' and q.next_attempt_at <= now()
              and not exists (select 1 from telegram_outbox s where s.chat_id = q.chat_id and s.status = 'sending')
            order by q.id limit $1 for update skip locked)
-         returning o.id, o.chat_id, o.method, o.payload, o.ticket_id, o.message_id, o.attempts`,
+         returning o.id, o.chat_id, o.method, o.payload, o.attempts`,
         [limit],
       );
       return result.rows.map(toRow).sort((a, b) => a.id - b.id);
-    },
-
-    async markSent(id: number, telegramMessageId: number | null): Promise<void> {
-      await pool.query(
-        `update telegram_outbox set status = 'sent', sent_at = now(), attempts = attempts + 1,
-         telegram_message_id = $2, last_error = null where id = $1`,
-        [id, telegramMessageId],
-      );
     },
 
     /** A transient failure: the row (one more attempt) and the chat's later rows back to the queue after `delayMs`. */
@@ -108,13 +98,6 @@ export function createOutboxStore(pool: Pool) {
         `update telegram_outbox set status = 'queued', next_attempt_at = now() + make_interval(secs => $2::float8 / 1000)
          where id = any($1::bigint[]) and status = 'sending'`,
         [ids, delayMs],
-      );
-    },
-
-    async markFailed(id: number, error: string): Promise<void> {
-      await pool.query(
-        `update telegram_outbox set status = 'failed', attempts = attempts + 1, last_error = $2 where id = $1`,
-        [id, error.slice(0, 1000)],
       );
     },
   };

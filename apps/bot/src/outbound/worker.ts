@@ -85,24 +85,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     wakeUp?.();
   };
 
-  async function afterSent(row: OutboxRow, telegramMessageId: number | null) {
-    if (row.ticketId !== null && telegramMessageId !== null) {
-      await uc.linkTelegramMessage({
-        chatId: row.chatId,
-        telegramMessageId,
-        ticketId: row.ticketId,
-        messageId: row.messageId,
-      });
-    }
-    if (row.messageId !== null) await uc.setDelivery(row.messageId, 'sent');
-    await store.markSent(row.id, telegramMessageId);
-  }
-
   async function fail(row: OutboxRow, message: string) {
     logger.warn({ outboxId: row.id, chatId: row.chatId, err: message }, 'outbound call failed for good');
     metrics.sends.inc({ outcome: 'failed' });
-    await store.markFailed(row.id, message);
-    if (row.messageId !== null) await uc.setDelivery(row.messageId, 'failed');
+    await uc.recordTelegramFailed(row.id, message);
   }
 
   /** Sends the lane's rows in order; on a transient failure the rest of the lane goes back to the queue. */
@@ -154,7 +140,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         }
         lane.shift();
         metrics.sends.inc({ outcome: 'sent' });
-        await afterSent(row, messageIdOf(result));
+        // The row, its Telegram link and the message's delivery: one transaction.
+        await uc.recordTelegramSent(row.id, messageIdOf(result));
       }
     } catch (error) {
       logger.error({ err: error, chatId }, 'outbound lane failed; its rows return to the queue');

@@ -39,6 +39,8 @@ const writes = {
   linkTelegramMessage: telegram.linkTelegramMessage,
   ingestCustomerTexts: telegramIngest.ingestCustomerTexts,
   enqueueTelegram: outbox.enqueueTelegram,
+  recordTelegramSent: outbox.recordTelegramSent,
+  recordTelegramFailed: outbox.recordTelegramFailed,
   setState: outbox.setState,
 };
 

@@ -1,8 +1,10 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
 import { prepared } from '../prepared';
 import { kvState, telegramOutbox } from '../schema';
 import type { TxScope } from '../scope';
+import { setDelivery } from './messages';
+import { linkTelegramMessage } from './telegram';
 
 export interface OutboxItem {
   chatId: number;
@@ -34,6 +36,63 @@ export async function enqueueTelegram(scope: TxScope, item: OutboxItem): Promise
     .onConflictDoNothing()
     .returning({ id: telegramOutbox.id });
   return rows.length === 1;
+}
+
+/**
+ * The bot's queue sent outbox row `id` (Telegram answered with `telegramMessageId`, null for calls that make
+ * no message). In one transaction: the row is marked sent, the Telegram message is linked to its ticket (a
+ * reply to it then reaches that ticket) and the message's delivery becomes `sent` (a message.updated event,
+ * published after commit). A crash leaves all of it or none: the row still `sending`, sent again after its
+ * lease runs out.
+ */
+export async function recordTelegramSent(
+  scope: TxScope,
+  id: number,
+  telegramMessageId: number | null,
+): Promise<void> {
+  const markSent = prepared(scope.tx, 'tt_outbox_sent', (q) =>
+    q
+      .update(telegramOutbox)
+      .set({
+        status: 'sent',
+        sentAt: sql`now()`,
+        attempts: sql`${telegramOutbox.attempts} + 1`,
+        telegramMessageId: sql`${sql.placeholder('telegramMessageId')}`,
+        lastError: null,
+      })
+      .where(eq(telegramOutbox.id, sql.placeholder('id')))
+      .returning({
+        chatId: telegramOutbox.chatId,
+        ticketId: telegramOutbox.ticketId,
+        messageId: telegramOutbox.messageId,
+      })
+      .prepare('tt_outbox_sent'),
+  );
+  const [row] = await markSent.execute({ id, telegramMessageId });
+  if (!row) return;
+  if (row.ticketId !== null && telegramMessageId !== null) {
+    await linkTelegramMessage(scope, {
+      chatId: row.chatId,
+      telegramMessageId,
+      ticketId: row.ticketId,
+      messageId: row.messageId,
+    });
+  }
+  if (row.messageId !== null) await setDelivery(scope, row.messageId, 'sent');
+}
+
+/**
+ * Outbox row `id` failed for good (a permanent error, or out of attempts): the row is marked failed with the
+ * error and its message's delivery becomes `failed` so the agent sees it, in one transaction.
+ */
+export async function recordTelegramFailed(scope: TxScope, id: number, error: string): Promise<void> {
+  const [row] = await scope.tx
+    .update(telegramOutbox)
+    .set({ status: 'failed', attempts: sql`${telegramOutbox.attempts} + 1`, lastError: error.slice(0, 1000) })
+    .where(eq(telegramOutbox.id, id))
+    .returning({ messageId: telegramOutbox.messageId });
+  const messageId = row?.messageId ?? null;
+  if (messageId !== null) await setDelivery(scope, messageId, 'failed');
 }
 
 /** A small durable value of a worker (a cursor, a pending dialog step); null when unset. */

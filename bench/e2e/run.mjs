@@ -108,6 +108,7 @@ async function main() {
     },
     stdio: 'ignore',
   });
+  const gatewayExited = new Promise((resolve) => gw.once('exit', resolve));
   for (let i = 0; i < 200; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200) break;
@@ -136,6 +137,10 @@ async function main() {
 
   // The parts: a bare table insert, a bare pub->sub hop, a bare ws server relaying a frame back.
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  // pool.end() resolves once it has asked each connection to close, not once the backends are gone: the
+  // DROP ... WITH (FORCE) at the end can still terminate one (57P01), and an 'error' on a pool without a
+  // listener would crash the run after the measurements. createDb's pools carry the same listener.
+  pool.on('error', () => undefined);
   await pool.query(
     'create table bench_parts (id serial primary key, body text not null, created_at timestamptz default now())',
   );
@@ -167,6 +172,9 @@ async function main() {
   await uc.flush();
   await bus.close();
   await db.close();
+  // The gateway drains and closes its own pool on SIGTERM (exiting by itself within 2.5 s): the drop then
+  // does not cut its connections from under it.
+  await gatewayExited;
   await database.drop();
   await redis.stop();
 

@@ -1,3 +1,4 @@
+import { waitFor } from '@tikethet/testkit';
 import { sql } from 'drizzle-orm';
 import { type DbFixture, makeUser, setupDb } from './helpers';
 
@@ -22,13 +23,21 @@ async function claimedReply(tag: string) {
   const customer = await makeUser(f.uc);
   const agent = await makeUser(f.uc, 'agent');
   const { ticket } = await f.uc.createTicket(customer, { subject: tag, body: 'help' });
-  const { message } = await f.uc.postMessage(agent, ticket.id, { body: `reply ${tag}` });
+  return claimedReplyOn({ customer, agent, ticketId: ticket.id }, tag);
+}
+
+type TestUser = Awaited<ReturnType<typeof makeUser>>;
+
+/** Another such reply on the same ticket. */
+async function claimedReplyOn(on: { customer: TestUser; agent: TestUser; ticketId: number }, tag: string) {
+  const { customer, agent, ticketId } = on;
+  const { message } = await f.uc.postMessage(agent, ticketId, { body: `reply ${tag}` });
   expect(message.delivery).toBe('pending');
   await f.uc.enqueueTelegram({
     chatId: customer.id,
     method: 'sendMessage',
     payload: { text: `reply ${tag}` },
-    ticketId: ticket.id,
+    ticketId,
     messageId: message.id,
     dedupeKey: `reply:${message.id}`,
   });
@@ -36,7 +45,14 @@ async function claimedReply(tag: string) {
     sql`update telegram_outbox set status = 'sending' where dedupe_key = ${`reply:${message.id}`} returning id`,
   );
   await f.uc.flush();
-  return { chatId: customer.id, ticketId: ticket.id, messageId: message.id, outboxId: row?.id ?? 0 };
+  return {
+    customer,
+    agent,
+    chatId: customer.id,
+    ticketId,
+    messageId: message.id,
+    outboxId: row?.id ?? 0,
+  };
 }
 
 async function query<T>(statement: ReturnType<typeof sql>): Promise<T[]> {
@@ -106,8 +122,8 @@ describe('recordTelegramSent: the outbox row, its Telegram link and the delivery
   });
 
   it.each([
-    ['the delivery event (the last write)', 'events'],
-    ['the Telegram link', 'telegram_messages'],
+    ['the delivery event', 'events'],
+    ['the Telegram link (the last write)', 'telegram_messages'],
   ] as const)('a failure in %s leaves none of the writes applied and publishes nothing', async (_, table) => {
     const r = await claimedReply(`fault-${table}`);
     const ticketBefore = await f.uc.findTicket(r.ticketId);
@@ -137,6 +153,54 @@ describe('recordTelegramSent: the outbox row, its Telegram link and the delivery
     expect((await outboxState(r.outboxId))?.status).toBe('sent');
     expect(await f.uc.findTelegramLink(r.chatId, 9100)).not.toBeNull();
     expect(await deliveryOf(r.messageId)).toBe('sent');
+  });
+
+  it('two sends of one ticket recorded at once both commit (no lock upgrade between them)', async () => {
+    const first = await claimedReply('pair');
+    const second = await claimedReplyOn(first, 'pair-2');
+    // A writer that holds the ticket without blocking foreign keys to it (postMessageFast's UPDATE takes this
+    // lock): both recordings queue behind it for the ticket lock, and must not deadlock once it commits.
+    const holder = await f.client.pool.connect();
+    let recorded: Promise<unknown[]> | undefined;
+    try {
+      await holder.query('begin');
+      await holder.query('select 1 from tickets where id = $1 for no key update', [first.ticketId]);
+      recorded = Promise.allSettled([
+        f.uc.recordTelegramSent(first.outboxId, 9401),
+        f.uc.recordTelegramSent(second.outboxId, 9402),
+      ]);
+      await waitFor(
+        async () =>
+          (
+            await query<{ n: number }>(
+              sql`select count(*)::int as n from pg_stat_activity
+                  where datname = current_database() and wait_event_type = 'Lock'`,
+            )
+          )[0]?.n === 2,
+        { description: 'both recordings wait for the ticket' },
+      );
+      await holder.query('commit');
+    } finally {
+      holder.release();
+    }
+    // A deadlock would show as a rejection with code 40P01.
+    const outcomes = ((await recorded) as PromiseSettledResult<void>[]).map((r) =>
+      r.status === 'fulfilled'
+        ? 'recorded'
+        : ((r.reason as { cause?: { code?: string } }).cause?.code ?? r.reason),
+    );
+    expect(outcomes).toEqual(['recorded', 'recorded']);
+    for (const [r, telegramMessageId] of [
+      [first, 9401],
+      [second, 9402],
+    ] as const) {
+      expect((await outboxState(r.outboxId))?.status).toBe('sent');
+      expect(await deliveryOf(r.messageId)).toBe('sent');
+      expect(await f.uc.findTelegramLink(r.chatId, telegramMessageId)).toMatchObject({
+        ticketId: r.ticketId,
+        messageId: r.messageId,
+      });
+    }
   });
 
   it('a call without a message (a notice) or without a Telegram message id writes only what applies', async () => {

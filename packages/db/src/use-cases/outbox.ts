@@ -40,10 +40,10 @@ export async function enqueueTelegram(scope: TxScope, item: OutboxItem): Promise
 
 /**
  * The bot's queue sent outbox row `id` (Telegram answered with `telegramMessageId`, null for calls that make
- * no message). In one transaction: the row is marked sent, the Telegram message is linked to its ticket (a
- * reply to it then reaches that ticket) and the message's delivery becomes `sent` (a message.updated event,
- * published after commit). A crash leaves all of it or none: the row still `sending`, sent again after its
- * lease runs out.
+ * no message). In one transaction: the row is marked sent, the message's delivery becomes `sent` (a
+ * message.updated event, published after commit) and the Telegram message is linked to its ticket (a reply
+ * to it then reaches that ticket). A crash leaves all of it or none: the row still `sending`, sent again
+ * after its lease runs out. Locks: the outbox row, then the ticket.
  */
 export async function recordTelegramSent(
   scope: TxScope,
@@ -70,6 +70,10 @@ export async function recordTelegramSent(
   );
   const [row] = await markSent.execute({ id, telegramMessageId });
   if (!row) return;
+  // The delivery first: it locks the ticket, and the link's foreign key to the ticket then checks a row this
+  // transaction holds. Linked first, the check's share lock would have to be upgraded to the ticket lock, and
+  // two such transactions on one ticket (both holding the share lock) deadlock.
+  if (row.messageId !== null) await setDelivery(scope, row.messageId, 'sent');
   if (row.ticketId !== null && telegramMessageId !== null) {
     await linkTelegramMessage(scope, {
       chatId: row.chatId,
@@ -78,7 +82,6 @@ export async function recordTelegramSent(
       messageId: row.messageId,
     });
   }
-  if (row.messageId !== null) await setDelivery(scope, row.messageId, 'sent');
 }
 
 /**

@@ -32,7 +32,10 @@ export function isConnectionError(error: unknown): boolean {
     ) {
       return true;
     }
+    // Only the innermost error's words: a wrapper's message (drizzle's failed query) quotes the statement's
+    // values, which are anyone's text.
     if (
+      candidate.cause === undefined &&
       typeof candidate.message === 'string' &&
       CONNECTION_MESSAGES.some((m) => String(candidate.message).includes(m))
     ) {

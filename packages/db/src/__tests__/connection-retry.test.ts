@@ -1,7 +1,8 @@
 import { startTcpProxy, type TcpProxy } from '@tikethet/testkit';
 import { sql } from 'drizzle-orm';
+import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { createDb, type DbClient } from '../client';
-import { isConnectionError } from '../retry';
+import { isConnectionError, withConnectionRetry } from '../retry';
 import { createUseCases } from '../use-cases';
 import { type DbFixture, makeUser, RecordingBus, setupDb } from './helpers';
 
@@ -59,4 +60,23 @@ it('classifies connection failures, not statement errors', () => {
     true,
   );
   expect(isConnectionError(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
+});
+
+it('reads the driver error under a failed query, not the values in its message', async () => {
+  // A customer wrote "ECONNRESET": the failed statement's message carries it among its params.
+  const wrapped = new DrizzleQueryError(
+    'insert into messages (body) values ($1)',
+    ['my router says ECONNRESET'],
+    Object.assign(new Error('value too long for type character varying(10)'), { code: '22001' }),
+  );
+  expect(wrapped.message).toContain('ECONNRESET');
+  expect(isConnectionError(wrapped)).toBe(false);
+  let calls = 0;
+  await expect(
+    withConnectionRetry(async () => {
+      calls += 1;
+      throw wrapped;
+    }),
+  ).rejects.toBe(wrapped);
+  expect(calls).toBe(1);
 });

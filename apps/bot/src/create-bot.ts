@@ -90,7 +90,7 @@ export function createBot({ env, db, bus, logger = createLogger('bot'), redis }:
     options: { signal: AbortSignal },
   ) => Promise<unknown>;
   const worker = createOutboxWorker({
-    store: createOutboxStore(db.pool),
+    store: createOutboxStore(db),
     uc,
     limiter: sendGateOf(env, redis, logger),
     callApi: (method, payload, signal) => callApi(method, payload, { signal }),

@@ -98,13 +98,19 @@ function handleOf(client: pg.PoolClient): Transaction {
  * failed) is destroyed instead of going back to the pool.
  */
 export async function runTransaction<T>(db: Database, fn: (tx: Transaction) => Promise<T>): Promise<T> {
-  const pool = db.$client;
+  return runPgTransaction(db.$client, (client) => fn(handleOf(client)));
+}
+
+/** `runTransaction` for plain SQL on the pg connection (workers that own their statements). */
+export async function runPgTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('begin');
-    const tx = handleOf(client);
-    const result = await fn(tx);
+    const result = await fn(client);
     await client.query('commit');
     return result;
   } catch (error) {

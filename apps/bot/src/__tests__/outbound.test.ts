@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { makeTextUpdate, testRedisUrl, waitFor } from '@tikethet/testkit';
 import { Redis } from 'ioredis';
 import { type Bot, createBot } from '../create-bot';
-import { createOutboxStore, LEASE_MS } from '../outbound/store';
+import { CLAIM_LOCK, createOutboxStore, LEASE_MS } from '../outbound/store';
 import { type Harness, newUserId, startHarness } from './helpers/harness';
 
 const texts = (h: Harness, chatId: number) =>
@@ -91,6 +91,38 @@ describe('outbound queue: 429, outage, failures', () => {
     );
     expect(states).toEqual([{ status: 'sent', n: 20 }]);
   }, 60_000);
+
+  it('a send whose recording fails once is recorded on the retry, not sent again when its lease runs out', async () => {
+    const chat = newUserId();
+    // The first attempt to mark this chat's row sent fails (a sequence: its count survives the rollback).
+    await h.query('create sequence record_fails_once');
+    await h.query(`create function fail_record_once() returns trigger language plpgsql as $$
+      begin
+        if new.chat_id = ${chat} and new.status = 'sent' and nextval('record_fails_once') = 1 then
+          raise exception 'injected: recording failed';
+        end if;
+        return new;
+      end $$`);
+    await h.query(
+      'create trigger fail_record_once before update on telegram_outbox for each row execute function fail_record_once()',
+    );
+    try {
+      await enqueue(h, [{ chatId: chat, text: 'recorded on the retry' }]);
+      await waitFor(
+        async () =>
+          (
+            await h.query<{ status: string }>('select status from telegram_outbox where chat_id = $1', [chat])
+          )[0]?.status === 'sent',
+        { description: 'row recorded as sent' },
+      );
+      expect(await h.query("select nextval('record_fails_once')::int as n")).toEqual([{ n: 3 }]);
+      expect(texts(h, chat)).toEqual(['recorded on the retry']);
+    } finally {
+      await h.query('drop trigger fail_record_once on telegram_outbox');
+      await h.query('drop function fail_record_once()');
+      await h.query('drop sequence record_fails_once');
+    }
+  });
 
   it('a sent reply is recorded whole: outbox row sent, delivery sent, and the link routes a reply to its ticket', async () => {
     const customer = newUserId();
@@ -247,7 +279,7 @@ describe('outbound queue: leases', () => {
   });
 
   it('a held row is renewed, an expired one returns to the queue, a chat being sent is not claimed twice', async () => {
-    const store = createOutboxStore(h.db.pool);
+    const store = createOutboxStore(h.db);
     const chat = 830_000_001;
     await enqueue(h, [
       { chatId: chat, text: 'lease 1' },
@@ -282,5 +314,53 @@ describe('outbound queue: leases', () => {
         await h.query<{ id: number }>('select id from telegram_outbox where chat_id = $1 order by id', [chat])
       ).map((r) => r.id),
     );
+  });
+
+  it('a row another worker has sent is not put back in the queue by a late retry', async () => {
+    const store = createOutboxStore(h.db);
+    const chat = 830_000_003;
+    await enqueue(h, [{ chatId: chat, text: 'sent elsewhere' }]);
+    const [row] = await store.claim(10);
+    await h.uc.recordTelegramSent(row?.id ?? 0, 77);
+    // This worker's lease had run out; its own attempt failed and it asks for a retry.
+    await store.retryLater(row?.id ?? 0, [], 0, 'ETIMEDOUT');
+    expect(
+      await h.query('select status, attempts, last_error from telegram_outbox where chat_id = $1', [chat]),
+    ).toEqual([{ status: 'sent', attempts: 1, last_error: null }]);
+  });
+
+  it('claims of several instances take turns, so one sees the chat another has just started sending', async () => {
+    const store = createOutboxStore(h.db);
+    const chat = 830_000_002;
+    await enqueue(h, [
+      { chatId: chat, text: 'turn 1' },
+      { chatId: chat, text: 'turn 2' },
+    ]);
+    // Another instance's claim, not yet committed: it holds the claim lock and has taken the chat's first row.
+    const other = await h.db.pool.connect();
+    try {
+      await other.query('begin');
+      await other.query('select pg_advisory_xact_lock($1)', [CLAIM_LOCK]);
+      await other.query(
+        "update telegram_outbox set status = 'sending' where id = (select min(id) from telegram_outbox where chat_id = $1)",
+        [chat],
+      );
+      const claiming = store.claim(10);
+      await waitFor(
+        async () =>
+          (
+            await h.query(
+              "select 1 from pg_locks where locktype = 'advisory' and objid = $1 and not granted",
+              [CLAIM_LOCK],
+            )
+          ).length === 1,
+        { description: 'the claim waits for its turn' },
+      );
+      await other.query('commit');
+      // Once it has its turn it sees the first row as being sent: the chat's second row must wait for it.
+      expect(await claiming).toEqual([]);
+    } finally {
+      other.release();
+    }
   });
 });

@@ -34,6 +34,9 @@ export interface OutboxWorker {
 }
 
 const MAX_BACKOFF_MS = 60_000;
+/** Recording a send's outcome is retried this often (a deadlock, a connection blip) before the lane gives up. */
+const RECORD_ATTEMPTS = 4;
+const RECORD_RETRY_MS = 100;
 
 function messageIdOf(result: unknown): number | null {
   if (
@@ -85,10 +88,29 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     wakeUp?.();
   };
 
+  /**
+   * Telegram has answered, so its outcome must be recorded: a record that fails is tried again, or a sent row
+   * would stay `sending` and go out a second time once its lease ran out.
+   */
+  async function record(row: OutboxRow, write: () => Promise<void>) {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await write();
+      } catch (error) {
+        if (attempt >= RECORD_ATTEMPTS) throw error;
+        logger.warn(
+          { err: error, outboxId: row.id, attempt },
+          'recording an outbound outcome failed; retrying',
+        );
+        await new Promise((resolve) => setTimeout(resolve, RECORD_RETRY_MS * attempt));
+      }
+    }
+  }
+
   async function fail(row: OutboxRow, message: string) {
     logger.warn({ outboxId: row.id, chatId: row.chatId, err: message }, 'outbound call failed for good');
     metrics.sends.inc({ outcome: 'failed' });
-    await uc.recordTelegramFailed(row.id, message);
+    await record(row, () => uc.recordTelegramFailed(row.id, message));
   }
 
   /** Sends the lane's rows in order; on a transient failure the rest of the lane goes back to the queue. */
@@ -141,7 +163,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         lane.shift();
         metrics.sends.inc({ outcome: 'sent' });
         // The row, its Telegram link and the message's delivery: one transaction.
-        await uc.recordTelegramSent(row.id, messageIdOf(result));
+        await record(row, () => uc.recordTelegramSent(row.id, messageIdOf(result)));
       }
     } catch (error) {
       logger.error({ err: error, chatId }, 'outbound lane failed; its rows return to the queue');

@@ -121,6 +121,28 @@ describe('recordTelegramSent: the outbox row, its Telegram link and the delivery
     expect(publishedDeliveries(r.messageId)).toEqual(['sent']);
   });
 
+  it('a row already sent is final: a repeated send, or a failure reported later, changes nothing', async () => {
+    const r = await claimedReply('final');
+    await f.uc.recordTelegramSent(r.outboxId, 9201);
+    await f.uc.flush();
+    const ticketAfter = await f.uc.findTicket(r.ticketId);
+    const published = f.bus.published.length;
+    // A worker whose lease ran out sent it again, then another one's attempt failed for good.
+    await f.uc.recordTelegramSent(r.outboxId, 9202);
+    await f.uc.recordTelegramFailed(r.outboxId, 'Forbidden: bot was blocked by the user');
+    await f.uc.flush();
+    expect(await outboxState(r.outboxId)).toEqual({
+      status: 'sent',
+      attempts: 1,
+      telegram_message_id: 9201,
+      last_error: null,
+      sent: true,
+    });
+    expect(await deliveryOf(r.messageId)).toBe('sent');
+    expect((await f.uc.findTicket(r.ticketId))?.lastSeq).toBe(ticketAfter?.lastSeq);
+    expect(f.bus.published.length).toBe(published);
+  });
+
   it.each([
     ['the delivery event', 'events'],
     ['the Telegram link (the last write)', 'telegram_messages'],

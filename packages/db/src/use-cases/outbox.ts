@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
 import { prepared } from '../prepared';
 import { kvState, telegramOutbox } from '../schema';
@@ -43,7 +43,8 @@ export async function enqueueTelegram(scope: TxScope, item: OutboxItem): Promise
  * no message). In one transaction: the row is marked sent, the message's delivery becomes `sent` (a
  * message.updated event, published after commit) and the Telegram message is linked to its ticket (a reply
  * to it then reaches that ticket). A crash leaves all of it or none: the row still `sending`, sent again
- * after its lease runs out. Locks: the outbox row, then the ticket.
+ * after its lease runs out. Locks: the outbox row, then the ticket. A row already `sent` (recorded by a
+ * worker whose lease had run out and whose send was repeated) is final: nothing changes.
  */
 export async function recordTelegramSent(
   scope: TxScope,
@@ -60,7 +61,7 @@ export async function recordTelegramSent(
         telegramMessageId: sql`${sql.placeholder('telegramMessageId')}`,
         lastError: null,
       })
-      .where(eq(telegramOutbox.id, sql.placeholder('id')))
+      .where(and(eq(telegramOutbox.id, sql.placeholder('id')), ne(telegramOutbox.status, 'sent')))
       .returning({
         chatId: telegramOutbox.chatId,
         ticketId: telegramOutbox.ticketId,
@@ -86,13 +87,14 @@ export async function recordTelegramSent(
 
 /**
  * Outbox row `id` failed for good (a permanent error, or out of attempts): the row is marked failed with the
- * error and its message's delivery becomes `failed` so the agent sees it, in one transaction.
+ * error and its message's delivery becomes `failed` so the agent sees it, in one transaction. A row already
+ * `sent` stays sent: Telegram has the message, whatever a later attempt said.
  */
 export async function recordTelegramFailed(scope: TxScope, id: number, error: string): Promise<void> {
   const [row] = await scope.tx
     .update(telegramOutbox)
     .set({ status: 'failed', attempts: sql`${telegramOutbox.attempts} + 1`, lastError: error.slice(0, 1000) })
-    .where(eq(telegramOutbox.id, id))
+    .where(and(eq(telegramOutbox.id, id), ne(telegramOutbox.status, 'sent')))
     .returning({ messageId: telegramOutbox.messageId });
   const messageId = row?.messageId ?? null;
   if (messageId !== null) await setDelivery(scope, messageId, 'failed');

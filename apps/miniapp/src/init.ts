@@ -159,9 +159,11 @@ export function setTelegramMainButton(state: MainButtonState | null): void {
   }
   mainClick = state.onClick;
   button.onClick(mainClick);
-  button.setParams({ text: state.text, is_active: !state.disabled, is_visible: true });
+  // Progress first and is_active last: the SDK's hideProgress() makes the button active again, which
+  // turned every disabled MainButton (an empty composer's «Отправить») into a live one.
   if (state.progress) button.showProgress(false);
-  else button.hideProgress();
+  else if (button.isProgressVisible) button.hideProgress();
+  button.setParams({ text: state.text, is_active: !state.disabled && !state.progress, is_visible: true });
 }
 
 let backClick: (() => void) | null = null;

@@ -1,12 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openAs, pressMainButton, waitMainButtonActive } from '../support/browser';
+import { launchBrowser, mainButton, openAs, pressMainButton, waitMainButtonActive } from '../support/browser';
 import { type Stack, startStack } from '../support/stack';
 
 /**
  * A customer writes in an open conversation (this once failed: the app sent `internal: false`, which the
  * API refused from customers). And the rest of the Telegram conventions, read from what the app asks the Telegram client to do
  * (`postEvent`): ready and expand at start, a closing confirmation exactly while a draft exists, and
- * haptic feedback on create and on send.
+ * haptic feedback on create and on send, and a greyed-out MainButton where there is nothing to send.
  */
 const ADMIN = { id: 8700, first_name: 'Мария', language_code: 'ru' };
 const CUSTOMER = { id: 8701, first_name: 'Анна', language_code: 'ru' };
@@ -74,6 +74,13 @@ test('ready and expand at start; closing confirmation only while the form has te
   await pressMainButton(page);
   await page.getByTestId('ticket-page').waitFor();
   await waitFor(() => closingConfirmation(page), false);
+  // An empty composer's «Отправить» is greyed out in Telegram, not a live button that does nothing.
+  await page.waitForFunction(
+    () =>
+      (window.__telegramEvents ?? []).findLast((e) => e.type === 'web_app_setup_main_button')?.data?.text ===
+      'Отправить',
+  );
+  expect(await mainButton(page)).toEqual({ visible: true, active: false, text: 'Отправить' });
   const created = await events(page, 'web_app_trigger_haptic_feedback');
   expect(created.map((e) => e.data)).toContainEqual(
     expect.objectContaining({ type: 'notification', notification_type: 'success' }),

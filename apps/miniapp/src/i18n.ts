@@ -59,6 +59,8 @@ const ru = {
   'new.category': 'Категория',
   'new.noCategory': 'Без категории',
   'new.create': 'Создать',
+  'new.subjectMissing': 'Напишите тему',
+  'new.bodyMissing': 'Опишите проблему',
   'new.created': 'Обращение #{id} создано',
 
   'ticket.title': 'Обращение #{id}',
@@ -82,6 +84,7 @@ const ru = {
   'ticket.reopen': 'Открыть снова',
   'ticket.closedHint': 'Обращение закрыто. Откройте его снова, чтобы написать.',
   'ticket.typing': '{name} печатает…',
+  'ticket.typingNote': '{name} пишет заметку…',
   'ticket.presence': '{name} тоже смотрит этот тикет',
   'ticket.attachments': 'Вложения',
   'ticket.attachment': 'Файл',
@@ -128,6 +131,9 @@ const ru = {
   'queue.anyPriority': 'Любой приоритет',
   'queue.anyCategory': 'Любая категория',
   'queue.empty': 'Обращений нет — новые появятся здесь сами',
+  'queue.noResults': 'Ничего не нашлось — измените фильтры',
+  'queue.noResultsFor': 'По запросу «{q}» ничего не нашлось — измените запрос или фильтры',
+  'queue.reset': 'Сбросить поиск и фильтры',
   'queue.dashboard': 'Статистика и настройки',
   'queue.customer': 'Клиент {id}',
 
@@ -243,6 +249,8 @@ const en: Dictionary = {
   'new.category': 'Category',
   'new.noCategory': 'No category',
   'new.create': 'Create',
+  'new.subjectMissing': 'Enter a subject',
+  'new.bodyMissing': 'Describe the problem',
   'new.created': 'Request #{id} created',
 
   'ticket.title': 'Request #{id}',
@@ -266,6 +274,7 @@ const en: Dictionary = {
   'ticket.reopen': 'Reopen',
   'ticket.closedHint': 'This request is closed. Reopen it to write.',
   'ticket.typing': '{name} is typing…',
+  'ticket.typingNote': '{name} is writing a note…',
   'ticket.presence': '{name} is also viewing this ticket',
   'ticket.attachments': 'Attachments',
   'ticket.attachment': 'File',
@@ -312,6 +321,9 @@ const en: Dictionary = {
   'queue.anyPriority': 'Any priority',
   'queue.anyCategory': 'Any category',
   'queue.empty': 'No requests — new ones will appear here by themselves',
+  'queue.noResults': 'Nothing matches — change the filters',
+  'queue.noResultsFor': 'Nothing found for “{q}” — change the search or the filters',
+  'queue.reset': 'Clear search and filters',
   'queue.dashboard': 'Stats and settings',
   'queue.customer': 'Customer {id}',
 

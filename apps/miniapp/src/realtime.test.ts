@@ -178,7 +178,7 @@ describe('RealtimeClient', () => {
     server = startServer();
   });
 
-  it('throttles typing and unsubscribes when the last handler leaves', async () => {
+  it("throttles typing, marks a note's typing internal, and unsubscribes when the last handler leaves", async () => {
     client = new RealtimeClient({
       url: server.url,
       initData: 'x',
@@ -190,9 +190,15 @@ describe('RealtimeClient', () => {
     await until(() => client.state === 'open');
     client.typing(4);
     client.typing(4);
+    // A note's typing is marked internal (staff only) and throttled apart from the reply's.
+    client.typing(4, true);
+    client.typing(4, true);
     off();
     await until(() => server.received.some((f) => f.type === 'unsubscribe'));
-    expect(server.received.filter((f) => f.type === 'typing')).toEqual([{ type: 'typing', ticketId: 4 }]);
+    expect(server.received.filter((f) => f.type === 'typing')).toEqual([
+      { type: 'typing', ticketId: 4 },
+      { type: 'typing', ticketId: 4, internal: true },
+    ]);
     expect(server.received).toContainEqual({ type: 'unsubscribe', topic: 'ticket:4' });
   });
 

@@ -5,7 +5,7 @@
  * - reconnects with jittered exponential backoff; stops on 4401 (bad initData);
  * - resumes each `ticket:<id>` topic with `after` = the last seq seen for that ticket;
  * - drops duplicate events by (ticketId, seq) per topic;
- * - `typing` frames are throttled per ticket.
+ * - `typing` frames are throttled per ticket (a note's typing separately from a reply's).
  */
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'unauthorized' | 'closed';
@@ -96,7 +96,7 @@ export class RealtimeClient {
   private readonly topics = new Map<string, TopicState>();
   /** Highest seq seen per ticket id (the resume cursor). */
   private readonly cursors = new Map<number, number>();
-  private readonly lastTyping = new Map<number, number>();
+  private readonly lastTyping = new Map<string, number>();
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private everReady = false;
@@ -184,12 +184,17 @@ export class RealtimeClient {
     };
   }
 
-  /** Tells others this user is typing on a ticket (at most once per `typingIntervalMs`). */
-  typing(ticketId: number): void {
+  /**
+   * Tells others this user is typing on a ticket (at most once per `typingIntervalMs`). `internal`: an agent
+   * writing a note, which the gateway relays to staff only (the customer must not see «печатает…» for it).
+   */
+  typing(ticketId: number, internal = false): void {
     const now = Date.now();
     const interval = this.options.typingIntervalMs ?? 3000;
-    if (now - (this.lastTyping.get(ticketId) ?? 0) < interval) return;
-    if (this.send({ type: 'typing', ticketId })) this.lastTyping.set(ticketId, now);
+    const key = `${ticketId}:${internal ? 'note' : 'reply'}`;
+    if (now - (this.lastTyping.get(key) ?? 0) < interval) return;
+    if (this.send(internal ? { type: 'typing', ticketId, internal } : { type: 'typing', ticketId }))
+      this.lastTyping.set(key, now);
   }
 
   private setState(state: ConnectionState): void {

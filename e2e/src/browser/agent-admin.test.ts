@@ -1,5 +1,5 @@
 import { eventually } from '@tikethet/testkit';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   clientEvent,
   lastClientEvent,
@@ -58,6 +58,8 @@ test('the agent answers with a canned reply and sets status and priority from th
   await page.getByTestId('composer').fill('/hel');
   await page.getByTestId('canned-hello').click();
   await expect(page.getByTestId('composer').inputValue()).resolves.toBe(CANNED);
+  // The tapped template leaves with the picker; the keyboard stays on the text to go on writing.
+  expect(await page.getByTestId('composer').evaluate((el) => el === document.activeElement)).toBe(true);
   await waitMainButtonActive(page);
   await pressMainButton(page);
   await page.locator('[data-testid^="message-"][data-delivery="stored"]', { hasText: CANNED }).waitFor();
@@ -87,6 +89,94 @@ test('the agent answers with a canned reply and sets status and priority from th
     `/tickets/${ticketId}/messages`,
   );
   expect(seen.items.map((m) => m.body)).toContain(CANNED);
+  await context.close();
+});
+
+test('a note being written shows to staff as «пишет заметку…» and never reaches the customer as typing', async () => {
+  const url = { startParam: `ticket_${ticketId}` };
+  const customer = await openAs(browser, stack.miniappUrl, CUSTOMER, url);
+  await customer.page.getByTestId('ticket-page').waitFor();
+  // The customer's page follows the ticket live before anyone starts typing.
+  await apiAs(stack.apiUrl, AGENT, 'POST', `/tickets/${ticketId}/messages`, { body: 'Уточняю у склада.' });
+  await customer.page.getByTestId('messages').getByText('Уточняю у склада.').waitFor();
+  const admin = await openAs(browser, stack.miniappUrl, ADMIN, url);
+  await admin.page.getByTestId('ticket-page').waitFor();
+  const agent = await openAs(browser, stack.miniappUrl, AGENT, url);
+  await agent.page.getByTestId('presence-banner').getByText('Мария').waitFor();
+
+  await agent.page.getByTestId('mode-note').click();
+  await agent.page.getByTestId('composer').fill('Склад молчит, позвонить завтра');
+  await admin.page.getByTestId('typing-indicator').getByText('Олег пишет заметку…').waitFor();
+
+  // A later reply reaches the customer on the same socket: had the note's typing been relayed, it came first.
+  await apiAs(stack.apiUrl, AGENT, 'POST', `/tickets/${ticketId}/messages`, { body: 'Скоро напишу.' });
+  await customer.page.getByTestId('messages').getByText('Скоро напишу.').waitFor();
+  expect(customer.traffic.frames.filter((f) => f.includes('"typing"'))).toEqual([]);
+  expect(await customer.page.getByTestId('typing-indicator').count()).toBe(0);
+  for (const opened of [customer, admin, agent]) await opened.context.close();
+});
+
+test('a search that finds nothing says so and offers to clear it', async () => {
+  const { page, context } = await openAs(browser, stack.miniappUrl, AGENT);
+  await page.getByTestId(`ticket-row-${ticketId}`).waitFor();
+  await page.getByTestId('queue-search').fill('нет-такого-обращения');
+  const empty = page.getByTestId('queue-no-results');
+  await empty.getByText('По запросу «нет-такого-обращения» ничего не нашлось').waitFor();
+  await empty.getByRole('button', { name: 'Сбросить поиск и фильтры' }).click();
+  await page.getByTestId(`ticket-row-${ticketId}`).waitFor();
+  await expect(page.getByTestId('queue-search').inputValue()).resolves.toBe('');
+  await context.close();
+});
+
+/**
+ * Elements under `testId` wider than the box they sit in (a card, a list cell, the picker) or than the screen;
+ * text that ends in «…» on purpose and text fields, which scroll, aside.
+ */
+function overflowing(page: Page, testId: string): Promise<string[]> {
+  return page.evaluate((root) => {
+    const scope = `[data-testid="${root}"]`;
+    return Array.from(document.querySelectorAll(`${scope}, ${scope} *`))
+      .filter(
+        (el) =>
+          el.checkVisibility() &&
+          el.tagName !== 'TEXTAREA' &&
+          el.tagName !== 'INPUT' &&
+          getComputedStyle(el).textOverflow !== 'ellipsis' &&
+          (el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > window.innerWidth),
+      )
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent?.slice(0, 40)}`);
+  }, testId);
+}
+
+test('at 320 px a long unbroken name and template shortcut stay inside their boxes', async () => {
+  const longCustomer = {
+    id: 8604,
+    first_name: 'Анна-Мария',
+    last_name: 'Петроводкинасидоренкоконстантинопольская',
+    username: 'anna_very_long_username_for_test',
+    language_code: 'ru',
+  };
+  const { id } = await apiAs<{ id: number }>(stack.apiUrl, longCustomer, 'POST', '/tickets', {
+    subject: 'Оплата',
+    body: `Ссылка: https://shop.example.com/orders/47710/payments/${'9f8e7d6c5b4a'.repeat(6)}`,
+  });
+  await apiAs(stack.apiUrl, ADMIN, 'POST', '/canned-replies', {
+    shortcut: 'wait_for_warehouse_confirmation',
+    title: 'Ждём подтверждения склада по вашему заказу',
+    body: 'Склад подтвердит отправку в течение дня.',
+    shared: true,
+  });
+  const { page, context } = await openAs(browser, stack.miniappUrl, AGENT, {
+    startParam: `ticket_${id}`,
+    contextOptions: { viewport: { width: 320, height: 640 } },
+  });
+  await page.getByTestId('customer-card').getByText('@anna_very_long_username_for_test').waitFor();
+  await page.getByTestId('composer').fill('/wait');
+  await page.getByTestId('canned-wait_for_warehouse_confirmation').waitFor();
+  expect(await overflowing(page, 'ticket-page')).toEqual([]);
+  await pressBackButton(page);
+  await page.getByTestId(`ticket-row-${id}`).waitFor();
+  expect(await overflowing(page, 'queue')).toEqual([]);
   await context.close();
 });
 

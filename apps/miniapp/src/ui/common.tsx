@@ -53,13 +53,23 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
   );
 }
 
-export function EmptyState({ children, testId }: { children: ReactNode; testId?: string }) {
+/** An empty list: what it means and what to do next, with an optional `action` (e.g. a reset button) under it. */
+export function EmptyState({
+  children,
+  testId,
+  action,
+}: {
+  children: ReactNode;
+  testId?: string;
+  action?: ReactNode;
+}) {
   return (
     <div className="state state--empty" data-testid={testId ?? 'empty-state'}>
       <div className="state__icon" aria-hidden="true">
         💬
       </div>
       <p>{children}</p>
+      {action}
     </div>
   );
 }

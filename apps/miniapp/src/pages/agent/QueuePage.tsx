@@ -27,6 +27,8 @@ interface Filters {
   q: string;
 }
 
+const NO_FILTERS: Filters = { status: '', priority: '', category: '', q: '' };
+
 /** Whether a ticket from a live event belongs in the list as currently filtered. */
 function matches(ticket: Ticket, tab: Tab, filters: Filters, meId: number): boolean {
   if (tab === 'none' && ticket.assigneeId !== null) return false;
@@ -62,7 +64,7 @@ export function QueuePage() {
   const { push } = useRouter();
   const active = useIsActive();
   const [tab, setTab] = useState<Tab>('none');
-  const [filters, setFilters] = useState<Filters>({ status: '', priority: '', category: '', q: '' });
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [showFilters, setShowFilters] = useState(false);
   const [categories, setCategories] = useState<Category[]>([]);
   const [items, setItems] = useState<TicketRow[] | null>(null);
@@ -241,7 +243,9 @@ export function QueuePage() {
       ) : null}
       {error && !items ? <ErrorState error={error} onRetry={load} /> : null}
       {!items && !error ? <Spinner /> : null}
-      {items && items.length === 0 ? <EmptyState testId="queue-empty">{t('queue.empty')}</EmptyState> : null}
+      {items && items.length === 0 ? (
+        <QueueEmpty filters={filters} onReset={() => setFilters(NO_FILTERS)} />
+      ) : null}
       {items && items.length > 0 ? (
         <TicketList
           tickets={items}
@@ -258,5 +262,23 @@ export function QueuePage() {
         </button>
       ) : null}
     </main>
+  );
+}
+
+/** An empty queue: nothing to do yet, or — with a search or filters on — nothing matches them (and a way back). */
+function QueueEmpty({ filters, onReset }: { filters: Filters; onReset: () => void }) {
+  const narrowed = filters.q.trim() !== '' || filters.status || filters.priority || filters.category;
+  if (!narrowed) return <EmptyState testId="queue-empty">{t('queue.empty')}</EmptyState>;
+  return (
+    <EmptyState
+      testId="queue-no-results"
+      action={
+        <button type="button" className="link-button" data-testid="queue-reset" onClick={onReset}>
+          {t('queue.reset')}
+        </button>
+      }
+    >
+      {filters.q.trim() ? t('queue.noResultsFor', { q: filters.q.trim() }) : t('queue.noResults')}
+    </EmptyState>
   );
 }

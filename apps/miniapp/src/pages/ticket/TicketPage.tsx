@@ -27,13 +27,14 @@ export function TicketPage({ id }: { id: number }) {
   const [messages, setMessages] = useState<ViewMessage[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [viewers, setViewers] = useState<Person[]>([]);
-  const [typing, setTyping] = useState<Person | null>(null);
+  const [typing, setTyping] = useState<{ user: Person; internal: boolean } | null>(null);
   const [toast, setToast] = useState<{ text: string; kind: 'info' | 'error' } | null>(null);
   const [draft, setDraft] = useState('');
   const [mode, setMode] = useState<Mode>('reply');
   const [busy, setBusy] = useState(false);
   const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const listEnd = useRef<HTMLDivElement | null>(null);
+  const composer = useRef<HTMLTextAreaElement | null>(null);
   const ticketRef = useRef<TicketDetail | null>(null);
   ticketRef.current = ticket;
 
@@ -90,7 +91,7 @@ export function TicketPage({ id }: { id: number }) {
               return;
             case 'typing':
               if (change.user.id === me.id) return;
-              setTyping(change.user);
+              setTyping({ user: change.user, internal: change.internal });
               if (typingTimer.current) clearTimeout(typingTimer.current);
               typingTimer.current = setTimeout(() => setTyping(null), 5000);
               return;
@@ -283,7 +284,7 @@ export function TicketPage({ id }: { id: number }) {
       <div ref={listEnd} />
       {typing ? (
         <div className="typing" role="status" data-testid="typing-indicator">
-          {t('ticket.typing', { name: typing.name })}
+          {t(typing.internal ? 'ticket.typingNote' : 'ticket.typing', { name: typing.user.name })}
         </div>
       ) : null}
       {!staff && (ticket.status === 'resolved' || ticket.status === 'closed') ? (
@@ -317,10 +318,18 @@ export function TicketPage({ id }: { id: number }) {
           ) : null}
           {slash ? (
             <Suspense fallback={null}>
-              <CannedPicker query={draft.slice(1)} onPick={(body) => setDraft(body)} />
+              <CannedPicker
+                query={draft.slice(1)}
+                onPick={(body) => {
+                  setDraft(body);
+                  // The tapped template button goes away with the picker: keep the keyboard on the text.
+                  composer.current?.focus();
+                }}
+              />
             </Suspense>
           ) : null}
           <textarea
+            ref={composer}
             className="composer__input"
             data-testid="composer"
             aria-label={t('ticket.composer')}
@@ -336,7 +345,8 @@ export function TicketPage({ id }: { id: number }) {
             value={draft}
             onChange={(e) => {
               setDraft(e.target.value);
-              if (e.target.value) rt.typing(id);
+              // A note's typing goes to staff only: the customer must not see «печатает…» for it.
+              if (e.target.value) rt.typing(id, staff && mode === 'note');
             }}
             onKeyDown={(e) => {
               if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing && !slash) {

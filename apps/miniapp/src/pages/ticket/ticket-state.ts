@@ -29,7 +29,7 @@ export type TicketChange =
   | { kind: 'message'; message: Message }
   | { kind: 'ticket'; ticket: Ticket }
   | { kind: 'presence'; viewers: Person[] }
-  | { kind: 'typing'; user: Person }
+  | { kind: 'typing'; user: Person; internal: boolean }
   | { kind: 'delivery'; messageId: number; delivery: Message['delivery'] }
   | { kind: 'ignore' };
 
@@ -50,7 +50,9 @@ export function interpretFrame(frame: ServerFrame): TicketChange {
     case 'presence':
       return { kind: 'presence', viewers: Array.isArray(data.viewers) ? (data.viewers as Person[]) : [] };
     case 'typing':
-      return data.user ? { kind: 'typing', user: data.user as Person } : { kind: 'ignore' };
+      return data.user
+        ? { kind: 'typing', user: data.user as Person, internal: data.internal === true }
+        : { kind: 'ignore' };
     case 'delivery':
     case 'message.delivery':
       return typeof data.messageId === 'number' && typeof data.delivery === 'string'

@@ -45,22 +45,27 @@ export class ApiError extends Error {
   }
 }
 
-function fieldsOf(details: unknown): string {
+/** The fields a validation error names, each by its caption on the form (`labels`) where it has one. */
+function fieldsOf(details: unknown, labels: Record<string, string>): string {
   if (!Array.isArray(details)) return '';
-  return details
-    .map((d) => (d && typeof d === 'object' ? `${String((d as { path?: unknown }).path ?? '')}` : ''))
+  const names = details
+    .map((d) => (d && typeof d === 'object' ? String((d as { path?: unknown }).path ?? '') : ''))
     .filter(Boolean)
-    .join(', ');
+    .map((path) => labels[path] ?? path);
+  return [...new Set(names)].join(', ');
 }
 
-/** What to tell the person about an error, in their language. */
-export function errorText(error: unknown): string {
+/**
+ * What to tell the person about an error, in their language. `labels`: the form's captions by API field
+ * name, so a validation error says «Тема», not `subject`.
+ */
+export function errorText(error: unknown, labels: Record<string, string> = {}): string {
   if (!(error instanceof ApiError)) return t('error.generic');
   switch (error.status) {
     case 0:
       return t('error.network');
     case 400: {
-      const fields = fieldsOf(error.details);
+      const fields = fieldsOf(error.details, labels);
       return fields ? t('error.validation', { fields }) : error.message || t('error.generic');
     }
     case 401:

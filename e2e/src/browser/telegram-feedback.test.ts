@@ -6,7 +6,8 @@ import { type Stack, startStack } from '../support/stack';
  * A customer writes in an open conversation (this once failed: the app sent `internal: false`, which the
  * API refused from customers). And the rest of the Telegram conventions, read from what the app asks the Telegram client to do
  * (`postEvent`): ready and expand at start, a closing confirmation exactly while a draft exists, and
- * haptic feedback on create and on send, and a greyed-out MainButton where there is nothing to send.
+ * haptic feedback on create and on send, a greyed-out MainButton where there is nothing to send, and
+ * «Создать» on an incomplete form naming what is missing.
  */
 const ADMIN = { id: 8700, first_name: 'Мария', language_code: 'ru' };
 const CUSTOMER = { id: 8701, first_name: 'Анна', language_code: 'ru' };
@@ -52,7 +53,7 @@ async function waitFor<T>(read: () => Promise<T>, want: T): Promise<void> {
   expect(await read()).toBe(want);
 }
 
-test('ready and expand at start; closing confirmation only while the form has text; haptics on create and send', async () => {
+test('ready and expand at start; missing fields named on «Создать»; closing confirmation only while the form has text; haptics on create and send', async () => {
   const { page, context } = await openAs(browser, stack.miniappUrl, CUSTOMER);
   await page.getByTestId('my-tickets').waitFor();
   expect((await events(page, 'web_app_ready')).length).toBeGreaterThan(0);
@@ -62,7 +63,24 @@ test('ready and expand at start; closing confirmation only while the form has te
   await pressMainButton(page);
   const subject = page.getByTestId('new-subject');
   await subject.waitFor();
+
+  // «Создать» on an empty form is not a dead button: each missing field says so, the first one gets the
+  // keyboard, and Telegram gives the error haptic.
+  await waitMainButtonActive(page, 'Создать');
+  await pressMainButton(page);
+  const form = page.getByTestId('new-ticket');
+  await form.getByRole('alert').filter({ hasText: 'Напишите тему' }).waitFor();
+  await form.getByRole('alert').filter({ hasText: 'Опишите проблему' }).waitFor();
+  expect(await subject.evaluate((el) => el === document.activeElement)).toBe(true);
+  expect((await events(page, 'web_app_trigger_haptic_feedback')).map((e) => e.data)).toContainEqual(
+    expect.objectContaining({ type: 'notification', notification_type: 'error' }),
+  );
+  expect(await page.getByTestId('ticket-page').count()).toBe(0);
+
   await subject.fill('Черновик');
+  await form.getByRole('alert').filter({ hasText: 'Напишите тему' }).waitFor({ state: 'detached' });
+  await pressMainButton(page);
+  expect(await page.getByTestId('new-body').evaluate((el) => el === document.activeElement)).toBe(true);
   await waitFor(() => closingConfirmation(page), true);
   await subject.fill('');
   await waitFor(() => closingConfirmation(page), false);

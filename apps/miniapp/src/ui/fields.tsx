@@ -11,13 +11,31 @@ export function choicesOf<V extends string>(values: readonly V[], label: (value:
   return values.map((value) => ({ value, label: label(value) }));
 }
 
-/** A form field: its caption above (or, with `row`, beside) the control given as children. */
-export function Field({ label, row, children }: { label: string; row?: boolean; children: ReactNode }) {
+/**
+ * A form field: its caption above (or, with `row`, beside) the control given as children, and under it what
+ * is wrong with the value (`error`), if anything.
+ */
+export function Field({
+  label,
+  row,
+  error,
+  children,
+}: {
+  label: string;
+  row?: boolean;
+  error?: string | null;
+  children: ReactNode;
+}) {
   return (
     // biome-ignore lint/a11y/noLabelWithoutControl: the control is `children`, inside the label, so it is labelled.
     <label className={row ? 'field field--row' : 'field'}>
       <span className="field__label">{label}</span>
       {children}
+      {error ? (
+        <span className="field__error" role="alert">
+          {error}
+        </span>
+      ) : null}
     </label>
   );
 }

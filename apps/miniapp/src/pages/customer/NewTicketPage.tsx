@@ -17,6 +17,10 @@ export function NewTicketPage() {
   const [categories, setCategories] = useState<Category[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // After a press with something missing, each missing field says so (until it is filled in).
+  const [checked, setChecked] = useState(false);
+  const subjectInput = useRef<HTMLInputElement | null>(null);
+  const bodyInput = useRef<HTMLTextAreaElement | null>(null);
   const clientMessageId = useRef(newClientMessageId());
 
   useEffect(() => {
@@ -28,9 +32,17 @@ export function NewTicketPage() {
 
   useClosingConfirmation(subject.trim() !== '' || body.trim() !== '');
 
-  const canCreate = subject.trim() !== '' && body.trim() !== '';
+  const subjectMissing = subject.trim() === '';
+  const bodyMissing = body.trim() === '';
   const create = async () => {
-    if (!canCreate || busy) return;
+    if (busy) return;
+    if (subjectMissing || bodyMissing) {
+      // The MainButton stays pressable: a greyed-out button would not say what is missing.
+      setChecked(true);
+      haptic.notify('error');
+      (subjectMissing ? subjectInput.current : bodyInput.current)?.focus();
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -47,12 +59,14 @@ export function NewTicketPage() {
       replace({ name: 'ticket', id: ticket.id });
     } catch (e) {
       haptic.notify('error');
-      setError(errorText(e));
+      setError(
+        errorText(e, { subject: t('new.subject'), body: t('new.body'), categoryId: t('new.category') }),
+      );
       setBusy(false);
     }
   };
 
-  useMainButton({ text: t('new.create'), onClick: create, disabled: !canCreate, progress: busy });
+  useMainButton({ text: t('new.create'), onClick: create, progress: busy });
 
   return (
     <main className="page" data-testid="new-ticket">
@@ -66,9 +80,14 @@ export function NewTicketPage() {
       >
         <div className="section">
           <div className="section__body">
-            <Field label={t('new.subject')}>
+            <Field
+              label={t('new.subject')}
+              error={checked && subjectMissing ? t('new.subjectMissing') : null}
+            >
               <input
+                ref={subjectInput}
                 name="subject"
+                aria-invalid={checked && subjectMissing}
                 value={subject}
                 maxLength={200}
                 placeholder={t('new.subjectPlaceholder')}
@@ -76,8 +95,10 @@ export function NewTicketPage() {
                 data-testid="new-subject"
               />
             </Field>
-            <Field label={t('new.body')}>
+            <Field label={t('new.body')} error={checked && bodyMissing ? t('new.bodyMissing') : null}>
               <textarea
+                ref={bodyInput}
+                aria-invalid={checked && bodyMissing}
                 name="body"
                 value={body}
                 rows={5}
@@ -88,6 +109,11 @@ export function NewTicketPage() {
               />
             </Field>
           </div>
+          {error ? (
+            <p className="section__footer error-text" role="alert" data-testid="new-error">
+              {error}
+            </p>
+          ) : null}
         </div>
         {categories.length > 0 ? (
           <fieldset className="section" data-testid="new-category">
@@ -112,11 +138,6 @@ export function NewTicketPage() {
               ))}
             </div>
           </fieldset>
-        ) : null}
-        {error ? (
-          <p className="error-text" role="alert">
-            {error}
-          </p>
         ) : null}
       </form>
     </main>

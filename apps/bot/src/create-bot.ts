@@ -81,7 +81,7 @@ export function createBot({ env, db, bus, logger = createLogger('bot'), redis }:
   const outcomes = new WeakMap<object, UpdateOutcome>();
   useTransaction(telegraf, uc, outcomes);
   registerCommands(telegraf, runtime);
-  registerCallbacks(telegraf);
+  registerCallbacks(telegraf, runtime);
   registerMessages(telegraf, runtime);
 
   const callApi = telegraf.telegram.callApi.bind(telegraf.telegram) as unknown as (

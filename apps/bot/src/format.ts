@@ -11,13 +11,21 @@ export function truncate(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
-/** A ticket subject from a message: its first non-empty line, bounded. */
-export function subjectFrom(body: string, fallback: string): string {
+/**
+ * A ticket subject from a message: its first non-empty line (the whole text when it has none), bounded to
+ * SUBJECT_MAX — cut after a whole word when there is one in the last third, so a long line does not end mid-word.
+ */
+export function subjectFrom(body: string): string {
   const line = body
     .split('\n')
     .map((l) => l.trim())
     .find((l) => l.length > 0);
-  return truncate(line ?? fallback, SUBJECT_MAX);
+  const chars = [...(line ?? body.trim())];
+  if (chars.length <= SUBJECT_MAX) return chars.join('');
+  const head = chars.slice(0, SUBJECT_MAX - 1).join('');
+  const space = head.lastIndexOf(' ');
+  const cut = space >= (head.length * 2) / 3 ? head.slice(0, space).trimEnd() : head;
+  return `${cut}…`;
 }
 
 /** Telegram allows 4096 characters per message; leave room for the header. */

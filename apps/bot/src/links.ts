@@ -1,4 +1,5 @@
 import type { Texts } from './i18n';
+import type { BotRuntime } from './runtime';
 
 /**
  * The Mini App URL, optionally opening one ticket. For a `web_app` button Telegram passes no start_param,
@@ -42,6 +43,36 @@ export function keyboard(rows: Array<Array<InlineButton | undefined>>): { inline
       .map((r) => r.filter((b): b is InlineButton => b !== undefined))
       .filter((r) => r.length > 0),
   };
+}
+
+/** The one button under a customer's message about a ticket: into that ticket in the Mini App. */
+export function openTicketKeyboard(runtime: BotRuntime, texts: Texts, ticketId: number) {
+  return keyboard([
+    [openButton(texts.openTicket(ticketId), { publicUrl: runtime.publicUrl, ticketId, privateChat: true })],
+  ]);
+}
+
+/**
+ * The buttons under a new-ticket post for agents: «Взять» / Take — or, once someone has, who did — and
+ * Open (a web_app button in an agent's DM, a link through /start in the agents' group).
+ */
+export function agentPostKeyboard(
+  texts: Texts,
+  runtime: BotRuntime,
+  ticket: { id: number; privateChat: boolean; assignee?: string },
+): { inline_keyboard: InlineKeyboard } {
+  const { id, privateChat, assignee } = ticket;
+  return keyboard([
+    [
+      { text: assignee === undefined ? texts.take : texts.assignee(assignee), callback_data: `take:${id}` },
+      openButton(texts.open, {
+        publicUrl: runtime.publicUrl,
+        ticketId: id,
+        privateChat,
+        ...(runtime.botUsername ? { botUsername: runtime.botUsername } : {}),
+      }),
+    ],
+  ]);
 }
 
 export function ratingKeyboard(ticketId: number): { inline_keyboard: InlineKeyboard } {

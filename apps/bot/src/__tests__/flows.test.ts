@@ -7,16 +7,16 @@ import {
   type TgMessage,
   waitFor,
 } from '@tikethet/testkit';
-import { type Harness, newUserId, PUBLIC_URL, startHarness } from './helpers/harness';
-
-type Keyboard = {
-  inline_keyboard: Array<
-    Array<{ text: string; web_app?: { url: string }; url?: string; callback_data?: string }>
-  >;
-};
-
-const markupOf = (m: TgMessage) => (m as unknown as { reply_markup?: Keyboard }).reply_markup;
-const textOf = (m: TgMessage) => (m as unknown as { text?: string }).text ?? '';
+import {
+  type Harness,
+  lastSent as lastSentTo,
+  makeAgent as makeAgentIn,
+  markupOf,
+  newUserId,
+  PUBLIC_URL,
+  startHarness,
+  textOf,
+} from './helpers/harness';
 
 describe.each(['polling', 'webhook'] as const)('bot flows (%s mode)', (mode) => {
   let h: Harness;
@@ -29,19 +29,9 @@ describe.each(['polling', 'webhook'] as const)('bot flows (%s mode)', (mode) => 
     await h.close();
   });
 
-  const lastSent = (chatId: number, predicate: (m: TgMessage) => boolean = () => true) =>
-    waitFor(() => h.api.sentMessages(chatId).filter(predicate).at(-1), {
-      description: `a message to ${chatId}`,
-    });
-
-  async function makeAgent(first = 'Agent') {
-    const id = newUserId();
-    const adminId = newUserId();
-    await h.uc.upsertUser({ id: adminId, first_name: 'Admin' }, { adminIds: [adminId] });
-    await h.uc.upsertUser({ id, first_name: first, language_code: 'en' });
-    await h.uc.setRole({ id: adminId, role: 'admin' }, id, 'agent');
-    return id;
-  }
+  const lastSent = (chatId: number, predicate?: (m: TgMessage) => boolean) =>
+    lastSentTo(h, chatId, predicate);
+  const makeAgent = (first?: string) => makeAgentIn(h, first);
 
   it('registers commands (ru, en), the seed description, the menu button and the webhook at start', () => {
     const commands = h.api.callsOf('setMyCommands');
@@ -105,7 +95,8 @@ describe.each(['polling', 'webhook'] as const)('bot flows (%s mode)', (mode) => 
     );
     expect(ticket).toMatchObject({ subject: 'Не работает оплата', source: 'bot' });
     const confirmation = await lastSent(customer);
-    expect(textOf(confirmation)).toContain(`#${ticket?.id}`);
+    // A customer's ticket is «обращение», as in the Mini App they open from here.
+    expect(textOf(confirmation)).toContain(`Обращение <b>#${ticket?.id}</b> создано: Не работает оплата`);
     expect(markupOf(confirmation)?.inline_keyboard[0]?.[0]?.web_app?.url).toBe(
       `${PUBLIC_URL}/?tgWebAppStartParam=ticket_${ticket?.id}`,
     );
@@ -123,8 +114,9 @@ describe.each(['polling', 'webhook'] as const)('bot flows (%s mode)', (mode) => 
       `${PUBLIC_URL}/?tgWebAppStartParam=ticket_${ticket?.id}`,
     );
     await h.send(makeTextUpdate({ from: { id: customer }, text: '/tickets' }));
-    const list = await lastSent(customer, (m) => textOf(m).includes('Ваши открытые тикеты'));
-    expect(markupOf(list)?.inline_keyboard[0]?.[0]?.text).toContain(`#${ticket?.id}`);
+    const list = await lastSent(customer, (m) => textOf(m).includes('Ваши открытые обращения'));
+    expect(textOf(list)).toBe('Ваши открытые обращения:');
+    expect(markupOf(list)?.inline_keyboard[0]?.[0]?.text).toBe(`#${ticket?.id} · Не работает оплата · новое`);
   });
 
   it('/new opens a new ticket from the next message; a reply goes to the ticket it replies to', async () => {

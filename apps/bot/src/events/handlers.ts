@@ -1,8 +1,8 @@
 import type { UseCases } from '@tikethet/db';
 import { displayName, type TicketEvent } from '@tikethet/domain';
 import { TELEGRAM_BODY_MAX, truncate } from '../format';
-import { languageFrom, type Texts, t } from '../i18n';
-import { keyboard, openButton, ratingKeyboard } from '../links';
+import { AGENTS_CHAT_LANGUAGE, languageFrom, t } from '../i18n';
+import { agentPostKeyboard, openTicketKeyboard, ratingKeyboard } from '../links';
 import { enqueueText } from '../outbound/enqueue';
 import type { BotRuntime } from '../runtime';
 
@@ -25,11 +25,14 @@ async function customerChat(uc: UseCases, customerId: number) {
   return chat ? { chatId: chat.chatId, texts: t(languageFrom(chat.languageCode)) } : null;
 }
 
-/** The one button under a customer's notification: back into the ticket in the Mini App. */
-function openTicketKeyboard(runtime: BotRuntime, texts: Texts, ticketId: number) {
-  return keyboard([
-    [openButton(texts.openTicket(ticketId), { publicUrl: runtime.publicUrl, ticketId, privateChat: true })],
-  ]);
+/**
+ * Whether this status change is the one an agent's message made (a first reply opens a new ticket): the
+ * customer has just got that reply, so "in progress" on top of it says nothing new.
+ */
+async function cameWithAgentReply(uc: UseCases, event: TicketEvent & { type: 'ticket.updated' }) {
+  if (event.data.ticket.status !== 'open') return false;
+  const before = await uc.findMessageBySeq(event.ticketId, event.seq - 1);
+  return before?.kind === 'agent' && before.authorId === event.actorId;
 }
 
 /**
@@ -47,7 +50,7 @@ export async function handleEvent(deps: EventHandlerDeps, event: TicketEvent): P
       if (message.delivery === 'pending') await uc.setDelivery(message.id, 'none');
       return 0;
     }
-    const author = message.author?.name ?? 'Support';
+    const author = message.author?.name ?? to.texts.support;
     const html = to.texts.agentReply(event.ticketId, author, truncate(message.body, TELEGRAM_BODY_MAX));
     const queued = await enqueueText(uc, to.chatId, html, {
       ticketId: event.ticketId,
@@ -59,7 +62,7 @@ export async function handleEvent(deps: EventHandlerDeps, event: TicketEvent): P
   }
   if (event.type === 'ticket.updated') {
     const to = await customerChat(uc, event.customerId);
-    if (!to) return 0;
+    if (!to || (await cameWithAgentReply(uc, event))) return 0;
     const { ticket } = event.data;
     const resolved = ticket.status === 'resolved';
     const html = resolved ? to.texts.rateAsk(ticket.id) : to.texts.statusChanged(ticket.id, ticket.status);
@@ -78,7 +81,7 @@ export async function handleEvent(deps: EventHandlerDeps, event: TicketEvent): P
   const preview = truncate(ticket.lastMessagePreview ?? '', 1000);
   const targets =
     deps.agentsChatId !== undefined
-      ? [{ chatId: deps.agentsChatId, language: 'ru' as const, privateChat: false }]
+      ? [{ chatId: deps.agentsChatId, language: AGENTS_CHAT_LANGUAGE, privateChat: false }]
       : (await uc.listStaffChats())
           .filter((s) => s.id !== ticket.customerId)
           .map((s) => ({ chatId: s.botChatId, language: languageFrom(s.languageCode), privateChat: true }));
@@ -93,17 +96,7 @@ export async function handleEvent(deps: EventHandlerDeps, event: TicketEvent): P
         {
           ticketId: ticket.id,
           dedupeKey: `created:${ticket.id}:${target.chatId}`,
-          replyMarkup: keyboard([
-            [
-              { text: texts.take, callback_data: `take:${ticket.id}` },
-              openButton(texts.open, {
-                publicUrl: runtime.publicUrl,
-                ticketId: ticket.id,
-                privateChat: target.privateChat,
-                ...(runtime.botUsername ? { botUsername: runtime.botUsername } : {}),
-              }),
-            ],
-          ]),
+          replyMarkup: agentPostKeyboard(texts, runtime, { id: ticket.id, privateChat: target.privateChat }),
         },
       );
       if (added) queued += 1;

@@ -30,10 +30,23 @@ export function attachmentsOf(message: Message): IncomingAttachment[] {
     if (v.mime_type) a.mimeType = v.mime_type;
     return [a];
   }
+  if ('video_note' in message) {
+    // A round video message: a square video as far as the ticket is concerned.
+    const v = message.video_note;
+    return [{ ...base('video', v), width: v.length, height: v.length }];
+  }
   if ('voice' in message) return [base('voice', message.voice)];
   if ('audio' in message) return [base('audio', message.audio)];
   if ('sticker' in message) return [base('sticker', message.sticker)];
   return [];
+}
+
+/** Content a customer sends that a ticket cannot hold (as opposed to service messages, which need no answer). */
+const UNSUPPORTED_CONTENT = ['location', 'venue', 'contact', 'poll', 'dice', 'game', 'story', 'invoice'];
+
+/** Whether the message is content the bot cannot store (a location, a contact, a poll...). */
+export function isUnsupportedContent(message: Message): boolean {
+  return UNSUPPORTED_CONTENT.some((key) => key in message);
 }
 
 /** The text of a message: its text or its caption. */

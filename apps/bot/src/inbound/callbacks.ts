@@ -1,10 +1,43 @@
-import { DomainError, isStaff } from '@tikethet/domain';
+import { DomainError, displayName, isStaff } from '@tikethet/domain';
 import type { Composer } from 'telegraf';
+import { AGENTS_CHAT_LANGUAGE, t } from '../i18n';
+import { agentPostKeyboard, type InlineKeyboard, openTicketKeyboard } from '../links';
 import { enqueueCallbackAnswer } from '../outbound/enqueue';
-import { type BotContext, senderOf } from './context';
+import type { BotRuntime } from '../runtime';
+import { type BotContext, type Sender, senderOf } from './context';
+
+/** The bot's message whose button was pressed, when Telegram still describes it (it is not too old). */
+function pressedMessage(ctx: BotContext) {
+  const message = ctx.callbackQuery?.message;
+  return message && message.date !== 0 ? message : undefined;
+}
+
+/** Queues an edit of the bot's own message (its text, or only its buttons when `html` is absent). */
+function enqueueEdit(
+  s: Sender,
+  message: { chat: { id: number }; message_id: number },
+  edit: { html?: string; replyMarkup: { inline_keyboard: InlineKeyboard }; dedupeKey?: string },
+) {
+  const target = { chat_id: message.chat.id, message_id: message.message_id, reply_markup: edit.replyMarkup };
+  return s.tx.enqueueTelegram({
+    chatId: message.chat.id,
+    dedupeKey: edit.dedupeKey ?? null,
+    ...(edit.html === undefined
+      ? { method: 'editMessageReplyMarkup', payload: target }
+      : {
+          method: 'editMessageText',
+          payload: {
+            ...target,
+            text: edit.html,
+            parse_mode: 'HTML',
+            link_preview_options: { is_disabled: true },
+          },
+        }),
+  });
+}
 
 /** Inline buttons: «Взять» / Take (atomic claim) on new-ticket posts and the 1–5 rating after resolving. */
-export function registerCallbacks(bot: Composer<BotContext>): void {
+export function registerCallbacks(bot: Composer<BotContext>, runtime: BotRuntime): void {
   bot.action(/^take:([1-9][0-9]{0,9})$/, async (ctx) => {
     const s = senderOf(ctx);
     if (!s) return;
@@ -22,18 +55,48 @@ export function registerCallbacks(bot: Composer<BotContext>): void {
       if (!(error instanceof DomainError)) throw error;
       await answer(error.code === 'already_claimed' ? s.texts.alreadyTaken : s.texts.failed, true);
     }
+    // The post shows who has the ticket now, so nobody else in the group presses Take for nothing.
+    const post = pressedMessage(ctx);
+    const assigneeId = (await s.tx.findTicket(ticketId))?.assigneeId;
+    const assignee = assigneeId ? await s.tx.getUser(assigneeId) : null;
+    if (post && assignee) {
+      const privateChat = post.chat.type === 'private';
+      const texts = t(privateChat ? s.language : AGENTS_CHAT_LANGUAGE);
+      await enqueueEdit(s, post, {
+        // Pressed again with the same assignee: the post already says so (Telegram refuses a no-op edit).
+        dedupeKey: `post:${post.chat.id}:${post.message_id}:${assignee.id}`,
+        replyMarkup: agentPostKeyboard(texts, runtime, {
+          id: ticketId,
+          privateChat,
+          assignee: displayName(assignee),
+        }),
+      });
+    }
   });
 
   bot.action(/^rate:([1-9][0-9]{0,9}):([1-5])$/, async (ctx) => {
     const s = senderOf(ctx);
     if (!s) return;
+    const ticketId = Number(ctx.match[1]);
     const score = Number(ctx.match[2]);
+    const answer = (text: string, alert = false) =>
+      enqueueCallbackAnswer(s.tx, ctx.from.id, ctx.callbackQuery.id, text, alert);
     try {
-      await s.tx.rateTicket(s.actor, Number(ctx.match[1]), { score });
-      await enqueueCallbackAnswer(s.tx, ctx.from.id, ctx.callbackQuery.id, s.texts.rated(score));
+      await s.tx.rateTicket(s.actor, ticketId, { score });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      await enqueueCallbackAnswer(s.tx, ctx.from.id, ctx.callbackQuery.id, s.texts.failed, true);
+      // A reopened ticket is not rated now; saying "try again" would send the customer round in circles.
+      await answer(error.code === 'invalid_transition' ? s.texts.rateNotNow : s.texts.failed, true);
+      return;
+    }
+    await answer(s.texts.rated(score));
+    // The request shows the score given instead of five buttons that seem to wait for one.
+    const asked = pressedMessage(ctx);
+    if (asked) {
+      await enqueueEdit(s, asked, {
+        html: s.texts.ratedNotice(ticketId, score),
+        replyMarkup: openTicketKeyboard(runtime, s.texts, ticketId),
+      });
     }
   });
 

@@ -1,10 +1,13 @@
-import { canViewTicket } from '@tikethet/domain';
+import { canViewTicket, isStaff } from '@tikethet/domain';
 import { Composer } from 'telegraf';
 import { truncate } from '../format';
 import { keyboard, openButton } from '../links';
 import { enqueueText } from '../outbound/enqueue';
 import type { BotRuntime } from '../runtime';
 import { type BotContext, senderOf } from './context';
+
+/** How many tickets /tickets lists as buttons. */
+const TICKETS_LISTED = 10;
 
 export const pendingNewKey = (userId: number) => `bot:new:${userId}`;
 
@@ -15,20 +18,26 @@ export function registerCommands(bot: Composer<BotContext>, runtime: BotRuntime)
   privateOnly.start(async (ctx) => {
     const s = senderOf(ctx);
     if (!s) return;
-    const lines = [s.texts.greeting(s.user.firstName || ctx.from.first_name)];
+    const staff = isStaff(s.user.role);
+    const name = s.user.firstName || ctx.from.first_name;
+    const lines = [staff ? s.texts.staffGreeting(name) : s.texts.greeting(name)];
     const rows = [[openButton(s.texts.openTickets, { publicUrl: runtime.publicUrl, privateChat: true })]];
     const match = /^ticket_([1-9][0-9]{0,9})$/.exec(ctx.payload.trim());
     if (match) {
-      const ticket = await s.tx.findTicket(Number(match[1]));
+      const id = Number(match[1]);
+      const ticket = await s.tx.findTicket(id);
+      // Someone else's ticket reads like a missing one (as the API's 404 does).
       if (ticket && canViewTicket(s.actor, ticket)) {
-        lines.push(s.texts.greetingTicket(ticket.id));
+        lines.push(staff ? s.texts.staffGreetingTicket(id) : s.texts.greetingTicket(id));
         rows.unshift([
-          openButton(s.texts.openTicket(ticket.id), {
+          openButton(s.texts.openTicket(id), {
             publicUrl: runtime.publicUrl,
-            ticketId: ticket.id,
+            ticketId: id,
             privateChat: true,
           }),
         ]);
+      } else {
+        lines.push(s.texts.ticketNotFound(id));
       }
     }
     await enqueueText(s.tx, ctx.chat.id, lines.join('\n\n'), { replyMarkup: keyboard(rows) });
@@ -40,8 +49,9 @@ export function registerCommands(bot: Composer<BotContext>, runtime: BotRuntime)
     const page = await s.tx.listTickets(s.actor, {
       status: 'new,open,pending,resolved',
       customer: String(s.user.id),
-      limit: '10',
+      limit: String(TICKETS_LISTED),
     });
+    // Newest activity first; the rest are a tap away in the Mini App.
     const rows = page.items.map((ticket) => [
       openButton(`#${ticket.id} · ${truncate(ticket.subject, 40)} · ${s.texts.status[ticket.status]}`, {
         publicUrl: runtime.publicUrl,
@@ -50,7 +60,12 @@ export function registerCommands(bot: Composer<BotContext>, runtime: BotRuntime)
       }),
     ]);
     rows.push([openButton(s.texts.openTickets, { publicUrl: runtime.publicUrl, privateChat: true })]);
-    const text = page.items.length > 0 ? s.texts.yourTickets : s.texts.noTickets;
+    const text =
+      page.items.length === 0
+        ? s.texts.noTickets
+        : page.nextCursor
+          ? s.texts.yourLatestTickets(page.items.length)
+          : s.texts.yourTickets;
     await enqueueText(s.tx, ctx.chat.id, text, { replyMarkup: keyboard(rows) });
   });
 
@@ -64,7 +79,8 @@ export function registerCommands(bot: Composer<BotContext>, runtime: BotRuntime)
   privateOnly.help(async (ctx) => {
     const s = senderOf(ctx);
     if (!s) return;
-    await enqueueText(s.tx, ctx.chat.id, s.texts.help, {
+    const help = isStaff(s.user.role) ? `${s.texts.help}\n${s.texts.staffHelp}` : s.texts.help;
+    await enqueueText(s.tx, ctx.chat.id, help, {
       replyMarkup: keyboard([
         [openButton(s.texts.openTickets, { publicUrl: runtime.publicUrl, privateChat: true })],
       ]),

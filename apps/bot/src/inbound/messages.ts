@@ -1,11 +1,11 @@
-import { DomainError, isStaff } from '@tikethet/domain';
+import { DomainError, type IncomingAttachment, isStaff } from '@tikethet/domain';
 import type { Composer } from 'telegraf';
 import type { Message } from 'telegraf/types';
 import { subjectFrom, truncate } from '../format';
-import { keyboard, openButton } from '../links';
+import { openTicketKeyboard } from '../links';
 import { enqueueText } from '../outbound/enqueue';
 import type { BotRuntime } from '../runtime';
-import { attachmentsOf, textOf } from './attachments';
+import { attachmentsOf, isUnsupportedContent, textOf } from './attachments';
 import { pendingNewKey } from './commands';
 import { type BotContext, type Sender, senderOf } from './context';
 
@@ -32,19 +32,47 @@ async function tryPost(s: Sender, ticketId: number, body: string, message: Messa
   }
 }
 
-/** A private message: to the ticket it replies to, else a pending /new, else the latest open one, else a new ticket. */
+/** A command the bot does not have (`/foo`, `/start@another_bot`); known ones never get here. */
+function isUnknownCommand(message: Message): boolean {
+  return (
+    'text' in message &&
+    /^\/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]+)?(\s|$)/.test(message.text) &&
+    (message.entities ?? []).some((e) => e.type === 'bot_command' && e.offset === 0)
+  );
+}
+
+/** Whether a message can open a ticket: words or numbers, or a file that is not a sticker (not just "👍"). */
+function describesProblem(text: string, files: IncomingAttachment[]): boolean {
+  return /[\p{L}\p{N}]/u.test(text) || files.some((f) => f.kind !== 'sticker');
+}
+
+/**
+ * A private message: to the ticket it replies to, else a pending /new, else the latest open one, else a new
+ * ticket. Whatever the bot cannot take (a location, an unknown command, a lone sticker with no ticket to put
+ * it on) is answered with what to send instead.
+ */
 async function fromCustomer(s: Sender, message: Message, runtime: BotRuntime) {
+  const chatId = message.chat.id;
+  const answer = (html: string) => enqueueText(s.tx, chatId, html, { replyTo: message.message_id });
   const files = attachmentsOf(message);
   const text = truncate(textOf(message).trim(), BODY_LIMIT);
-  if (!text && files.length === 0) return;
-  const body = text || `[${s.texts.attachment}: ${files[0]?.fileName ?? files[0]?.kind ?? 'file'}]`;
-  const chatId = message.chat.id;
-  const pending = (await s.tx.getState(pendingNewKey(s.user.id))) !== null;
-  let target: number | undefined;
-  if ('reply_to_message' in message && message.reply_to_message) {
-    target = (await s.tx.findTelegramLink(chatId, message.reply_to_message.message_id))?.ticketId;
+  if (!text && files.length === 0) {
+    if (isUnsupportedContent(message)) await answer(s.texts.unsupported);
+    else if ('text' in message) await answer(s.texts.describeInWords);
+    return;
   }
-  if (target === undefined && !pending) target = (await s.tx.latestOpenTicket(s.user.id))?.id;
+  if (isUnknownCommand(message)) {
+    await answer(s.texts.unknownCommand);
+    return;
+  }
+  const first = files[0];
+  const body = text || (first ? s.texts.fileLine(first.kind, first.fileName) : '');
+  const pending = (await s.tx.getState(pendingNewKey(s.user.id))) !== null;
+  let repliedTo: number | undefined;
+  if ('reply_to_message' in message && message.reply_to_message) {
+    repliedTo = (await s.tx.findTelegramLink(chatId, message.reply_to_message.message_id))?.ticketId;
+  }
+  const target = repliedTo ?? (pending ? undefined : (await s.tx.latestOpenTicket(s.user.id))?.id);
   const posted = target === undefined ? null : await tryPost(s, target, body, message);
   if (posted) {
     await s.tx.linkTelegramMessage({
@@ -55,7 +83,11 @@ async function fromCustomer(s: Sender, message: Message, runtime: BotRuntime) {
     });
     return;
   }
-  const subject = subjectFrom(body, s.texts.attachment);
+  if (!describesProblem(text, files)) {
+    await answer(s.texts.describeInWords);
+    return;
+  }
+  const subject = subjectFrom(body);
   const created = await s.tx.createTicket(s.actor, { subject, body }, { source: 'bot', attachments: files });
   if (pending) await s.tx.setState(pendingNewKey(s.user.id), null);
   await s.tx.linkTelegramMessage({
@@ -65,13 +97,14 @@ async function fromCustomer(s: Sender, message: Message, runtime: BotRuntime) {
     messageId: created.message.id,
   });
   const id = created.ticket.id;
-  await enqueueText(s.tx, chatId, s.texts.created(id, created.ticket.subject), {
+  // A reply to a closed ticket's message opens a new one: say so, or the customer looks for their answer there.
+  const confirmation = s.texts.created(id, created.ticket.subject);
+  const html = repliedTo === undefined ? confirmation : `${s.texts.closedSoNew(repliedTo)}\n${confirmation}`;
+  await enqueueText(s.tx, chatId, html, {
     replyTo: message.message_id,
     ticketId: id,
     dedupeKey: `confirm:${id}`,
-    replyMarkup: keyboard([
-      [openButton(s.texts.openTicket(id), { publicUrl: runtime.publicUrl, ticketId: id, privateChat: true })],
-    ]),
+    replyMarkup: openTicketKeyboard(runtime, s.texts, id),
   });
 }
 

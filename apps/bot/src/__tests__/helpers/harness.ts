@@ -8,6 +8,7 @@ import {
   type FakeBotApi,
   startFakeBotApi,
   type TestDatabase,
+  type TgMessage,
   type TgUpdate,
   testRedisUrl,
   waitFor,
@@ -120,4 +121,30 @@ export async function startHarness(
       await database.drop();
     },
   };
+}
+
+export type Keyboard = {
+  inline_keyboard: Array<
+    Array<{ text: string; web_app?: { url: string }; url?: string; callback_data?: string }>
+  >;
+};
+
+export const markupOf = (m: TgMessage) => (m as unknown as { reply_markup?: Keyboard }).reply_markup;
+export const textOf = (m: TgMessage) => (m as unknown as { text?: string }).text ?? '';
+
+/** The latest message the bot sent to `chatId` that matches, once there is one. */
+export function lastSent(h: Harness, chatId: number, predicate: (m: TgMessage) => boolean = () => true) {
+  return waitFor(() => h.api.sentMessages(chatId).filter(predicate).at(-1), {
+    description: `a message to ${chatId}`,
+  });
+}
+
+/** A new agent (made so by a new admin), speaking `language`. */
+export async function makeAgent(h: Harness, first = 'Agent', language = 'en') {
+  const id = newUserId();
+  const adminId = newUserId();
+  await h.uc.upsertUser({ id: adminId, first_name: 'Admin' }, { adminIds: [adminId] });
+  await h.uc.upsertUser({ id, first_name: first, language_code: language });
+  await h.uc.setRole({ id: adminId, role: 'admin' }, id, 'agent');
+  return id;
 }

@@ -232,7 +232,7 @@ describe('bot conversation', () => {
     expect((await h.uc.findTicket(id))?.rating).toBe(4);
   });
 
-  it('after Take the agents’ post shows who has the ticket; an agent’s first reply brings no extra “in progress” notice', async () => {
+  it('after Take the agents’ post shows who has the ticket; a caption-less screenshot reply reaches the ticket; a first reply brings no extra “in progress” notice', async () => {
     const customer = newUserId();
     await h.send(
       makeTextUpdate({
@@ -267,6 +267,19 @@ describe('bot conversation', () => {
     // Taking tells the customer someone is on it.
     expect(textOf(await lastSent(h, customer, (m) => textOf(m).includes('в работе')))).toBe(
       `Обращение <b>#${id}</b> в работе.`,
+    );
+    // A screenshot without a caption, as a reply to the post, is Pavel's message on the ticket.
+    await h.send(
+      makePhotoUpdate({ from: { id: pavel, first_name: 'Pavel' }, chat: post.chat, replyTo: post }),
+    );
+    const [shot] = await h.query<{ kind: string; body: string; files: string }>(
+      `select m.kind, m.body, count(a.id)::int as files from messages m join attachments a on a.message_id = m.id
+       where m.ticket_id = $1 and m.author_id = $2 group by m.id`,
+      [id, pavel],
+    );
+    expect(shot).toEqual({ kind: 'agent', body: '[Фото]', files: 1 });
+    expect(textOf(await lastSent(h, customer, (m) => textOf(m).includes('[Фото]')))).toBe(
+      `<b>#${id}</b> · Pavel:\n[Фото]`,
     );
 
     // A first reply opens a new ticket by itself: the customer reads the reply, not a notice on top of it.

@@ -46,6 +46,15 @@ function describesProblem(text: string, files: IncomingAttachment[]): boolean {
   return /[\p{L}\p{N}]/u.test(text) || files.some((f) => f.kind !== 'sticker');
 }
 
+/** What a message puts on a ticket: its text (or caption), its files, and the body — the text, or a line naming the file. */
+function contentOf(s: Sender, message: Message) {
+  const files = attachmentsOf(message);
+  const text = truncate(textOf(message).trim(), BODY_LIMIT);
+  const first = files[0];
+  const body = text || (first ? s.texts.fileLine(first.kind, first.fileName) : '');
+  return { text, files, body };
+}
+
 /**
  * A private message: to the ticket it replies to, else a pending /new, else the latest open one, else a new
  * ticket. Whatever the bot cannot take (a location, an unknown command, a lone sticker with no ticket to put
@@ -54,9 +63,8 @@ function describesProblem(text: string, files: IncomingAttachment[]): boolean {
 async function fromCustomer(s: Sender, message: Message, runtime: BotRuntime) {
   const chatId = message.chat.id;
   const answer = (html: string) => enqueueText(s.tx, chatId, html, { replyTo: message.message_id });
-  const files = attachmentsOf(message);
-  const text = truncate(textOf(message).trim(), BODY_LIMIT);
-  if (!text && files.length === 0) {
+  const { text, files, body } = contentOf(s, message);
+  if (!body) {
     if (isUnsupportedContent(message)) await answer(s.texts.unsupported);
     else if ('text' in message) await answer(s.texts.describeInWords);
     return;
@@ -65,8 +73,6 @@ async function fromCustomer(s: Sender, message: Message, runtime: BotRuntime) {
     await answer(s.texts.unknownCommand);
     return;
   }
-  const first = files[0];
-  const body = text || (first ? s.texts.fileLine(first.kind, first.fileName) : '');
   const pending = (await s.tx.getState(pendingNewKey(s.user.id))) !== null;
   let repliedTo: number | undefined;
   if ('reply_to_message' in message && message.reply_to_message) {
@@ -115,9 +121,10 @@ async function fromAgentReply(s: Sender, message: Message) {
   if (!link) return false;
   const ticket = await s.tx.findTicket(link.ticketId);
   if (!ticket || ticket.customerId === s.user.id) return false;
-  const text = truncate(textOf(message).trim(), BODY_LIMIT);
-  if (!text) return true;
-  const posted = await tryPost(s, link.ticketId, text, message);
+  // A screenshot without a caption is the agent's message too: the customer is told and sees it in the Mini App.
+  const { body } = contentOf(s, message);
+  if (!body) return true;
+  const posted = await tryPost(s, link.ticketId, body, message);
   if (posted) {
     await s.tx.linkTelegramMessage({
       chatId: message.chat.id,

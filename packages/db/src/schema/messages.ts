@@ -40,7 +40,11 @@ export const messages = pgTable(
   (t) => [
     check('messages_kind_check', sql`${t.kind} in ('customer','agent','note','system')`),
     check('messages_delivery_check', sql`${t.delivery} in ('none','pending','sent','failed')`),
-    uniqueIndex('messages_client_id_uq').on(t.ticketId, t.clientMessageId),
+    // Only messages that carry one (the Mini App's): the rest (bot, system) would all share (ticket, NULL),
+    // which never conflicts but made every insert on a long ticket walk a growing run of equal keys.
+    uniqueIndex('messages_client_id_uq')
+      .on(t.ticketId, t.clientMessageId)
+      .where(sql`${t.clientMessageId} is not null`),
     uniqueIndex('messages_ticket_seq_uq').on(t.ticketId, t.seq),
     index('messages_search_idx').using('gin', t.search).where(sql`${t.kind} <> 'note'`),
   ],

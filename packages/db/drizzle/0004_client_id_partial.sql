@@ -1,0 +1,2 @@
+DROP INDEX "messages_client_id_uq";--> statement-breakpoint
+CREATE UNIQUE INDEX "messages_client_id_uq" ON "messages" USING btree ("ticket_id","client_message_id") WHERE "messages"."client_message_id" is not null;

@@ -61,6 +61,7 @@ const ru = {
   'new.create': 'Создать',
   'new.subjectMissing': 'Напишите тему',
   'new.bodyMissing': 'Опишите проблему',
+  'new.leaveConfirm': 'Выйти из формы? Введённый текст пропадёт.',
   'new.created': 'Обращение #{id} создано',
 
   'ticket.title': 'Обращение #{id}',
@@ -251,6 +252,7 @@ const en: Dictionary = {
   'new.create': 'Create',
   'new.subjectMissing': 'Enter a subject',
   'new.bodyMissing': 'Describe the problem',
+  'new.leaveConfirm': 'Leave this form? What you have typed will be lost.',
   'new.created': 'Request #{id} created',
 
   'ticket.title': 'Request #{id}',

@@ -180,7 +180,16 @@ export function setTelegramBackButton(onBack: (() => void) | null): void {
   }
 }
 
+/** Telegram's confirm popup (the browser's outside Telegram); false when it cannot be shown (one is already up). */
 export function confirmDialog(message: string): Promise<boolean> {
-  if (supports('6.2')) return new Promise((resolve) => WebApp.showConfirm(message, (ok) => resolve(ok)));
+  if (supports('6.2')) {
+    return new Promise((resolve) => {
+      try {
+        WebApp.showConfirm(message, (ok) => resolve(ok));
+      } catch {
+        resolve(false);
+      }
+    });
+  }
   return Promise.resolve(typeof window !== 'undefined' ? window.confirm(message) : true);
 }

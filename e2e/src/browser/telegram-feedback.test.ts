@@ -1,13 +1,22 @@
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, mainButton, openAs, pressMainButton, waitMainButtonActive } from '../support/browser';
+import {
+  clientEvent,
+  launchBrowser,
+  mainButton,
+  openAs,
+  pressBackButton,
+  pressMainButton,
+  waitMainButtonActive,
+} from '../support/browser';
 import { type Stack, startStack } from '../support/stack';
 
 /**
  * A customer writes in an open conversation (this once failed: the app sent `internal: false`, which the
  * API refused from customers). And the rest of the Telegram conventions, read from what the app asks the Telegram client to do
  * (`postEvent`): ready and expand at start, a closing confirmation exactly while a draft exists, and
- * haptic feedback on create and on send, a greyed-out MainButton where there is nothing to send, and
- * «Создать» on an incomplete form naming what is missing.
+ * haptic feedback on create and on send, a greyed-out MainButton where there is nothing to send,
+ * «Создать» on an incomplete form naming what is missing, and BackButton asking before it throws typed
+ * text away.
  */
 const ADMIN = { id: 8700, first_name: 'Мария', language_code: 'ru' };
 const CUSTOMER = { id: 8701, first_name: 'Анна', language_code: 'ru' };
@@ -53,7 +62,14 @@ async function waitFor<T>(read: () => Promise<T>, want: T): Promise<void> {
   expect(await read()).toBe(want);
 }
 
-test('ready and expand at start; missing fields named on «Создать»; closing confirmation only while the form has text; haptics on create and send', async () => {
+const LEAVE_QUESTION = 'Выйти из формы? Введённый текст пропадёт.';
+
+/** The messages of the popups the app asked Telegram to show. */
+async function popups(page: Page): Promise<unknown[]> {
+  return (await events(page, 'web_app_open_popup')).map((e) => e.data?.message);
+}
+
+test('ready and expand at start; missing fields named on «Создать»; BackButton and closing ask only while the form has text; haptics on create and send', async () => {
   const { page, context } = await openAs(browser, stack.miniappUrl, CUSTOMER);
   await page.getByTestId('my-tickets').waitFor();
   expect((await events(page, 'web_app_ready')).length).toBeGreaterThan(0);
@@ -81,6 +97,36 @@ test('ready and expand at start; missing fields named on «Создать»; clo
   await form.getByRole('alert').filter({ hasText: 'Напишите тему' }).waitFor({ state: 'detached' });
   await pressMainButton(page);
   expect(await page.getByTestId('new-body').evaluate((el) => el === document.activeElement)).toBe(true);
+  await waitFor(() => closingConfirmation(page), true);
+
+  // BackButton with text typed asks first, in Telegram's confirm popup. «Отмена» keeps the form and its text:
+  // a second press asks again (had the first popped the form, there would be no BackButton to press).
+  await pressBackButton(page);
+  await waitFor(async () => (await popups(page)).at(-1), LEAVE_QUESTION);
+  await clientEvent(page, 'popup_closed', {});
+  await pressBackButton(page);
+  await waitFor(async () => (await popups(page)).length, 2);
+  expect(await subject.inputValue()).toBe('Черновик');
+  expect(await form.isVisible()).toBe(true);
+  // «OK» leaves, and the draft with it: the form opened again is empty.
+  await clientEvent(page, 'popup_closed', { button_id: 'ok' });
+  await page.getByTestId('my-tickets').waitFor();
+  await form.waitFor({ state: 'detached' });
+  await waitFor(() => closingConfirmation(page), false);
+  await waitMainButtonActive(page, 'Новое обращение');
+  await pressMainButton(page);
+  await subject.waitFor();
+  expect(await subject.inputValue()).toBe('');
+  // With nothing typed BackButton leaves at once, asking nothing.
+  await pressBackButton(page);
+  await page.getByTestId('my-tickets').waitFor();
+  await form.waitFor({ state: 'detached' });
+  expect(await popups(page)).toEqual([LEAVE_QUESTION, LEAVE_QUESTION]);
+  await waitMainButtonActive(page, 'Новое обращение');
+  await pressMainButton(page);
+  await subject.waitFor();
+
+  await subject.fill('Черновик');
   await waitFor(() => closingConfirmation(page), true);
   await subject.fill('');
   await waitFor(() => closingConfirmation(page), false);

@@ -19,7 +19,7 @@ import { isStaffRole } from '../types';
 import { ConnectionBar, ErrorState, Spinner } from '../ui/common';
 import { ActiveProvider, type Route, RouterProvider, useRouter } from './router';
 import { type Session, SessionContext, useSession } from './session';
-import { MainButtonFallback } from './telegram';
+import { confirmLeave, MainButtonFallback } from './telegram';
 
 const QueuePage = lazy(() => import('../pages/agent/QueuePage').then((m) => ({ default: m.QueuePage })));
 const DashboardPage = lazy(() =>
@@ -155,9 +155,13 @@ function Shell({ me, signOut }: { me: User; signOut: (() => void) | null }) {
 function Stack() {
   const { stack, pop } = useRouter();
   const depth = stack.length;
+  // Back asks first where the visible screen has a draft it would throw away (useLeaveConfirmation).
+  const back = useCallback(() => {
+    confirmLeave(pop);
+  }, [pop]);
   useEffect(() => {
-    setTelegramBackButton(depth > 1 ? pop : null);
-  }, [depth, pop]);
+    setTelegramBackButton(depth > 1 ? back : null);
+  }, [depth, back]);
   return (
     <>
       {depth > 1 && !inTelegram() ? (
@@ -166,7 +170,7 @@ function Stack() {
           className="back-link"
           aria-label={t('app.back')}
           data-testid="back"
-          onClick={pop}
+          onClick={back}
         >
           ‹ {t('app.back')}
         </button>

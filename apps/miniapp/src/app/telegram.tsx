@@ -1,5 +1,11 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react';
-import { inTelegram, type MainButtonState, setClosingConfirmation, setTelegramMainButton } from '../init';
+import {
+  confirmDialog,
+  inTelegram,
+  type MainButtonState,
+  setClosingConfirmation,
+  setTelegramMainButton,
+} from '../init';
 import { useIsActive } from './router';
 
 let current: MainButtonState | null = null;
@@ -75,4 +81,41 @@ export function useClosingConfirmation(hasDraft: boolean): void {
       if (drafts === 0) setClosingConfirmation(false);
     };
   }, [hasDraft]);
+}
+
+/** What BackButton must ask before it leaves the visible screen (that screen's draft would be lost). */
+let leaveQuestion: { text: string } | null = null;
+let asking = false;
+
+/**
+ * While `question` is not null, BackButton on this screen (when it is the visible one) asks it first, in
+ * Telegram's confirm popup: leaving would throw away what the person typed. The closing confirmation
+ * (`useClosingConfirmation`) covers closing the whole Mini App; this covers going back.
+ */
+export function useLeaveConfirmation(question: string | null): void {
+  const active = useIsActive();
+  useEffect(() => {
+    if (!active || question === null) return;
+    const mine = { text: question };
+    leaveQuestion = mine;
+    return () => {
+      if (leaveQuestion === mine) leaveQuestion = null;
+    };
+  }, [active, question]);
+}
+
+/** Runs `leave` (BackButton's pop) at once, or once the person agrees to lose the visible screen's draft. */
+export async function confirmLeave(leave: () => void): Promise<void> {
+  if (!leaveQuestion) {
+    leave();
+    return;
+  }
+  // A second press while the popup is up would open another one (which Telegram refuses).
+  if (asking) return;
+  asking = true;
+  try {
+    if (await confirmDialog(leaveQuestion.text)) leave();
+  } finally {
+    asking = false;
+  }
 }

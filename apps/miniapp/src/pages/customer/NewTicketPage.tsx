@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, errorText, newClientMessageId } from '../../api';
 import { useRouter } from '../../app/router';
-import { useClosingConfirmation, useMainButton } from '../../app/telegram';
+import { useClosingConfirmation, useLeaveConfirmation, useMainButton } from '../../app/telegram';
 import { t } from '../../i18n';
 import { haptic } from '../../init';
 import { markSeen } from '../../seen';
@@ -30,7 +30,10 @@ export function NewTicketPage() {
       .catch(() => setCategories([]));
   }, []);
 
-  useClosingConfirmation(subject.trim() !== '' || body.trim() !== '');
+  // Typed text is not thrown away without asking: neither by closing the Mini App nor by BackButton.
+  const hasDraft = subject.trim() !== '' || body.trim() !== '';
+  useClosingConfirmation(hasDraft);
+  useLeaveConfirmation(hasDraft ? t('new.leaveConfirm') : null);
 
   const subjectMissing = subject.trim() === '';
   const bodyMissing = body.trim() === '';

@@ -74,8 +74,14 @@ export function errorText(error: unknown, labels: Record<string, string> = {}): 
       return t('error.forbidden');
     case 404:
       return t('error.not_found');
-    case 409:
-      return error.code === 'already_claimed' ? t('ticket.alreadyClaimed') : t('error.conflict');
+    case 409: {
+      if (error.code === 'already_claimed') return t('ticket.alreadyClaimed');
+      // A value another row already has (a category's name, a template's shortcut): say which field.
+      const field = (error.details as { field?: unknown } | undefined)?.field;
+      return typeof field === 'string'
+        ? t('error.taken', { field: labels[field] ?? field })
+        : t('error.conflict');
+    }
     case 413:
       return t('error.too_large');
     case 429:

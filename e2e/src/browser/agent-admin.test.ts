@@ -14,7 +14,8 @@ import { type Stack, startStack } from '../support/stack';
 
 /**
  * The agent's and admin's tools end to end in the UI: a canned reply picked by typing «/», status and
- * priority from the controls sheet, and the admin's categories and roles — each checked as stored.
+ * priority from the controls sheet, and the admin's categories, canned replies and roles — each checked as
+ * stored, forms naming what is missing or refused.
  */
 const ADMIN = { id: 8600, first_name: 'Мария', language_code: 'ru' };
 const AGENT = { id: 8601, first_name: 'Олег', language_code: 'ru' };
@@ -180,17 +181,42 @@ test('at 320 px a long unbroken name and template shortcut stay inside their box
   await context.close();
 });
 
+/** The haptics the app asked Telegram for, as `notification_type`s (`success`, `error`). */
+function notifications(page: Page): Promise<unknown[]> {
+  return page.evaluate(() =>
+    (window.__telegramEvents ?? [])
+      .filter((e) => e.type === 'web_app_trigger_haptic_feedback' && e.data?.type === 'notification')
+      .map((e) => e.data?.notification_type),
+  );
+}
+
 test('the admin adds a category and makes a newcomer an agent', async () => {
   const { page, context } = await openAs(browser, stack.miniappUrl, ADMIN);
   await page.getByTestId('open-dashboard').click();
   await page.getByTestId('dashboard').waitFor();
 
   await page.getByRole('button', { name: /Категории/ }).click();
-  await page.getByTestId('categories-page').waitFor();
-  await page.getByLabel('Название').fill('Доставка');
-  await waitMainButtonActive(page);
+  const categoriesPage = page.getByTestId('categories-page');
+  await categoriesPage.waitFor();
+  // «Добавить» on an empty form is not a dead button: it names the missing name, with the keyboard there.
+  await waitMainButtonActive(page, 'Добавить');
   await pressMainButton(page);
-  await page.getByTestId('categories-page').getByText('Доставка').waitFor();
+  await categoriesPage.getByRole('alert').filter({ hasText: 'Напишите название' }).waitFor();
+  expect(await page.getByLabel('Название').evaluate((el) => el === document.activeElement)).toBe(true);
+  expect(await page.getByLabel('Название').getAttribute('aria-invalid')).toBe('true');
+  expect(await notifications(page)).toEqual(['error']);
+  await page.getByLabel('Название').fill('Доставка');
+  await categoriesPage.getByRole('alert').waitFor({ state: 'detached' });
+  await pressMainButton(page);
+  await categoriesPage.getByText('Доставка').waitFor();
+  // A name the server refuses (taken) is named by its caption, in the form.
+  await page.getByLabel('Название').fill('Доставка');
+  await pressMainButton(page);
+  await categoriesPage
+    .getByRole('alert')
+    .filter({ hasText: 'Название: такое уже есть — выберите другое' })
+    .waitFor();
+  expect(await notifications(page)).toEqual(['error', 'success', 'error']);
   const categories = await apiAs<Array<{ name: string }> | { items: Array<{ name: string }> }>(
     stack.apiUrl,
     CUSTOMER,
@@ -258,8 +284,24 @@ test('the admin renames, archives and restores a category, and edits and deletes
 
   await pressBackButton(page);
   await page.getByRole('button', { name: /Шаблоны ответов/ }).click();
+  const cannedPage = page.getByTestId('canned-page');
   const cannedRow = page.getByTestId('canned-row-bye');
+  await cannedRow.waitFor();
+  // «Добавить» with a shortcut out of its alphabet and nothing else names each problem under its field.
+  await page.getByLabel('Сокращение').fill('спасибо');
+  await waitMainButtonActive(page, 'Добавить');
+  await pressMainButton(page);
+  for (const problem of [
+    'Только латинские буквы, цифры, _ и -',
+    'Напишите заголовок',
+    'Напишите текст ответа',
+  ])
+    await cannedPage.getByRole('alert').filter({ hasText: problem }).waitFor();
+  expect(await page.getByLabel('Сокращение').evaluate((el) => el === document.activeElement)).toBe(true);
+  // «Изменить» starts the form afresh, without the abandoned draft's problems.
   await cannedRow.getByRole('button', { name: 'Изменить' }).click();
+  await expect(page.getByLabel('Сокращение').inputValue()).resolves.toBe('bye');
+  expect(await cannedPage.getByRole('alert').count()).toBe(0);
   await page.getByLabel('Текст ответа').fill('Всего доброго, пишите ещё!');
   await waitMainButtonActive(page, 'Сохранить');
   await pressMainButton(page);

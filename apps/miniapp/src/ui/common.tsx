@@ -74,19 +74,27 @@ export function EmptyState({
   );
 }
 
+/** A grouped list section: header, body, and under it a hint (`footer`) or what went wrong (`error`). */
 export function Section({
   title,
   children,
   footer,
+  error,
 }: {
   title?: string;
   children: ReactNode;
   footer?: ReactNode;
+  error?: string | null;
 }) {
   return (
     <section className="section">
       {title ? <h2 className="section__header">{title}</h2> : null}
       <div className="section__body">{children}</div>
+      {error ? (
+        <p className="section__footer error-text" role="alert" data-testid="section-error">
+          {error}
+        </p>
+      ) : null}
       {footer ? <p className="section__footer">{footer}</p> : null}
     </section>
   );

@@ -1,7 +1,9 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
+import { useMainButton } from '../../app/telegram';
 import { t } from '../../i18n';
 import { confirmDialog } from '../../init';
 import { EmptyState, ErrorState, Section, Spinner } from '../../ui/common';
+import { type FormCheck, useFormCheck } from '../../ui/form-check';
 import type { AdminList } from './use-admin-list';
 
 /**
@@ -108,20 +110,25 @@ export function EditableRow({
   );
 }
 
-/** The add/edit form under an admin list: «Добавить» or, while `editing`, «Изменить» with «Отмена». */
+/**
+ * The add/edit form under an admin list: «Добавить» or, while `editing`, «Изменить» with «Отмена»; under it
+ * why the last save failed (`error`).
+ */
 export function DraftForm({
   editing,
+  error,
   onSave,
   onCancel,
   children,
 }: {
   editing: boolean;
+  error: string | null;
   onSave: () => void;
   onCancel: () => void;
   children: ReactNode;
 }) {
   return (
-    <Section title={editing ? t('app.edit') : t('app.add')}>
+    <Section title={editing ? t('app.edit') : t('app.add')} error={error}>
       <form
         className="form"
         onSubmit={(e) => {
@@ -138,4 +145,54 @@ export function DraftForm({
       </form>
     </Section>
   );
+}
+
+/**
+ * The state behind a `DraftForm`: the draft (`empty` when adding), what is wrong with it (`problems`, shown
+ * under the fields on a press — the MainButton «Добавить»/«Сохранить» stays pressable), and the save
+ * (`submit`), whose refusal the form shows naming fields by `labels`. `start` begins another draft afresh.
+ */
+export function useDraftForm<D extends { id: number | null }, K extends string>({
+  admin,
+  empty,
+  problems,
+  labels,
+  submit,
+}: {
+  admin: Pick<AdminList<unknown>, 'formError' | 'save' | 'clearFormError'>;
+  empty: D;
+  problems: (draft: D) => Record<K, string | null>;
+  labels: Record<string, string>;
+  submit: (draft: D) => Promise<unknown>;
+}): {
+  draft: D;
+  setDraft: (draft: D) => void;
+  form: FormCheck<K>;
+  start: (draft: D) => void;
+  formProps: Omit<Parameters<typeof DraftForm>[0], 'children'>;
+} {
+  const [draft, setDraft] = useState<D>(empty);
+  const form = useFormCheck(problems(draft));
+  const start = (next: D) => {
+    setDraft(next);
+    form.reset();
+    admin.clearFormError();
+  };
+  const save = async () => {
+    if (!form.check()) return;
+    if (await admin.save(() => submit(draft), labels)) start(empty);
+  };
+  useMainButton({ text: draft.id === null ? t('app.add') : t('app.save'), onClick: save });
+  return {
+    draft,
+    setDraft,
+    form,
+    start,
+    formProps: {
+      editing: draft.id !== null,
+      error: admin.formError,
+      onSave: save,
+      onCancel: () => start(empty),
+    },
+  };
 }

@@ -1,11 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { api } from '../../api';
 import { useSession } from '../../app/session';
-import { useMainButton } from '../../app/telegram';
 import { t } from '../../i18n';
 import { Field } from '../../ui/fields';
 import { resetCanned } from '../agent/canned-cache';
-import { AdminListPage, DraftForm, EditableRow } from './AdminList';
+import { AdminListPage, DraftForm, EditableRow, useDraftForm } from './AdminList';
 import { useAdminList } from './use-admin-list';
 
 interface Draft {
@@ -29,23 +28,31 @@ export function CannedPage() {
   const { me } = useSession();
   const admin = useAdminList(loadCanned);
   const { load, run } = admin;
-  const [draft, setDraft] = useState<Draft>(empty);
   useEffect(load, [load]);
-
-  const valid =
-    /^[a-z0-9_-]{1,32}$/.test(draft.shortcut.trim()) && draft.title.trim() !== '' && draft.body.trim() !== '';
-  const save = async () => {
-    if (!valid) return;
-    const input = { shortcut: draft.shortcut.trim(), title: draft.title.trim(), body: draft.body.trim() };
-    const ok = await run(() =>
-      draft.id === null
-        ? api.createCanned(me.role === 'admin' ? { ...input, shared: draft.shared } : input)
-        : api.updateCanned(draft.id, input),
-    );
-    if (ok) setDraft(empty);
-  };
-
-  useMainButton({ text: draft.id === null ? t('app.add') : t('app.save'), onClick: save, disabled: !valid });
+  const { draft, setDraft, form, start, formProps } = useDraftForm({
+    admin,
+    empty,
+    problems: (d) => {
+      const shortcut = d.shortcut.trim();
+      return {
+        shortcut:
+          shortcut === ''
+            ? t('admin.shortcutMissing')
+            : /^[a-z0-9_-]{1,32}$/.test(shortcut)
+              ? null
+              : t('admin.shortcutInvalid'),
+        title: d.title.trim() === '' ? t('admin.cannedTitleMissing') : null,
+        body: d.body.trim() === '' ? t('admin.cannedBodyMissing') : null,
+      };
+    },
+    labels: { shortcut: t('admin.shortcut'), title: t('admin.cannedTitle'), body: t('admin.cannedBody') },
+    submit: (d) => {
+      const input = { shortcut: d.shortcut.trim(), title: d.title.trim(), body: d.body.trim() };
+      return d.id === null
+        ? api.createCanned(me.role === 'admin' ? { ...input, shared: d.shared } : input)
+        : api.updateCanned(d.id, input);
+    },
+  });
 
   return (
     <AdminListPage
@@ -59,7 +66,7 @@ export function CannedPage() {
           testId={`canned-row-${c.shortcut}`}
           name={c.title}
           onEdit={() =>
-            setDraft({
+            start({
               id: c.id,
               shortcut: c.shortcut,
               title: c.title,
@@ -76,24 +83,27 @@ export function CannedPage() {
         </EditableRow>
       )}
     >
-      <DraftForm editing={draft.id !== null} onSave={save} onCancel={() => setDraft(empty)}>
-        <Field label={t('admin.shortcut')}>
+      <DraftForm {...formProps}>
+        <Field label={t('admin.shortcut')} error={form.error('shortcut')}>
           <input
+            {...form.control('shortcut')}
             value={draft.shortcut}
             maxLength={32}
             placeholder="refund"
             onChange={(e) => setDraft({ ...draft, shortcut: e.target.value.toLowerCase() })}
           />
         </Field>
-        <Field label={t('admin.cannedTitle')}>
+        <Field label={t('admin.cannedTitle')} error={form.error('title')}>
           <input
+            {...form.control('title')}
             value={draft.title}
             maxLength={120}
             onChange={(e) => setDraft({ ...draft, title: e.target.value })}
           />
         </Field>
-        <Field label={t('admin.cannedBody')}>
+        <Field label={t('admin.cannedBody')} error={form.error('body')}>
           <textarea
+            {...form.control('body')}
             rows={4}
             value={draft.body}
             maxLength={4000}

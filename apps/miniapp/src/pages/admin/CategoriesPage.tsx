@@ -1,9 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { api } from '../../api';
-import { useMainButton } from '../../app/telegram';
 import { t } from '../../i18n';
 import { Field } from '../../ui/fields';
-import { AdminListPage, DraftForm, EditableRow } from './AdminList';
+import { AdminListPage, DraftForm, EditableRow, useDraftForm } from './AdminList';
 import { useAdminList } from './use-admin-list';
 
 interface Draft {
@@ -21,25 +20,16 @@ const loadCategories = () => api.categories(true).then((l) => [...l].sort((a, b)
 export function CategoriesPage() {
   const admin = useAdminList(loadCategories);
   const { load, run } = admin;
-  const [draft, setDraft] = useState<Draft>(empty);
   useEffect(load, [load]);
-
-  const save = async () => {
-    const name = draft.name.trim();
-    if (!name) return;
-    const description = draft.description.trim() || null;
-    const ok = await run(() =>
-      draft.id === null
-        ? api.createCategory({ name, description })
-        : api.updateCategory(draft.id, { name, description }),
-    );
-    if (ok) setDraft(empty);
-  };
-
-  useMainButton({
-    text: draft.id === null ? t('app.add') : t('app.save'),
-    onClick: save,
-    disabled: !draft.name.trim(),
+  const { draft, setDraft, form, start, formProps } = useDraftForm({
+    admin,
+    empty,
+    problems: (d) => ({ name: d.name.trim() === '' ? t('admin.nameMissing') : null }),
+    labels: { name: t('admin.name'), description: t('admin.description') },
+    submit: (d) => {
+      const input = { name: d.name.trim(), description: d.description.trim() || null };
+      return d.id === null ? api.createCategory(input) : api.updateCategory(d.id, input);
+    },
   });
 
   return (
@@ -53,7 +43,7 @@ export function CategoriesPage() {
           key={c.id}
           testId={`category-${c.id}`}
           name={c.name}
-          onEdit={() => setDraft({ id: c.id, name: c.name, description: c.description ?? '' })}
+          onEdit={() => start({ id: c.id, name: c.name, description: c.description ?? '' })}
           onDelete={() => run(() => api.deleteCategory(c.id))}
           actions={
             <button
@@ -72,9 +62,10 @@ export function CategoriesPage() {
         </EditableRow>
       )}
     >
-      <DraftForm editing={draft.id !== null} onSave={save} onCancel={() => setDraft(empty)}>
-        <Field label={t('admin.name')}>
+      <DraftForm {...formProps}>
+        <Field label={t('admin.name')} error={form.error('name')}>
           <input
+            {...form.control('name')}
             value={draft.name}
             maxLength={80}
             onChange={(e) => setDraft({ ...draft, name: e.target.value })}

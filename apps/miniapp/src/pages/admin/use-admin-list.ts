@@ -10,9 +10,18 @@ export interface AdminList<T> {
   error: unknown;
   /** The last change's outcome, in words. */
   notice: string | null;
+  /** Why the form's last save failed, in words naming the form's fields (shown in the form). */
+  formError: string | null;
   load: () => void;
   /** Runs a change; true when it went through. */
   run: (action: () => Promise<unknown>) => Promise<boolean>;
+  /**
+   * Runs the form's save; true when it went through. A refusal goes to `formError`, naming fields by their
+   * captions (`labels`, by API field name).
+   */
+  save: (action: () => Promise<unknown>, labels: Record<string, string>) => Promise<boolean>;
+  /** Forgets `formError` (the form was cancelled or starts on another item). */
+  clearFormError: () => void;
 }
 
 /**
@@ -23,6 +32,7 @@ export function useAdminList<T>(fetchList: () => Promise<T[]>): AdminList<T> {
   const [list, setList] = useState<T[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
 
   const load = useCallback(() => {
     fetchList()
@@ -33,8 +43,8 @@ export function useAdminList<T>(fetchList: () => Promise<T[]>): AdminList<T> {
       .catch(setError);
   }, [fetchList]);
 
-  const run = useCallback(
-    async (action: () => Promise<unknown>): Promise<boolean> => {
+  const attempt = useCallback(
+    async (action: () => Promise<unknown>, failed: (e: unknown) => void): Promise<boolean> => {
       try {
         await action();
         haptic.notify('success');
@@ -43,12 +53,27 @@ export function useAdminList<T>(fetchList: () => Promise<T[]>): AdminList<T> {
         return true;
       } catch (e) {
         haptic.notify('error');
-        setNotice(errorText(e));
+        failed(e);
         return false;
       }
     },
     [load],
   );
 
-  return { list, error, notice, load, run };
+  const run = useCallback(
+    (action: () => Promise<unknown>) => attempt(action, (e) => setNotice(errorText(e))),
+    [attempt],
+  );
+
+  const save = useCallback(
+    (action: () => Promise<unknown>, labels: Record<string, string>) => {
+      setFormError(null);
+      return attempt(action, (e) => setFormError(errorText(e, labels)));
+    },
+    [attempt],
+  );
+
+  const clearFormError = useCallback(() => setFormError(null), []);
+
+  return { list, error, notice, formError, load, run, save, clearFormError };
 }

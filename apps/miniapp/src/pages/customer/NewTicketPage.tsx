@@ -7,6 +7,7 @@ import { haptic } from '../../init';
 import { markSeen } from '../../seen';
 import type { Category } from '../../types';
 import { Field } from '../../ui/fields';
+import { useFormCheck } from '../../ui/form-check';
 
 /** New ticket: subject, description, category cells; MainButton «Создать». */
 export function NewTicketPage() {
@@ -17,10 +18,6 @@ export function NewTicketPage() {
   const [categories, setCategories] = useState<Category[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  // After a press with something missing, each missing field says so (until it is filled in).
-  const [checked, setChecked] = useState(false);
-  const subjectInput = useRef<HTMLInputElement | null>(null);
-  const bodyInput = useRef<HTMLTextAreaElement | null>(null);
   const clientMessageId = useRef(newClientMessageId());
 
   useEffect(() => {
@@ -35,17 +32,13 @@ export function NewTicketPage() {
   useClosingConfirmation(hasDraft);
   useLeaveConfirmation(hasDraft ? t('new.leaveConfirm') : null);
 
-  const subjectMissing = subject.trim() === '';
-  const bodyMissing = body.trim() === '';
+  // «Создать» stays pressable: a press with a field missing names it under the field.
+  const form = useFormCheck({
+    subject: subject.trim() === '' ? t('new.subjectMissing') : null,
+    body: body.trim() === '' ? t('new.bodyMissing') : null,
+  });
   const create = async () => {
-    if (busy) return;
-    if (subjectMissing || bodyMissing) {
-      // The MainButton stays pressable: a greyed-out button would not say what is missing.
-      setChecked(true);
-      haptic.notify('error');
-      (subjectMissing ? subjectInput.current : bodyInput.current)?.focus();
-      return;
-    }
+    if (busy || !form.check()) return;
     setBusy(true);
     setError(null);
     try {
@@ -83,14 +76,10 @@ export function NewTicketPage() {
       >
         <div className="section">
           <div className="section__body">
-            <Field
-              label={t('new.subject')}
-              error={checked && subjectMissing ? t('new.subjectMissing') : null}
-            >
+            <Field label={t('new.subject')} error={form.error('subject')}>
               <input
-                ref={subjectInput}
+                {...form.control('subject')}
                 name="subject"
-                aria-invalid={checked && subjectMissing}
                 value={subject}
                 maxLength={200}
                 placeholder={t('new.subjectPlaceholder')}
@@ -98,10 +87,9 @@ export function NewTicketPage() {
                 data-testid="new-subject"
               />
             </Field>
-            <Field label={t('new.body')} error={checked && bodyMissing ? t('new.bodyMissing') : null}>
+            <Field label={t('new.body')} error={form.error('body')}>
               <textarea
-                ref={bodyInput}
-                aria-invalid={checked && bodyMissing}
+                {...form.control('body')}
                 name="body"
                 value={body}
                 rows={5}

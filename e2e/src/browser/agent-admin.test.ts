@@ -13,15 +13,18 @@ import { apiAs, makeAgents } from '../support/people';
 import { type Stack, startStack } from '../support/stack';
 
 /**
- * The agent's and admin's tools end to end in the UI: a canned reply picked by typing «/», status and
- * priority from the controls sheet, and the admin's categories, canned replies and roles — each checked as
- * stored, forms naming what is missing or refused.
+ * The agent's and admin's tools end to end in the UI: a canned reply picked by typing «/» (with the keys too),
+ * status and priority from the controls sheet, the collision banner, and the admin's categories, canned
+ * replies and roles — each checked as stored, forms naming what is missing or refused.
  */
 const ADMIN = { id: 8600, first_name: 'Мария', language_code: 'ru' };
 const AGENT = { id: 8601, first_name: 'Олег', language_code: 'ru' };
 const NEWCOMER = { id: 8602, first_name: 'Игорь', language_code: 'ru' };
 const CUSTOMER = { id: 8603, first_name: 'Анна', language_code: 'ru' };
 const CANNED = 'Здравствуйте! Уже разбираемся с вашим вопросом.';
+const HOLD = 'Пожалуйста, подождите ещё немного: уточняем.';
+/** Each template's body by its option's test id. */
+const BODIES: Record<string, string> = { 'canned-hello': CANNED, 'canned-hold': HOLD };
 
 let stack: Stack;
 let browser: Browser;
@@ -35,6 +38,12 @@ beforeAll(async () => {
     shortcut: 'hello',
     title: 'Приветствие',
     body: CANNED,
+    shared: true,
+  });
+  await apiAs(stack.apiUrl, ADMIN, 'POST', '/canned-replies', {
+    shortcut: 'hold',
+    title: 'Ожидание',
+    body: HOLD,
     shared: true,
   });
   ticketId = (
@@ -56,17 +65,44 @@ test('the agent answers with a canned reply and sets status and priority from th
     startParam: `ticket_${ticketId}`,
   });
   await page.getByTestId('ticket-page').waitFor();
-  await page.getByTestId('composer').fill('/hel');
+  const composer = page.getByTestId('composer');
+  const picker = page.getByTestId('canned-picker');
+
+  // The «/» list is a picker like any other: ↓ moves the highlight, Enter picks it (not a new line).
+  await composer.fill('/h');
+  const options = picker.getByRole('option');
+  await picker.getByTestId('canned-hold').waitFor();
+  await picker.getByTestId('canned-hello').waitFor();
+  expect(await options.count()).toBe(2);
+  expect(await options.nth(0).getAttribute('aria-selected')).toBe('true');
+  const second = String(await options.nth(1).getAttribute('data-testid'));
+  await composer.press('ArrowDown');
+  await picker.locator(`[data-testid="${second}"][aria-selected="true"]`).waitFor();
+  await composer.press('Enter');
+  await expect(composer.inputValue()).resolves.toBe(BODIES[second]);
+  await picker.waitFor({ state: 'detached' });
+  // Escape closes the list and leaves the text as it is.
+  await composer.fill('/hel');
+  await picker.waitFor();
+  await composer.press('Escape');
+  await picker.waitFor({ state: 'detached' });
+  await expect(composer.inputValue()).resolves.toBe('/hel');
+
+  await composer.fill('/he');
   await page.getByTestId('canned-hello').click();
-  await expect(page.getByTestId('composer').inputValue()).resolves.toBe(CANNED);
+  await expect(composer.inputValue()).resolves.toBe(CANNED);
   // The tapped template leaves with the picker; the keyboard stays on the text to go on writing.
-  expect(await page.getByTestId('composer').evaluate((el) => el === document.activeElement)).toBe(true);
+  expect(await composer.evaluate((el) => el === document.activeElement)).toBe(true);
   await waitMainButtonActive(page);
   await pressMainButton(page);
   await page.locator('[data-testid^="message-"][data-delivery="stored"]', { hasText: CANNED }).waitFor();
 
   await page.getByTestId('controls-toggle').click();
   const sheet = page.getByTestId('controls-sheet');
+  await sheet.waitFor();
+  // «Взять себе» has one place, beside the assignee above the sheet, and stays in view with the sheet open.
+  expect(await page.getByTestId('ticket-page').getByRole('button', { name: 'Взять себе' }).count()).toBe(1);
+  expect(await page.getByTestId('claim').isVisible()).toBe(true);
   await sheet.getByLabel('Приоритет').selectOption('urgent');
   await page.getByTestId('ticket-page').and(page.locator('[data-status="open"]')).waitFor();
   await eventually(async () =>
@@ -90,6 +126,8 @@ test('the agent answers with a canned reply and sets status and priority from th
     `/tickets/${ticketId}/messages`,
   );
   expect(seen.items.map((m) => m.body)).toContain(CANNED);
+  // The template Enter picked went into the composer only, not to the customer.
+  expect(seen.items.map((m) => m.body)).not.toContain(HOLD);
   await context.close();
 });
 
@@ -103,7 +141,16 @@ test('a note being written shows to staff as «пишет заметку…» an
   const admin = await openAs(browser, stack.miniappUrl, ADMIN, url);
   await admin.page.getByTestId('ticket-page').waitFor();
   const agent = await openAs(browser, stack.miniappUrl, AGENT, url);
-  await agent.page.getByTestId('presence-banner').getByText('Мария').waitFor();
+  const banner = agent.page.getByTestId('presence-banner');
+  await banner.getByText('Мария').waitFor();
+  // The collision banner stays at the top of the conversation, under the title, with the sheet open too.
+  const top = async (testId: string) => (await agent.page.getByTestId(testId).boundingBox())?.y ?? Number.NaN;
+  await agent.page.getByTestId('controls-toggle').click();
+  await agent.page.getByTestId('controls-sheet').waitFor();
+  expect(await top('presence-banner')).toBeLessThan(await top('customer-card'));
+  expect(await top('presence-banner')).toBeLessThan(await top('controls-sheet'));
+  await agent.page.getByTestId('controls-toggle').click();
+  await agent.page.getByTestId('controls-sheet').waitFor({ state: 'detached' });
 
   await agent.page.getByTestId('mode-note').click();
   await agent.page.getByTestId('composer').fill('Склад молчит, позвонить завтра');

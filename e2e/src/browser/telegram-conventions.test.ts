@@ -1,10 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
+import { eventually } from '@tikethet/testkit';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import {
   backButtonVisible,
   clientEvent,
   DARK_THEME_PARAMS,
   launchBrowser,
   openAs,
+  PHONE,
   pressBackButton,
   waitBackButton,
 } from '../support/browser';
@@ -126,4 +128,34 @@ test('a ru user gets Russian and an en user English', async () => {
   expect(await en.page.evaluate(() => document.documentElement.lang)).toBe('en');
   expect(await enList.textContent()).not.toContain('Мои обращения');
   await en.context.close();
+});
+
+test('while the socket reconnects, the «Соединение…» bar lies over the page without moving it', async () => {
+  // The first socket goes to the gateway (frames relayed, its «ready» noted); once the test drops it, the
+  // sockets that follow open but never hear back, so the app stays reconnecting with its bar up.
+  const context = await browser.newContext(PHONE);
+  let relayed: WebSocketRoute | null = null;
+  let ready = false;
+  await context.routeWebSocket(/\/ws$/, (ws) => {
+    if (relayed) return;
+    relayed = ws;
+    const gateway = ws.connectToServer();
+    ws.onMessage((message) => gateway.send(message));
+    gateway.onMessage((message) => {
+      if (String(message).includes('"ready"')) ready = true;
+      ws.send(message);
+    });
+  });
+  const { page } = await openAs(browser, stack.miniappUrl, RU_CUSTOMER, { context });
+  const title = page.getByTestId('my-tickets').locator('h1');
+  await page.getByTestId(`ticket-row-${first}`).waitFor();
+  await eventually(() => expect(ready).toBe(true));
+  const before = await title.boundingBox();
+
+  await (relayed as WebSocketRoute | null)?.close({ code: 1012, reason: 'restart' });
+  const bar = page.getByTestId('connection-bar');
+  await bar.getByText('Соединение…').waitFor();
+  expect(await title.boundingBox()).toEqual(before);
+  expect((await bar.boundingBox())?.y).toBe(0);
+  await context.close();
 });

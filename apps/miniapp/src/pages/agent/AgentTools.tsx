@@ -21,7 +21,7 @@ interface Props {
   onMessage: (text: string, kind: 'info' | 'error') => void;
 }
 
-/** Agent side of the ticket view: the customer card, «Взять себе», and the controls sheet. */
+/** Agent side of the ticket view: the customer card, «Взять себе» beside the assignee, and the controls sheet. */
 export function AgentTools({ ticket, onTicket, onReload, onMessage }: Props) {
   const { me } = useSession();
   const [sheet, setSheet] = useState(false);
@@ -98,6 +98,8 @@ export function AgentTools({ ticket, onTicket, onReload, onMessage }: Props) {
                 : t('ticket.unassigned')}
           </span>
         </span>
+        {/* «Взять себе» has one place: here, beside the assignee it changes, one tap from an unassigned
+            ticket, and in view while the sheet is open under it (the sheet's assignee list offers «Я»). */}
         {ticket.assigneeId === null ? (
           <button
             type="button"
@@ -127,7 +129,6 @@ export function AgentTools({ ticket, onTicket, onReload, onMessage }: Props) {
           isAdmin={me.role === 'admin'}
           busy={busy}
           onPatch={patch}
-          onClaim={claim}
           onClose={() => setSheet(false)}
         />
       ) : null}
@@ -141,7 +142,6 @@ function ControlsSheet({
   isAdmin,
   busy,
   onPatch,
-  onClaim,
   onClose,
 }: {
   ticket: TicketDetail;
@@ -149,7 +149,6 @@ function ControlsSheet({
   isAdmin: boolean;
   busy: boolean;
   onPatch: (change: Omit<TicketPatch, 'version'>) => Promise<void>;
-  onClaim: () => Promise<void>;
   onClose: () => void;
 }) {
   const [categories, setCategories] = useState<Category[]>([]);
@@ -226,11 +225,6 @@ function ControlsSheet({
         onChange={(id) => onPatch({ assigneeId: id ? Number(id) : null })}
       />
       <div className="actions-row">
-        {ticket.assigneeId === null ? (
-          <button type="button" className="button" disabled={busy} onClick={onClaim}>
-            {t('ticket.claim')}
-          </button>
-        ) : null}
         <button type="button" className="link-button" onClick={onClose}>
           {t('app.done')}
         </button>

@@ -31,6 +31,8 @@ export function TicketPage({ id }: { id: number }) {
   const [toast, setToast] = useState<{ text: string; kind: 'info' | 'error' } | null>(null);
   const [draft, setDraft] = useState('');
   const [mode, setMode] = useState<Mode>('reply');
+  // The text at which Escape closed the «/» list: it stays closed until the text changes.
+  const [pickerClosedAt, setPickerClosedAt] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const listEnd = useRef<HTMLDivElement | null>(null);
@@ -219,7 +221,7 @@ export function TicketPage({ id }: { id: number }) {
     if (m.author?.name) return m.author.name;
     return m.kind === 'customer' ? t('card.title') : t('ticket.support');
   };
-  const slash = staff && mode === 'reply' && /^\/[a-z0-9_-]*$/i.test(draft);
+  const slash = staff && mode === 'reply' && /^\/[a-z0-9_-]*$/i.test(draft) && draft !== pickerClosedAt;
 
   return (
     <main
@@ -234,6 +236,12 @@ export function TicketPage({ id }: { id: number }) {
         </h1>
         <StatusBadge status={ticket.status} />
       </header>
+      {/* The collision warning first, under the title: the card and the open controls sheet never push it down. */}
+      {staff && viewers.length > 0 ? (
+        <div className="banner banner--warn" role="status" data-testid="presence-banner">
+          {t('ticket.presence', { name: viewers.map((v) => v.name).join(', ') })}
+        </div>
+      ) : null}
       {toast ? <Toast text={toast.text} kind={toast.kind} onDone={() => setToast(null)} /> : null}
       {staff ? (
         <Suspense fallback={null}>
@@ -244,11 +252,6 @@ export function TicketPage({ id }: { id: number }) {
             onMessage={(text, kind) => setToast({ text, kind })}
           />
         </Suspense>
-      ) : null}
-      {staff && viewers.length > 0 ? (
-        <div className="banner banner--warn" role="status" data-testid="presence-banner">
-          {t('ticket.presence', { name: viewers.map((v) => v.name).join(', ') })}
-        </div>
       ) : null}
       {!staff ? (
         <div className="actions-row">
@@ -320,9 +323,11 @@ export function TicketPage({ id }: { id: number }) {
             <Suspense fallback={null}>
               <CannedPicker
                 query={draft.slice(1)}
+                input={composer}
+                onClose={() => setPickerClosedAt(draft)}
                 onPick={(body) => {
                   setDraft(body);
-                  // The tapped template button goes away with the picker: keep the keyboard on the text.
+                  // The picker goes away with the pick: the keyboard stays on the text to go on writing.
                   composer.current?.focus();
                 }}
               />
@@ -349,6 +354,9 @@ export function TicketPage({ id }: { id: number }) {
               if (e.target.value) rt.typing(id, staff && mode === 'note');
             }}
             onKeyDown={(e) => {
+              // A key the «/» list took (Enter picking a template) is not a send: by now the pick may have
+              // re-rendered this handler with the template's text and no list.
+              if (e.nativeEvent.defaultPrevented) return;
               if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing && !slash) {
                 e.preventDefault();
                 submit();

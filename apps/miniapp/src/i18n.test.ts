@@ -1,4 +1,13 @@
-import { dictionaries, formatDuration, relativeTime, setLanguage, t } from './i18n';
+import {
+  audienceOf,
+  customerWords,
+  dictionaries,
+  formatDuration,
+  relativeTime,
+  setLanguage,
+  statusLabel,
+  t,
+} from './i18n';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -12,6 +21,51 @@ describe('i18n', () => {
       expect(dictionaries.en[key].trim()).not.toBe('');
       expect(placeholders(dictionaries.en[key])).toEqual(placeholders(dictionaries.ru[key]));
     }
+  });
+
+  it('gives customers their own words for the same keys in both languages', () => {
+    expect(Object.keys(customerWords.en).sort()).toEqual(Object.keys(customerWords.ru).sort());
+    for (const language of ['ru', 'en'] as const)
+      for (const [key, text] of Object.entries(customerWords[language]) as [
+        keyof typeof dictionaries.ru,
+        string,
+      ][])
+        expect(placeholders(text)).toEqual(placeholders(dictionaries.ru[key]));
+  });
+
+  it('names a status as the bot does: neuter «обращение» for the customer, «тикет» for staff', () => {
+    setLanguage('ru');
+    expect(audienceOf('customer')).toBe('customer');
+    expect(audienceOf('agent')).toBe('staff');
+    expect(audienceOf('admin')).toBe('staff');
+    const statuses = ['new', 'open', 'pending', 'resolved', 'closed'] as const;
+    expect(statuses.map((s) => statusLabel(s, 'customer'))).toEqual([
+      'новое',
+      'в работе',
+      'ждёт вашего ответа',
+      'решено',
+      'закрыто',
+    ]);
+    expect(statuses.map((s) => statusLabel(s, 'staff'))).toEqual([
+      'новый',
+      'открыт',
+      'ждёт ответа',
+      'решён',
+      'закрыт',
+    ]);
+    expect(t('ticket.conflict', undefined, 'customer')).toMatch(/^Обращение успели изменить/);
+    expect(t('ticket.conflict')).toMatch(/^Тикет успели изменить/);
+    setLanguage('en');
+    expect(statuses.map((s) => statusLabel(s, 'customer'))).toEqual([
+      'new',
+      'in progress',
+      'waiting for your reply',
+      'resolved',
+      'closed',
+    ]);
+    expect(statusLabel('open', 'staff')).toBe('open');
+    expect(t('ticket.conflict', undefined, 'customer')).toMatch(/^The request was changed/);
+    setLanguage('ru');
   });
 
   it('keeps the seed wording in Russian', () => {

@@ -1,4 +1,9 @@
-/** Every string the Mini App shows, in Russian (first) and English. `{name}` marks a parameter. */
+import { isStaffRole, type Role, type TicketStatus } from './types';
+
+/**
+ * Every string the Mini App shows, in Russian (first) and English. `{name}` marks a parameter. Where a
+ * customer reads other words than staff, this is the staff's wording and `customerWords` has the customer's.
+ */
 const ru = {
   'app.title': 'TiketHet',
   'app.loading': 'Загрузка…',
@@ -17,6 +22,7 @@ const ru = {
   'app.signOut': 'Выйти',
   'app.done': 'Готово',
   'app.none': 'Нет',
+  'app.leaveForm': 'Выйти из формы? Введённый текст пропадёт.',
 
   'signin.title': 'Вход для разработки',
   'signin.hint': 'Бот не настроен, поэтому можно войти тестовым пользователем.',
@@ -61,7 +67,6 @@ const ru = {
   'new.create': 'Создать',
   'new.subjectMissing': 'Напишите тему',
   'new.bodyMissing': 'Опишите проблему',
-  'new.leaveConfirm': 'Выйти из формы? Введённый текст пропадёт.',
   'new.created': 'Обращение #{id} создано',
 
   'ticket.title': 'Обращение #{id}',
@@ -81,6 +86,8 @@ const ru = {
   'ticket.failed': 'Не доставлено',
   'ticket.sendFailed': 'Не отправлено',
   'ticket.resend': 'Отправить ещё раз',
+  'ticket.leaveReply': 'Выйти? Неотправленное сообщение пропадёт.',
+  'ticket.leaveNote': 'Выйти? Несохранённая заметка пропадёт.',
   'ticket.closeTicket': 'Закрыть обращение',
   'ticket.reopen': 'Открыть снова',
   'ticket.closedHint': 'Обращение закрыто. Откройте его снова, чтобы написать.',
@@ -214,6 +221,7 @@ const en: Dictionary = {
   'app.signOut': 'Sign out',
   'app.done': 'Done',
   'app.none': 'None',
+  'app.leaveForm': 'Leave this form? What you have typed will be lost.',
 
   'signin.title': 'Development sign-in',
   'signin.hint': 'No bot is configured, so you can sign in as a test user.',
@@ -258,7 +266,6 @@ const en: Dictionary = {
   'new.create': 'Create',
   'new.subjectMissing': 'Enter a subject',
   'new.bodyMissing': 'Describe the problem',
-  'new.leaveConfirm': 'Leave this form? What you have typed will be lost.',
   'new.created': 'Request #{id} created',
 
   'ticket.title': 'Request #{id}',
@@ -278,6 +285,8 @@ const en: Dictionary = {
   'ticket.failed': 'Not delivered',
   'ticket.sendFailed': 'Not sent',
   'ticket.resend': 'Send again',
+  'ticket.leaveReply': 'Leave? Your unsent message will be lost.',
+  'ticket.leaveNote': 'Leave? Your unsaved note will be lost.',
   'ticket.closeTicket': 'Close request',
   'ticket.reopen': 'Reopen',
   'ticket.closedHint': 'This request is closed. Reopen it to write.',
@@ -393,6 +402,36 @@ const en: Dictionary = {
 export type Language = 'ru' | 'en';
 export const dictionaries: Record<Language, Dictionary> = { ru, en };
 
+/**
+ * Who reads a text. A customer's ticket is «обращение» / "request" — neuter in Russian, so its statuses are
+ * too — while staff work «тикеты» / "tickets": the words the bot writes to each (apps/bot/src/i18n.ts).
+ */
+export type Audience = 'customer' | 'staff';
+
+export function audienceOf(role: Role | undefined): Audience {
+  return isStaffRole(role) ? 'staff' : 'customer';
+}
+
+/** What a customer reads instead of the (staff's) dictionary entry; the same keys in both languages. */
+export const customerWords: Record<Language, Partial<Dictionary>> = {
+  ru: {
+    'status.new': 'новое',
+    'status.open': 'в работе',
+    'status.pending': 'ждёт вашего ответа',
+    'status.resolved': 'решено',
+    'status.closed': 'закрыто',
+    'ticket.conflict': 'Обращение успели изменить — показаны свежие данные, повторите действие',
+  },
+  en: {
+    'status.new': 'new',
+    'status.open': 'in progress',
+    'status.pending': 'waiting for your reply',
+    'status.resolved': 'resolved',
+    'status.closed': 'closed',
+    'ticket.conflict': 'The request was changed meanwhile — fresh data is shown, please repeat',
+  },
+};
+
 let current: Language = 'ru';
 
 export function setLanguage(language: Language): void {
@@ -404,13 +443,25 @@ export function getLanguage(): Language {
   return current;
 }
 
-/** Translates `key` in the current language, filling `{name}` parameters. */
-export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  const template = dictionaries[current][key] ?? dictionaries.ru[key] ?? key;
+/**
+ * Translates `key` in the current language, filling `{name}` parameters; for `audience` 'customer' in the
+ * customer's words where they differ (`customerWords`).
+ */
+export function t(key: MessageKey, params?: Record<string, string | number>, audience?: Audience): string {
+  const template =
+    (audience === 'customer' ? customerWords[current][key] : undefined) ??
+    dictionaries[current][key] ??
+    dictionaries.ru[key] ??
+    key;
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     params[name] === undefined ? whole : String(params[name]),
   );
+}
+
+/** A ticket's status as `audience` reads it: «новое», «в работе» for the customer; «новый», «открыт» for staff. */
+export function statusLabel(status: TicketStatus, audience: Audience): string {
+  return t(`status.${status}`, undefined, audience);
 }
 
 const MINUTE = 60_000;

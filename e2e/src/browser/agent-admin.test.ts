@@ -15,7 +15,8 @@ import { type Stack, startStack } from '../support/stack';
 /**
  * The agent's and admin's tools end to end in the UI: a canned reply picked by typing «/» (with the keys too),
  * status and priority from the controls sheet, the collision banner, and the admin's categories, canned
- * replies and roles — each checked as stored, forms naming what is missing or refused.
+ * replies and roles — each checked as stored, forms naming what is missing or refused, BackButton asking
+ * before it throws an unsaved note or form away. Staff read a status as of «тикет» (открыт, ждёт ответа).
  */
 const ADMIN = { id: 8600, first_name: 'Мария', language_code: 'ru' };
 const AGENT = { id: 8601, first_name: 'Олег', language_code: 'ru' };
@@ -25,6 +26,7 @@ const CANNED = 'Здравствуйте! Уже разбираемся с ва�
 const HOLD = 'Пожалуйста, подождите ещё немного: уточняем.';
 /** Each template's body by its option's test id. */
 const BODIES: Record<string, string> = { 'canned-hello': CANNED, 'canned-hold': HOLD };
+const LEAVE_FORM = 'Выйти из формы? Введённый текст пропадёт.';
 
 let stack: Stack;
 let browser: Browser;
@@ -105,6 +107,8 @@ test('the agent answers with a canned reply and sets status and priority from th
   expect(await page.getByTestId('claim').isVisible()).toBe(true);
   await sheet.getByLabel('Приоритет').selectOption('urgent');
   await page.getByTestId('ticket-page').and(page.locator('[data-status="open"]')).waitFor();
+  const badge = page.getByTestId('ticket-page').getByTestId('status-badge');
+  expect(await badge.textContent()).toBe('открыт');
   await eventually(async () =>
     expect(
       (await apiAs<{ priority: string }>(stack.apiUrl, AGENT, 'GET', `/tickets/${ticketId}`)).priority,
@@ -112,6 +116,8 @@ test('the agent answers with a canned reply and sets status and priority from th
   );
   await sheet.getByLabel('Статус').selectOption('pending');
   await page.getByTestId('ticket-page').and(page.locator('[data-status="pending"]')).waitFor();
+  // Staff's words, not the customer's «ждёт вашего ответа».
+  expect(await badge.textContent()).toBe('ждёт ответа');
   const stored = await apiAs<{ status: string; priority: string }>(
     stack.apiUrl,
     AGENT,
@@ -161,6 +167,12 @@ test('a note being written shows to staff as «пишет заметку…» an
   await customer.page.getByTestId('messages').getByText('Скоро напишу.').waitFor();
   expect(customer.traffic.frames.filter((f) => f.includes('"typing"'))).toEqual([]);
   expect(await customer.page.getByTestId('typing-indicator').count()).toBe(0);
+  // Back with the note unsaved asks first, naming it a note.
+  await pressBackButton(agent.page);
+  await eventually(async () =>
+    expect((await popups(agent.page)).at(-1)).toBe('Выйти? Несохранённая заметка пропадёт.'),
+  );
+  expect(await agent.page.getByTestId('ticket-page').isVisible()).toBe(true);
   for (const opened of [customer, admin, agent]) await opened.context.close();
 });
 
@@ -222,11 +234,21 @@ test('at 320 px a long unbroken name and template shortcut stay inside their box
   await page.getByTestId('composer').fill('/wait');
   await page.getByTestId('canned-wait_for_warehouse_confirmation').waitFor();
   expect(await overflowing(page, 'ticket-page')).toEqual([]);
+  await page.getByTestId('composer').fill('');
   await pressBackButton(page);
   await page.getByTestId(`ticket-row-${id}`).waitFor();
   expect(await overflowing(page, 'queue')).toEqual([]);
   await context.close();
 });
+
+/** The messages of the popups the app asked Telegram to show. */
+function popups(page: Page): Promise<unknown[]> {
+  return page.evaluate(() =>
+    (window.__telegramEvents ?? [])
+      .filter((e) => e.type === 'web_app_open_popup')
+      .map((e) => e.data?.message),
+  );
+}
 
 /** The haptics the app asked Telegram for, as `notification_type`s (`success`, `error`). */
 function notifications(page: Page): Promise<unknown[]> {
@@ -317,6 +339,12 @@ test('the admin renames, archives and restores a category, and edits and deletes
   await row.getByRole('button', { name: 'Изменить' }).click();
   await expect(page.getByLabel('Название').inputValue()).resolves.toBe('Возвраты');
   await page.getByLabel('Название').fill('Возвраты и обмен');
+  // Back with the edit unsaved asks first; «Отмена» stays on the form with the text.
+  await pressBackButton(page);
+  await eventually(async () => expect(await popups(page)).toEqual([LEAVE_FORM]));
+  await clientEvent(page, 'popup_closed', {});
+  await expect(page.getByLabel('Название').inputValue()).resolves.toBe('Возвраты и обмен');
+  expect(await page.getByTestId('categories-page').isVisible()).toBe(true);
   await waitMainButtonActive(page, 'Сохранить');
   await pressMainButton(page);
   await row.getByText('Возвраты и обмен').waitFor();
@@ -329,11 +357,13 @@ test('the admin renames, archives and restores a category, and edits and deletes
   await row.getByRole('button', { name: 'В архив' }).waitFor();
   await eventually(async () => expect((await stored())?.archived).toBe(false));
 
+  // Saved: Back leaves at once, asking nothing.
   await pressBackButton(page);
   await page.getByRole('button', { name: /Шаблоны ответов/ }).click();
   const cannedPage = page.getByTestId('canned-page');
   const cannedRow = page.getByTestId('canned-row-bye');
   await cannedRow.waitFor();
+  expect(await popups(page)).toEqual([LEAVE_FORM]);
   // «Добавить» with a shortcut out of its alphabet and nothing else names each problem under its field.
   await page.getByLabel('Сокращение').fill('спасибо');
   await waitMainButtonActive(page, 'Добавить');
@@ -362,5 +392,23 @@ test('the admin renames, archives and restores a category, and edits and deletes
   await cannedRow.waitFor({ state: 'detached' });
   const left = await apiAs<Array<{ id: number }>>(stack.apiUrl, ADMIN, 'GET', '/canned-replies');
   expect(left.map((c) => c.id)).not.toContain(canned.id);
+
+  // A template opened for editing and left as it was: Back asks nothing.
+  await page.getByTestId('canned-row-hello').getByRole('button', { name: 'Изменить' }).click();
+  await expect(page.getByLabel('Сокращение').inputValue()).resolves.toBe('hello');
+  await pressBackButton(page);
+  await page.getByTestId('dashboard').waitFor();
+  // A half-typed new one: Back asks, and «OK» leaves without it — the form opened again is empty.
+  await page.getByRole('button', { name: /Шаблоны ответов/ }).click();
+  await page.getByLabel('Сокращение').fill('thanks');
+  await pressBackButton(page);
+  await eventually(async () =>
+    expect(await popups(page)).toEqual([LEAVE_FORM, 'Удалить «Прощание»?', LEAVE_FORM]),
+  );
+  expect(await cannedPage.isVisible()).toBe(true);
+  await clientEvent(page, 'popup_closed', { button_id: 'ok' });
+  await page.getByTestId('dashboard').waitFor();
+  await page.getByRole('button', { name: /Шаблоны ответов/ }).click();
+  await expect(page.getByLabel('Сокращение').inputValue()).resolves.toBe('');
   await context.close();
 });

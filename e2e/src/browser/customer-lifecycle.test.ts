@@ -5,7 +5,8 @@ import { type Stack, startStack } from '../support/stack';
 
 /**
  * The customer's side of a ticket's life in the UI: close it, reopen it, see the agent resolve it live,
- * then rate it 1–5 with a comment — each step stored (checked over the API, the record's face).
+ * then rate it 1–5 with a comment — each step stored (checked over the API, the record's face). The status
+ * reads as of «обращение», in the bot's words to customers (новое, закрыто, в работе, решено).
  */
 const ADMIN = { id: 8800, first_name: 'Мария', language_code: 'ru' };
 const AGENT = { id: 8801, first_name: 'Олег', language_code: 'ru' };
@@ -45,15 +46,19 @@ test('close, reopen, resolved live by the agent, then a five-star rating with a 
   });
   const view = page.getByTestId('ticket-page');
   await view.waitFor();
+  const badge = view.getByTestId('status-badge');
+  expect(await badge.textContent()).toBe('новое');
 
   await page.getByRole('button', { name: 'Закрыть обращение' }).click();
   await page.getByTestId('ticket-page').and(page.locator('[data-status="closed"]')).waitFor();
   expect((await ticket()).status).toBe('closed');
+  expect(await badge.textContent()).toBe('закрыто');
 
   await page.getByRole('button', { name: 'Открыть снова' }).click();
   await page.getByTestId('ticket-page').and(page.locator('[data-status="open"]')).waitFor();
   const reopened = await ticket();
   expect(reopened.status).toBe('open');
+  expect(await badge.textContent()).toBe('в работе');
 
   // The agent resolves it elsewhere; the customer's open page follows live and offers the rating.
   await apiAs(stack.apiUrl, AGENT, 'PATCH', `/tickets/${ticketId}`, {
@@ -62,6 +67,7 @@ test('close, reopen, resolved live by the agent, then a five-star rating with a 
   });
   const rating = page.getByTestId('rating');
   await rating.waitFor();
+  expect(await badge.textContent()).toBe('решено');
   await rating.getByLabel('Оценка 5 из 5').check({ force: true });
   await rating.locator('textarea').fill('Быстро помогли, спасибо');
   await rating.getByRole('button', { name: 'Оценить' }).click();

@@ -21,6 +21,7 @@ let stack: Stack;
 let browser: Browser;
 let first: number;
 let second: number;
+let english: number;
 
 beforeAll(async () => {
   stack = await startStack('e2e_conventions', { adminIds: [ADMIN.id] });
@@ -34,10 +35,12 @@ beforeAll(async () => {
   });
   first = a.id;
   second = b.id;
-  await apiAs(stack.apiUrl, EN_CUSTOMER, 'POST', '/tickets', {
+  const c = await apiAs<{ id: number; version: number }>(stack.apiUrl, EN_CUSTOMER, 'POST', '/tickets', {
     subject: 'Card declined',
     body: 'Twice today',
   });
+  english = c.id;
+  await apiAs(stack.apiUrl, ADMIN, 'PATCH', `/tickets/${english}`, { status: 'pending', version: c.version });
   browser = await launchBrowser();
 });
 
@@ -117,6 +120,10 @@ test('a ru user gets Russian and an en user English', async () => {
   const ruList = ru.page.getByTestId('my-tickets');
   await ruList.getByText('Мои обращения').waitFor();
   await ru.page.getByTestId(`ticket-row-${first}`).waitFor();
+  // A customer's status reads as of «обращение» / "request", as the bot writes it.
+  expect(await ru.page.getByTestId(`ticket-row-${first}`).getByTestId('status-badge').textContent()).toBe(
+    'новое',
+  );
   expect(await ru.page.evaluate(() => document.documentElement.lang)).toBe('ru');
   expect(await ruList.textContent()).not.toContain('My requests');
   await ru.context.close();
@@ -125,6 +132,9 @@ test('a ru user gets Russian and an en user English', async () => {
   const enList = en.page.getByTestId('my-tickets');
   await enList.getByText('My requests').waitFor();
   await enList.getByText('Card declined').waitFor();
+  expect(await en.page.getByTestId(`ticket-row-${english}`).getByTestId('status-badge').textContent()).toBe(
+    'waiting for your reply',
+  );
   expect(await en.page.evaluate(() => document.documentElement.lang)).toBe('en');
   expect(await enList.textContent()).not.toContain('Мои обращения');
   await en.context.close();

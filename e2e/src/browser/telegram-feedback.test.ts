@@ -16,7 +16,7 @@ import { type Stack, startStack } from '../support/stack';
  * (`postEvent`): ready and expand at start, a closing confirmation exactly while a draft exists, and
  * haptic feedback on create and on send, a greyed-out MainButton where there is nothing to send,
  * «Создать» on an incomplete form naming what is missing, and BackButton asking before it throws typed
- * text away.
+ * text away (the new-ticket form's, a half-written reply's).
  */
 const ADMIN = { id: 8700, first_name: 'Мария', language_code: 'ru' };
 const CUSTOMER = { id: 8701, first_name: 'Анна', language_code: 'ru' };
@@ -160,5 +160,18 @@ test('ready and expand at start; missing fields named on «Создать»; Bac
   expect(sent.map((e) => e.data)).toContainEqual(
     expect.objectContaining({ type: 'impact', impact_style: 'light' }),
   );
+
+  // A half-written reply: Back asks before throwing it away; «Отмена» keeps it, «OK» returns to the list.
+  const composer = page.getByTestId('composer');
+  await composer.fill('Забыл добавить');
+  await pressBackButton(page);
+  await waitFor(async () => (await popups(page)).at(-1), 'Выйти? Неотправленное сообщение пропадёт.');
+  await clientEvent(page, 'popup_closed', {});
+  await pressBackButton(page);
+  await waitFor(async () => (await popups(page)).length, 4);
+  expect(await composer.inputValue()).toBe('Забыл добавить');
+  expect(await page.getByTestId('ticket-page').isVisible()).toBe(true);
+  await clientEvent(page, 'popup_closed', { button_id: 'ok' });
+  await page.getByTestId('my-tickets').waitFor();
   await context.close();
 });

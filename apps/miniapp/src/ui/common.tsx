@@ -1,14 +1,16 @@
 import { type ReactNode, useEffect, useState } from 'react';
 import { errorText } from '../api';
-import { useConnectionState } from '../app/session';
-import { t } from '../i18n';
+import { useConnectionState, useSession } from '../app/session';
+import { audienceOf, statusLabel, t } from '../i18n';
 import type { RealtimeClient } from '../realtime';
 import type { TicketPriority, TicketStatus } from '../types';
 
+/** A ticket's status in the words of whoever is signed in: a customer's «обращение» is «новое», staff's «тикет» «новый». */
 export function StatusBadge({ status }: { status: TicketStatus }) {
+  const { me } = useSession();
   return (
     <span className={`badge badge--${status}`} data-testid="status-badge" data-status={status}>
-      {t(`status.${status}`)}
+      {statusLabel(status, audienceOf(me.role))}
     </span>
   );
 }

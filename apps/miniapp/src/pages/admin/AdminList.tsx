@@ -1,5 +1,5 @@
 import { type ReactNode, useState } from 'react';
-import { useMainButton } from '../../app/telegram';
+import { useClosingConfirmation, useLeaveConfirmation, useMainButton } from '../../app/telegram';
 import { t } from '../../i18n';
 import { confirmDialog } from '../../init';
 import { EmptyState, ErrorState, Section, Spinner } from '../../ui/common';
@@ -151,6 +151,8 @@ export function DraftForm({
  * The state behind a `DraftForm`: the draft (`empty` when adding), what is wrong with it (`problems`, shown
  * under the fields on a press — the MainButton «Добавить»/«Сохранить» stays pressable), and the save
  * (`submit`), whose refusal the form shows naming fields by `labels`. `start` begins another draft afresh.
+ * While the draft differs from where it started (text typed, not yet saved), BackButton and closing the Mini
+ * App ask first.
  */
 export function useDraftForm<D extends { id: number | null }, K extends string>({
   admin,
@@ -172,9 +174,14 @@ export function useDraftForm<D extends { id: number | null }, K extends string>(
   formProps: Omit<Parameters<typeof DraftForm>[0], 'children'>;
 } {
   const [draft, setDraft] = useState<D>(empty);
+  const [started, setStarted] = useState<D>(empty);
   const form = useFormCheck(problems(draft));
+  const unsaved = changed(started, draft);
+  useClosingConfirmation(unsaved);
+  useLeaveConfirmation(unsaved ? t('app.leaveForm') : null);
   const start = (next: D) => {
     setDraft(next);
+    setStarted(next);
     form.reset();
     admin.clearFormError();
   };
@@ -195,4 +202,10 @@ export function useDraftForm<D extends { id: number | null }, K extends string>(
       onCancel: () => start(empty),
     },
   };
+}
+
+/** Whether `draft` differs from `started` in any field (text compared without its outer spaces). */
+function changed<D extends object>(started: D, draft: D): boolean {
+  const value = (v: unknown) => (typeof v === 'string' ? v.trim() : v);
+  return (Object.keys(draft) as (keyof D)[]).some((k) => value(draft[k]) !== value(started[k]));
 }

@@ -2,7 +2,7 @@ import { allowedTransitions } from '@tikethet/domain/state-machine';
 import { useEffect, useState } from 'react';
 import { ApiError, api, errorText, type TicketPatch } from '../../api';
 import { useSession } from '../../app/session';
-import { t } from '../../i18n';
+import { statusLabel, t } from '../../i18n';
 import { haptic } from '../../init';
 import {
   type Category,
@@ -186,7 +186,7 @@ function ControlsSheet({
         ariaLabel={t('ticket.status')}
         value={ticket.status}
         disabled={busy}
-        choices={choicesOf(statusOptions, (s) => t(`status.${s}`))}
+        choices={choicesOf(statusOptions, (s) => statusLabel(s, 'staff'))}
         onChange={(status) => onPatch({ status })}
       />
       <SelectField

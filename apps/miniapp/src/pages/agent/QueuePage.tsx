@@ -3,7 +3,7 @@ import { api, type TicketFilters } from '../../api';
 import { useIsActive, useRouter } from '../../app/router';
 import { useSession } from '../../app/session';
 import { useMainButton } from '../../app/telegram';
-import { t } from '../../i18n';
+import { statusLabel, t } from '../../i18n';
 import { haptic } from '../../init';
 import {
   type Category,
@@ -214,7 +214,7 @@ export function QueuePage() {
             value={filters.status}
             choices={[
               { value: '', label: t('queue.anyStatus') },
-              ...choicesOf(STATUSES, (s) => t(`status.${s}`)),
+              ...choicesOf(STATUSES, (s) => statusLabel(s, 'staff')),
             ]}
             onChange={(status) => setFilter({ status })}
           />

@@ -30,7 +30,7 @@ export function NewTicketPage() {
   // Typed text is not thrown away without asking: neither by closing the Mini App nor by BackButton.
   const hasDraft = subject.trim() !== '' || body.trim() !== '';
   useClosingConfirmation(hasDraft);
-  useLeaveConfirmation(hasDraft ? t('new.leaveConfirm') : null);
+  useLeaveConfirmation(hasDraft ? t('app.leaveForm') : null);
 
   // «Создать» stays pressable: a press with a field missing names it under the field.
   const form = useFormCheck({

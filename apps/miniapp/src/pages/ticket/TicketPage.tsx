@@ -2,8 +2,8 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import { ApiError, api, errorText, newClientMessageId } from '../../api';
 import { useIsActive } from '../../app/router';
 import { useSession } from '../../app/session';
-import { useClosingConfirmation, useMainButton } from '../../app/telegram';
-import { t } from '../../i18n';
+import { useClosingConfirmation, useLeaveConfirmation, useMainButton } from '../../app/telegram';
+import { audienceOf, t } from '../../i18n';
 import { haptic } from '../../init';
 import { ticketTopic } from '../../realtime';
 import { markSeen } from '../../seen';
@@ -195,7 +195,7 @@ export function TicketPage({ id }: { id: number }) {
       haptic.notify('error');
       if (e instanceof ApiError && e.isConflict) {
         await load();
-        setToast({ text: t('ticket.conflict'), kind: 'error' });
+        setToast({ text: t('ticket.conflict', undefined, audienceOf(me.role)), kind: 'error' });
       } else setToast({ text: errorText(e), kind: 'error' });
     } finally {
       setBusy(false);
@@ -203,13 +203,18 @@ export function TicketPage({ id }: { id: number }) {
   };
 
   const canWrite = !!ticket && (staff || ticket.status !== 'closed');
-  useClosingConfirmation(draft.trim() !== '');
+  // A half-written reply or note is not thrown away without asking: neither by closing nor by BackButton.
+  const hasDraft = draft.trim() !== '';
+  useClosingConfirmation(hasDraft);
+  useLeaveConfirmation(
+    hasDraft ? t(staff && mode === 'note' ? 'ticket.leaveNote' : 'ticket.leaveReply') : null,
+  );
   useMainButton(
     canWrite
       ? {
           text: staff && mode === 'note' ? t('ticket.sendNote') : t('ticket.send'),
           onClick: submit,
-          disabled: draft.trim() === '',
+          disabled: !hasDraft,
         }
       : null,
   );

@@ -62,6 +62,11 @@ const n = (id: number) => `<b>#${id}</b>`;
 const fileLine = (language: Language) => (kind: AttachmentKind, fileName?: string) =>
   `[${attachmentNames[language][kind]}${fileName ? `: ${fileName}` : ''}]`;
 
+/** What a customer wrote on a ticket, as agents read it: «🆕 #N subject / от Ivan / text». */
+const customerPost =
+  (emoji: string, from: string) => (id: number, subject: string, customer: string, body: string) =>
+    `${emoji} ${n(id)} ${escapeHtml(subject)}\n${from} ${escapeHtml(customer)}\n\n${escapeHtml(body)}`;
+
 /** Every text the bot shows, in Russian and English. */
 export const texts = {
   ru: {
@@ -136,9 +141,12 @@ export const texts = {
       '<b>Для агентов</b>',
       '• «Взять» под сообщением о новом тикете назначает тикет на вас.',
       '• Ответ на такое сообщение уходит клиенту от вашего имени.',
+      '• Когда клиент пишет в ваш тикет или вам назначают тикет, бот пишет вам сюда; ответ на такое сообщение тоже уходит клиенту.',
     ].join('\n'),
-    newTicket: (id: number, subject: string, customer: string, body: string) =>
-      `🆕 ${n(id)} ${escapeHtml(subject)}\nот ${escapeHtml(customer)}\n\n${escapeHtml(body)}`,
+    newTicket: customerPost('🆕', 'от'),
+    customerWrote: customerPost('💬', 'от'),
+    assignedToYou: (id: number, subject: string, by: string | null) =>
+      `📌 Вам назначен тикет ${n(id)}: ${escapeHtml(subject)}${by === null ? '' : `\nНазначил(а): ${escapeHtml(by)}`}`,
     assignee: (name: string) => `✅ Исполнитель: ${name}`,
     taken: (id: number) => `Тикет #${id} теперь ваш`,
     alreadyTaken: 'Тикет уже взят',
@@ -216,9 +224,12 @@ export const texts = {
       '<b>For agents</b>',
       '• Take under a new-ticket post assigns the ticket to you.',
       '• A reply to such a post goes to the customer as your message.',
+      '• When a customer writes on your ticket or a ticket is assigned to you, the bot tells you here; a reply to that message goes to the customer too.',
     ].join('\n'),
-    newTicket: (id: number, subject: string, customer: string, body: string) =>
-      `🆕 ${n(id)} ${escapeHtml(subject)}\nfrom ${escapeHtml(customer)}\n\n${escapeHtml(body)}`,
+    newTicket: customerPost('🆕', 'from'),
+    customerWrote: customerPost('💬', 'from'),
+    assignedToYou: (id: number, subject: string, by: string | null) =>
+      `📌 Ticket ${n(id)} is assigned to you: ${escapeHtml(subject)}${by === null ? '' : `\nAssigned by ${escapeHtml(by)}`}`,
     assignee: (name: string) => `✅ Assignee: ${name}`,
     taken: (id: number) => `Ticket #${id} is yours now`,
     alreadyTaken: 'Already taken',

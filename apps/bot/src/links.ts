@@ -65,14 +65,24 @@ export function agentPostKeyboard(
   return keyboard([
     [
       { text: assignee === undefined ? texts.take : texts.assignee(assignee), callback_data: `take:${id}` },
-      openButton(texts.open, {
-        publicUrl: runtime.publicUrl,
-        ticketId: id,
-        privateChat,
-        ...(runtime.botUsername ? { botUsername: runtime.botUsername } : {}),
-      }),
+      agentOpenButton(texts, runtime, id, privateChat),
     ],
   ]);
+}
+
+/** An agent's «Открыть» / Open into a ticket: a web_app button in their DM, a link through /start in a group. */
+function agentOpenButton(texts: Texts, runtime: BotRuntime, ticketId: number, privateChat: boolean) {
+  return openButton(texts.open, {
+    publicUrl: runtime.publicUrl,
+    ticketId,
+    privateChat,
+    ...(runtime.botUsername ? { botUsername: runtime.botUsername } : {}),
+  });
+}
+
+/** The one button under a DM to an agent about a ticket (a customer's new message, an assignment): Open. */
+export function agentDmKeyboard(texts: Texts, runtime: BotRuntime, ticketId: number) {
+  return keyboard([[agentOpenButton(texts, runtime, ticketId, true)]]);
 }
 
 export function ratingKeyboard(ticketId: number): { inline_keyboard: InlineKeyboard } {

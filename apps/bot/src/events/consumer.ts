@@ -4,6 +4,7 @@ import type { Bus, TicketEvent } from '@tikethet/domain';
 
 type Pool = DbClient['pool'];
 
+import { createAssigneeTracker } from './assignees';
 import { concernsBot, type EventHandlerDeps, handleEvent } from './handlers';
 
 export const CURSOR_KEY = 'bot:events:cursor';
@@ -31,7 +32,10 @@ export function createEventConsumer(deps: {
   intervalMs: number;
   onEnqueued: () => void;
 }): EventConsumer {
-  const { uc, bus, pool, handlers, logger, intervalMs, onEnqueued } = deps;
+  const { uc, bus, pool, logger, intervalMs, onEnqueued } = deps;
+  // Every event goes past the tracker, so a customer's message on an unassigned ticket needs no read.
+  const assignees = deps.handlers.assignees ?? createAssigneeTracker();
+  const handlers: EventHandlerDeps = { ...deps.handlers, assignees };
   let cursor = 0;
   const handled = new Set<number>();
   const inFlight = new Map<number, Promise<boolean>>();
@@ -42,6 +46,7 @@ export function createEventConsumer(deps: {
   let stopped = false;
 
   const handleOnce = (event: TicketEvent): Promise<boolean> => {
+    assignees.observe(event);
     if (handled.has(event.id) || !concernsBot(event)) return Promise.resolve(true);
     const existing = inFlight.get(event.id);
     if (existing) return existing;

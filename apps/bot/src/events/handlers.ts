@@ -1,22 +1,43 @@
-import type { UseCases } from '@tikethet/db';
-import { displayName, type TicketEvent } from '@tikethet/domain';
+import type { TransactionUseCases, UseCases } from '@tikethet/db';
+import { displayName, isStaff, type Language, type Message, type TicketEvent } from '@tikethet/domain';
 import { TELEGRAM_BODY_MAX, truncate } from '../format';
 import { AGENTS_CHAT_LANGUAGE, languageFrom, t } from '../i18n';
-import { agentPostKeyboard, openTicketKeyboard, ratingKeyboard } from '../links';
+import {
+  agentDmKeyboard,
+  agentPostKeyboard,
+  type InlineKeyboard,
+  openTicketKeyboard,
+  ratingKeyboard,
+} from '../links';
 import { enqueueText } from '../outbound/enqueue';
 import type { BotRuntime } from '../runtime';
+import type { AssigneeTracker } from './assignees';
 
 export interface EventHandlerDeps {
   uc: UseCases;
   runtime: BotRuntime;
   agentsChatId: number | undefined;
+  /** Tickets' assignees as the event stream told them (the consumer's); without it, every lookup reads. */
+  assignees?: AssigneeTracker;
 }
+
+type TicketUpdated = TicketEvent & { type: 'ticket.updated' };
+
+/** How much of a customer's message an agent's DM previews (the whole of it is one tap away). */
+const PREVIEW_MAX = 1000;
 
 /** Whether the bot has anything to do for this event (cheap: no database read). */
 export function concernsBot(event: TicketEvent): boolean {
-  if (event.type === 'message.created') return event.data.message.kind === 'agent' && !event.internal;
-  if (event.type === 'ticket.updated')
-    return event.data.changes.includes('status') && event.actorId !== event.customerId;
+  if (event.type === 'message.created') {
+    const { kind } = event.data.message;
+    return !event.internal && (kind === 'agent' || kind === 'customer');
+  }
+  if (event.type === 'ticket.updated') {
+    const { changes } = event.data;
+    return (
+      changes.includes('assigneeId') || (changes.includes('status') && event.actorId !== event.customerId)
+    );
+  }
   return event.type === 'ticket.created';
 }
 
@@ -29,62 +50,134 @@ async function customerChat(uc: UseCases, customerId: number) {
  * Whether this status change is the one an agent's message made (a first reply opens a new ticket): the
  * customer has just got that reply, so "in progress" on top of it says nothing new.
  */
-async function cameWithAgentReply(uc: UseCases, event: TicketEvent & { type: 'ticket.updated' }) {
+async function cameWithAgentReply(uc: UseCases, event: TicketUpdated) {
   if (event.data.ticket.status !== 'open') return false;
   const before = await uc.findMessageBySeq(event.ticketId, event.seq - 1);
   return before?.kind === 'agent' && before.authorId === event.actorId;
 }
 
-/**
- * Turns one event into queued Telegram sends. Every send has a dedupe key, so handling the same event
- * twice (bus redelivery, catch-up after a restart) enqueues nothing new.
- */
-export async function handleEvent(deps: EventHandlerDeps, event: TicketEvent): Promise<number> {
+/** An agent's public reply, delivered to the customer's chat. */
+async function replyToCustomer(deps: EventHandlerDeps, event: TicketEvent, message: Message) {
   const { uc, runtime } = deps;
-  if (!concernsBot(event)) return 0;
-  if (event.type === 'message.created') {
-    const message = event.data.message;
-    const to = await customerChat(uc, event.customerId);
-    if (!to) {
-      // The customer never wrote to the bot: nothing to deliver (and nothing pending for the agent to watch).
-      if (message.delivery === 'pending') await uc.setDelivery(message.id, 'none');
-      return 0;
-    }
-    const author = message.author?.name ?? to.texts.support;
-    const html = to.texts.agentReply(event.ticketId, author, truncate(message.body, TELEGRAM_BODY_MAX));
-    const queued = await enqueueText(uc, to.chatId, html, {
-      ticketId: event.ticketId,
-      messageId: message.id,
-      dedupeKey: `reply:${message.id}`,
-      replyMarkup: openTicketKeyboard(runtime, to.texts, event.ticketId),
-    });
-    return queued ? 1 : 0;
+  const to = await customerChat(uc, event.customerId);
+  if (!to) {
+    // The customer never wrote to the bot: nothing to deliver (and nothing pending for the agent to watch).
+    if (message.delivery === 'pending') await uc.setDelivery(message.id, 'none');
+    return 0;
   }
-  if (event.type === 'ticket.updated') {
-    const to = await customerChat(uc, event.customerId);
-    if (!to || (await cameWithAgentReply(uc, event))) return 0;
-    const { ticket } = event.data;
-    const resolved = ticket.status === 'resolved';
-    const html = resolved ? to.texts.rateAsk(ticket.id) : to.texts.statusChanged(ticket.id, ticket.status);
-    const markup = resolved ? ratingKeyboard(ticket.id) : openTicketKeyboard(runtime, to.texts, ticket.id);
-    const queued = await enqueueText(uc, to.chatId, html, {
-      ticketId: ticket.id,
-      dedupeKey: `status:${ticket.id}:${event.seq}`,
-      replyMarkup: markup,
-    });
-    return queued ? 1 : 0;
+  const author = message.author?.name ?? to.texts.support;
+  const html = to.texts.agentReply(event.ticketId, author, truncate(message.body, TELEGRAM_BODY_MAX));
+  const queued = await enqueueText(uc, to.chatId, html, {
+    ticketId: event.ticketId,
+    messageId: message.id,
+    dedupeKey: `reply:${message.id}`,
+    replyMarkup: openTicketKeyboard(runtime, to.texts, event.ticketId),
+  });
+  return queued ? 1 : 0;
+}
+
+/**
+ * The ticket's assignee, where the bot can reach them: null when the ticket has none, the assignee is no
+ * longer staff, or never wrote to the bot. One prepared read, whose answer the tracker keeps.
+ */
+async function assigneeChat(deps: EventHandlerDeps, ticketId: number) {
+  const row = await deps.uc.findAssigneeChat(ticketId);
+  if (row) deps.assignees?.seed(ticketId, row.lastSeq, row.assigneeId);
+  if (!row || row.assigneeId === null || row.chatId === null || row.role === null || !isStaff(row.role))
+    return null;
+  return {
+    assigneeId: row.assigneeId,
+    chatId: row.chatId,
+    subject: row.subject,
+    texts: t(languageFrom(row.languageCode)),
+  };
+}
+
+/**
+ * A customer's message on an assigned ticket, told to its assignee in their DM. The DM stands for the ticket
+ * (it carries the ticketId), so the agent's Telegram reply to it is posted on the ticket as theirs.
+ */
+async function tellAssignee(deps: EventHandlerDeps, event: TicketEvent, message: Message) {
+  const { uc, runtime } = deps;
+  // Known to be unassigned (most customer messages): nobody to tell, and no read to find that out.
+  if (deps.assignees?.assigneeBefore(event.ticketId, event.seq) === null) return 0;
+  const to = await assigneeChat(deps, event.ticketId);
+  if (!to || to.assigneeId === message.authorId) return 0;
+  const customer = message.author?.name ?? String(event.customerId);
+  const html = to.texts.customerWrote(
+    event.ticketId,
+    to.subject,
+    customer,
+    truncate(message.body, PREVIEW_MAX),
+  );
+  const queued = await enqueueText(uc, to.chatId, html, {
+    ticketId: event.ticketId,
+    dedupeKey: `notify:${message.id}:${to.chatId}`,
+    replyMarkup: agentDmKeyboard(to.texts, runtime, event.ticketId),
+  });
+  return queued ? 1 : 0;
+}
+
+/** A status change made by staff, told to the customer (a resolve asks for a rating). */
+async function tellCustomerStatus(deps: EventHandlerDeps, event: TicketUpdated) {
+  const { uc, runtime } = deps;
+  const to = await customerChat(uc, event.customerId);
+  if (!to || (await cameWithAgentReply(uc, event))) return 0;
+  const { ticket } = event.data;
+  const resolved = ticket.status === 'resolved';
+  const html = resolved ? to.texts.rateAsk(ticket.id) : to.texts.statusChanged(ticket.id, ticket.status);
+  const markup = resolved ? ratingKeyboard(ticket.id) : openTicketKeyboard(runtime, to.texts, ticket.id);
+  const queued = await enqueueText(uc, to.chatId, html, {
+    ticketId: ticket.id,
+    dedupeKey: `status:${ticket.id}:${event.seq}`,
+    replyMarkup: markup,
+  });
+  return queued ? 1 : 0;
+}
+
+/** A ticket someone else assigned to an agent, told to that agent (unless it has gone to another since). */
+async function tellNewAssignee(deps: EventHandlerDeps, event: TicketUpdated) {
+  const { uc, runtime } = deps;
+  const { ticket } = event.data;
+  if (ticket.assigneeId === null || ticket.assigneeId === event.actorId) return 0;
+  const to = await assigneeChat(deps, ticket.id);
+  if (!to || to.assigneeId !== ticket.assigneeId) return 0;
+  const actor = event.actorId === null ? null : await uc.getUser(event.actorId);
+  const html = to.texts.assignedToYou(ticket.id, to.subject, actor ? displayName(actor) : null);
+  const queued = await enqueueText(uc, to.chatId, html, {
+    ticketId: ticket.id,
+    dedupeKey: `assigned:${ticket.id}:${event.seq}:${to.chatId}`,
+    replyMarkup: agentDmKeyboard(to.texts, runtime, ticket.id),
+  });
+  return queued ? 1 : 0;
+}
+
+interface PostTarget {
+  chatId: number;
+  language: Language;
+  privateChat: boolean;
+}
+
+/** Where new-ticket posts go: the agents' group, or else the DM of every agent who is not the customer. */
+async function postTargets(deps: EventHandlerDeps, customerId: number): Promise<PostTarget[]> {
+  if (deps.agentsChatId !== undefined) {
+    return [{ chatId: deps.agentsChatId, language: AGENTS_CHAT_LANGUAGE, privateChat: false }];
   }
-  if (event.type !== 'ticket.created') return 0;
+  return (await deps.uc.listStaffChats())
+    .filter((s) => s.id !== customerId)
+    .map((s) => ({ chatId: s.botChatId, language: languageFrom(s.languageCode), privateChat: true }));
+}
+
+const postKey = (ticketId: number, chatId: number) => `created:${ticketId}:${chatId}`;
+
+/** A new ticket, posted for agents with Take and Open. */
+async function postNewTicket(deps: EventHandlerDeps, event: TicketEvent & { type: 'ticket.created' }) {
+  const { uc, runtime } = deps;
   const { ticket } = event.data;
   const customer = await uc.getUser(ticket.customerId);
   const name = customer ? displayName(customer) : String(ticket.customerId);
-  const preview = truncate(ticket.lastMessagePreview ?? '', 1000);
-  const targets =
-    deps.agentsChatId !== undefined
-      ? [{ chatId: deps.agentsChatId, language: AGENTS_CHAT_LANGUAGE, privateChat: false }]
-      : (await uc.listStaffChats())
-          .filter((s) => s.id !== ticket.customerId)
-          .map((s) => ({ chatId: s.botChatId, language: languageFrom(s.languageCode), privateChat: true }));
+  const preview = truncate(ticket.lastMessagePreview ?? '', PREVIEW_MAX);
+  const targets = await postTargets(deps, ticket.customerId);
   let queued = 0;
   await uc.transaction(async (tx) => {
     for (const target of targets) {
@@ -95,7 +188,7 @@ export async function handleEvent(deps: EventHandlerDeps, event: TicketEvent): P
         texts.newTicket(ticket.id, ticket.subject, name, preview),
         {
           ticketId: ticket.id,
-          dedupeKey: `created:${ticket.id}:${target.chatId}`,
+          dedupeKey: postKey(ticket.id, target.chatId),
           replyMarkup: agentPostKeyboard(texts, runtime, { id: ticket.id, privateChat: target.privateChat }),
         },
       );
@@ -103,4 +196,90 @@ export async function handleEvent(deps: EventHandlerDeps, event: TicketEvent): P
     }
   });
   return queued;
+}
+
+/** Queues a change of a sent message's buttons (editMessageReplyMarkup). */
+function enqueueMarkupEdit(
+  tx: Pick<TransactionUseCases, 'enqueueTelegram'>,
+  message: { chatId: number; telegramMessageId: number },
+  replyMarkup: { inline_keyboard: InlineKeyboard },
+  dedupeKey: string,
+) {
+  return tx.enqueueTelegram({
+    chatId: message.chatId,
+    method: 'editMessageReplyMarkup',
+    payload: { chat_id: message.chatId, message_id: message.telegramMessageId, reply_markup: replyMarkup },
+    dedupeKey,
+  });
+}
+
+/**
+ * The new-ticket posts show who has the ticket now — Take again when it was unassigned — whoever changed it
+ * (a claim or an assignment in the Mini App, a Take pressed in Telegram). A post not sent yet is left as it
+ * will be sent: a Take pressed on it answers "already taken" and refreshes it then.
+ *
+ * An edit's key is the one a Take pressed in Telegram uses, `post:<chat>:<message>:<assignee>`: that press
+ * queues its edit in the claim's own transaction, so an edit under that key queued at or after this event
+ * means the post already shows this change (a second, identical edit Telegram would refuse). An older one
+ * was for an earlier assignment to the same agent (A, then B, then A again): this change gets its own key.
+ */
+async function refreshPosts(deps: EventHandlerDeps, event: TicketUpdated) {
+  const { uc, runtime } = deps;
+  const { ticket } = event.data;
+  const targets = await postTargets(deps, ticket.customerId);
+  const found = await uc.findOutboxByKeys(targets.map((target) => postKey(ticket.id, target.chatId)));
+  const posts = targets.flatMap((target) => {
+    const row = found.find((r) => r.dedupeKey === postKey(ticket.id, target.chatId));
+    return row?.status === 'sent' && row.telegramMessageId !== null
+      ? [{ ...target, telegramMessageId: row.telegramMessageId }]
+      : [];
+  });
+  if (posts.length === 0) return 0;
+  const assignee = ticket.assigneeId === null ? null : await uc.getUser(ticket.assigneeId);
+  const editKey = (post: (typeof posts)[number]) =>
+    `post:${post.chatId}:${post.telegramMessageId}:${ticket.assigneeId ?? 'none'}`;
+  const earlier = await uc.findOutboxByKeys(posts.map(editKey));
+  const changedAt = Date.parse(event.createdAt);
+  let queued = 0;
+  await uc.transaction(async (tx) => {
+    for (const post of posts) {
+      const key = editKey(post);
+      const prior = earlier.find((r) => r.dedupeKey === key);
+      if (prior && Date.parse(prior.createdAt) >= changedAt) continue;
+      const markup = agentPostKeyboard(t(post.language), runtime, {
+        id: ticket.id,
+        privateChat: post.privateChat,
+        ...(assignee ? { assignee: displayName(assignee) } : {}),
+      });
+      if (await enqueueMarkupEdit(tx, post, markup, prior ? `${key}:${event.seq}` : key)) queued += 1;
+    }
+  });
+  return queued;
+}
+
+/**
+ * Turns one event into queued Telegram sends. Every send has a dedupe key, so handling the same event
+ * twice (bus redelivery, catch-up after a restart) enqueues nothing new.
+ */
+export async function handleEvent(deps: EventHandlerDeps, event: TicketEvent): Promise<number> {
+  if (!concernsBot(event)) return 0;
+  if (event.type === 'message.created') {
+    const message = event.data.message;
+    return message.kind === 'agent'
+      ? replyToCustomer(deps, event, message)
+      : tellAssignee(deps, event, message);
+  }
+  if (event.type === 'ticket.updated') {
+    const { changes } = event.data;
+    let queued = 0;
+    if (changes.includes('status') && event.actorId !== event.customerId)
+      queued += await tellCustomerStatus(deps, event);
+    if (changes.includes('assigneeId')) {
+      queued += await tellNewAssignee(deps, event);
+      queued += await refreshPosts(deps, event);
+    }
+    return queued;
+  }
+  if (event.type === 'ticket.created') return postNewTicket(deps, event);
+  return 0;
 }

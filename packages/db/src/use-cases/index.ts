@@ -62,8 +62,10 @@ const reads = {
   listCannedReplies: catalog.listCannedReplies,
   getStats: stats.getStats,
   findTelegramLink: telegram.findTelegramLink,
+  findAssigneeChat: telegram.findAssigneeChat,
   getAttachment: telegram.getAttachment,
   getState: outbox.getState,
+  findOutboxByKeys: outbox.findOutboxByKeys,
   listStaffChats: staff.listStaffChats,
 };
 
@@ -134,7 +136,7 @@ export function createUseCases({ db, bus, logger = createLogger('db:use-cases') 
 }
 
 export type { PostedMessage, PostMessageOptions } from './messages';
-export type { OutboxItem } from './outbox';
+export type { OutboxItem, OutboxRow } from './outbox';
 export { createPendingEventSource, toTicketEvent } from './read-events';
 export type { StaffChat } from './staff';
 export type { Stats } from './stats';

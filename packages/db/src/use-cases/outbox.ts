@@ -1,5 +1,6 @@
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
+import { iso } from '../mappers';
 import { prepared } from '../prepared';
 import { kvState, telegramOutbox } from '../schema';
 import type { TxScope } from '../scope';
@@ -98,6 +99,38 @@ export async function recordTelegramFailed(scope: TxScope, id: number, error: st
     .returning({ messageId: telegramOutbox.messageId });
   const messageId = row?.messageId ?? null;
   if (messageId !== null) await setDelivery(scope, messageId, 'failed');
+}
+
+/** An outbox row as a reader sees it: what became of it, and when it was queued. */
+export interface OutboxRow {
+  dedupeKey: string;
+  chatId: number;
+  status: 'queued' | 'sending' | 'sent' | 'failed';
+  /** The Telegram message it made, once sent. */
+  telegramMessageId: number | null;
+  /** When it was queued: its transaction's start, the same instant as the events that transaction wrote. */
+  createdAt: string;
+}
+
+/**
+ * The outbox rows queued under these dedupe keys (those that exist), e.g. the bot's new-ticket posts
+ * `created:<ticketId>:<chatId>`, whose Telegram message it edits later. A unique-index lookup per key.
+ */
+export async function findOutboxByKeys(q: Queryable, dedupeKeys: string[]): Promise<OutboxRow[]> {
+  if (dedupeKeys.length === 0) return [];
+  const rows = await q
+    .select({
+      dedupeKey: telegramOutbox.dedupeKey,
+      chatId: telegramOutbox.chatId,
+      status: telegramOutbox.status,
+      telegramMessageId: telegramOutbox.telegramMessageId,
+      createdAt: telegramOutbox.createdAt,
+    })
+    .from(telegramOutbox)
+    .where(inArray(telegramOutbox.dedupeKey, dedupeKeys));
+  return rows.flatMap((r) =>
+    r.dedupeKey === null ? [] : [{ ...r, dedupeKey: r.dedupeKey, createdAt: iso(r.createdAt) }],
+  );
 }
 
 /** A small durable value of a worker (a cursor, a pending dialog step); null when unset. */

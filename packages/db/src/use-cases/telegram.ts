@@ -1,8 +1,8 @@
-import { type Actor, canViewTicket, NotFoundError } from '@tikethet/domain';
+import { type Actor, canViewTicket, NotFoundError, type Role } from '@tikethet/domain';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
 import { prepared } from '../prepared';
-import { attachments, messages, telegramMessages, telegramUpdates, tickets } from '../schema';
+import { attachments, messages, telegramMessages, telegramUpdates, tickets, users } from '../schema';
 import type { TxScope } from '../scope';
 
 /**
@@ -50,6 +50,42 @@ export async function findTelegramLink(q: Queryable, chatId: number, telegramMes
     .where(
       and(eq(telegramMessages.chatId, chatId), eq(telegramMessages.telegramMessageId, telegramMessageId)),
     );
+  return rows[0] ?? null;
+}
+
+/**
+ * Who works a ticket and where the bot reaches them: the assignee (null when unassigned), their role, their
+ * private chat with the bot (null when they never wrote to it) and language, with the ticket's subject and
+ * its last event's seq (the assignee is as of that event). One prepared primary-key read: the bot's path of a
+ * customer message, the commonest event it consumes, when it does not know the assignee already.
+ */
+export async function findAssigneeChat(
+  q: Queryable,
+  ticketId: number,
+): Promise<{
+  assigneeId: number | null;
+  subject: string;
+  lastSeq: number;
+  role: Role | null;
+  chatId: number | null;
+  languageCode: string | null;
+} | null> {
+  const select = prepared(q, 'tt_assignee_chat', (h) =>
+    h
+      .select({
+        assigneeId: tickets.assigneeId,
+        subject: tickets.subject,
+        lastSeq: tickets.lastSeq,
+        role: users.role,
+        chatId: users.botChatId,
+        languageCode: users.languageCode,
+      })
+      .from(tickets)
+      .leftJoin(users, eq(users.id, tickets.assigneeId))
+      .where(eq(tickets.id, sql.placeholder('ticketId')))
+      .prepare('tt_assignee_chat'),
+  );
+  const rows = await select.execute({ ticketId });
   return rows[0] ?? null;
 }
 

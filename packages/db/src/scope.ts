@@ -124,8 +124,9 @@ export async function appendEvent(
     customerId: ticket.customerId,
     internal: event.internal,
     actorId: event.actorId,
-    // As text: a placeholder skips the column's encoder, and pg would send a bare array as a Postgres array.
-    data: JSON.stringify(event.data),
+    // The object: the jsonb column's encoder serializes it (a string here was encoded again and stored as a
+    // JSON string, not an object).
+    data: event.data,
   });
   const row = rows[0];
   if (!row) throw new Error('event insert returned nothing');

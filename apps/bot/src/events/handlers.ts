@@ -1,15 +1,9 @@
-import type { TransactionUseCases, UseCases } from '@tikethet/db';
+import type { UseCases } from '@tikethet/db';
 import { displayName, isStaff, type Language, type Message, type TicketEvent } from '@tikethet/domain';
 import { TELEGRAM_BODY_MAX, truncate } from '../format';
 import { AGENTS_CHAT_LANGUAGE, languageFrom, t } from '../i18n';
-import {
-  agentDmKeyboard,
-  agentPostKeyboard,
-  type InlineKeyboard,
-  openTicketKeyboard,
-  ratingKeyboard,
-} from '../links';
-import { enqueueText } from '../outbound/enqueue';
+import { agentDmKeyboard, agentPostKeyboard, openTicketKeyboard, ratingKeyboard } from '../links';
+import { enqueueEdit, enqueueText } from '../outbound/enqueue';
 import type { BotRuntime } from '../runtime';
 import type { AssigneeTracker } from './assignees';
 
@@ -198,21 +192,6 @@ async function postNewTicket(deps: EventHandlerDeps, event: TicketEvent & { type
   return queued;
 }
 
-/** Queues a change of a sent message's buttons (editMessageReplyMarkup). */
-function enqueueMarkupEdit(
-  tx: Pick<TransactionUseCases, 'enqueueTelegram'>,
-  message: { chatId: number; telegramMessageId: number },
-  replyMarkup: { inline_keyboard: InlineKeyboard },
-  dedupeKey: string,
-) {
-  return tx.enqueueTelegram({
-    chatId: message.chatId,
-    method: 'editMessageReplyMarkup',
-    payload: { chat_id: message.chatId, message_id: message.telegramMessageId, reply_markup: replyMarkup },
-    dedupeKey,
-  });
-}
-
 /**
  * The new-ticket posts show who has the ticket now — Take again when it was unassigned — whoever changed it
  * (a claim or an assignment in the Mini App, a Take pressed in Telegram). A post not sent yet is left as it
@@ -251,7 +230,8 @@ async function refreshPosts(deps: EventHandlerDeps, event: TicketUpdated) {
         privateChat: post.privateChat,
         ...(assignee ? { assignee: displayName(assignee) } : {}),
       });
-      if (await enqueueMarkupEdit(tx, post, markup, prior ? `${key}:${event.seq}` : key)) queued += 1;
+      const dedupeKey = prior ? `${key}:${event.seq}` : key;
+      if (await enqueueEdit(tx, post, { replyMarkup: markup, dedupeKey })) queued += 1;
     }
   });
   return queued;

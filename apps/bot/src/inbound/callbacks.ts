@@ -1,10 +1,10 @@
 import { DomainError, displayName, isStaff } from '@tikethet/domain';
 import type { Composer } from 'telegraf';
 import { AGENTS_CHAT_LANGUAGE, t } from '../i18n';
-import { agentPostKeyboard, type InlineKeyboard, openTicketKeyboard } from '../links';
-import { enqueueCallbackAnswer } from '../outbound/enqueue';
+import { agentPostKeyboard, openTicketKeyboard } from '../links';
+import { enqueueCallbackAnswer, enqueueEdit, type SentMessage } from '../outbound/enqueue';
 import type { BotRuntime } from '../runtime';
-import { type BotContext, type Sender, senderOf } from './context';
+import { type BotContext, senderOf } from './context';
 
 /** The bot's message whose button was pressed, when Telegram still describes it (it is not too old). */
 function pressedMessage(ctx: BotContext) {
@@ -12,28 +12,9 @@ function pressedMessage(ctx: BotContext) {
   return message && message.date !== 0 ? message : undefined;
 }
 
-/** Queues an edit of the bot's own message (its text, or only its buttons when `html` is absent). */
-function enqueueEdit(
-  s: Sender,
-  message: { chat: { id: number }; message_id: number },
-  edit: { html?: string; replyMarkup: { inline_keyboard: InlineKeyboard }; dedupeKey?: string },
-) {
-  const target = { chat_id: message.chat.id, message_id: message.message_id, reply_markup: edit.replyMarkup };
-  return s.tx.enqueueTelegram({
-    chatId: message.chat.id,
-    dedupeKey: edit.dedupeKey ?? null,
-    ...(edit.html === undefined
-      ? { method: 'editMessageReplyMarkup', payload: target }
-      : {
-          method: 'editMessageText',
-          payload: {
-            ...target,
-            text: edit.html,
-            parse_mode: 'HTML',
-            link_preview_options: { is_disabled: true },
-          },
-        }),
-  });
+/** A message Telegram describes, as the outbox names it. */
+function sent(message: { chat: { id: number }; message_id: number }): SentMessage {
+  return { chatId: message.chat.id, telegramMessageId: message.message_id };
 }
 
 /** Inline buttons: «Взять» / Take (atomic claim) on new-ticket posts and the 1–5 rating after resolving. */
@@ -62,7 +43,7 @@ export function registerCallbacks(bot: Composer<BotContext>, runtime: BotRuntime
     if (post && assignee) {
       const privateChat = post.chat.type === 'private';
       const texts = t(privateChat ? s.language : AGENTS_CHAT_LANGUAGE);
-      await enqueueEdit(s, post, {
+      await enqueueEdit(s.tx, sent(post), {
         // Pressed again with the same assignee: the post already says so (Telegram refuses a no-op edit).
         dedupeKey: `post:${post.chat.id}:${post.message_id}:${assignee.id}`,
         replyMarkup: agentPostKeyboard(texts, runtime, {
@@ -93,7 +74,7 @@ export function registerCallbacks(bot: Composer<BotContext>, runtime: BotRuntime
     // The request shows the score given instead of five buttons that seem to wait for one.
     const asked = pressedMessage(ctx);
     if (asked) {
-      await enqueueEdit(s, asked, {
+      await enqueueEdit(s.tx, sent(asked), {
         html: s.texts.ratedNotice(ticketId, score),
         replyMarkup: openTicketKeyboard(runtime, s.texts, ticketId),
       });

@@ -39,6 +39,43 @@ export function enqueueText(
   });
 }
 
+/** A message the bot has sent: its chat and Telegram's id for it. */
+export interface SentMessage {
+  chatId: number;
+  telegramMessageId: number;
+}
+
+/**
+ * Queues an edit of the bot's own sent message: its text and buttons (editMessageText), or only its buttons
+ * (editMessageReplyMarkup) when `html` is absent.
+ */
+export function enqueueEdit(
+  tx: Pick<TransactionUseCases, 'enqueueTelegram'>,
+  message: SentMessage,
+  edit: { html?: string; replyMarkup: { inline_keyboard: InlineKeyboard }; dedupeKey?: string },
+): Promise<boolean> {
+  const target = {
+    chat_id: message.chatId,
+    message_id: message.telegramMessageId,
+    reply_markup: edit.replyMarkup,
+  };
+  return tx.enqueueTelegram({
+    chatId: message.chatId,
+    dedupeKey: edit.dedupeKey ?? null,
+    ...(edit.html === undefined
+      ? { method: 'editMessageReplyMarkup', payload: target }
+      : {
+          method: 'editMessageText',
+          payload: {
+            ...target,
+            text: edit.html,
+            parse_mode: 'HTML',
+            link_preview_options: { is_disabled: true },
+          },
+        }),
+  });
+}
+
 /** Queues the answer to a pressed inline button (not a message: no per-chat limit applies). */
 export function enqueueCallbackAnswer(
   tx: Pick<TransactionUseCases, 'enqueueTelegram'>,

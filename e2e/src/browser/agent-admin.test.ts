@@ -5,6 +5,7 @@ import {
   lastClientEvent,
   launchBrowser,
   openAs,
+  popups,
   pressBackButton,
   pressMainButton,
   waitMainButtonActive,
@@ -240,15 +241,6 @@ test('at 320 px a long unbroken name and template shortcut stay inside their box
   expect(await overflowing(page, 'queue')).toEqual([]);
   await context.close();
 });
-
-/** The messages of the popups the app asked Telegram to show. */
-function popups(page: Page): Promise<unknown[]> {
-  return page.evaluate(() =>
-    (window.__telegramEvents ?? [])
-      .filter((e) => e.type === 'web_app_open_popup')
-      .map((e) => e.data?.message),
-  );
-}
 
 /** The haptics the app asked Telegram for, as `notification_type`s (`success`, `error`). */
 function notifications(page: Page): Promise<unknown[]> {

@@ -1,9 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import {
   clientEvent,
+  clientEvents,
   launchBrowser,
   mainButton,
   openAs,
+  popups,
   pressBackButton,
   pressMainButton,
   waitMainButtonActive,
@@ -34,23 +36,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-interface PostedEvent {
-  type: string;
-  data?: Record<string, unknown>;
-}
-
-function events(page: Page, type: string): Promise<PostedEvent[]> {
-  return page.evaluate(
-    (t) =>
-      ((window as unknown as { __telegramEvents?: PostedEvent[] }).__telegramEvents ?? []).filter(
-        (e) => e.type === t,
-      ),
-    type,
-  );
-}
-
 async function closingConfirmation(page: Page): Promise<boolean | undefined> {
-  const all = await events(page, 'web_app_setup_closing_behavior');
+  const all = await clientEvents(page, 'web_app_setup_closing_behavior');
   return all.at(-1)?.data?.need_confirmation as boolean | undefined;
 }
 
@@ -64,16 +51,11 @@ async function waitFor<T>(read: () => Promise<T>, want: T): Promise<void> {
 
 const LEAVE_QUESTION = 'Выйти из формы? Введённый текст пропадёт.';
 
-/** The messages of the popups the app asked Telegram to show. */
-async function popups(page: Page): Promise<unknown[]> {
-  return (await events(page, 'web_app_open_popup')).map((e) => e.data?.message);
-}
-
 test('ready and expand at start; missing fields named on «Создать»; BackButton and closing ask only while the form has text; haptics on create and send', async () => {
   const { page, context } = await openAs(browser, stack.miniappUrl, CUSTOMER);
   await page.getByTestId('my-tickets').waitFor();
-  expect((await events(page, 'web_app_ready')).length).toBeGreaterThan(0);
-  expect((await events(page, 'web_app_expand')).length).toBeGreaterThan(0);
+  expect((await clientEvents(page, 'web_app_ready')).length).toBeGreaterThan(0);
+  expect((await clientEvents(page, 'web_app_expand')).length).toBeGreaterThan(0);
 
   await waitMainButtonActive(page);
   await pressMainButton(page);
@@ -88,7 +70,7 @@ test('ready and expand at start; missing fields named on «Создать»; Bac
   await form.getByRole('alert').filter({ hasText: 'Напишите тему' }).waitFor();
   await form.getByRole('alert').filter({ hasText: 'Опишите проблему' }).waitFor();
   expect(await subject.evaluate((el) => el === document.activeElement)).toBe(true);
-  expect((await events(page, 'web_app_trigger_haptic_feedback')).map((e) => e.data)).toContainEqual(
+  expect((await clientEvents(page, 'web_app_trigger_haptic_feedback')).map((e) => e.data)).toContainEqual(
     expect.objectContaining({ type: 'notification', notification_type: 'error' }),
   );
   expect(await page.getByTestId('ticket-page').count()).toBe(0);
@@ -145,7 +127,7 @@ test('ready and expand at start; missing fields named on «Создать»; Bac
       'Отправить',
   );
   expect(await mainButton(page)).toEqual({ visible: true, active: false, text: 'Отправить' });
-  const created = await events(page, 'web_app_trigger_haptic_feedback');
+  const created = await clientEvents(page, 'web_app_trigger_haptic_feedback');
   expect(created.map((e) => e.data)).toContainEqual(
     expect.objectContaining({ type: 'notification', notification_type: 'success' }),
   );
@@ -156,7 +138,7 @@ test('ready and expand at start; missing fields named on «Создать»; Bac
   await page
     .locator('[data-testid^="message-"][data-delivery="stored"]', { hasText: 'номер заказа 123' })
     .waitFor();
-  const sent = await events(page, 'web_app_trigger_haptic_feedback');
+  const sent = await clientEvents(page, 'web_app_trigger_haptic_feedback');
   expect(sent.map((e) => e.data)).toContainEqual(
     expect.objectContaining({ type: 'impact', impact_style: 'light' }),
   );

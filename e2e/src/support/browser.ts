@@ -158,6 +158,16 @@ export function lastClientEvent(page: Page, type: string): Promise<ClientEvent |
   }, type);
 }
 
+/** Every `postEvent` of `type` the app sent to the client, oldest first. */
+export function clientEvents(page: Page, type: string): Promise<ClientEvent[]> {
+  return page.evaluate((t) => (window.__telegramEvents ?? []).filter((e) => e.type === t), type);
+}
+
+/** The messages of the popups the app asked Telegram to show, oldest first. */
+export async function popups(page: Page): Promise<unknown[]> {
+  return (await clientEvents(page, 'web_app_open_popup')).map((e) => e.data?.message);
+}
+
 /** The MainButton as the client shows it: visible, active, text. */
 export async function mainButton(page: Page): Promise<{ visible: boolean; active: boolean; text: string }> {
   const event = await lastClientEvent(page, 'web_app_setup_main_button');

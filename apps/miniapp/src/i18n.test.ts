@@ -68,6 +68,24 @@ describe('i18n', () => {
     setLanguage('ru');
   });
 
+  it('says «тикет» / "ticket" on the screens only staff see: the queue, the customer card, the dashboard', () => {
+    const staffOnly = (Object.keys(dictionaries.ru) as (keyof typeof dictionaries.ru)[]).filter((key) =>
+      /^(queue|card|admin)\./.test(key),
+    );
+    for (const key of staffOnly) {
+      expect([key, dictionaries.ru[key]]).not.toEqual([key, expect.stringMatching(/обращени/i)]);
+      expect([key, dictionaries.en[key]]).not.toEqual([key, expect.stringMatching(/\brequests?\b/i)]);
+    }
+    setLanguage('ru');
+    expect(t('queue.searchPlaceholder')).toBe('Поиск по тикетам');
+    expect(t('card.tickets')).toBe('Тикетов');
+    expect(t('queue.empty')).toBe('Тикетов нет — новые появятся здесь сами');
+    setLanguage('en');
+    expect(t('queue.searchPlaceholder')).toBe('Search tickets');
+    expect(t('card.tickets')).toBe('Tickets');
+    setLanguage('ru');
+  });
+
   it('keeps the seed wording in Russian', () => {
     setLanguage('ru');
     expect(t('customer.empty')).toBe('Нет обращений — опишите проблему, и мы ответим здесь и в чате');

@@ -177,12 +177,15 @@ test('a note being written shows to staff as «пишет заметку…» an
   for (const opened of [customer, admin, agent]) await opened.context.close();
 });
 
-test('a search that finds nothing says so and offers to clear it', async () => {
+test('a search that finds nothing says so and offers to clear it; the search is over «тикеты»', async () => {
   const { page, context } = await openAs(browser, stack.miniappUrl, AGENT);
   await page.getByTestId(`ticket-row-${ticketId}`).waitFor();
-  await page.getByTestId('queue-search').fill('нет-такого-обращения');
+  await expect(page.getByTestId('queue-search').getAttribute('placeholder')).resolves.toBe(
+    'Поиск по тикетам',
+  );
+  await page.getByTestId('queue-search').fill('нет-такого-тикета');
   const empty = page.getByTestId('queue-no-results');
-  await empty.getByText('По запросу «нет-такого-обращения» ничего не нашлось').waitFor();
+  await empty.getByText('По запросу «нет-такого-тикета» ничего не нашлось').waitFor();
   await empty.getByRole('button', { name: 'Сбросить поиск и фильтры' }).click();
   await page.getByTestId(`ticket-row-${ticketId}`).waitFor();
   await expect(page.getByTestId('queue-search').inputValue()).resolves.toBe('');
@@ -232,6 +235,8 @@ test('at 320 px a long unbroken name and template shortcut stay inside their box
     contextOptions: { viewport: { width: 320, height: 640 } },
   });
   await page.getByTestId('customer-card').getByText('@anna_very_long_username_for_test').waitFor();
+  // Staff count a customer's «тикеты», not the customer's «обращения».
+  await page.getByTestId('customer-card').getByText('Тикетов', { exact: true }).waitFor();
   await page.getByTestId('composer').fill('/wait');
   await page.getByTestId('canned-wait_for_warehouse_confirmation').waitFor();
   expect(await overflowing(page, 'ticket-page')).toEqual([]);

@@ -15,8 +15,10 @@ afterAll(async () => {
   await f.close();
 });
 
-let nextUpdateId = 70_000;
-function text(customerId: number, body: string, updateId = (nextUpdateId += 1)): IngestTextItem {
+let lastUpdateId = 70_000;
+function text(customerId: number, body: string, claimedId?: number): IngestTextItem {
+  lastUpdateId += 1;
+  const updateId = claimedId ?? lastUpdateId;
   return {
     updateId,
     profile: { id: customerId, first_name: 'Ann "the \\ first"', last_name: "O'Neil", language_code: 'en' },

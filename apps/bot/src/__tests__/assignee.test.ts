@@ -4,6 +4,7 @@ import { createAssigneeTracker } from '../events/assignees';
 import { type EventHandlerDeps, handleEvent } from '../events/handlers';
 import {
   type Harness,
+  type Keyboard,
   lastSent,
   makeAgent,
   markupOf,
@@ -301,6 +302,58 @@ describe('bot and the assignee', () => {
       [agentsChat, nextPost.message_id],
     );
     expect(edits).toEqual([{ n: 1 }]);
+  });
+
+  it('assignment events handled late or out of order leave the post showing the assignee the ticket has now', async () => {
+    // A second agents' group that only this test's handling posts to, so the running bot's own (prompt)
+    // handling of the same events does not touch it: its events are handled when the test says.
+    const laterChat = -1001112223334;
+    const later: EventHandlerDeps = { ...deps, agentsChatId: laterChat };
+    const id = await customerTicket(newUserId(), 'Не открывается счёт');
+    await handleEvent(later, await lastEvent(id, 'ticket.created'));
+    const posted = await waitFor(
+      async () =>
+        (
+          await h.query<{ m: string }>(
+            `select telegram_message_id as m from telegram_outbox where dedupe_key = $1 and status = 'sent'`,
+            [`created:${id}:${laterChat}`],
+          )
+        )[0],
+      { description: 'the post in the second group sent' },
+    );
+    const lastButton = async () => {
+      const rows = await h.query<{ markup: Keyboard }>(
+        `select payload->'reply_markup' as markup from telegram_outbox
+         where method = 'editMessageReplyMarkup' and chat_id = $1 and (payload->>'message_id')::bigint = $2
+         order by id`,
+        [laterChat, Number(posted.m)],
+      );
+      return rows.at(-1)?.markup.inline_keyboard[0]?.[0]?.text;
+    };
+    const assignments = async () =>
+      (await h.uc.readEvents(id, 0)).filter(
+        (e): e is Extract<TicketEvent, { type: 'ticket.updated' }> =>
+          e.type === 'ticket.updated' && e.data.changes.includes('assigneeId'),
+      );
+    const boss = { id: await makeAdmin(), role: 'admin' as const };
+    const pavel = await makeAgent(h, 'Pavel');
+    const olga = await makeAgent(h, 'Olga');
+
+    // Pavel, Olga, Pavel again while the bot was away: the backlog, replayed in order, ends on Pavel.
+    await assign(boss, id, pavel);
+    await assign(boss, id, olga);
+    await assign(boss, id, pavel);
+    for (const event of await assignments()) await handleEvent(later, event);
+    expect(await lastButton()).toBe('✅ Исполнитель: Pavel');
+
+    // Olga, then nobody; the unassignment handled first (the assignment's handling failed and is retried).
+    await assign(boss, id, olga);
+    await assign(boss, id, null);
+    const [toOlga, toNobody] = (await assignments()).slice(-2);
+    if (!toOlga || !toNobody) throw new Error('two assignment events expected');
+    await handleEvent(later, toNobody);
+    await handleEvent(later, toOlga);
+    expect(await lastButton()).toBe('Взять');
   });
 });
 

@@ -193,14 +193,20 @@ async function postNewTicket(deps: EventHandlerDeps, event: TicketEvent & { type
 }
 
 /**
- * The new-ticket posts show who has the ticket now — Take again when it was unassigned — whoever changed it
+ * The new-ticket posts show who has the ticket now — Take again when it is unassigned — whoever changed it
  * (a claim or an assignment in the Mini App, a Take pressed in Telegram). A post not sent yet is left as it
  * will be sent: a Take pressed on it answers "already taken" and refreshes it then.
  *
+ * The edit shows the ticket's assignee as read at handling time, not the one in the event: events are not
+ * handled in order (a failed one is retried by the catch-up after later ones, live deliveries run
+ * concurrently, a backlog A, B, A is replayed at once), and an edit built from an older event, queued last,
+ * would leave the post naming someone who no longer has the ticket.
+ *
  * An edit's key is the one a Take pressed in Telegram uses, `post:<chat>:<message>:<assignee>`: that press
  * queues its edit in the claim's own transaction, so an edit under that key queued at or after this event
- * means the post already shows this change (a second, identical edit Telegram would refuse). An older one
- * was for an earlier assignment to the same agent (A, then B, then A again): this change gets its own key.
+ * means the post already shows this assignee as of a read no older than the event (a second, identical edit
+ * Telegram would refuse). An older one was for an earlier assignment to the same agent (A, then B, then A
+ * again): this change gets its own key.
  */
 async function refreshPosts(deps: EventHandlerDeps, event: TicketUpdated) {
   const { uc, runtime } = deps;
@@ -214,13 +220,14 @@ async function refreshPosts(deps: EventHandlerDeps, event: TicketUpdated) {
       : [];
   });
   if (posts.length === 0) return 0;
-  const assignee = ticket.assigneeId === null ? null : await uc.getUser(ticket.assigneeId);
-  const editKey = (post: (typeof posts)[number]) =>
-    `post:${post.chatId}:${post.telegramMessageId}:${ticket.assigneeId ?? 'none'}`;
-  const earlier = await uc.findOutboxByKeys(posts.map(editKey));
   const changedAt = Date.parse(event.createdAt);
   let queued = 0;
   await uc.transaction(async (tx) => {
+    const assigneeId = (await tx.findTicket(ticket.id))?.assigneeId ?? null;
+    const assignee = assigneeId === null ? null : await tx.getUser(assigneeId);
+    const editKey = (post: (typeof posts)[number]) =>
+      `post:${post.chatId}:${post.telegramMessageId}:${assigneeId ?? 'none'}`;
+    const earlier = await tx.findOutboxByKeys(posts.map(editKey));
     for (const post of posts) {
       const key = editKey(post);
       const prior = earlier.find((r) => r.dedupeKey === key);

@@ -1,7 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDb } from '@tikethet/db';
-import { makeCallbackUpdate, makeTextUpdate, type TgMessage, waitFor } from '@tikethet/testkit';
+import {
+  makeCallbackUpdate,
+  makePhotoUpdate,
+  makeTextUpdate,
+  type TgMessage,
+  waitFor,
+} from '@tikethet/testkit';
 import { createBot } from '../create-bot';
 import { type Harness, newUserId, SECRET, startHarness } from './helpers/harness';
 
@@ -38,6 +44,37 @@ describe('webhook: idempotency, secret, database failure', () => {
       await h.query('select count(*)::int as n from telegram_outbox where chat_id = $1', [customer]),
     ).toEqual([{ n: 1 }]);
     await waitFor(() => h.api.sentMessages(customer).length === 1);
+  });
+
+  it('a new customer’s album (three photos arriving at once) opens one ticket holding all three', async () => {
+    const customer = newUserId();
+    const album = [1, 2, 3].map((n) => {
+      const update = makePhotoUpdate({
+        from: { id: customer },
+        caption: n === 1 ? 'Screenshots of the error' : undefined,
+      });
+      return {
+        ...update,
+        update_id: 900_100 + n,
+        message: { ...update.message, media_group_id: `album-${customer}` },
+      };
+    });
+    const statuses = await Promise.all(album.map((u) => post(u, SECRET).then((r) => r.status)));
+    expect(statuses).toEqual([200, 200, 200]);
+    const tickets = await h.query<{ id: number }>('select id from tickets where customer_id = $1', [
+      customer,
+    ]);
+    expect(tickets).toHaveLength(1);
+    expect(
+      await h.query(
+        'select count(*)::int as n from attachments a join messages m on m.id = a.message_id where m.ticket_id = $1',
+        [tickets[0]?.id],
+      ),
+    ).toEqual([{ n: 3 }]);
+    // One «created» confirmation, not one per photo.
+    expect(
+      await h.query('select count(*)::int as n from telegram_outbox where chat_id = $1', [customer]),
+    ).toEqual([{ n: 1 }]);
   });
 
   it('answers 401 and writes nothing without or with a wrong secret; 400 names a bad update', async () => {

@@ -37,6 +37,8 @@ export function useTransaction(
       if (!from || from.is_bot) return;
       const chat = ctx.chat;
       ctx.tx = tx;
+      // Inside the transaction on purpose: the user row's lock makes a sender's concurrent updates (an album's
+      // photos) take turns, so the second one sees the ticket the first one opened.
       ctx.user = await tx.upsertUser(profileOf(from), chat?.type === 'private' ? { botChatId: chat.id } : {});
       try {
         await next();

@@ -1,4 +1,8 @@
+import type { Message, MessageKind } from '@tikethet/domain';
 import { type SQL, sql } from 'drizzle-orm';
+import { toMessage } from '../mappers';
+import type { AuthorRow } from '../scope';
+import { deliveryOf } from './messages';
 
 /**
  * A timestamp as `iso()` in mappers.ts writes it (JavaScript's toISOString: UTC, milliseconds truncated),
@@ -17,4 +21,33 @@ export function messageCreatedData(draft: SQL, row: { id: SQL; seq: SQL; created
       '{message,id}', to_jsonb(${row.id})),
       '{message,seq}', to_jsonb(${row.seq})),
       '{message,createdAt}', to_jsonb(${isoSql(row.createdAt)}))`;
+}
+
+/**
+ * The message of a message.created event written in one statement with its row, as the full path's mapper
+ * builds it: id, seq and createdAt are placeholders (0, 0, the epoch) that `messageCreatedData` fills in.
+ */
+export function draftMessage(
+  m: {
+    ticketId: number;
+    kind: MessageKind;
+    authorId: number;
+    body: string;
+    clientMessageId: string | null;
+    via: 'miniapp' | 'bot';
+  },
+  author: AuthorRow | null,
+): Message {
+  return toMessage(
+    {
+      ...m,
+      id: 0,
+      seq: 0,
+      originalBody: null,
+      delivery: deliveryOf(m.kind, m.via),
+      createdAt: new Date(0).toISOString(),
+      editedAt: null,
+    },
+    author,
+  );
 }

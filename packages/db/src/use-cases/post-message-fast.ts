@@ -14,15 +14,14 @@ import {
 } from '@tikethet/domain';
 import { and, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../client';
-import { previewOf, toMessage, toTicket } from '../mappers';
+import { previewOf, toTicket } from '../mappers';
 import { p, type RenderedStatement, renderOnce, runRendered } from '../rendered';
 import { withConnectionRetry } from '../retry';
 import { messages, tickets } from '../schema';
 import { type AuthorRow, type Deps, inTransaction, storedEvent, type TicketRow } from '../scope';
-import { isoSql, messageCreatedData } from './message-event-sql';
+import { draftMessage, isoSql, messageCreatedData } from './message-event-sql';
 import {
   authorOf,
-  deliveryOf,
   messageKindOf,
   messageTicketSet,
   type PostedMessage,
@@ -110,21 +109,14 @@ async function tryFastPost(
   const author = await knownAuthor(db, actor.id);
   if (!author) return null;
   const statement = fastStatement(db, m.kind, whose);
-  // The message as the full path's mapper builds it; the database fills in its id, seq and createdAt.
-  const draft = toMessage(
+  const draft = draftMessage(
     {
-      id: 0,
       ticketId,
-      seq: 0,
       kind: m.kind,
       authorId: actor.id,
       body: m.body,
-      originalBody: null,
       clientMessageId: m.clientMessageId,
       via: m.via,
-      delivery: deliveryOf(m.kind, m.via),
-      createdAt: new Date(0).toISOString(),
-      editedAt: null,
     },
     author,
   );

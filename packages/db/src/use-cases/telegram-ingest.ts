@@ -9,11 +9,11 @@ import {
   type TelegramProfile,
 } from '@tikethet/domain';
 import { type SQL, sql } from 'drizzle-orm';
-import { previewOf, toMessage } from '../mappers';
+import { previewOf } from '../mappers';
 import { dialect, p, renderOnce, runRendered } from '../rendered';
 import { events, kvState, messages, telegramMessages, telegramUpdates, tickets, users } from '../schema';
 import { type AuthorRow, storedEvent, type TicketRow, type TxScope } from '../scope';
-import { isoSql, messageCreatedData } from './message-event-sql';
+import { draftMessage, isoSql, messageCreatedData } from './message-event-sql';
 import { deliveryOf, messageTicketSet } from './messages';
 import { ROUTABLE_STATUSES } from './read-tickets';
 import { profileUpdateSet, profileValues, rememberAuthor } from './users';
@@ -109,20 +109,14 @@ export async function ingestCustomerTexts(scope: TxScope, items: IngestTextItem[
   const drafts = candidates.map((index) => {
     const item = items[index] as IngestTextItem;
     const ticket = ticketOf.get(item.profile.id) as RoutedTicket;
-    const message = toMessage(
+    const message = draftMessage(
       {
-        id: 0,
         ticketId: ticket.id,
-        seq: 0,
         kind: 'customer',
         authorId: item.profile.id,
         body: item.body,
-        originalBody: null,
         clientMessageId: null,
         via: 'bot',
-        delivery: deliveryOf('customer', 'bot'),
-        createdAt: new Date(0).toISOString(),
-        editedAt: null,
       },
       scope.authors?.get(item.profile.id) ?? null,
     );

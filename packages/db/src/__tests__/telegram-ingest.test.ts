@@ -127,4 +127,25 @@ describe('ingestCustomerTexts', () => {
       expect(message).toEqual(byId.get(message.id));
     }
   });
+  it('leaves a text its schema refuses, a profile its schema refuses and that sender’s later texts to the full path', async () => {
+    const { customer, ticketId } = await customerWithTicket();
+    const other = await customerWithTicket();
+    const badProfile = {
+      ...text(other.customer.id, 'fine text'),
+      profile: { id: other.customer.id, first_name: 'x'.repeat(300) },
+    };
+
+    const outcomes = await f.uc.ingestCustomerTexts([
+      text(customer.id, '   '),
+      text(customer.id, 'after a refused text'),
+      badProfile,
+      text(other.customer.id, 'after a refused profile'),
+    ]);
+
+    expect(outcomes).toEqual(['fallback', 'fallback', 'fallback', 'fallback']);
+    const stored = await rows<{ body: string }>(
+      sql`select body from messages where ticket_id in (${ticketId}, ${other.ticketId}) and body <> 'first'`,
+    );
+    expect(stored).toEqual([]);
+  });
 });

@@ -63,13 +63,13 @@ export async function ingestCustomerTexts(scope: TxScope, items: IngestTextItem[
   const valid: number[] = [];
   for (const [i, item] of items.entries()) {
     if (fellBack.has(item.profile.id)) continue;
-    try {
-      if (!postMessageInputSchema.safeParse({ body: item.body }).success) throw new Error('body');
-      profiles.set(item.profile.id, profileValues(item.profile, { botChatId: item.chatId }));
-      valid.push(i);
-    } catch {
+    const profile = postMessageInputSchema.safeParse({ body: item.body }).success && validProfile(item);
+    if (!profile) {
       fallBack(i);
+      continue;
     }
+    profiles.set(item.profile.id, profile);
+    valid.push(i);
   }
   if (valid.length === 0) return outcomes;
   const roles = await upsertSenders(
@@ -152,6 +152,15 @@ export async function ingestCustomerTexts(scope: TxScope, items: IngestTextItem[
     outcomes[draft.index] = 'processed';
   }
   return outcomes;
+}
+
+/** The sender's row as users.ts upserts it; null for a profile its schema refuses (the full path reports it). */
+function validProfile(item: IngestTextItem): ReturnType<typeof profileValues> | null {
+  try {
+    return profileValues(item.profile, { botChatId: item.chatId });
+  } catch {
+    return null;
+  }
 }
 
 /** Upserts the senders (sorted by id) and returns each one's role; they are the transaction's known authors. */

@@ -155,7 +155,7 @@ function Shell({ me, signOut }: { me: User; signOut: (() => void) | null }) {
 function Stack() {
   const { stack, pop } = useRouter();
   const depth = stack.length;
-  // Back asks first where the visible screen has a draft it would throw away (useLeaveConfirmation).
+  // Back asks first where the visible screen has a draft it would throw away (useUnsavedDraft).
   const back = useCallback(() => {
     confirmLeave(pop);
   }, [pop]);

@@ -71,7 +71,7 @@ export function useMainButtonVisible(): boolean {
 let drafts = 0;
 
 /** Asks Telegram to confirm closing while `hasDraft` is true on any screen. */
-export function useClosingConfirmation(hasDraft: boolean): void {
+function useClosingConfirmation(hasDraft: boolean): void {
   useEffect(() => {
     if (!hasDraft) return;
     drafts++;
@@ -88,11 +88,12 @@ let leaveQuestion: { text: string } | null = null;
 let asking = false;
 
 /**
- * While `question` is not null, BackButton on this screen (when it is the visible one) asks it first, in
- * Telegram's confirm popup: leaving would throw away what the person typed. The closing confirmation
- * (`useClosingConfirmation`) covers closing the whole Mini App; this covers going back.
+ * A screen's unsaved draft: while `question` is not null, neither closing the Mini App (Telegram's closing
+ * confirmation) nor BackButton on this screen (when it is the visible one) throws it away without asking —
+ * BackButton asks `question` first, in Telegram's confirm popup.
  */
-export function useLeaveConfirmation(question: string | null): void {
+export function useUnsavedDraft(question: string | null): void {
+  useClosingConfirmation(question !== null);
   const active = useIsActive();
   useEffect(() => {
     if (!active || question === null) return;

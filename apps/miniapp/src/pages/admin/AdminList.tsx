@@ -1,5 +1,5 @@
 import { type ReactNode, useState } from 'react';
-import { useClosingConfirmation, useLeaveConfirmation, useMainButton } from '../../app/telegram';
+import { useMainButton, useUnsavedDraft } from '../../app/telegram';
 import { t } from '../../i18n';
 import { confirmDialog } from '../../init';
 import { EmptyState, ErrorState, Section, Spinner } from '../../ui/common';
@@ -176,9 +176,7 @@ export function useDraftForm<D extends { id: number | null }, K extends string>(
   const [draft, setDraft] = useState<D>(empty);
   const [started, setStarted] = useState<D>(empty);
   const form = useFormCheck(problems(draft));
-  const unsaved = changed(started, draft);
-  useClosingConfirmation(unsaved);
-  useLeaveConfirmation(unsaved ? t('app.leaveForm') : null);
+  useUnsavedDraft(changed(started, draft) ? t('app.leaveForm') : null);
   const start = (next: D) => {
     setDraft(next);
     setStarted(next);

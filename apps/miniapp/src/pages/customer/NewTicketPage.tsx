@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, errorText, newClientMessageId } from '../../api';
 import { useRouter } from '../../app/router';
-import { useClosingConfirmation, useLeaveConfirmation, useMainButton } from '../../app/telegram';
+import { useMainButton, useUnsavedDraft } from '../../app/telegram';
 import { t } from '../../i18n';
 import { haptic } from '../../init';
 import { markSeen } from '../../seen';
@@ -28,9 +28,7 @@ export function NewTicketPage() {
   }, []);
 
   // Typed text is not thrown away without asking: neither by closing the Mini App nor by BackButton.
-  const hasDraft = subject.trim() !== '' || body.trim() !== '';
-  useClosingConfirmation(hasDraft);
-  useLeaveConfirmation(hasDraft ? t('app.leaveForm') : null);
+  useUnsavedDraft(subject.trim() !== '' || body.trim() !== '' ? t('app.leaveForm') : null);
 
   // «Создать» stays pressable: a press with a field missing names it under the field.
   const form = useFormCheck({

@@ -2,7 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import { ApiError, api, errorText, newClientMessageId } from '../../api';
 import { useIsActive } from '../../app/router';
 import { useSession } from '../../app/session';
-import { useClosingConfirmation, useLeaveConfirmation, useMainButton } from '../../app/telegram';
+import { useMainButton, useUnsavedDraft } from '../../app/telegram';
 import { audienceOf, t } from '../../i18n';
 import { haptic } from '../../init';
 import { ticketTopic } from '../../realtime';
@@ -205,10 +205,7 @@ export function TicketPage({ id }: { id: number }) {
   const canWrite = !!ticket && (staff || ticket.status !== 'closed');
   // A half-written reply or note is not thrown away without asking: neither by closing nor by BackButton.
   const hasDraft = draft.trim() !== '';
-  useClosingConfirmation(hasDraft);
-  useLeaveConfirmation(
-    hasDraft ? t(staff && mode === 'note' ? 'ticket.leaveNote' : 'ticket.leaveReply') : null,
-  );
+  useUnsavedDraft(hasDraft ? t(staff && mode === 'note' ? 'ticket.leaveNote' : 'ticket.leaveReply') : null);
   useMainButton(
     canWrite
       ? {

@@ -15,6 +15,11 @@ export interface FormCheck<K extends string> {
   reset(): void;
 }
 
+/** A required text field's problem: `problem` while `value` is blank, else null. */
+export function missing(value: string, problem: string): string | null {
+  return value.trim() === '' ? problem : null;
+}
+
 /**
  * A form whose submit button stays pressable (a greyed-out button would not say what is missing).
  * `problems`: each field's problem with its value now, null where there is none, in the form's order.

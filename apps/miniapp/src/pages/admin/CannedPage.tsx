@@ -3,6 +3,7 @@ import { api } from '../../api';
 import { useSession } from '../../app/session';
 import { t } from '../../i18n';
 import { Field } from '../../ui/fields';
+import { missing } from '../../ui/form-check';
 import { resetCanned } from '../agent/canned-cache';
 import { AdminListPage, DraftForm, EditableRow, useDraftForm } from './AdminList';
 import { useAdminList } from './use-admin-list';
@@ -32,19 +33,13 @@ export function CannedPage() {
   const { draft, setDraft, form, start, formProps } = useDraftForm({
     admin,
     empty,
-    problems: (d) => {
-      const shortcut = d.shortcut.trim();
-      return {
-        shortcut:
-          shortcut === ''
-            ? t('admin.shortcutMissing')
-            : /^[a-z0-9_-]{1,32}$/.test(shortcut)
-              ? null
-              : t('admin.shortcutInvalid'),
-        title: d.title.trim() === '' ? t('admin.cannedTitleMissing') : null,
-        body: d.body.trim() === '' ? t('admin.cannedBodyMissing') : null,
-      };
-    },
+    problems: (d) => ({
+      shortcut:
+        missing(d.shortcut, t('admin.shortcutMissing')) ??
+        (/^[a-z0-9_-]{1,32}$/.test(d.shortcut.trim()) ? null : t('admin.shortcutInvalid')),
+      title: missing(d.title, t('admin.cannedTitleMissing')),
+      body: missing(d.body, t('admin.cannedBodyMissing')),
+    }),
     labels: { shortcut: t('admin.shortcut'), title: t('admin.cannedTitle'), body: t('admin.cannedBody') },
     submit: (d) => {
       const input = { shortcut: d.shortcut.trim(), title: d.title.trim(), body: d.body.trim() };

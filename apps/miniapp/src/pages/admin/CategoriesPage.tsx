@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { api } from '../../api';
 import { t } from '../../i18n';
 import { Field } from '../../ui/fields';
+import { missing } from '../../ui/form-check';
 import { AdminListPage, DraftForm, EditableRow, useDraftForm } from './AdminList';
 import { useAdminList } from './use-admin-list';
 
@@ -24,7 +25,7 @@ export function CategoriesPage() {
   const { draft, setDraft, form, start, formProps } = useDraftForm({
     admin,
     empty,
-    problems: (d) => ({ name: d.name.trim() === '' ? t('admin.nameMissing') : null }),
+    problems: (d) => ({ name: missing(d.name, t('admin.nameMissing')) }),
     labels: { name: t('admin.name'), description: t('admin.description') },
     submit: (d) => {
       const input = { name: d.name.trim(), description: d.description.trim() || null };

@@ -6,8 +6,9 @@ import { t } from '../../i18n';
 import { haptic } from '../../init';
 import { markSeen } from '../../seen';
 import type { Category } from '../../types';
+import { Section } from '../../ui/common';
 import { Field } from '../../ui/fields';
-import { useFormCheck } from '../../ui/form-check';
+import { missing, useFormCheck } from '../../ui/form-check';
 
 /** New ticket: subject, description, category cells; MainButton «Создать». */
 export function NewTicketPage() {
@@ -32,8 +33,8 @@ export function NewTicketPage() {
 
   // «Создать» stays pressable: a press with a field missing names it under the field.
   const form = useFormCheck({
-    subject: subject.trim() === '' ? t('new.subjectMissing') : null,
-    body: body.trim() === '' ? t('new.bodyMissing') : null,
+    subject: missing(subject, t('new.subjectMissing')),
+    body: missing(body, t('new.bodyMissing')),
   });
   const create = async () => {
     if (busy || !form.check()) return;
@@ -72,38 +73,31 @@ export function NewTicketPage() {
           create();
         }}
       >
-        <div className="section">
-          <div className="section__body">
-            <Field label={t('new.subject')} error={form.error('subject')}>
-              <input
-                {...form.control('subject')}
-                name="subject"
-                value={subject}
-                maxLength={200}
-                placeholder={t('new.subjectPlaceholder')}
-                onChange={(e) => setSubject(e.target.value)}
-                data-testid="new-subject"
-              />
-            </Field>
-            <Field label={t('new.body')} error={form.error('body')}>
-              <textarea
-                {...form.control('body')}
-                name="body"
-                value={body}
-                rows={5}
-                maxLength={4000}
-                placeholder={t('new.bodyPlaceholder')}
-                onChange={(e) => setBody(e.target.value)}
-                data-testid="new-body"
-              />
-            </Field>
-          </div>
-          {error ? (
-            <p className="section__footer error-text" role="alert" data-testid="new-error">
-              {error}
-            </p>
-          ) : null}
-        </div>
+        <Section error={error}>
+          <Field label={t('new.subject')} error={form.error('subject')}>
+            <input
+              {...form.control('subject')}
+              name="subject"
+              value={subject}
+              maxLength={200}
+              placeholder={t('new.subjectPlaceholder')}
+              onChange={(e) => setSubject(e.target.value)}
+              data-testid="new-subject"
+            />
+          </Field>
+          <Field label={t('new.body')} error={form.error('body')}>
+            <textarea
+              {...form.control('body')}
+              name="body"
+              value={body}
+              rows={5}
+              maxLength={4000}
+              placeholder={t('new.bodyPlaceholder')}
+              onChange={(e) => setBody(e.target.value)}
+              data-testid="new-body"
+            />
+          </Field>
+        </Section>
         {categories.length > 0 ? (
           <fieldset className="section" data-testid="new-category">
             <legend className="section__header">{t('new.category')}</legend>

@@ -1,4 +1,5 @@
 import { type ReactNode, useState } from 'react';
+import { errorText } from '../../api';
 import { useMainButton, useUnsavedDraft } from '../../app/telegram';
 import { t } from '../../i18n';
 import { confirmDialog } from '../../init';
@@ -161,7 +162,7 @@ export function useDraftForm<D extends { id: number | null }, K extends string>(
   labels,
   submit,
 }: {
-  admin: Pick<AdminList<unknown>, 'formError' | 'save' | 'clearFormError'>;
+  admin: Pick<AdminList<unknown>, 'run'>;
   empty: D;
   problems: (draft: D) => Record<K, string | null>;
   labels: Record<string, string>;
@@ -175,17 +176,21 @@ export function useDraftForm<D extends { id: number | null }, K extends string>(
 } {
   const [draft, setDraft] = useState<D>(empty);
   const [started, setStarted] = useState<D>(empty);
+  // Why the last save failed, naming the form's fields by their captions (`labels`).
+  const [error, setError] = useState<string | null>(null);
   const form = useFormCheck(problems(draft));
   useUnsavedDraft(changed(started, draft) ? t('app.leaveForm') : null);
   const start = (next: D) => {
     setDraft(next);
     setStarted(next);
     form.reset();
-    admin.clearFormError();
+    setError(null);
   };
   const save = async () => {
     if (!form.check()) return;
-    if (await admin.save(() => submit(draft), labels)) start(empty);
+    setError(null);
+    const failed = (e: unknown) => setError(errorText(e, labels));
+    if (await admin.run(() => submit(draft), failed)) start(empty);
   };
   useMainButton({ text: draft.id === null ? t('app.add') : t('app.save'), onClick: save });
   return {
@@ -195,7 +200,7 @@ export function useDraftForm<D extends { id: number | null }, K extends string>(
     start,
     formProps: {
       editing: draft.id !== null,
-      error: admin.formError,
+      error,
       onSave: save,
       onCancel: () => start(empty),
     },

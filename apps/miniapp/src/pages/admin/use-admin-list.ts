@@ -10,18 +10,12 @@ export interface AdminList<T> {
   error: unknown;
   /** The last change's outcome, in words. */
   notice: string | null;
-  /** Why the form's last save failed, in words naming the form's fields (shown in the form). */
-  formError: string | null;
   load: () => void;
-  /** Runs a change; true when it went through. */
-  run: (action: () => Promise<unknown>) => Promise<boolean>;
   /**
-   * Runs the form's save; true when it went through. A refusal goes to `formError`, naming fields by their
-   * captions (`labels`, by API field name).
+   * Runs a change; true when it went through. A refusal is told by `failed` (the form's save shows it in the
+   * form), by default in `notice`.
    */
-  save: (action: () => Promise<unknown>, labels: Record<string, string>) => Promise<boolean>;
-  /** Forgets `formError` (the form was cancelled or starts on another item). */
-  clearFormError: () => void;
+  run: (action: () => Promise<unknown>, failed?: (error: unknown) => void) => Promise<boolean>;
 }
 
 /**
@@ -32,7 +26,6 @@ export function useAdminList<T>(fetchList: () => Promise<T[]>): AdminList<T> {
   const [list, setList] = useState<T[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [formError, setFormError] = useState<string | null>(null);
 
   const load = useCallback(() => {
     fetchList()
@@ -43,8 +36,8 @@ export function useAdminList<T>(fetchList: () => Promise<T[]>): AdminList<T> {
       .catch(setError);
   }, [fetchList]);
 
-  const attempt = useCallback(
-    async (action: () => Promise<unknown>, failed: (e: unknown) => void): Promise<boolean> => {
+  const run = useCallback(
+    async (action: () => Promise<unknown>, failed?: (error: unknown) => void): Promise<boolean> => {
       try {
         await action();
         haptic.notify('success');
@@ -53,27 +46,13 @@ export function useAdminList<T>(fetchList: () => Promise<T[]>): AdminList<T> {
         return true;
       } catch (e) {
         haptic.notify('error');
-        failed(e);
+        if (failed) failed(e);
+        else setNotice(errorText(e));
         return false;
       }
     },
     [load],
   );
 
-  const run = useCallback(
-    (action: () => Promise<unknown>) => attempt(action, (e) => setNotice(errorText(e))),
-    [attempt],
-  );
-
-  const save = useCallback(
-    (action: () => Promise<unknown>, labels: Record<string, string>) => {
-      setFormError(null);
-      return attempt(action, (e) => setFormError(errorText(e, labels)));
-    },
-    [attempt],
-  );
-
-  const clearFormError = useCallback(() => setFormError(null), []);
-
-  return { list, error, notice, formError, load, run, save, clearFormError };
+  return { list, error, notice, load, run };
 }

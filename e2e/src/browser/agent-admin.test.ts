@@ -2,6 +2,7 @@ import { eventually } from '@tikethet/testkit';
 import type { Browser, Page } from 'playwright-core';
 import {
   clientEvent,
+  clientEvents,
   lastClientEvent,
   launchBrowser,
   openAs,
@@ -248,12 +249,10 @@ test('at 320 px a long unbroken name and template shortcut stay inside their box
 });
 
 /** The haptics the app asked Telegram for, as `notification_type`s (`success`, `error`). */
-function notifications(page: Page): Promise<unknown[]> {
-  return page.evaluate(() =>
-    (window.__telegramEvents ?? [])
-      .filter((e) => e.type === 'web_app_trigger_haptic_feedback' && e.data?.type === 'notification')
-      .map((e) => e.data?.notification_type),
-  );
+async function notifications(page: Page): Promise<unknown[]> {
+  return (await clientEvents(page, 'web_app_trigger_haptic_feedback'))
+    .filter((e) => e.data?.type === 'notification')
+    .map((e) => e.data?.notification_type);
 }
 
 test('the admin adds a category and makes a newcomer an agent', async () => {

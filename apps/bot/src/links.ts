@@ -1,4 +1,5 @@
-import type { Texts } from './i18n';
+import { displayName, type Language, type User } from '@tikethet/domain';
+import { type Texts, t } from './i18n';
 import type { BotRuntime } from './runtime';
 
 /**
@@ -68,6 +69,35 @@ export function agentPostKeyboard(
       agentOpenButton(texts, runtime, id, privateChat),
     ],
   ]);
+}
+
+/** A new-ticket post the bot has sent, and how it was written (its chat's language, DM or group). */
+export interface SentPost {
+  chatId: number;
+  telegramMessageId: number;
+  language: Language;
+  privateChat: boolean;
+}
+
+/**
+ * The edit of a sent new-ticket post that names who has the ticket now (Take again when nobody does). Its key,
+ * `post:<chat>:<message>:<assignee>`, is the same for a Take pressed in Telegram and the event-driven refresh,
+ * so an edit that would change nothing is not queued twice (Telegram refuses it).
+ */
+export function agentPostEdit(
+  runtime: BotRuntime,
+  post: SentPost,
+  ticketId: number,
+  assignee: Pick<User, 'id' | 'firstName' | 'lastName' | 'username'> | null,
+) {
+  return {
+    dedupeKey: `post:${post.chatId}:${post.telegramMessageId}:${assignee?.id ?? 'none'}`,
+    replyMarkup: agentPostKeyboard(t(post.language), runtime, {
+      id: ticketId,
+      privateChat: post.privateChat,
+      ...(assignee ? { assignee: displayName(assignee) } : {}),
+    }),
+  };
 }
 
 /** An agent's «Открыть» / Open into a ticket: a web_app button in their DM, a link through /start in a group. */

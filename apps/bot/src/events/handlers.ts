@@ -1,8 +1,15 @@
 import type { UseCases } from '@tikethet/db';
-import { displayName, isStaff, type Language, type Message, type TicketEvent } from '@tikethet/domain';
+import { displayName, isStaff, type Message, type TicketEvent } from '@tikethet/domain';
 import { TELEGRAM_BODY_MAX, truncate } from '../format';
 import { AGENTS_CHAT_LANGUAGE, languageFrom, t } from '../i18n';
-import { agentDmKeyboard, agentPostKeyboard, openTicketKeyboard, ratingKeyboard } from '../links';
+import {
+  agentDmKeyboard,
+  agentPostEdit,
+  agentPostKeyboard,
+  openTicketKeyboard,
+  ratingKeyboard,
+  type SentPost,
+} from '../links';
 import { enqueueEdit, enqueueText } from '../outbound/enqueue';
 import type { BotRuntime } from '../runtime';
 import type { AssigneeTracker } from './assignees';
@@ -146,11 +153,7 @@ async function tellNewAssignee(deps: EventHandlerDeps, event: TicketUpdated) {
   return queued ? 1 : 0;
 }
 
-interface PostTarget {
-  chatId: number;
-  language: Language;
-  privateChat: boolean;
-}
+type PostTarget = Omit<SentPost, 'telegramMessageId'>;
 
 /** Where new-ticket posts go: the agents' group, or else the DM of every agent who is not the customer. */
 async function postTargets(deps: EventHandlerDeps, customerId: number): Promise<PostTarget[]> {
@@ -225,20 +228,13 @@ async function refreshPosts(deps: EventHandlerDeps, event: TicketUpdated) {
   await uc.transaction(async (tx) => {
     const assigneeId = (await tx.findTicket(ticket.id))?.assigneeId ?? null;
     const assignee = assigneeId === null ? null : await tx.getUser(assigneeId);
-    const editKey = (post: (typeof posts)[number]) =>
-      `post:${post.chatId}:${post.telegramMessageId}:${assigneeId ?? 'none'}`;
-    const earlier = await tx.findOutboxByKeys(posts.map(editKey));
-    for (const post of posts) {
-      const key = editKey(post);
+    const edits = posts.map((post) => ({ post, ...agentPostEdit(runtime, post, ticket.id, assignee) }));
+    const earlier = await tx.findOutboxByKeys(edits.map((edit) => edit.dedupeKey));
+    for (const { post, dedupeKey: key, replyMarkup } of edits) {
       const prior = earlier.find((r) => r.dedupeKey === key);
       if (prior && Date.parse(prior.createdAt) >= changedAt) continue;
-      const markup = agentPostKeyboard(t(post.language), runtime, {
-        id: ticket.id,
-        privateChat: post.privateChat,
-        ...(assignee ? { assignee: displayName(assignee) } : {}),
-      });
       const dedupeKey = prior ? `${key}:${event.seq}` : key;
-      if (await enqueueEdit(tx, post, { replyMarkup: markup, dedupeKey })) queued += 1;
+      if (await enqueueEdit(tx, post, { replyMarkup, dedupeKey })) queued += 1;
     }
   });
   return queued;

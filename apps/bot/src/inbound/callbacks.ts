@@ -1,7 +1,7 @@
-import { DomainError, displayName, isStaff } from '@tikethet/domain';
+import { DomainError, isStaff } from '@tikethet/domain';
 import type { Composer } from 'telegraf';
-import { AGENTS_CHAT_LANGUAGE, t } from '../i18n';
-import { agentPostKeyboard, openTicketKeyboard } from '../links';
+import { AGENTS_CHAT_LANGUAGE } from '../i18n';
+import { agentPostEdit, openTicketKeyboard } from '../links';
 import { enqueueCallbackAnswer, enqueueEdit, type SentMessage } from '../outbound/enqueue';
 import type { BotRuntime } from '../runtime';
 import { type BotContext, senderOf } from './context';
@@ -29,30 +29,30 @@ export function registerCallbacks(bot: Composer<BotContext>, runtime: BotRuntime
       return;
     }
     const ticketId = Number(ctx.match[1]);
+    let claimed = false;
     try {
       await s.tx.claimTicket(s.actor, ticketId);
+      claimed = true;
       await answer(s.texts.taken(ticketId));
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       await answer(error.code === 'already_claimed' ? s.texts.alreadyTaken : s.texts.failed, true);
     }
-    // The post shows who has the ticket now, so nobody else in the group presses Take for nothing.
+    // The post shows who has the ticket now, so nobody else in the group presses Take for nothing: the
+    // presser once the claim went through, else whoever it found there.
     const post = pressedMessage(ctx);
-    const assigneeId = (await s.tx.findTicket(ticketId))?.assigneeId;
-    const assignee = assigneeId ? await s.tx.getUser(assigneeId) : null;
-    if (post && assignee) {
-      const privateChat = post.chat.type === 'private';
-      const texts = t(privateChat ? s.language : AGENTS_CHAT_LANGUAGE);
-      await enqueueEdit(s.tx, sent(post), {
-        // Pressed again with the same assignee: the post already says so (Telegram refuses a no-op edit).
-        dedupeKey: `post:${post.chat.id}:${post.message_id}:${assignee.id}`,
-        replyMarkup: agentPostKeyboard(texts, runtime, {
-          id: ticketId,
-          privateChat,
-          assignee: displayName(assignee),
-        }),
-      });
-    }
+    if (!post) return;
+    const assigneeId = claimed ? s.user.id : (await s.tx.findTicket(ticketId))?.assigneeId;
+    const assignee = claimed ? s.user : assigneeId ? await s.tx.getUser(assigneeId) : null;
+    if (!assignee) return;
+    const privateChat = post.chat.type === 'private';
+    const language = privateChat ? s.language : AGENTS_CHAT_LANGUAGE;
+    // Pressed again with the same assignee: the edit's key is taken, the post already says so.
+    await enqueueEdit(
+      s.tx,
+      sent(post),
+      agentPostEdit(runtime, { ...sent(post), language, privateChat }, ticketId, assignee),
+    );
   });
 
   bot.action(/^rate:([1-9][0-9]{0,9}):([1-5])$/, async (ctx) => {

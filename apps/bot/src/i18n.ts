@@ -67,6 +67,10 @@ const customerPost =
   (emoji: string, from: string) => (id: number, subject: string, customer: string, body: string) =>
     `${emoji} ${n(id)} ${escapeHtml(subject)}\n${from} ${escapeHtml(customer)}\n\n${escapeHtml(body)}`;
 
+/** An agent's reply as the customer reads it, the same in both languages: «#N · Anna:\ntext». */
+const agentReply = (id: number, author: string, body: string) =>
+  `${n(id)} · ${escapeHtml(author)}:\n${escapeHtml(body)}`;
+
 /** Every text the bot shows, in Russian and English. */
 export const texts = {
   ru: {
@@ -113,8 +117,7 @@ export const texts = {
     unsupported:
       'Такие сообщения бот не принимает. Напишите текстом или пришлите фото, видео, файл или голосовое сообщение.',
     unknownCommand: 'Такой команды нет. Что умеет бот — /help',
-    agentReply: (id: number, author: string, body: string) =>
-      `${n(id)} · ${escapeHtml(author)}:\n${escapeHtml(body)}`,
+    agentReply,
     statusChanged: (id: number, status: TicketStatus) =>
       ({
         new: `Обращение ${n(id)}: ${statusNames.ru.new}.`,
@@ -197,8 +200,7 @@ export const texts = {
     unsupported:
       'The bot does not take this kind of message. Please write text or send a photo, video, file or voice message.',
     unknownCommand: 'There is no such command. See /help for what the bot can do.',
-    agentReply: (id: number, author: string, body: string) =>
-      `${n(id)} · ${escapeHtml(author)}:\n${escapeHtml(body)}`,
+    agentReply,
     statusChanged: (id: number, status: TicketStatus) =>
       ({
         new: `Request ${n(id)} is ${statusNames.en.new}.`,

@@ -270,16 +270,17 @@ describe('outbound queue: several instances', () => {
 
 describe('outbound queue: leases', () => {
   let h: Harness;
+  let store: ReturnType<typeof createOutboxStore>;
   beforeAll(async () => {
     h = await startHarness('webhook', {}, 'lease');
     await h.bot.stop();
+    store = createOutboxStore(h.db);
   });
   afterAll(async () => {
     await h.close();
   });
 
   it('a held row is renewed, an expired one returns to the queue, a chat being sent is not claimed twice', async () => {
-    const store = createOutboxStore(h.db);
     const chat = 830_000_001;
     await enqueue(h, [
       { chatId: chat, text: 'lease 1' },
@@ -317,7 +318,6 @@ describe('outbound queue: leases', () => {
   });
 
   it('a row another worker has sent is not put back in the queue by a late retry', async () => {
-    const store = createOutboxStore(h.db);
     const chat = 830_000_003;
     await enqueue(h, [{ chatId: chat, text: 'sent elsewhere' }]);
     const [row] = await store.claim(10);
@@ -330,7 +330,6 @@ describe('outbound queue: leases', () => {
   });
 
   it('claims of several instances take turns, so one sees the chat another has just started sending', async () => {
-    const store = createOutboxStore(h.db);
     const chat = 830_000_002;
     await enqueue(h, [
       { chatId: chat, text: 'turn 1' },

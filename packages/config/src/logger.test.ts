@@ -55,3 +55,45 @@ describe('serializeError', () => {
     expect(out).not.toContain('4111');
   });
 });
+
+/** telegraf and node-fetch put the request URL, bot token included, into some errors' message and stack. */
+describe('the bot token never reaches a log line', () => {
+  const token = '7012345678:AAHk3-9xZq_ExampleTokenValue0123456789';
+
+  function captured(): { lines: () => string; logger: pino.Logger } {
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        out += String(chunk);
+        done();
+      },
+    });
+    return { lines: () => out, logger: pino(loggerOptions('info'), sink) };
+  }
+
+  it('is redacted from an error’s message, stack and cause, from messages and from nested fields', () => {
+    const url = `https://api.telegram.org/bot${token}/sendMessage`;
+    const cause = new Error(`connect ETIMEDOUT for ${url}`);
+    const error = Object.assign(new Error(`request to ${url} failed, reason: socket hang up`), {
+      cause,
+      on: { method: 'sendMessage', url },
+    });
+    const { lines, logger } = captured();
+    logger.error({ err: error }, 'send failed');
+    logger.warn({ request: { headers: { referer: url }, list: [url] } }, `retrying ${url}`);
+    logger.info(`token ${token} in a plain message`);
+    const out = lines();
+    expect(out.split('\n').filter(Boolean)).toHaveLength(3);
+    expect(out).not.toContain(token);
+    expect(out).not.toContain('AAHk3');
+    expect(out).toContain('api.telegram.org/bot[redacted]/sendMessage');
+    expect(out).toContain('socket hang up');
+  });
+
+  it('is redacted by serializeError itself, so an error stored or shown elsewhere has no token either', () => {
+    const error = new Error(`404: Not Found at /bot${token}/getMe`);
+    const serialized = JSON.stringify(serializeError(error));
+    expect(serialized).not.toContain(token);
+    expect(serialized).toContain('/bot[redacted]/getMe');
+  });
+});

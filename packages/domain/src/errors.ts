@@ -54,8 +54,9 @@ export class NotFoundError extends DomainError {
 }
 
 export class ForbiddenError extends DomainError {
-  constructor(message = 'not allowed') {
-    super('forbidden', message);
+  /** `issues` names the fields the actor may not set (same shape as a validation error's). */
+  constructor(message = 'not allowed', issues?: FieldIssue[]) {
+    super('forbidden', message, issues);
     this.name = 'ForbiddenError';
   }
 }

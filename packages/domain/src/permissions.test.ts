@@ -6,6 +6,7 @@ import {
   canManageAgents,
   canManageCannedReply,
   canManageCategories,
+  canOpenAtPriority,
   canPostMessage,
   canRate,
   canReadCannedReplies,
@@ -113,6 +114,17 @@ describe('permission matrix', () => {
   it('names the field a customer may not patch', () => {
     expect(forbiddenPatchField(owner, ticket, { status: 'closed', priority: 'urgent' })).toBe('priority');
     expect(forbiddenPatchField(other, ticket, { status: 'closed' })).toBe('status');
+  });
+
+  it('customers open tickets at low or normal priority only; staff at any (agents decide urgency)', () => {
+    for (const customer of [owner, other]) {
+      expect(
+        [undefined, 'low', 'normal', 'high', 'urgent'].map((p) => canOpenAtPriority(customer, p)),
+      ).toEqual([true, true, true, false, false]);
+    }
+    for (const staff of [agent, admin]) {
+      expect(['low', 'normal', 'high', 'urgent'].every((p) => canOpenAtPriority(staff, p))).toBe(true);
+    }
   });
 
   it('only staff can be assignees', () => {

@@ -31,6 +31,11 @@ export function canPostMessage(actor: Actor, ticket: TicketRef, internal: boolea
   return canViewTicket(actor, ticket);
 }
 
+/** Customers open tickets at low or normal priority; agents decide urgency (high, urgent). */
+export function canOpenAtPriority(actor: Actor, priority: string | undefined): boolean {
+  return priority === undefined || priority === 'low' || priority === 'normal' || isStaff(actor.role);
+}
+
 export interface TicketPatch {
   status?: TicketStatus;
   priority?: unknown;

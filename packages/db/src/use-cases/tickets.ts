@@ -5,6 +5,7 @@ import {
   canBeAssigned,
   canChangeStatus,
   canClaim,
+  canOpenAtPriority,
   canRate,
   createTicketInputSchema,
   ForbiddenError,
@@ -66,6 +67,10 @@ export async function createTicket(
   options: CreateTicketOptions = {},
 ): Promise<CreatedTicket> {
   const input = parseInput(createTicketInputSchema, rawInput);
+  if (!canOpenAtPriority(actor, input.priority)) {
+    const message = 'customers open tickets at low or normal priority; agents set a higher one';
+    throw new ForbiddenError(message, [{ path: 'priority', message }]);
+  }
   await assertCategory(scope, input.categoryId);
   const source = options.source ?? 'miniapp';
   const inserted = await scope.tx

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableStringSchema } from './text';
 
 /** Telegram user ids fit in 52 bits; they are positive integers. */
 export const telegramIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -22,16 +23,14 @@ export const clientMessageIdSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9_.:-]+$/, 'only letters, digits and _ . : -');
 
-/** Text a person typed: trimmed, no NUL (Postgres rejects it), bounded. */
+/** Text a person typed: trimmed, bounded, refused when Postgres could not store it (text.ts). */
 export function textSchema(max: number, min = 1) {
   return z
     .string()
     .transform((s) => s.trim())
     .pipe(
-      z
-        .string()
+      storableStringSchema()
         .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
-        .max(max, `must be at most ${max} characters`)
-        .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters'),
+        .max(max, `must be at most ${max} characters`),
     );
 }

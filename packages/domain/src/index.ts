@@ -6,5 +6,6 @@ export * from './message';
 export * from './permissions';
 export * from './roles';
 export * from './state-machine';
+export * from './text';
 export * from './ticket';
 export * from './user';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isoDateSchema, telegramIdSchema } from './common';
 import { roleSchema } from './roles';
+import { cleanText, telegramStringSchema } from './text';
 
 export const languageSchema = z.enum(['ru', 'en']);
 export type Language = z.infer<typeof languageSchema>;
@@ -12,14 +13,21 @@ export function languageFrom(code: string | null | undefined): Language {
   return ['ru', 'uk', 'be', 'kk', 'uz', 'ky', 'tg'].includes(base) ? 'ru' : 'en';
 }
 
-/** The Telegram user as Telegram describes it (initData `user`, bot `from`). */
+/**
+ * The Telegram user as Telegram describes it (initData `user`, bot `from`). Its strings are cleaned, never
+ * refused (text.ts): a name with a NUL is Telegram's to send, and refusing it would shut its owner out.
+ */
 export const telegramProfileSchema = z.object({
   id: telegramIdSchema,
-  first_name: z.string().max(256).default(''),
-  last_name: z.string().max(256).optional(),
-  username: z.string().max(64).optional(),
-  language_code: z.string().max(35).optional(),
-  photo_url: z.string().max(2048).optional(),
+  first_name: telegramStringSchema(256).default(''),
+  last_name: telegramStringSchema(256).optional(),
+  username: telegramStringSchema(64).optional(),
+  language_code: telegramStringSchema(35).optional(),
+  photo_url: z
+    .string()
+    .max(2048)
+    .transform((s) => cleanText(s))
+    .optional(),
   is_bot: z.boolean().optional(),
   is_premium: z.boolean().optional(),
 });

@@ -7,8 +7,8 @@ import helmet from 'helmet';
 import type Redis from 'ioredis';
 import { createAuthenticator } from './auth/authenticate';
 import { UserCache } from './auth/user-cache';
-import { devLoginRouter } from './dev/dev-login';
-import { type ApiEnv, devLoginEnabled } from './env';
+import { mountDevLogin } from './dev/dev-login';
+import type { ApiEnv } from './env';
 import { rateLimited } from './http/errors';
 import { errorHandler, notFound } from './http/handlers';
 import { healthRouter } from './http/health';
@@ -149,9 +149,7 @@ export function createApi(deps: ApiDeps): Api {
       : undefined,
   });
   if (limiter) v1.use(rateLimit(limiter, clientKey));
-  if (devLoginEnabled(env)) {
-    v1.use(devLoginRouter({ uc, cache, botToken: env.TELEGRAM_BOT_TOKEN }));
-  }
+  mountDevLogin(v1, { uc, cache, env, logger });
   app.use('/api/v1', v1);
   app.use(notFound);
   app.use(errorHandler(logger));

@@ -1,7 +1,9 @@
 import {
   adminEnv,
   baseEnv,
+  checkBotToken,
   databaseEnv,
+  isDevelopmentBotToken,
   loadEnv,
   portEnv,
   publicUrlEnv,
@@ -38,15 +40,21 @@ export const apiEnvShape = {
 
 export type ApiEnv = ReturnType<typeof loadApiEnv>;
 
+/** Parses the API's environment; a placeholder token or DEV_LOGIN=1 with a real token is refused (`checkBotToken`). */
 export function loadApiEnv(source: NodeJS.ProcessEnv = process.env) {
-  return loadEnv(apiEnvShape, source);
+  const env = loadEnv(apiEnvShape, source);
+  checkBotToken(env);
+  return env;
 }
 
 export function apiPort(env: ApiEnv): number {
   return resolvePort(env, env.API_PORT);
 }
 
-/** The development sign-in exists only with DEV_LOGIN=1 and never in production. */
-export function devLoginEnabled(env: Pick<ApiEnv, 'DEV_LOGIN' | 'NODE_ENV'>): boolean {
-  return env.DEV_LOGIN && env.NODE_ENV !== 'production';
+/**
+ * The development sign-in exists only with DEV_LOGIN=1, never in production, and only with the generated
+ * development token (a real token with DEV_LOGIN=1 is refused at start); it answers loopback clients only.
+ */
+export function devLoginEnabled(env: Pick<ApiEnv, 'DEV_LOGIN' | 'NODE_ENV' | 'TELEGRAM_BOT_TOKEN'>): boolean {
+  return env.DEV_LOGIN && env.NODE_ENV !== 'production' && isDevelopmentBotToken(env.TELEGRAM_BOT_TOKEN);
 }

@@ -1,5 +1,6 @@
 import {
   baseEnv,
+  checkBotToken,
   databaseEnv,
   loadEnv,
   portEnv,
@@ -43,8 +44,11 @@ export const gatewayEnvShape = {
 
 export type GatewayEnv = ReturnType<typeof loadGatewayEnv>;
 
+/** Parses the gateway's environment; the bot token is checked as the API checks it (`checkBotToken`). */
 export function loadGatewayEnv(source: NodeJS.ProcessEnv = process.env) {
-  return loadEnv(gatewayEnvShape, source);
+  const env = loadEnv(gatewayEnvShape, source);
+  checkBotToken(env);
+  return env;
 }
 
 export function gatewayPort(env: GatewayEnv): number {

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { createMemoryBus } from '@tikethet/bus';
+import { developmentBotToken } from '@tikethet/config';
 import { createDb, runMigrations } from '@tikethet/db';
-import { createTestDatabase, startRedisServer, TEST_BOT_TOKEN, testRedisUrl } from '@tikethet/testkit';
+import {
+  createTestDatabase,
+  startRedisServer,
+  TEST_BOT_TOKEN,
+  testRedisUrl,
+  waitFor,
+} from '@tikethet/testkit';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { createApi } from '../create-api';
@@ -136,8 +143,14 @@ describe('CORS', () => {
 });
 
 describe('development sign-in', () => {
+  const devToken = developmentBotToken();
+  const devApp = (env: Record<string, string> = {}) =>
+    app({ DEV_LOGIN: '1', NODE_ENV: 'development', TELEGRAM_BOT_TOKEN: devToken, ...env });
+  const roleOf = async (id: number) =>
+    (await db.pool.query('select role from users where id = $1', [id])).rows[0]?.role;
+
   it('signs in as each role with the right role in the database', async () => {
-    const a = app({ DEV_LOGIN: '1', NODE_ENV: 'development' });
+    const a = devApp();
     const options = await request(a.app).get('/api/v1/dev/login-options');
     expect(options.body).toEqual({ enabled: true, roles: ['customer', 'agent', 'admin'] });
     for (const as of ['agent', 'admin', 'customer', 'agent'] as const) {
@@ -152,12 +165,63 @@ describe('development sign-in', () => {
   });
 
   it.each([
-    [{ DEV_LOGIN: '1', NODE_ENV: 'production' }],
-    [{ DEV_LOGIN: '0', NODE_ENV: 'development' }],
-    [{ NODE_ENV: 'test' }],
-  ])('does not exist with %j', async (env) => {
+    ['X-Forwarded-For', '203.0.113.9'],
+    ['X-Forwarded-For', '203.0.113.9, 127.0.0.1'],
+    ['X-Real-IP', '192.168.1.20'],
+    ['CF-Connecting-IP', '2001:db8::1'],
+    ['Forwarded', 'for=203.0.113.9;proto=https'],
+  ])(
+    'answers loopback clients only: a request forwarded for a remote client (%s: %s) gets 404',
+    async (header, value) => {
+      const a = devApp();
+      expect((await request(a.app).get('/api/v1/dev/login-options').set(header, value)).status).toBe(404);
+      const login = await request(a.app).post('/api/v1/dev/login').set(header, value).send({ as: 'admin' });
+      expect(login.status).toBe(404);
+      expect(login.body.initData).toBeUndefined();
+      // The same request from this machine (the Mini App's own proxy names 127.0.0.1) is served.
+      const local = await request(a.app)
+        .post('/api/v1/dev/login')
+        .set('X-Forwarded-For', '127.0.0.1')
+        .send({ as: 'customer' });
+      expect(local.status).toBe(200);
+    },
+  );
+
+  it.each([[{ NODE_ENV: 'development' }], [{ NODE_ENV: 'test' }]])('does not exist with %j', async (env) => {
     const a = app(env);
     expect((await request(a.app).get('/api/v1/dev/login-options')).status).toBe(404);
     expect((await request(a.app).post('/api/v1/dev/login').send({ as: 'admin' })).status).toBe(404);
+  });
+
+  it('demotes the fixed development admin and agent when the API starts without development sign-in', async () => {
+    const a = devApp();
+    for (const as of ['admin', 'agent'] as const) {
+      expect((await request(a.app).post('/api/v1/dev/login').send({ as })).status).toBe(200);
+    }
+    expect([await roleOf(DEV_USERS.admin.id), await roleOf(DEV_USERS.agent.id)]).toEqual(['admin', 'agent']);
+    // Restarted with development sign-in on: nothing changes.
+    devApp();
+    await new Promise((r) => setTimeout(r, 300));
+    expect([await roleOf(DEV_USERS.admin.id), await roleOf(DEV_USERS.agent.id)]).toEqual(['admin', 'agent']);
+    // Restarted with a real token: both are customers again, and a live session of theirs loses staff access.
+    app({ NODE_ENV: 'development' });
+    await waitFor(
+      async () =>
+        (await roleOf(DEV_USERS.admin.id)) === 'customer' &&
+        (await roleOf(DEV_USERS.agent.id)) === 'customer',
+      {
+        description: 'the development staff demoted',
+      },
+    );
+  });
+
+  it('keeps the development admin an admin when ADMIN_TELEGRAM_IDS names that id', async () => {
+    const a = devApp({ ADMIN_TELEGRAM_IDS: `${ADMIN_ID},${DEV_USERS.admin.id}` });
+    expect((await request(a.app).post('/api/v1/dev/login').send({ as: 'agent' })).status).toBe(200);
+    app({ ADMIN_TELEGRAM_IDS: `${ADMIN_ID},${DEV_USERS.admin.id}` });
+    await waitFor(async () => (await roleOf(DEV_USERS.agent.id)) === 'customer', {
+      description: 'agent demoted',
+    });
+    expect(await roleOf(DEV_USERS.admin.id)).toBe('admin');
   });
 });

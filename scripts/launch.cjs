@@ -106,9 +106,13 @@ async function main() {
   const { runMigrations, createDb, createPendingEventSource } = require(built('packages/db/dist/index.js'));
   const { createBus, createRelay } = require(built('packages/bus/dist/index.js'));
   await runMigrations(env.DATABASE_URL);
+  const { loadApiEnv } = require(built('apps/api/dist/env.js'));
+  const apiEnv = loadApiEnv(env);
+  // One pool for the api, gateway and bot here: all run under the API's statement timeout (PGlite enforces none).
   const dbClient = createDb(env.DATABASE_URL, {
     max: Number(env.DATABASE_POOL_SIZE ?? 10),
     applicationName: 'tikethet-launcher',
+    statementTimeoutMs: apiEnv.DATABASE_STATEMENT_TIMEOUT_MS,
   });
   const bus = createBus({ redisUrl: env.REDIS_URL || undefined });
   const relay = createRelay({ source: createPendingEventSource(dbClient.db), bus });
@@ -116,8 +120,7 @@ async function main() {
 
   // API on a loopback port of its own.
   const { createApi } = require(built('apps/api/dist/create-api.js'));
-  const { loadApiEnv } = require(built('apps/api/dist/env.js'));
-  const api = createApi({ env: loadApiEnv(env), db: dbClient, bus });
+  const api = createApi({ env: apiEnv, db: dbClient, bus });
   const apiServer = http.createServer(api.app);
   const apiPort = await listen(apiServer, 0, '127.0.0.1');
 

@@ -10,6 +10,7 @@ import {
   rateLimitEnv,
   redisEnv,
   resolvePort,
+  statementTimeoutEnv,
   telegramAuthEnv,
 } from '@tikethet/config';
 import { z } from 'zod';
@@ -18,6 +19,7 @@ import { z } from 'zod';
 export const apiEnvShape = {
   ...baseEnv,
   ...databaseEnv,
+  ...statementTimeoutEnv,
   ...redisEnv,
   ...telegramAuthEnv,
   ...adminEnv,

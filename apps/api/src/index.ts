@@ -13,7 +13,11 @@ export { type ApiEnv, apiEnvShape, loadApiEnv } from './env';
 async function main(): Promise<void> {
   const env = orExitOnEnvError(() => loadApiEnv());
   const logger = createLogger('api');
-  const db = createDb(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE, applicationName: 'tikethet-api' });
+  const db = createDb(env.DATABASE_URL, {
+    max: env.DATABASE_POOL_SIZE,
+    applicationName: 'tikethet-api',
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
   const bus = createBus({ redisUrl: env.REDIS_URL, logger: createLogger('api:bus') });
   const redis = env.REDIS_URL
     ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })

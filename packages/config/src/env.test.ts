@@ -7,6 +7,7 @@ import {
   loadEnv,
   portEnv,
   resolvePort,
+  statementTimeoutEnv,
   telegramAuthEnv,
 } from './env';
 
@@ -42,6 +43,19 @@ describe('loadEnv', () => {
   it('lets PORT win over the app port', () => {
     const env = loadEnv({ ...portEnv('GATEWAY_PORT', 3001) }, { PORT: '9999', GATEWAY_PORT: '4000' });
     expect(resolvePort(env, env.GATEWAY_PORT)).toBe(9999);
+  });
+
+  it('DATABASE_STATEMENT_TIMEOUT_MS: 5000 by default, 0 turns it off, anything else bad is named', () => {
+    expect(loadEnv({ ...statementTimeoutEnv }, {}).DATABASE_STATEMENT_TIMEOUT_MS).toBe(5000);
+    expect(
+      loadEnv({ ...statementTimeoutEnv }, { DATABASE_STATEMENT_TIMEOUT_MS: '0' })
+        .DATABASE_STATEMENT_TIMEOUT_MS,
+    ).toBe(0);
+    for (const bad of ['-1', '1.5', 'soon', '600001']) {
+      expect(() => loadEnv({ ...statementTimeoutEnv }, { DATABASE_STATEMENT_TIMEOUT_MS: bad })).toThrow(
+        /DATABASE_STATEMENT_TIMEOUT_MS/,
+      );
+    }
   });
 
   it('rejects a malformed admin id list by name', () => {

@@ -29,6 +29,14 @@ export const databaseEnv = {
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 };
 
+/**
+ * The API's limit on one SQL statement (ms; `0` = none): a statement past it is cancelled by Postgres and the
+ * request answers 503 `timeout`. Lock waits count.
+ */
+export const statementTimeoutEnv = {
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+};
+
 export const redisEnv = {
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
 };

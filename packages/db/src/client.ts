@@ -29,6 +29,11 @@ export interface CreateDbOptions {
   max?: number;
   /** Name shown in pg_stat_activity. */
   applicationName?: string;
+  /**
+   * Postgres `statement_timeout` of every connection (ms; unset or 0: none), sent at connect: a statement past
+   * it fails with SQLSTATE 57014 (`isStatementTimeout`) and the connection stays usable.
+   */
+  statementTimeoutMs?: number;
 }
 
 /** One pool per process. Errors on idle clients (a terminated backend) are logged by the pool, not thrown. */
@@ -39,6 +44,7 @@ export function createDb(url: string, options: CreateDbOptions = {}): DbClient {
     application_name: options.applicationName ?? 'tikethet',
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
   pool.on('error', () => {
     // A backend was terminated while the client sat idle; the pool drops it and opens a new one on demand.

@@ -46,6 +46,16 @@ export function isConnectionError(error: unknown): boolean {
   return false;
 }
 
+/** Postgres cancelled the statement (SQLSTATE 57014: `statement_timeout`, or a cancel request). */
+export function isStatementTimeout(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 4; depth += 1) {
+    const candidate = e as { code?: unknown; cause?: unknown };
+    if (candidate.code === '57014') return true;
+    e = candidate.cause;
+  }
+  return false;
+}
+
 /** Runs `fn`, retrying up to `attempts - 1` times when the database connection failed under it. */
 export async function withConnectionRetry<T>(fn: () => Promise<T>, attempts = 3, delayMs = 50): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {

@@ -1,3 +1,4 @@
+import { isStatementTimeout } from '@tikethet/db';
 import { DomainError, type DomainErrorCode, ValidationError } from '@tikethet/domain';
 
 /** An HTTP-level refusal that is not a domain rule (auth, rate limit, routing, transport). */
@@ -96,6 +97,15 @@ export function mapError(error: unknown): MappedError {
       body: body(error.code, error.message, error.details),
       unexpected: false,
       headers: error.headers,
+    };
+  }
+  if (isStatementTimeout(error)) {
+    // DATABASE_STATEMENT_TIMEOUT_MS: Postgres cancelled the statement; the connection is fine, the request is not.
+    return {
+      status: 503,
+      body: body('timeout', 'the database took too long to answer; try again'),
+      unexpected: false,
+      headers: { 'Retry-After': '1' },
     };
   }
   if (error && typeof error === 'object') {

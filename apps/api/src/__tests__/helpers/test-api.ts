@@ -33,7 +33,6 @@ export interface StartOptions {
 export async function startTestApi(label: string, options: StartOptions = {}): Promise<TestApi> {
   const database = await createTestDatabase(label);
   await runMigrations(database.url);
-  const db = createDb(database.url, { max: 8 });
   const channel = `tt:test:api:${randomBytes(6).toString('hex')}`;
   const bus = createRedisBus({ url: testRedisUrl(), channel });
   const others: Bus[] = [];
@@ -47,6 +46,8 @@ export async function startTestApi(label: string, options: StartOptions = {}): P
     LOG_LEVEL: 'silent',
     ...options.env,
   });
+  // As in production (index.ts): the pool carries the statement timeout.
+  const db = createDb(database.url, { max: 8, statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS });
   const api = createApi({
     env,
     db,

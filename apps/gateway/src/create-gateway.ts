@@ -13,6 +13,7 @@ import { createEventReader } from './event-reader';
 import { createHelloDeadlines } from './hello-deadlines';
 import { createHttpHandler } from './http-handler';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
+import { every } from './periodic';
 import { startPinger } from './ping';
 import { createPresence } from './presence';
 import { CloseCode } from './protocol';
@@ -98,7 +99,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     catchUpAll(ctx);
     ctx.presence.announceAll();
     if (wasDown) {
-      recheckRoles(ctx, db).catch((err: unknown) => logger.warn({ err }, 'role re-check failed'));
+      recheckRoles(ctx).catch((err: unknown) => logger.warn({ err }, 'role re-check failed'));
     }
   });
   if (bus.healthy) metrics.busUp.set(1);
@@ -106,17 +107,16 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const limits = { maxBufferedBytes: env.MAX_BUFFERED_BYTES, framesPerSecond: env.MAX_FRAMES_PER_S };
   const stopPinger = startPinger(ctx.connections, env.PING_INTERVAL_MS);
 
-  let sweeping = false;
-  const sweepTimer = setInterval(() => {
-    if (sweeping) return;
-    sweeping = true;
-    sweepTickets(ctx, db)
-      .catch((err: unknown) => logger.warn({ err }, 'sweep failed'))
-      .finally(() => {
-        sweeping = false;
-      });
-  }, env.SWEEP_INTERVAL_MS);
-  sweepTimer.unref();
+  const stopSweep = every(
+    env.SWEEP_INTERVAL_MS,
+    () => sweepTickets(ctx, db),
+    (err) => logger.warn({ err }, 'sweep failed'),
+  );
+  const stopRoleRecheck = every(
+    env.ROLE_RECHECK_MS,
+    () => recheckRoles(ctx),
+    (err) => logger.warn({ err }, 'role re-check failed'),
+  );
 
   // Every socket is a GatewaySocket: ws's events go straight to these handlers, and a socket carries its
   // connection in a field. One timer serves every socket still owing its hello. An idle socket costs no
@@ -219,7 +219,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
       closed = true;
       draining = true;
       stopPinger();
-      clearInterval(sweepTimer);
+      stopSweep();
+      stopRoleRecheck();
       awaitingHello.stop();
       offMessages();
       offStatus();

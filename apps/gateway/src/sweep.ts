@@ -1,5 +1,4 @@
 import type { DbClient } from '@tikethet/db';
-import { roleSchema } from '@tikethet/domain';
 import { closeForRoleChange } from './bus-router';
 import type { GatewayContext } from './context';
 
@@ -23,17 +22,20 @@ export async function sweepTickets(ctx: GatewayContext, db: DbClient): Promise<v
   }
 }
 
-/** After the bus was down, role changes may have been missed: re-read the roles of connected users. */
-export async function recheckRoles(ctx: GatewayContext, db: DbClient): Promise<void> {
-  const ids = [...ctx.users.keys()];
-  if (ids.length === 0) return;
-  const { rows } = await db.pool.query<{ id: string | number; role: string }>(
-    'select id, role from users where id = any($1::bigint[])',
-    [ids],
-  );
-  const found = new Map(rows.map((r) => [Number(r.id), r.role]));
+/**
+ * Re-reads the stored roles of the users behind live sockets and kept hellos, in one query, and closes every
+ * socket whose role is no longer the stored one (a user without a row is revoked). Runs every
+ * ROLE_RECHECK_MS and after the bus was down, so a role change holds even when its `role_changed` was lost.
+ */
+export async function recheckRoles(ctx: GatewayContext): Promise<void> {
+  const ids = new Set(ctx.users.keys());
+  for (const id of ctx.userDirectory.keptIds()) ids.add(id);
+  if (ids.size === 0) return;
+  const roles = await ctx.uc.rolesOf([...ids]);
   for (const id of ids) {
-    const role = roleSchema.safeParse(found.get(id));
-    closeForRoleChange(ctx, id, role.success ? role.data : 'revoked');
+    const role: string = roles.get(id) ?? 'revoked';
+    const kept = ctx.userDirectory.keptRole(id);
+    const stale = [...(ctx.users.get(id) ?? [])].some((conn) => conn.actor && conn.actor.role !== role);
+    if (stale || (kept !== undefined && kept !== role)) closeForRoleChange(ctx, id, role);
   }
 }

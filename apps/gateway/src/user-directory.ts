@@ -80,6 +80,14 @@ export function createUserDirectory(
       kept.delete(userId);
       reading.delete(userId);
     },
+    /** The role kept for the user's next hellos, if any (the role re-check compares it with Postgres). */
+    keptRole(userId: number): string | undefined {
+      return kept.get(userId)?.known.actor.role;
+    },
+    /** Users whose role is kept for the next hellos. */
+    keptIds(): IterableIterator<number> {
+      return kept.keys();
+    },
     /** Role changes may have been missed (bus down or back): every next hello reads again. */
     forgetAll(): void {
       epoch += 1;

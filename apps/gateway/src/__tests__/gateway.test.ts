@@ -1,50 +1,24 @@
 import { eventually, tamperInitData } from '@tikethet/testkit';
-import {
-  initDataFor,
-  makeTicket,
-  makeUser,
-  type RunningGateway,
-  startGateway,
-  startWorld,
-  type TestUser,
-  type World,
-} from './helpers/fixture';
+import { initDataFor, makeTicket, makeUser, type TestUser } from './helpers/fixture';
+import { gatewaySuite } from './helpers/suite';
 import { TestClient } from './helpers/test-client';
 
-let world: World;
-let gw: RunningGateway;
+const suite = gatewaySuite('gateway', {
+  HELLO_TIMEOUT_MS: '400',
+  MAX_FRAMES_PER_S: '20',
+  MAX_FRAME_BYTES: '4096',
+  MAX_BUFFERED_BYTES: '65536',
+  PRESENCE_INTERVAL_MS: '60000',
+});
+const connect = (user: TestUser) => suite.connect(user);
 let customer: TestUser;
 let otherCustomer: TestUser;
 let agent: TestUser;
-const clients: TestClient[] = [];
-
-async function connect(user: TestUser): Promise<TestClient> {
-  const client = await TestClient.ready(gw.url, user.initData);
-  clients.push(client);
-  return client;
-}
 
 beforeAll(async () => {
-  world = await startWorld('gateway');
-  gw = await startGateway(world, {
-    HELLO_TIMEOUT_MS: '400',
-    MAX_FRAMES_PER_S: '20',
-    MAX_FRAME_BYTES: '4096',
-    MAX_BUFFERED_BYTES: '65536',
-    PRESENCE_INTERVAL_MS: '60000',
-  });
-  customer = await makeUser(world.uc, 'customer', 'Ann');
-  otherCustomer = await makeUser(world.uc, 'customer', 'Bob');
-  agent = await makeUser(world.uc, 'agent', 'Vera');
-});
-
-afterEach(() => {
-  for (const c of clients.splice(0)) c.terminate();
-});
-
-afterAll(async () => {
-  await gw.close();
-  await world.close();
+  customer = await makeUser(suite.world.uc, 'customer', 'Ann');
+  otherCustomer = await makeUser(suite.world.uc, 'customer', 'Bob');
+  agent = await makeUser(suite.world.uc, 'agent', 'Vera');
 });
 
 describe('hello', () => {
@@ -55,17 +29,17 @@ describe('hello', () => {
   });
 
   it('records a user seen for the first time as a customer', async () => {
-    const client = await TestClient.ready(gw.url, initDataFor(6_999_000_001, 'New'));
-    clients.push(client);
+    const client = await TestClient.ready(suite.gw.url, initDataFor(6_999_000_001, 'New'));
+    suite.track(client);
     expect(client.frames[0]).toMatchObject({ type: 'ready', user: { id: 6_999_000_001, role: 'customer' } });
-    expect(await world.uc.getUser(6_999_000_001)).toMatchObject({ role: 'customer' });
+    expect(await suite.world.uc.getUser(6_999_000_001)).toMatchObject({ role: 'customer' });
   });
 
   it('closes with 4401 on forged or expired initData', async () => {
-    const forged = await TestClient.open(gw.url);
+    const forged = await TestClient.open(suite.gw.url);
     forged.send({ type: 'hello', initData: tamperInitData(customer.initData, agent.id) });
     expect(await forged.closed()).toBe(4401);
-    const expired = await TestClient.open(gw.url);
+    const expired = await TestClient.open(suite.gw.url);
     expired.send({
       type: 'hello',
       initData: initDataFor(customer.id, 'Ann', Math.floor(Date.now() / 1000) - 90_000),
@@ -75,14 +49,14 @@ describe('hello', () => {
   });
 
   it('closes a socket that says nothing within HELLO_TIMEOUT_MS', async () => {
-    const silent = await TestClient.open(gw.url);
+    const silent = await TestClient.open(suite.gw.url);
     expect(await silent.closed()).toBe(1008);
     expect(silent.frames).toEqual([]);
   });
 
   it('refuses other frames before hello', async () => {
-    const early = await TestClient.open(gw.url);
-    clients.push(early);
+    const early = await TestClient.open(suite.gw.url);
+    suite.track(early);
     early.send({ type: 'subscribe', topic: 'queue' });
     const error = await early.next((f) => f.type === 'error');
     expect(error).toMatchObject({ code: 'bad_request' });
@@ -91,7 +65,7 @@ describe('hello', () => {
 
 describe('permissions', () => {
   it('gives the same forbidden answer for a foreign ticket and a missing one', async () => {
-    const ticket = await makeTicket(world.uc, otherCustomer);
+    const ticket = await makeTicket(suite.world.uc, otherCustomer);
     const client = await connect(customer);
     const foreign = await client.subscribe(`ticket:${ticket.id}`);
     const missing = await client.subscribe('ticket:987654');
@@ -105,14 +79,14 @@ describe('permissions', () => {
   });
 
   it('never sends internal notes to the customer; staff get them', async () => {
-    const ticket = await makeTicket(world.uc, customer);
+    const ticket = await makeTicket(suite.world.uc, customer);
     const cust = await connect(customer);
     const staff = await connect(agent);
     expect(await cust.subscribe(`ticket:${ticket.id}`)).toMatchObject({ type: 'subscribed' });
     expect(await staff.subscribe(`ticket:${ticket.id}`)).toMatchObject({ type: 'subscribed' });
     const actor = { id: agent.id, role: 'agent' as const };
-    await world.uc.postMessage(actor, ticket.id, { body: 'secret note', internal: true });
-    await world.uc.postMessage(actor, ticket.id, { body: 'public reply' });
+    await suite.world.uc.postMessage(actor, ticket.id, { body: 'secret note', internal: true });
+    await suite.world.uc.postMessage(actor, ticket.id, { body: 'public reply' });
     await eventually(() => expect(staff.events().map((e) => e.event.type)).toContain('ticket.updated'));
     await eventually(() => {
       const bodies = staff
@@ -130,8 +104,8 @@ describe('permissions', () => {
     expect(await cust.subscribe('queue')).toMatchObject({ type: 'error', code: 'forbidden', topic: 'queue' });
     const staff = await connect(agent);
     expect(await staff.subscribe('queue')).toMatchObject({ type: 'subscribed', topic: 'queue' });
-    const ticket = await makeTicket(world.uc, otherCustomer, 'Queue me');
-    await world.uc.postMessage({ id: agent.id, role: 'agent' }, ticket.id, {
+    const ticket = await makeTicket(suite.world.uc, otherCustomer, 'Queue me');
+    await suite.world.uc.postMessage({ id: agent.id, role: 'agent' }, ticket.id, {
       body: 'note on queue',
       internal: true,
     });
@@ -142,11 +116,11 @@ describe('permissions', () => {
         .map((e) => e.event.type);
       expect(types).toEqual(['ticket.created', 'message.created', 'message.created']);
     });
-    await world.uc.flush();
+    await suite.world.uc.flush();
     expect(cust.events()).toEqual([]);
     staff.terminate();
     await eventually(async () => {
-      const { values } = await gw.gateway.metrics.subscriptions.get();
+      const { values } = await suite.gw.gateway.metrics.subscriptions.get();
       expect(values.find((v) => v.labels.kind === 'queue')?.value).toBe(0);
     });
   });
@@ -154,26 +128,26 @@ describe('permissions', () => {
 
 describe('resume', () => {
   it('replays seq > after from Postgres, then goes live without a gap or a duplicate', async () => {
-    const ticket = await makeTicket(world.uc, customer);
+    const ticket = await makeTicket(suite.world.uc, customer);
     const actor = { id: customer.id, role: 'customer' as const };
-    for (let i = 0; i < 5; i++) await world.uc.postMessage(actor, ticket.id, { body: `before ${i}` });
+    for (let i = 0; i < 5; i++) await suite.world.uc.postMessage(actor, ticket.id, { body: `before ${i}` });
     const client = await connect(customer);
     client.send({ type: 'subscribe', topic: `ticket:${ticket.id}`, after: 2 });
     const writes = Array.from({ length: 10 }, (_, i) =>
-      world.uc.postMessage(actor, ticket.id, { body: `during ${i}` }),
+      suite.world.uc.postMessage(actor, ticket.id, { body: `during ${i}` }),
     );
     await Promise.all(writes);
-    const last = (await world.uc.findTicket(ticket.id))?.lastSeq ?? 0;
+    const last = (await suite.world.uc.findTicket(ticket.id))?.lastSeq ?? 0;
     await eventually(() => expect(client.events().at(-1)?.seq).toBe(last));
     const seqs = client.events().map((e) => e.seq);
     expect(seqs).toEqual(Array.from({ length: last - 2 }, (_, i) => i + 3));
   });
 
   it('without after starts live at the current end', async () => {
-    const ticket = await makeTicket(world.uc, customer);
+    const ticket = await makeTicket(suite.world.uc, customer);
     const client = await connect(customer);
     expect(await client.subscribe(`ticket:${ticket.id}`)).toMatchObject({ lastSeq: ticket.lastSeq });
-    await world.uc.postMessage({ id: customer.id, role: 'customer' }, ticket.id, { body: 'live' });
+    await suite.world.uc.postMessage({ id: customer.id, role: 'customer' }, ticket.id, { body: 'live' });
     await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([ticket.lastSeq + 1]));
   });
 });
@@ -210,10 +184,10 @@ describe('bad input', () => {
   });
 
   it('closes a slow consumer instead of buffering without bound', async () => {
-    const ticket = await makeTicket(world.uc, customer);
+    const ticket = await makeTicket(suite.world.uc, customer);
     const actor = { id: customer.id, role: 'customer' as const };
     for (let i = 0; i < 200; i++)
-      await world.uc.postMessage(actor, ticket.id, { body: `${i} ${'z'.repeat(3900)}` });
+      await suite.world.uc.postMessage(actor, ticket.id, { body: `${i} ${'z'.repeat(3900)}` });
     const slow = await connect(customer);
     const tcp = (slow.socket as unknown as { _socket: { pause(): void } })._socket;
     tcp.pause();
@@ -221,7 +195,7 @@ describe('bad input', () => {
     for (let i = 0; i < 40; i++) slow.send({ type: 'subscribe', topic: `ticket:${ticket.id}`, after: 0 });
     await eventually(
       async () =>
-        expect(await gw.gateway.metrics.closes.get()).toMatchObject({
+        expect(await suite.gw.gateway.metrics.closes.get()).toMatchObject({
           values: expect.arrayContaining([expect.objectContaining({ labels: { reason: 'slow_consumer' } })]),
         }),
       10_000,
@@ -231,10 +205,10 @@ describe('bad input', () => {
 
 describe('role changes, typing and presence', () => {
   it('closes the sockets of a user whose role changed; hello again brings the new role', async () => {
-    const user = await makeUser(world.uc, 'customer', 'Promoted');
-    const admin = await makeUser(world.uc, 'admin', 'Boss');
+    const user = await makeUser(suite.world.uc, 'customer', 'Promoted');
+    const admin = await makeUser(suite.world.uc, 'admin', 'Boss');
     const client = await connect(user);
-    await world.uc.setRole({ id: admin.id, role: 'admin' }, user.id, 'agent');
+    await suite.world.uc.setRole({ id: admin.id, role: 'admin' }, user.id, 'agent');
     expect(await client.closed()).toBe(4000);
     const again = await connect(user);
     expect(again.frames[0]).toMatchObject({ type: 'ready', user: { role: 'agent' } });
@@ -242,10 +216,10 @@ describe('role changes, typing and presence', () => {
   });
 
   it('relays typing to the others allowed to see it, never storing it', async () => {
-    const ticket = await makeTicket(world.uc, customer);
+    const ticket = await makeTicket(suite.world.uc, customer);
     const cust = await connect(customer);
     const staff = await connect(agent);
-    const colleague = await connect(await makeUser(world.uc, 'agent', 'Gleb'));
+    const colleague = await connect(await makeUser(suite.world.uc, 'agent', 'Gleb'));
     for (const c of [cust, staff, colleague]) await c.subscribe(`ticket:${ticket.id}`);
     staff.send({ type: 'typing', ticketId: ticket.id, internal: true });
     await colleague.next((f) => f.type === 'typing');
@@ -258,7 +232,7 @@ describe('role changes, typing and presence', () => {
     });
     await colleague.next((f) => f.type === 'typing' && (f.user as { id: number }).id === customer.id);
     expect(cust.frames.some((f) => f.type === 'typing')).toBe(false);
-    expect((await world.uc.readEvents(ticket.id, 0)).map((e) => e.seq)).toEqual([1, 2]);
+    expect((await suite.world.uc.readEvents(ticket.id, 0)).map((e) => e.seq)).toEqual([1, 2]);
     cust.send({ type: 'typing', ticketId: 424242 });
     expect(await cust.next((f) => f.type === 'error')).toMatchObject({
       code: 'forbidden',
@@ -267,7 +241,7 @@ describe('role changes, typing and presence', () => {
   });
 
   it('tells staff who is viewing a ticket; customers get no presence', async () => {
-    const ticket = await makeTicket(world.uc, customer);
+    const ticket = await makeTicket(suite.world.uc, customer);
     const staff = await connect(agent);
     await staff.subscribe(`ticket:${ticket.id}`);
     const cust = await connect(customer);
@@ -289,14 +263,14 @@ describe('role changes, typing and presence', () => {
 
 describe('http', () => {
   it('serves healthz, readyz and metrics', async () => {
-    expect((await fetch(`${gw.httpUrl}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${gw.httpUrl}/readyz`);
+    expect((await fetch(`${suite.gw.httpUrl}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${suite.gw.httpUrl}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ checks: { db: true, bus: true } });
-    const metrics = await (await fetch(`${gw.httpUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${suite.gw.httpUrl}/metrics`)).text();
     expect(metrics).toContain('gateway_connections');
     expect(metrics).toContain('gateway_events_delivered_total');
-    expect((await fetch(`${gw.httpUrl}/nope`)).status).toBe(404);
+    expect((await fetch(`${suite.gw.httpUrl}/nope`)).status).toBe(404);
   });
 });
 

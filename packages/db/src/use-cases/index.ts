@@ -47,6 +47,7 @@ const writes = {
 /** Every read: plain queries on the pool (or on the transaction inside `transaction`). */
 const reads = {
   getUser: users.getUser,
+  rolesOf: users.rolesOf,
   getBotChatId: users.getBotChatId,
   getBotChat: users.getBotChat,
   listUsers: users.listUsers,

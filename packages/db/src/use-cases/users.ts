@@ -110,6 +110,19 @@ export async function getUser(q: Queryable, id: number): Promise<User | null> {
   return rows[0] ? toUser(rows[0]) : null;
 }
 
+/**
+ * The stored roles of many users in one query (the gateway re-checks its live sockets with it); ids without a
+ * row are left out of the map.
+ */
+export async function rolesOf(q: Queryable, ids: readonly number[]): Promise<Map<number, Role>> {
+  if (ids.length === 0) return new Map();
+  const rows = await q
+    .select({ id: users.id, role: users.role })
+    .from(users)
+    .where(sql`${users.id} = any(${sql.param([...ids])}::bigint[])`);
+  return new Map(rows.map((row) => [row.id, row.role]));
+}
+
 /** The private chat where the bot can reach the user (if they ever wrote to it), with their language. */
 export async function getBotChat(
   q: Queryable,

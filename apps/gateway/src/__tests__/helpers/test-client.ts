@@ -87,8 +87,13 @@ export class TestClient {
       .map((f) => f as unknown as { topic: string; seq: number; event: { type: string } });
   }
 
-  closed(): Promise<number> {
-    return this.closedPromise;
+  /** The close code; rejects when the socket is still open after `timeoutMs`. */
+  closed(timeoutMs = 10_000): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`socket still open after ${timeoutMs} ms`)), timeoutMs);
+    });
+    return Promise.race([this.closedPromise, late]).finally(() => clearTimeout(timer));
   }
 
   close(): void {

@@ -15,6 +15,7 @@ import { healthRouter } from './http/health';
 import { requestLog } from './http/request-log';
 import { staticHeaders } from './http/static-headers';
 import { type ApiMetrics, createApiMetrics, observeRequests } from './metrics';
+import { limitKeys } from './rate-limit/keys';
 import { createMemoryLimiter, createRedisLimiter, type RateLimiter } from './rate-limit/limiter';
 import { rateLimit } from './rate-limit/middleware';
 import { mountRoutes } from './routes/mount';
@@ -32,7 +33,7 @@ export interface ApiDeps {
 }
 
 export interface Api {
-  /** Mount on any http server: /api/v1/*, plus /healthz, /readyz, /metrics at the root and under /api/v1. */
+  /** Mount on any http server: /api/v1/*, /healthz and /readyz at the root and under /api/v1, /metrics at the root. */
   app: express.Express;
   useCases: UseCases;
   metrics: ApiMetrics;
@@ -123,32 +124,26 @@ export function createApi(deps: ApiDeps): Api {
   );
   app.use(observeRequests(metrics));
 
-  const health = healthRouter({
-    db: deps.db,
-    bus: deps.bus,
-    registry: metrics.registry,
-    isDraining: () => draining,
-  });
-  app.use(health);
+  // Metrics only at the app's own root: the public proxy forwards /api/* (DESIGN §5 keeps the probes there).
+  const probes = { db: deps.db, bus: deps.bus, isDraining: () => draining };
+  app.use(healthRouter({ ...probes, registry: metrics.registry }));
 
   const v1 = express.Router();
-  v1.use(health);
+  v1.use(healthRouter(probes));
   const limiter = env.RATE_LIMIT_PER_MIN > 0 ? limiterFor(deps, logger) : undefined;
-  const clientKey = (req: express.Request) => `ip:${req.ip ?? 'unknown'}`;
-  // The route table counts client and user in one round trip after authentication; it is mounted before the
-  // per-client middleware, which therefore only sees the other routes (sign-in, unknown paths).
+  // The route table counts after authentication (the user once signed in, else the client address); it is
+  // mounted before the per-client middleware, which therefore only sees the other routes (sign-in, unknown paths).
   mountRoutes(v1, routeTable, {
     services: { uc, env, cache, logger },
     authenticator,
     limit: limiter
       ? async (req, userId) => {
-          const keys = userId === undefined ? [clientKey(req)] : [clientKey(req), `user:${userId}`];
-          const decision = await limiter.hit(...keys);
+          const decision = await limiter.hit(...limitKeys(req, userId));
           if (!decision.allowed) throw rateLimited(decision.retryAfterS);
         }
       : undefined,
   });
-  if (limiter) v1.use(rateLimit(limiter, clientKey));
+  if (limiter) v1.use(rateLimit(limiter, (req) => limitKeys(req)));
   mountDevLogin(v1, { uc, cache, env, logger });
   app.use('/api/v1', v1);
   app.use(notFound);

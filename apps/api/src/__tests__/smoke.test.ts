@@ -11,15 +11,16 @@ afterAll(async () => {
 });
 
 describe('the API serves', () => {
-  it('health, readiness and metrics at the root and under /api/v1', async () => {
+  it('health and readiness at the root and under /api/v1, metrics at the root only', async () => {
     for (const prefix of ['', '/api/v1']) {
       expect((await request(t.app).get(`${prefix}/healthz`)).status).toBe(200);
       const ready = await request(t.app).get(`${prefix}/readyz`);
       expect(ready.status).toBe(200);
       expect(ready.body).toEqual({ status: 'ready', db: true, bus: true });
-      const metrics = await request(t.app).get(`${prefix}/metrics`);
-      expect(metrics.text).toContain('http_request_duration_seconds');
     }
+    const metrics = await request(t.app).get('/metrics');
+    expect(metrics.text).toContain('http_request_duration_seconds');
+    expect((await request(t.app).get('/api/v1/metrics')).status).toBe(404);
   });
 
   it('a customer opens a ticket, reads it and writes on it', async () => {

@@ -6,7 +6,8 @@ import type { Registry } from 'prom-client';
 export interface HealthOptions {
   db: DbClient;
   bus: Bus;
-  registry: Registry;
+  /** Serves `/metrics` from it; absent: no `/metrics` (the router mounted under the public /api/v1 prefix). */
+  registry?: Registry;
   isDraining: () => boolean;
 }
 
@@ -25,9 +26,12 @@ export function healthRouter(options: HealthOptions): Router {
     const bus = options.bus.healthy;
     res.status(db && bus ? 200 : 503).json({ status: db && bus ? 'ready' : 'unavailable', db, bus });
   });
-  router.get('/metrics', async (_req, res) => {
-    res.setHeader('Content-Type', options.registry.contentType);
-    res.end(await options.registry.metrics());
-  });
+  const { registry } = options;
+  if (registry) {
+    router.get('/metrics', async (_req, res) => {
+      res.setHeader('Content-Type', registry.contentType);
+      res.end(await registry.metrics());
+    });
+  }
   return router;
 }

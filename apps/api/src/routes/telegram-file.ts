@@ -24,10 +24,15 @@ const getFileReply = z.object({
   }),
 });
 
+/**
+ * The stored MIME type is the sender's choice: only a raster image keeps its own; anything else (HTML, SVG,
+ * script, text, PDF, ...) is served as application/octet-stream, so nothing a sender picks can render or run
+ * at the app's origin.
+ */
 function contentTypeOf(file: StoredFile): string {
   const mime = file.mimeType?.toLowerCase().trim();
-  if (mime && /^[a-z0-9.+-]+\/[a-z0-9.+-]+$/.test(mime)) return mime;
-  return file.kind === 'photo' ? 'image/jpeg' : 'application/octet-stream';
+  if (mime && INLINE_TYPES.has(mime)) return mime;
+  return file.kind === 'photo' && !mime ? 'image/jpeg' : 'application/octet-stream';
 }
 
 /** RFC 6266 filename with an ASCII fallback. */

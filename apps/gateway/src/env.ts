@@ -40,6 +40,11 @@ export const gatewayEnvShape = {
   SWEEP_INTERVAL_MS: ms(15_000),
   /** How often this gateway re-announces its viewers (presence of a dead gateway expires after 3×). */
   PRESENCE_INTERVAL_MS: ms(20_000),
+  /**
+   * How often the roles of the live sockets' users are re-read from Postgres (one query for all): a role
+   * change takes effect within this time even when its `role_changed` publish was lost. At most 5 s (DESIGN §6).
+   */
+  ROLE_RECHECK_MS: z.coerce.number().int().min(10).max(5_000).default(5_000),
 };
 
 export type GatewayEnv = ReturnType<typeof loadGatewayEnv>;

@@ -16,14 +16,14 @@ export interface MountOptions {
   services: RouteServices;
   authenticator: Authenticator;
   /**
-   * Rate limit, run right after authentication: per client and, once signed in, per user, counted together
-   * (absent: off). Throws 429; a request that fails authentication is still counted for its client.
+   * Rate limit, run right after authentication: per user once signed in, else per client address (absent:
+   * off). Throws 429; a request that fails authentication is counted for its client address.
    */
   limit?: (req: Request, userId?: number) => Promise<void>;
 }
 
 /**
- * Mounts the route table: authenticate (401) -> per-client and per-user rate limit (429, before a 401 too) -> the route's permission guard
+ * Mounts the route table: authenticate (401) -> per-user or per-client rate limit (429, before a 401 too) -> the route's permission guard
  * (403) -> JSON body (400/413) -> strict query (400) -> handler.
  */
 export function mountRoutes(router: Router, table: readonly RouteDef[], options: MountOptions): void {

@@ -8,7 +8,7 @@ import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import { type BotEnv, webhookUrlOf } from './env';
 import { createEventConsumer } from './events/consumer';
-import { createHttpHandler } from './http/handler';
+import { createAdminHandler, createHttpHandler } from './http/handler';
 import { createInboundBatcher } from './inbound/batch';
 import { registerCallbacks } from './inbound/callbacks';
 import { registerCommands } from './inbound/commands';
@@ -38,8 +38,13 @@ export interface Bot {
   start(): Promise<void>;
   /** POST /telegram/webhook as a plain Node handler (for hosting the bot inside another server). */
   webhookHandler(req: IncomingMessage, res: ServerResponse): Promise<void>;
-  /** /healthz, /readyz, /metrics, the webhook and the loopback admin endpoint. */
+  /** The public listener: /healthz, /readyz, /metrics and the webhook. */
   httpHandler(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /**
+   * POST /telegram/admin/public-url with `Authorization: Bearer <BOT_ADMIN_SECRET>`, for a loopback-only
+   * listener of its own (never the public one); absent without BOT_ADMIN_SECRET.
+   */
+  adminHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   /** A new public URL (a new tunnel): re-registers the menu button and the webhook, live. */
   reconfigure(publicUrl: string): Promise<void>;
   /** Runs one update as the webhook would (benchmarks, tests). */
@@ -152,10 +157,12 @@ export function createBot({ env, db, bus, logger = createLogger('bot'), redis }:
     secret,
     processUpdate,
     ready: async () => !stopping && started && bus.healthy && (await pingDb(db.pool)),
-    reconfigure,
     metrics,
     logger,
   });
+  const adminHandler = env.BOT_ADMIN_SECRET
+    ? createAdminHandler({ secret: env.BOT_ADMIN_SECRET, reconfigure, logger })
+    : undefined;
 
   return {
     async start() {
@@ -199,6 +206,7 @@ export function createBot({ env, db, bus, logger = createLogger('bot'), redis }:
     },
     webhookHandler: httpHandler,
     httpHandler,
+    adminHandler,
     reconfigure,
     processUpdate,
     async stop() {

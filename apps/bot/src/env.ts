@@ -1,6 +1,7 @@
 import {
   baseEnv,
   botEnv,
+  checkBotToken,
   databaseEnv,
   EnvError,
   loadEnv,
@@ -23,6 +24,15 @@ export const botEnvShape = {
   ...botEnv,
   ...publicUrlEnv,
   ...portEnv('BOT_PORT', 3002),
+  /**
+   * The admin listener (POST /telegram/admin/public-url, used by scripts/set-public-url) opens on
+   * 127.0.0.1:BOT_ADMIN_PORT only when this secret is set; every request must carry it as a bearer token.
+   */
+  BOT_ADMIN_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{24,256}$/, 'must be 24-256 characters of A-Z a-z 0-9 _ -')
+    .optional(),
+  BOT_ADMIN_PORT: z.coerce.number().int().min(0).max(65535).default(3003),
   /** Telegram's limits: about 30 messages/s in all, 1/s per private chat, 20/min per group. */
   BOT_RATE_GLOBAL_PER_S: positive(30),
   BOT_RATE_PRIVATE_PER_S: positive(1),
@@ -39,9 +49,13 @@ export const botEnvShape = {
 
 export type BotEnv = z.output<z.ZodObject<typeof botEnvShape>>;
 
-/** Parses the bot's environment; webhook mode without TELEGRAM_WEBHOOK_SECRET (or a URL) is refused. */
+/**
+ * Parses the bot's environment; a placeholder token (`checkBotToken`) and webhook mode without
+ * TELEGRAM_WEBHOOK_SECRET (or a URL) are refused.
+ */
 export function loadBotEnv(source: NodeJS.ProcessEnv = process.env): BotEnv {
   const env = loadEnv(botEnvShape, source);
+  checkBotToken(env);
   if (env.BOT_MODE === 'webhook') {
     if (!env.TELEGRAM_WEBHOOK_SECRET) {
       throw new EnvError(

@@ -25,6 +25,13 @@ async function main() {
   const port = resolvePort(env, env.BOT_PORT);
   await new Promise<void>((resolve) => server.listen(port, resolve));
   logger.info({ port }, 'bot http listening');
+  // The admin endpoint (scripts/set-public-url) has a listener of its own, on loopback only.
+  const adminHandler = bot.adminHandler;
+  const admin = adminHandler ? http.createServer((req, res) => void adminHandler(req, res)) : undefined;
+  if (admin) {
+    await new Promise<void>((resolve) => admin.listen(env.BOT_ADMIN_PORT, '127.0.0.1', resolve));
+    logger.info({ port: env.BOT_ADMIN_PORT }, 'bot admin listening on 127.0.0.1');
+  }
   await bot.start();
 
   // In-flight webhook requests finish; what did not get answered is redelivered by Telegram, idempotently.
@@ -32,6 +39,7 @@ async function main() {
     logger,
     server,
     release: async () => {
+      admin?.close();
       await bot.stop();
       await bus.close();
       redis?.disconnect();

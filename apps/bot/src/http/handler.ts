@@ -30,8 +30,14 @@ export interface HttpDeps {
   secret: string | undefined;
   processUpdate(update: Update): Promise<unknown>;
   ready(): Promise<boolean>;
-  reconfigure(publicUrl: string): Promise<void>;
   metrics: BotMetrics;
+  logger: Logger;
+}
+
+export interface AdminDeps {
+  /** BOT_ADMIN_SECRET: required as `Authorization: Bearer <secret>` on every admin request. */
+  secret: string;
+  reconfigure(publicUrl: string): Promise<void>;
   logger: Logger;
 }
 
@@ -45,7 +51,7 @@ async function parseJson(req: IncomingMessage, res: ServerResponse): Promise<unk
   }
 }
 
-/** /healthz, /readyz, /metrics, POST /telegram/webhook and the loopback admin endpoint. */
+/** The public listener: /healthz, /readyz, /metrics and POST /telegram/webhook. No admin route. */
 export function createHttpHandler(deps: HttpDeps) {
   return async function httpHandler(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
@@ -75,26 +81,42 @@ export function createHttpHandler(deps: HttpDeps) {
         await deps.processUpdate(parsed.data as unknown as Update);
         return json(res, 200, {});
       }
-      if (path === ADMIN_PUBLIC_URL_PATH) {
-        if (req.method !== 'POST') return error(res, 405, 'method_not_allowed', 'POST only');
-        const allowed =
-          isLoopback(req.socket.remoteAddress) &&
-          (!deps.secret || secretMatches(req.headers[SECRET_HEADER], deps.secret));
-        if (!allowed) {
-          req.resume();
-          return error(res, 401, 'unauthorized', 'loopback only, with the webhook secret when one is set');
-        }
-        const body = await parseJson(req, res);
-        if (body === undefined) return;
-        const parsed = publicUrlSchema.safeParse(body);
-        if (!parsed.success) return error(res, 400, 'validation_failed', 'url: must be an https URL');
-        await deps.reconfigure(parsed.data.url);
-        return json(res, 200, { ok: true, publicUrl: parsed.data.url });
-      }
       return error(res, 404, 'not_found', 'no such route');
     } catch (e) {
       deps.logger.error({ err: e, path }, 'request failed');
       // A database failure on the webhook: 5xx so Telegram delivers the update again.
+      return error(res, 500, 'internal', 'try again');
+    }
+  };
+}
+
+/**
+ * The admin listener (loopback only, never the public port): POST /telegram/admin/public-url
+ * `{url}` re-registers the menu button (and webhook) with a new public URL. It wants BOT_ADMIN_SECRET as a
+ * bearer token, compared in constant time; anything else is 401, and no Bot API call is made.
+ */
+export function createAdminHandler(deps: AdminDeps) {
+  return async function adminHandler(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      if (path !== ADMIN_PUBLIC_URL_PATH || !isLoopback(req.socket.remoteAddress)) {
+        req.resume();
+        return error(res, 404, 'not_found', 'no such route');
+      }
+      if (req.method !== 'POST') return error(res, 405, 'method_not_allowed', 'POST only');
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (!secretMatches(bearer, deps.secret)) {
+        req.resume();
+        return error(res, 401, 'unauthorized', 'Authorization: Bearer <BOT_ADMIN_SECRET> required');
+      }
+      const body = await parseJson(req, res);
+      if (body === undefined) return;
+      const parsed = publicUrlSchema.safeParse(body);
+      if (!parsed.success) return error(res, 400, 'validation_failed', 'url: must be an https URL');
+      await deps.reconfigure(parsed.data.url);
+      return json(res, 200, { ok: true, publicUrl: parsed.data.url });
+    } catch (e) {
+      deps.logger.error({ err: e, path }, 'admin request failed');
       return error(res, 500, 'internal', 'try again');
     }
   };

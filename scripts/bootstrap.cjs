@@ -32,9 +32,24 @@ function pnpmCommand() {
   return ['npx', ['--yes', `pnpm@${pinned}`]];
 }
 
+const [cmd, prefix] = pnpmCommand();
 if (!upToDate()) {
-  const [cmd, prefix] = pnpmCommand();
   process.stdout.write(`Installing dependencies with pnpm ${pinned}…\n`);
   const result = spawnSync(cmd, [...prefix, 'install', '--frozen-lockfile'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
+}
+if (cmd === 'npx') provideShim();
+
+/**
+ * turbo, run right after this script by the same npm script, looks for a `pnpm` binary on PATH and stops
+ * without one. npm puts node_modules/.bin first on that PATH, so a shim there that runs the pinned pnpm
+ * through npx gives every later step the same pnpm as the install (rewritten after each install).
+ */
+function provideShim() {
+  const bin = path.join(root, 'node_modules', '.bin');
+  fs.mkdirSync(bin, { recursive: true });
+  const shim = path.join(bin, 'pnpm');
+  const body = `#!/bin/sh\n# Written by scripts/bootstrap.cjs: no pnpm ${pinned} on PATH, so the pinned one runs through npx.\nexec npx --yes pnpm@${pinned} "$@"\n`;
+  if (!fs.existsSync(shim) || fs.readFileSync(shim, 'utf8') !== body)
+    fs.writeFileSync(shim, body, { mode: 0o755 });
 }

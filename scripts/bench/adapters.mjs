@@ -196,6 +196,30 @@ function miniappBudget(r) {
   });
 }
 
+/** bench/scale: each read path's p95 at the big database against the same request at 10k (same run). */
+function scale(r) {
+  const big = r.big.tickets >= 1_000_000 ? `${r.big.tickets / 1_000_000}M` : `${r.big.tickets / 1000}k`;
+  const clean = (x) => x.small.failures === 0 && x.big.failures === 0;
+  return r.results.flatMap((x) => {
+    const ratio = row('scale', `${x.label}: p95 at ${big} vs 10k`, 'ms', {
+      value: x.big.p95,
+      reference: x.small.p95,
+      referenceName: 'the same request at 10k tickets, alternated with it in the same run',
+      target: { on: 'ratio', op: '<=', limit: x.target.ratio },
+    });
+    const rows = [{ ...ratio, pass: clean(x) && ratio.pass }];
+    if (x.target.absoluteMs) {
+      const abs = row('scale', `${x.label}: p95 at ${big}`, 'ms', {
+        value: x.big.p95,
+        ratio: null,
+        target: { on: 'value', op: '<=', limit: x.target.absoluteMs, unit: ' ms' },
+      });
+      rows.push({ ...abs, pass: clean(x) && abs.pass });
+    }
+    return rows;
+  });
+}
+
 export const adapters = {
   'api-read': apiRead,
   'bot-inbound': botInbound,
@@ -203,6 +227,7 @@ export const adapters = {
   e2e,
   idle,
   'miniapp-budget': miniappBudget,
+  scale,
 };
 
 /** When the scenario's results.json says it was measured (ISO string), whatever its field is called. */

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { fmt, withSpread } from './stats.mjs';
 
 const SUMMARY = 'bench:summary';
+const INTRO =
+  'Every figure comes from `pnpm bench` (`scripts/bench.mjs`), which runs each scenario in `bench/` beside its reference in the same run. Regenerate with `pnpm bench` (full) or `pnpm bench --quick` (under 3 minutes, smaller loads).';
 
 function markers(name) {
   return [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`];
@@ -124,12 +126,15 @@ export function writeReport(root, run, metrics, sections) {
   }
   rest = rest
     .replace(/^# Benchmarks\s*/m, '')
+    // The intro below is written anew: a copy left in the rest was appended again by every run.
+    .split(INTRO)
+    .join('')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
   const doc = [
     '# Benchmarks',
     '',
-    'Every figure comes from `pnpm bench` (`scripts/bench.mjs`), which runs each scenario in `bench/` beside its reference in the same run. Regenerate with `pnpm bench` (full) or `pnpm bench --quick` (under 3 minutes, smaller loads).',
+    INTRO,
     '',
     renderSummary(run, metrics),
     '',

@@ -1,0 +1,102 @@
+// The bench:scale section of docs/BENCHMARKS.md, from run.mjs's results and the plans it captured.
+import { fmt } from '../../scripts/bench/stats.mjs';
+
+const size = (n) => n.toLocaleString('en');
+const ms = (x) => (x === null || x === undefined ? '–' : fmt(x));
+
+function targetText(r) {
+  return `≤ ${r.target.ratio}×${r.target.absoluteMs ? ` and ≤ ${r.target.absoluteMs} ms` : ''}`;
+}
+
+function verdict(r) {
+  if (r.small.failures || r.big.failures) {
+    const s = r.big.failures ? r.big : r.small;
+    return `**falls short**: ${s.failures} of ${s.n} answered ${s.statuses.filter((x) => x !== 200).join('/')}`;
+  }
+  if (r.pass) return 'pass';
+  const why = [];
+  if (!r.ratioPass) why.push('ratio');
+  if (r.absolutePass === false) why.push('absolute');
+  return `**falls short** (${why.join(', ')})`;
+}
+
+function migrationLines(out) {
+  const m = out.migrationUnderLoad;
+  if (!m) {
+    return [
+      `No migration was pending on \`${out.big.name}\` when it was filled (${out.big.meta?.migratedBeforeFill} applied before the fill), so none ran under load.`,
+    ];
+  }
+  const when = out.migrationMeasuredThisRun
+    ? 'in this run'
+    : `on ${m.at.slice(0, 16).replace('T', ' ')} UTC (the database was reused since)`;
+  return [
+    `Migrations applied to the filled \`${out.big.name}\` while a writer posted messages (one statement: the ticket's seq bumped, message and event inserted; sequential, 5 ms apart), measured ${when}: ${m.pending.map((t) => `\`${t}\``).join(', ')}.`,
+    '',
+    '| | writes | p50 ms | p99 ms | max ms |',
+    '|---|---|---|---|---|',
+    `| writer before the migration | ${m.baseline.writes} | ${ms(m.baseline.p50)} | ${ms(m.baseline.p99)} | ${ms(m.baseline.max)} |`,
+    `| writer during the migration (${fmt(m.durationS)} s) | ${m.during.writes} | ${ms(m.during.p50)} | ${ms(m.during.p99)} | **${ms(m.during.max)}** |`,
+    '',
+    `Writer errors: ${m.errors}${m.firstError ? ` (first: ${m.firstError})` : ''}. The writer's rows are deleted and its tickets restored afterwards.`,
+  ];
+}
+
+function planLines(plans) {
+  const lines = [];
+  for (const [key, p] of Object.entries(plans)) {
+    lines.push(
+      `<details><summary><code>${key}</code>: ${p.statements.length} statement(s), request ${fmt(p.ms)} ms (HTTP ${p.status})</summary>`,
+      '',
+    );
+    for (const s of p.statements) {
+      lines.push(
+        '```',
+        `-- ${fmt(s.ms)} ms`,
+        s.query.length > 1500 ? `${s.query.slice(0, 1500)} …` : s.query,
+        '',
+        ...s.plan.split('\n').slice(0, 120),
+        '```',
+        '',
+      );
+    }
+    lines.push('</details>', '');
+  }
+  return lines;
+}
+
+export function docLines(out, plans) {
+  const b = out.big;
+  const c = b.meta?.counts ?? {};
+  const big = b.tickets >= 1_000_000 ? `${b.tickets / 1_000_000}M` : `${b.tickets / 1000}k`;
+  const shortOnes = out.results.filter((r) => !r.pass);
+  return [
+    `## scale: read paths at 10k and ${big} tickets`,
+    '',
+    `Two databases filled by \`bench/scale/generate.mjs\` (SQL \`INSERT … SELECT\` over \`generate_series\`, not the API): ${size(out.small.tickets)} and ${size(b.tickets)} tickets over two years (${size(c.messages ?? 0)} messages at ${big}, ${size(c.notes ?? 0)} of them internal notes; ${size(c.events ?? 0)} events; ${size(c.users ?? 0)} users: one customer per ten tickets and 40 agents; ${size(c.ratings ?? 0)} ratings; read markers), Russian and English text in which a few words (оплата, заказ, payment) are in many messages and the rest in few; ~3% of tickets new/open/pending, 2% urgent. The ${big} database (${fmt((c.bytes ?? 0) / 2 ** 30)} GiB) was generated in ${fmt(b.meta?.generateS)} s${b.reused ? ` (on ${b.meta?.generatedAt?.slice(0, 10)}; reused by this run)` : ' in this run'}.`,
+    '',
+    `Each path is called through the built API (\`apps/api/dist\`, RATE_LIMIT_PER_MIN=0, LOG_LEVEL=warn, pool of 10) as an agent (the customer list as its heaviest customer), one request at a time: ${out.warmup} warm-up requests, then ${out.samples} samples alternating the 10k and the ${big} API so that both see the same background load (a path slower than the budget stops at fewer; n says how many). Statement timeout: ${out.statementTimeout}. Targets (issue #14): p95 at ${big} over p95 at 10k ≤ 2× for lists, filters, a ticket, its messages and a customer's list; ≤ 3× and ≤ 150 ms absolute for search; ≤ 3× for stats.`,
+    '',
+    `- Machine: ${out.machine} (shared: other work runs beside the bench)`,
+    `- Command: \`pnpm bench --only=scale${out.quick ? ' --quick' : ''}\` (= \`${out.command}\`), commit ${out.git ?? '?'}, ${new Date().toISOString()}; the run took ${fmt(out.durationS)} s`,
+    '',
+    `| request | p95 ratio ${big} / 10k | target | result | ${big} p95 ms | ${big} p50 ms | 10k p95 ms | 10k p50 ms | n |`,
+    '|---|---|---|---|---|---|---|---|---|',
+    ...out.results.map(
+      (r) =>
+        `| ${r.label} | **${fmt(r.ratio)}×** | ${targetText(r)} | ${verdict(r)} | ${ms(r.big.p95)} | ${ms(r.big.p50)} | ${ms(r.small.p95)} | ${ms(r.small.p50)} | ${r.big.n} |`,
+    ),
+    '',
+    `${out.targetsMet} of ${out.results.length} paths meet their targets.${shortOnes.length ? ` Short: ${shortOnes.map((r) => r.key).join(', ')}.` : ''}`,
+    '',
+    '### Migrations under load',
+    '',
+    ...migrationLines(out),
+    '',
+    `### Plans at ${big}`,
+    '',
+    `Every statement the API ran for one request of each path (after one warm-up request), as \`auto_explain\` wrote it (\`log_analyze\`, \`log_buffers\`, sent to the API's sessions as NOTICEs and captured by \`bench/scale/notice-hook.cjs\`). Parameters show as \`$n\`.`,
+    '',
+    ...planLines(plans),
+  ];
+}

@@ -99,6 +99,11 @@ export function canManageAgents(actor: Actor): boolean {
   return actor.role === 'admin';
 }
 
+/** Dead letters (Telegram updates the bot could not process) hold anyone's raw messages: admins only. */
+export function canViewDeadLetters(actor: Actor): boolean {
+  return actor.role === 'admin';
+}
+
 export function canViewStats(actor: Actor): boolean {
   return isStaff(actor.role);
 }

@@ -30,13 +30,17 @@ export function cutUnits(value: string, max: number): string {
   return value.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
 }
 
+/** `value` in at most `max` UTF-16 code units; a cut one ends with "…". */
+export function cutText(value: string, max: number): string {
+  return value.length <= max ? value : `${cutUnits(value, max - 1)}…`;
+}
+
 /**
  * `value` as Postgres and Telegram take it: without NUL, lone surrogates as U+FFFD, and at most `max` UTF-16
- * code units (a cut one ends with "…").
+ * code units (`cutText`).
  */
 export function cleanText(value: string, max = Number.POSITIVE_INFINITY): string {
-  const clean = value.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\uFFFD');
-  return clean.length <= max ? clean : `${cutUnits(clean, max - 1)}…`;
+  return cutText(value.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\uFFFD'), max);
 }
 
 /** How deep `cleanJson` follows a value; below it stands this mark (Telegram's updates are a few levels deep). */

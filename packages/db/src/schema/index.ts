@@ -1,6 +1,7 @@
 export * from './attachments';
 export * from './canned-replies';
 export * from './categories';
+export * from './dead-letters';
 export * from './events';
 export * from './kv-state';
 export * from './messages';

@@ -5,6 +5,7 @@ import { createEventPublisher, type EventPublisher } from '../publisher';
 import { withConnectionRetry } from '../retry';
 import { type Deps, inTransaction, type TxScope } from '../scope';
 import * as catalog from './catalog';
+import * as deadLetters from './dead-letters';
 import * as messages from './messages';
 import * as outbox from './outbox';
 import { postMessageFast } from './post-message-fast';
@@ -42,6 +43,7 @@ const writes = {
   recordTelegramSent: outbox.recordTelegramSent,
   recordTelegramFailed: outbox.recordTelegramFailed,
   setState: outbox.setState,
+  recordDeadLetter: deadLetters.recordDeadLetter,
 };
 
 /** Every read: plain queries on the pool (or on the transaction inside `transaction`). */
@@ -68,6 +70,7 @@ const reads = {
   getState: outbox.getState,
   findOutboxByKeys: outbox.findOutboxByKeys,
   listStaffChats: staff.listStaffChats,
+  listDeadLetters: deadLetters.listDeadLetters,
 };
 
 type Writes = typeof writes;
@@ -136,6 +139,8 @@ export function createUseCases({ db, bus, logger = createLogger('db:use-cases') 
   });
 }
 
+export type { DeadLetter, DeadLetterPage } from './dead-letters';
+export { describeFailure, isTransientFailure } from './dead-letters';
 export type { PostedMessage, PostMessageOptions } from './messages';
 export type { OutboxItem, OutboxRow } from './outbox';
 export { createPendingEventSource, toTicketEvent } from './read-events';

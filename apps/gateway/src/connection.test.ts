@@ -2,10 +2,43 @@ import type WebSocket from 'ws';
 import { Connection } from './connection';
 import { createGatewayMetrics } from './metrics';
 
-function connection(): Connection {
-  const socket = { readyState: 1, bufferedAmount: 0, send: () => undefined } as unknown as WebSocket;
-  return new Connection(socket, { maxBufferedBytes: 1024, framesPerSecond: 10 }, createGatewayMetrics());
+function connection(socket = { readyState: 1, bufferedAmount: 0, send: () => undefined }): Connection {
+  return new Connection(
+    socket as unknown as WebSocket,
+    { maxBufferedBytes: 1024, framesPerSecond: 10 },
+    createGatewayMetrics(),
+  );
 }
+
+it('is writable under half of MAX_BUFFERED_BYTES and wakes its replays once the buffer drained', async () => {
+  const socket = { readyState: 1, bufferedAmount: 600, send: () => undefined, close: () => undefined };
+  const conn = connection(socket);
+  expect(conn.writable).toBe(false);
+  let woken = 0;
+  const waits = [conn.whenWritable(), conn.whenWritable()].map((p) => p.then(() => (woken += 1)));
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  expect(woken).toBe(0);
+  socket.bufferedAmount = 100;
+  await Promise.all(waits);
+  expect(woken).toBe(2);
+  expect(conn.writable).toBe(true);
+  await conn.whenWritable();
+});
+
+it('wakes replays waiting on a socket that closed', async () => {
+  const socket = {
+    readyState: 1,
+    bufferedAmount: 5000,
+    send: () => undefined,
+    close: () => undefined,
+    once: () => undefined,
+  };
+  const conn = connection(socket);
+  const wait = conn.whenWritable();
+  conn.close(1000, 'bye', 'test');
+  await wait;
+  expect(conn.writable).toBe(false);
+});
 
 it('holds no follow state until it is first needed, and forgets it on release', () => {
   const conn = connection();

@@ -21,6 +21,9 @@ interface Follows {
 
 let nextPingSlot = 0;
 
+/** How often a socket waiting to drain (a replay ahead of its reader) looks at its buffer again. */
+const DRAIN_POLL_MS = 5;
+
 const NO_TICKETS: ReadonlyMap<string, TicketSubscription> = new Map();
 const TEXT = { binary: false } as const;
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -43,11 +46,15 @@ export class Connection {
   private follows: Follows | undefined;
   private tokens: number;
   private refilledAt = Date.now();
+  /** Replays waiting for the buffer to drain; unset while none waits. */
+  private drainWaiters: Array<() => void> | undefined;
 
   constructor(
     readonly socket: WebSocket,
     private readonly limits: ConnectionLimits,
     private readonly metrics: GatewayMetrics,
+    /** The client's address (TRUST_PROXY_HOPS applied), the key of the per-address socket cap. */
+    readonly address = '',
   ) {
     this.tokens = limits.framesPerSecond * 5;
   }
@@ -105,6 +112,34 @@ export class Connection {
       return false;
     }
     return true;
+  }
+
+  /**
+   * True while a replay may send more: the unsent buffer is under half of MAX_BUFFERED_BYTES, so paced
+   * replays never bring a socket near the slow-consumer limit that live frames are held to.
+   */
+  get writable(): boolean {
+    return this.socket.bufferedAmount < this.limits.maxBufferedBytes / 2;
+  }
+
+  /** Resolves once the socket is `writable` again (or closed): a replay sends its next frames then. */
+  whenWritable(): Promise<void> {
+    if (this.closed || this.writable) return RESOLVED;
+    return new Promise((resolve) => {
+      if (this.drainWaiters) {
+        this.drainWaiters.push(resolve);
+        return;
+      }
+      this.drainWaiters = [resolve];
+      const timer = setInterval(() => {
+        if (!this.closed && !this.writable) return;
+        clearInterval(timer);
+        const waiters = this.drainWaiters ?? [];
+        this.drainWaiters = undefined;
+        for (const wake of waiters) wake();
+      }, DRAIN_POLL_MS);
+      timer.unref();
+    });
   }
 
   sendJson(frame: Record<string, unknown>): boolean {

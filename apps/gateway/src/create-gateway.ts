@@ -6,6 +6,7 @@ import { createUseCases, type DbClient, pingDb } from '@tikethet/db';
 import type { Bus } from '@tikethet/domain';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { broadcastPresence, catchUpAll, routeBusMessage } from './bus-router';
+import { clientAddress } from './client-address';
 import { Connection } from './connection';
 import type { GatewayContext } from './context';
 import type { GatewayEnv } from './env';
@@ -140,7 +141,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
     conn.enqueue(() => handleFrame(ctx, conn, raw), onFrameError(conn));
   }
 
+  /** Open sockets per client address (before and after hello), for MAX_SOCKETS_PER_IP. */
+  const perAddress = new Map<string, number>();
+
   function onClose(conn: Connection): void {
+    const left = (perAddress.get(conn.address) ?? 1) - 1;
+    if (left > 0) perAddress.set(conn.address, left);
+    else perAddress.delete(conn.address);
     awaitingHello.delete(conn);
     conn.closed = true;
     ctx.connections.delete(conn);
@@ -182,8 +189,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     perMessageDeflate: false,
   });
 
-  function onConnection(socket: GatewaySocket): void {
-    const conn = new Connection(socket, limits, metrics);
+  function onConnection(socket: GatewaySocket, address: string): void {
+    perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+    const conn = new Connection(socket, limits, metrics, address);
     socket.conn = conn;
     ctx.connections.add(conn);
     metrics.connections.inc();
@@ -204,7 +212,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
       const path = (req.url ?? '/').split('?')[0];
       if (path !== '/ws') return refuse(socket, 404, 'Not Found');
       if (draining || closed) return refuse(socket, 503, 'Service Unavailable');
-      wss.handleUpgrade(req, socket, head, onConnection);
+      const address = clientAddress(req, env.TRUST_PROXY_HOPS);
+      if ((perAddress.get(address) ?? 0) >= env.MAX_SOCKETS_PER_IP) {
+        metrics.refusals.inc({ reason: 'ip_sockets' });
+        return refuse(socket, 429, 'Too Many Requests');
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws as GatewaySocket, address));
     },
     httpHandler,
     metrics,

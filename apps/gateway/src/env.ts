@@ -19,6 +19,8 @@ const bytes = (fallback: number) =>
     .max(1024 ** 3)
     .default(fallback);
 
+const count = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
+
 /** Everything the gateway reads from the environment (DESIGN §4) plus its tunables. */
 export const gatewayEnvShape = {
   ...baseEnv,
@@ -45,6 +47,21 @@ export const gatewayEnvShape = {
    * change takes effect within this time even when its `role_changed` publish was lost. At most 5 s (DESIGN §6).
    */
   ROLE_RECHECK_MS: z.coerce.number().int().min(10).max(5_000).default(5_000),
+  /** Sockets one user may hold open at once; the hello of one more is answered `too_many_sockets` and 4429. */
+  MAX_SOCKETS_PER_USER: count(20),
+  /**
+   * Sockets one client address may hold open, before and after hello; one more upgrade is refused with HTTP
+   * 429. The address is the one TRUST_PROXY_HOPS names: behind a proxy that does not forward the client's
+   * address, every user shares the proxy's.
+   */
+  MAX_SOCKETS_PER_IP: count(200),
+  /** Topics (tickets and the queue) one socket may follow; one more is answered `too_many_subscriptions`. */
+  MAX_SUBSCRIPTIONS_PER_SOCKET: count(100),
+  /**
+   * Reverse proxies in front of the gateway, as for the API: the client address is taken that many hops from
+   * the right of X-Forwarded-For (0: the socket's own address).
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
 };
 
 export type GatewayEnv = ReturnType<typeof loadGatewayEnv>;

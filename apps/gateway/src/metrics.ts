@@ -54,6 +54,12 @@ export function createGatewayMetrics() {
     labelNames: ['reason'] as const,
     registers: [registry],
   });
+  const refusals = new Counter({
+    name: 'gateway_refusals_total',
+    help: 'Requests refused by a cap: ip_sockets (upgrade), user_sockets (hello), subscriptions (subscribe)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   const busUp = new Gauge({
     name: 'gateway_bus_up',
     help: '1 while the bus subscription is live',
@@ -74,6 +80,7 @@ export function createGatewayMetrics() {
     delivered,
     busMessages,
     closes,
+    refusals,
     busUp,
     catchUps,
   };

@@ -72,4 +72,6 @@ export const CloseCode = {
   unauthorized: 4401,
   /** The user's role changed: reconnect and say hello again to get the new one. */
   roleChanged: 4000,
+  /** The user already holds MAX_SOCKETS_PER_USER sockets: close one, or retry later. */
+  tooManySockets: 4429,
 } as const;

@@ -67,6 +67,13 @@ async function hello(ctx: GatewayContext, conn: Connection, initData: string): P
     return;
   }
   const { known } = result;
+  const max = ctx.env.MAX_SOCKETS_PER_USER;
+  if ((ctx.users.get(known.user.id)?.size ?? 0) >= max) {
+    ctx.metrics.refusals.inc({ reason: 'user_sockets' });
+    conn.sendJson({ type: 'error', code: 'too_many_sockets', message: `at most ${max} sockets per user` });
+    conn.close(CloseCode.tooManySockets, 'too many sockets', 'too_many_sockets');
+    return;
+  }
   conn.actor = known.actor;
   conn.person = known.person;
   addTo(ctx.users, known.user.id, conn);

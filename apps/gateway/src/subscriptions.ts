@@ -26,6 +26,21 @@ export function sendPresence(ctx: GatewayContext, conn: Connection, ticketId: nu
   });
 }
 
+/** True when following one more topic would pass MAX_SUBSCRIPTIONS_PER_SOCKET (answered, never followed). */
+function overSubscribed(ctx: GatewayContext, conn: Connection, topic: Topic): boolean {
+  const following = topic.kind === 'queue' ? conn.queue : conn.tickets.has(topic.name);
+  const max = ctx.env.MAX_SUBSCRIPTIONS_PER_SOCKET;
+  if (following || conn.tickets.size + (conn.queue ? 1 : 0) < max) return false;
+  ctx.metrics.refusals.inc({ reason: 'subscriptions' });
+  conn.sendJson({
+    type: 'error',
+    code: 'too_many_subscriptions',
+    topic: topic.name,
+    message: `at most ${max} topics per socket: unsubscribe from one first`,
+  });
+  return true;
+}
+
 export async function subscribe(
   ctx: GatewayContext,
   conn: Connection,
@@ -33,7 +48,7 @@ export async function subscribe(
   after: number | undefined,
 ): Promise<void> {
   const actor = conn.actor;
-  if (!actor) return;
+  if (!actor || overSubscribed(ctx, conn, topic)) return;
   const token = claimTopic(conn, topic.name);
   if (topic.kind === 'queue') {
     if (!canSubscribeQueue(actor)) return forbidden(conn, topic.name);
@@ -56,6 +71,7 @@ export async function subscribe(
     customerId: ticket.customerId,
     cursor,
     read: ctx.read,
+    pace: conn,
     deliver: (event) => {
       const viewer = conn.actor;
       if (!viewer || !canSeeEvent(viewer, event)) return;

@@ -9,6 +9,12 @@ export interface TicketSubscriptionOptions {
   read: EventReader;
   /** Called once per seq, in seq order, never twice. */
   deliver(event: TicketEvent): void;
+  /**
+   * The socket's flow control for what comes from the log (replays, gap reads): events are sent only while it
+   * is `writable`, and the next page is read only after the last one went out, so a resume of any length
+   * waits for a slow reader instead of overflowing its buffer.
+   */
+  pace?: { readonly writable: boolean; readonly closed: boolean; whenWritable(): Promise<void> };
   onReadError(error: unknown): void;
   retryDelayMs?: number;
 }
@@ -79,20 +85,40 @@ export class TicketSubscription {
     }
   }
 
+  /** `drain` for the pump: waits whenever the socket is not `writable`, so it may take a while. */
+  private async drainPaced(): Promise<void> {
+    const pace = this.options.pace;
+    for (;;) {
+      const next = this.pending.get(this.cursorValue + 1);
+      if (!next || this.closed) return;
+      // A closed socket never drains: stop here (its release closes this subscription as well).
+      if (pace?.closed) return this.close();
+      if (pace && !pace.writable) {
+        await pace.whenWritable();
+        continue;
+      }
+      this.pending.delete(next.seq);
+      this.cursorValue = next.seq;
+      this.options.deliver(next);
+    }
+  }
+
   private async pump(): Promise<void> {
     if (this.running) return;
     this.running = true;
     try {
       for (;;) {
         if (this.closed) return;
-        this.drain();
+        await this.drainPaced();
+        if (this.closed) return;
         if (!this.wantRead && this.pending.size === 0) return;
         this.wantRead = false;
         const before = this.cursorValue;
         const page = await this.options.read(this.ticketId, before);
         if (this.closed) return;
         for (const event of page) if (event.seq > this.cursorValue) this.pending.set(event.seq, event);
-        this.drain();
+        await this.drainPaced();
+        if (this.closed) return;
         if (page.length >= EVENT_PAGE) {
           this.wantRead = true;
         } else if (this.cursorValue === before && this.pending.size > 0) {

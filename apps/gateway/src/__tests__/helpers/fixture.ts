@@ -150,3 +150,27 @@ export async function makeTicket(uc: UseCases, customer: TestUser, subject = 'Pr
   );
   return ticket;
 }
+
+/**
+ * Appends `count` message.created events (bodies of `bodyChars` characters, each starting with its seq) to a
+ * ticket's log in one statement, copies of its first message event, already marked published: a long history
+ * in milliseconds instead of thousands of writes.
+ */
+export async function appendEvents(
+  world: Pick<World, 'client'>,
+  ticketId: number,
+  count: number,
+  bodyChars: number,
+) {
+  await world.client.pool.query(
+    `with t as (update tickets set last_seq = last_seq + $2 where id = $1 returning last_seq - $2 as base),
+       first as (select * from events where ticket_id = $1 and type = 'message.created' order by seq limit 1)
+     insert into events (ticket_id, seq, type, customer_id, internal, actor_id, data, published_at)
+     select first.ticket_id, t.base + g, first.type, first.customer_id, false, first.actor_id,
+       jsonb_set(jsonb_set(first.data, '{message,body}', to_jsonb(g || ' ' || repeat('z', $3))),
+         '{message,seq}', to_jsonb(t.base + g)),
+       now()
+     from t, first, generate_series(1, $2) g`,
+    [ticketId, count, bodyChars],
+  );
+}

@@ -90,6 +90,8 @@ async function runGateway(ctx) {
         LOG_LEVEL: 'warn',
         NODE_ENV: 'production',
         MAX_FRAMES_PER_S: '1000',
+        // Every bench socket comes from 127.0.0.1: the per-address cap would refuse most of them.
+        MAX_SOCKETS_PER_IP: '100000',
       }),
     ),
   );

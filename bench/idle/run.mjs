@@ -127,6 +127,9 @@ async function round(kind, ctx) {
           LOG_LEVEL: 'warn',
           NODE_ENV: 'production',
           PING_INTERVAL_MS: String(PING_MS),
+          // N sockets of USERS users, all from 127.0.0.1: past the per-user and per-address caps.
+          MAX_SOCKETS_PER_USER: '100000',
+          MAX_SOCKETS_PER_IP: '100000',
         })
       : startServer(path.join(import.meta.dirname, 'bare-server.cjs'), {
           PORT: String(port),

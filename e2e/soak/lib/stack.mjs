@@ -48,7 +48,8 @@ export async function startStack(cleanup) {
     createApp(
       `gateway-${i === 0 ? 'a' : 'b'}`,
       built('apps/gateway/dist/index.js'),
-      { ...shared, PORT: String(port) },
+      // All 180 clients connect from 127.0.0.1, and all to one gateway while the other is down.
+      { ...shared, PORT: String(port), MAX_SOCKETS_PER_IP: '10000' },
       `http://127.0.0.1:${port}/readyz`,
     ),
   );

@@ -52,8 +52,10 @@ function listen(server, port, host) {
 async function startEmbeddedPostgres() {
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  // pg_trgm: the migrations create it (customer name search), as on every managed Postgres.
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   fs.mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(path.join(dataDir, 'pglite'));
+  const db = await PGlite.create(path.join(dataDir, 'pglite'), { extensions: { pg_trgm } });
   const port = await freePort();
   // One connection: PGlite runs one session, so every transaction must come from the same client.
   const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 1 });

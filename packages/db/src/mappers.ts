@@ -13,7 +13,8 @@ import type { InferSelectModel } from 'drizzle-orm';
 import type { attachments, cannedReplies, categories, messages, ratings, tickets, users } from './schema';
 
 type UserRow = InferSelectModel<typeof users>;
-type TicketRow = InferSelectModel<typeof tickets>;
+/** A ticket as read (`ticketColumns`: without its search vector). */
+type TicketRow = Omit<InferSelectModel<typeof tickets>, 'search'>;
 /** A message as read (`messageColumns`: without its search vector). */
 type MessageRow = Omit<InferSelectModel<typeof messages>, 'search'>;
 type AttachmentRow = InferSelectModel<typeof attachments>;

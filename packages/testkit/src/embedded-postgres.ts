@@ -14,7 +14,9 @@ export interface EmbeddedPostgres {
 export async function startEmbeddedPostgres(port?: number): Promise<EmbeddedPostgres> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
-  const db = await PGlite.create();
+  // pg_trgm: the migrations create it (customer name search), as on every managed Postgres.
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const db = await PGlite.create({ extensions: { pg_trgm } });
   const listenPort = port ?? (await freePort());
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: listenPort, maxConnections: 100 });
   await server.start();

@@ -46,7 +46,8 @@ export const messages = pgTable(
       .on(t.ticketId, t.clientMessageId)
       .where(sql`${t.clientMessageId} is not null`),
     uniqueIndex('messages_ticket_seq_uq').on(t.ticketId, t.seq),
-    index('messages_search_idx').using('gin', t.search).where(sql`${t.kind} <> 'note'`),
+    // Every kind, notes too (staff search them); customers' searches filter notes out (0006).
+    index('messages_search_all_idx').using('gin', t.search),
   ],
 );
 

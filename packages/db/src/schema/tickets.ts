@@ -1,8 +1,22 @@
-import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, serial, smallint, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { getTableColumns, sql } from 'drizzle-orm';
+import {
+  check,
+  type ExtraConfigColumn,
+  index,
+  integer,
+  pgTable,
+  serial,
+  smallint,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { categories } from './categories';
 import { createdAt, telegramId, tstz, tsvector } from './columns';
 import { users } from './users';
+
+/** The lists' order, as index columns. */
+const recentFirst = (t: { lastMessageAt: ExtraConfigColumn; id: ExtraConfigColumn }) =>
+  [t.lastMessageAt.desc().nullsFirst(), t.id.desc().nullsFirst()] as const;
 
 export const tickets = pgTable(
   'tickets',
@@ -43,10 +57,24 @@ export const tickets = pgTable(
     check('tickets_status_check', sql`${t.status} in ('new','open','pending','resolved','closed')`),
     check('tickets_priority_check', sql`${t.priority} in ('low','normal','high','urgent')`),
     uniqueIndex('tickets_client_request_uq').on(t.customerId, t.clientRequestId),
-    index('tickets_customer_idx').on(t.customerId, t.lastMessageAt.desc(), t.id.desc()),
-    index('tickets_activity_idx').on(t.lastMessageAt.desc(), t.id.desc()),
-    index('tickets_assignee_idx').on(t.assigneeId, t.lastMessageAt.desc()),
-    index('tickets_status_idx').on(t.status),
+    // Every list walks one of these in `last_message_at DESC, id DESC` order (DESC is nulls first: an index
+    // said NULLS LAST cannot serve that ORDER BY) and stops after a page (0006).
+    index('tickets_last_message_idx').on(...recentFirst(t)),
+    index('tickets_customer_last_message_idx').on(t.customerId, ...recentFirst(t)),
+    index('tickets_status_last_message_idx').on(t.status, ...recentFirst(t)),
+    index('tickets_priority_last_message_idx').on(t.priority, ...recentFirst(t)),
+    index('tickets_category_last_message_idx').on(t.categoryId, ...recentFirst(t)),
+    index('tickets_assignee_last_message_idx').on(t.assigneeId, ...recentFirst(t)),
+    index('tickets_unassigned_last_message_idx')
+      .on(...recentFirst(t))
+      .where(sql`${t.assigneeId} is null and ${t.status} in ('new', 'open', 'pending')`),
+    index('tickets_working_assignee_idx')
+      .on(t.assigneeId, ...recentFirst(t))
+      .where(sql`${t.status} in ('new', 'open', 'pending')`),
     index('tickets_search_idx').using('gin', t.search),
   ],
 );
+
+const { search: _search, ...readable } = getTableColumns(tickets);
+/** The columns a ticket is read with: all but its search vector, which only filters searches. */
+export const ticketColumns = readable;

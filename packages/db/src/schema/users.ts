@@ -2,6 +2,11 @@ import { sql } from 'drizzle-orm';
 import { check, index, pgTable, text } from 'drizzle-orm/pg-core';
 import { createdAt, telegramId, tstz } from './columns';
 
+/** A user's name and username in one lower-case text, as the trigram index `users_name_trgm_idx` holds it. */
+export const searchableName = sql.raw(
+  `(lower("first_name" || ' ' || coalesce("last_name", '') || ' ' || coalesce("username", '')))`,
+);
+
 /** Everyone who ever talked to TiketHet, keyed by Telegram id; the role is decided here, never by a request. */
 export const users = pgTable(
   'users',
@@ -23,5 +28,7 @@ export const users = pgTable(
   (t) => [
     check('users_role_check', sql`${t.role} in ('customer','agent','admin')`),
     index('users_role_idx').on(t.role),
+    // Staff find customers by name or @username: trigrams of this text (pg_trgm, 0006; `searchableName`).
+    index('users_name_trgm_idx').using('gin', sql`${searchableName} gin_trgm_ops`),
   ],
 );

@@ -35,7 +35,8 @@ export async function recheckRoles(ctx: GatewayContext): Promise<void> {
   for (const id of ids) {
     const role: string = roles.get(id) ?? 'revoked';
     const kept = ctx.userDirectory.keptRole(id);
-    const stale = [...(ctx.users.get(id) ?? [])].some((conn) => conn.actor && conn.actor.role !== role);
-    if (stale || (kept !== undefined && kept !== role)) closeForRoleChange(ctx, id, role);
+    let stale = kept !== undefined && kept !== role;
+    for (const conn of ctx.users.get(id) ?? []) if (conn.actor && conn.actor.role !== role) stale = true;
+    if (stale) closeForRoleChange(ctx, id, role);
   }
 }

@@ -156,14 +156,14 @@ describe('paged replay', () => {
     await client.subscribe(`ticket:${ticket.id}`);
     const tcp = (client.socket as unknown as { _socket: { pause(): void } })._socket;
     tcp.pause();
-    // Live events (already in the log) published one after another, as the writers would.
+    // Live events (already in the log), about 20 MB: more than loopback's kernel buffers hold. Published in
+    // order on one connection, as the writers would.
     const from = ticket.lastSeq;
-    await appendEvents(suite.world, ticket.id, 3000, 3000);
-    const events = [
-      ...(await suite.world.uc.readEvents(ticket.id, from, 2000)),
-      ...(await suite.world.uc.readEvents(ticket.id, from + 2000, 2000)),
-    ];
-    for (const event of events) await suite.world.bus.publish({ kind: 'event', event });
+    await appendEvents(suite.world, ticket.id, 5000, 4000);
+    for (let after = from; after < from + 5000; after += 500) {
+      const page = await suite.world.uc.readEvents(ticket.id, after, 500);
+      await Promise.all(page.map((event) => suite.world.bus.publish({ kind: 'event', event })));
+    }
     await eventually(async () => {
       const { values } = await suite.gw.gateway.metrics.closes.get();
       expect(values.find((v) => v.labels.reason === 'slow_consumer')?.value).toBeGreaterThan(0);

@@ -39,6 +39,17 @@ function migrationLines(out) {
     `| writer during the migration (${fmt(m.durationS)} s) | ${m.during.writes} | ${ms(m.during.p50)} | ${ms(m.during.p99)} | **${ms(m.during.max)}** |`,
     '',
     `Writer errors: ${m.errors}${m.firstError ? ` (first: ${m.firstError})` : ''}. The writer's rows are deleted and its tickets restored afterwards.`,
+    ...(m.slowest?.length
+      ? [
+          '',
+          'The slowest writes, each with the statement the migrator was running while it waited (pg_stat_activity, sampled every 100 ms):',
+          '',
+          ...m.slowest.map(
+            (w) =>
+              `- ${fmt(w.ms)} ms: ${w.heldBy ? `\`${w.heldBy.replaceAll('`', "'")}\`` : 'no migration statement seen'}`,
+          ),
+        ]
+      : []),
   ];
 }
 
@@ -65,6 +76,19 @@ function planLines(plans) {
   return lines;
 }
 
+function statsLine(check, big) {
+  if (!check) return '';
+  const counts = (o) =>
+    o
+      ? Object.entries(o)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')
+      : 'none';
+  return check.match
+    ? `Stats at ${big} agree with the tickets table (by status: ${counts(check.sql)}).`
+    : `**Stats at ${big} disagree with the tickets table**: the API says ${counts(check.api)} (HTTP ${check.status}), the table holds ${counts(check.sql)}.`;
+}
+
 export function docLines(out, plans) {
   const b = out.big;
   const c = b.meta?.counts ?? {};
@@ -80,14 +104,16 @@ export function docLines(out, plans) {
     `- Machine: ${out.machine} (shared: other work runs beside the bench)`,
     `- Command: \`pnpm bench --only=scale${out.quick ? ' --quick' : ''}\` (= \`${out.command}\`), commit ${out.git ?? '?'}, ${new Date().toISOString()}; the run took ${fmt(out.durationS)} s`,
     '',
-    `| request | p95 ratio ${big} / 10k | target | result | ${big} p95 ms | ${big} p50 ms | 10k p95 ms | 10k p50 ms | n |`,
-    '|---|---|---|---|---|---|---|---|---|',
+    `| request | p95 ratio ${big} / 10k | target | result | ${big} p95 ms | ${big} p50 ms | 10k p95 ms | 10k p50 ms | n | rows ${big} / 10k |`,
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...out.results.map(
       (r) =>
-        `| ${r.label} | **${fmt(r.ratio)}×** | ${targetText(r)} | ${verdict(r)} | ${ms(r.big.p95)} | ${ms(r.big.p50)} | ${ms(r.small.p95)} | ${ms(r.small.p50)} | ${r.big.n} |`,
+        `| ${r.label} | **${fmt(r.ratio)}×** | ${targetText(r)} | ${verdict(r)} | ${ms(r.big.p95)} | ${ms(r.big.p50)} | ${ms(r.small.p95)} | ${ms(r.small.p50)} | ${r.big.n} | ${r.big.rows ?? '–'} / ${r.small.rows ?? '–'} |`,
     ),
     '',
     `${out.targetsMet} of ${out.results.length} paths meet their targets.${shortOnes.length ? ` Short: ${shortOnes.map((r) => r.key).join(', ')}.` : ''}`,
+    '',
+    statsLine(out.statsCheck, big),
     '',
     '### Migrations under load',
     '',

@@ -415,7 +415,12 @@ async function fill(url, n, log) {
  */
 export async function ensureScaleDatabase({ name, tickets, until = null, force = false, log = console.log }) {
   const meta = await readMeta(name).catch(() => null);
-  if (!force && meta?.complete && meta.tickets === tickets && meta.version === GENERATOR_VERSION) {
+  const same =
+    meta?.complete &&
+    meta.tickets === tickets &&
+    meta.version === GENERATOR_VERSION &&
+    (meta.until ?? null) === until;
+  if (!force && same) {
     log(`${name}: reusing (${tickets} tickets, generated ${meta.generatedAt} in ${meta.generateS} s)`);
     return { name, url: databaseUrl(name), reused: true, meta };
   }
@@ -441,6 +446,7 @@ export async function ensureScaleDatabase({ name, tickets, until = null, force =
     complete: true,
     tickets,
     version: GENERATOR_VERSION,
+    until,
     generatedAt: new Date().toISOString(),
     generateS,
     migratedBeforeFill,

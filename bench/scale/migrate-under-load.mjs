@@ -56,6 +56,51 @@ function startWriter(url, ids) {
   };
 }
 
+/** Every 100 ms: what the migrator's session is running (pg_stat_activity), to name what held a write up. */
+function startMonitor(url) {
+  const seen = [];
+  let stopping = false;
+  const done = (async () => {
+    const c = new pg.Client({ connectionString: url, application_name: 'bench-scale-monitor' });
+    await c.connect();
+    try {
+      while (!stopping) {
+        const r = await c.query(
+          "select left(regexp_replace(query, '\\s+', ' ', 'g'), 160) as query from pg_stat_activity where application_name = 'tikethet-migrate' and state = 'active'",
+        );
+        for (const row of r.rows) seen.push({ at: Date.now(), query: row.query });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await c.end();
+    }
+  })();
+  return {
+    seen,
+    async stop() {
+      stopping = true;
+      await done;
+    },
+  };
+}
+
+/** The migration statement seen running most often while `write` waited. */
+function heldBy(write, seen) {
+  const counts = new Map();
+  for (const s of seen) {
+    if (s.at >= write.at && s.at <= write.at + write.ms) counts.set(s.query, (counts.get(s.query) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+}
+
+/** The three slowest writes during the migration, each with the statement the migrator was running. */
+function slowestWrites(samples, seen) {
+  return [...samples]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 3)
+    .map((w) => ({ ms: w.ms, heldBy: heldBy(w, seen) }));
+}
+
 function summary(samples) {
   const ms = samples.map((s) => s.ms);
   return {
@@ -86,6 +131,7 @@ export async function migrateUnderLoad(url, { log = console.log, writerTickets =
     );
     const ids = before.rows.map((r) => r.id);
     const writer = startWriter(url, ids);
+    const monitor = startMonitor(url);
     await new Promise((r) => setTimeout(r, 3000));
     const started = Date.now();
     log(`applying ${pending.length} migration(s) under write load: ${pending.join(', ')}`);
@@ -98,6 +144,7 @@ export async function migrateUnderLoad(url, { log = console.log, writerTickets =
     const finished = Date.now();
     await new Promise((r) => setTimeout(r, 1000));
     await writer.stop();
+    await monitor.stop();
     const during = writer.samples.filter((s) => s.at >= started && s.at <= finished);
     // A write that started before the migration and waited through it counts as during.
     const straddling = writer.samples.filter((s) => s.at < started && s.at + s.ms > started);
@@ -107,6 +154,7 @@ export async function migrateUnderLoad(url, { log = console.log, writerTickets =
       failure,
       baseline: summary(writer.samples.filter((s) => s.at < started && s.at + s.ms <= started)),
       during: summary([...straddling, ...during]),
+      slowest: slowestWrites([...straddling, ...during], monitor.seen),
       errors: writer.errors.length,
       firstError: writer.errors[0]?.message ?? null,
       at: new Date().toISOString(),

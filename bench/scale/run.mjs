@@ -67,6 +67,16 @@ async function contextOf(db, tickets) {
   });
 }
 
+/** How many rows the last answer listed (items of a page or messages), null for other answers. */
+function rowsOf(sample) {
+  try {
+    const body = JSON.parse(sample.text);
+    return Array.isArray(body.items) ? body.items.length : null;
+  } catch {
+    return null;
+  }
+}
+
 function summarize(samples) {
   const ok = samples.filter((s) => s.status === 200).map((s) => s.ms);
   const all = samples.map((s) => s.ms);
@@ -80,6 +90,7 @@ function summarize(samples) {
     failures: failed.length,
     firstFailure: failed[0] ? `${failed[0].status} ${failed[0].text.slice(0, 200)}` : null,
     statuses: [...new Set(samples.map((s) => s.status))],
+    rows: rowsOf(samples.at(-1)),
   };
 }
 
@@ -119,6 +130,23 @@ async function timePaths(sides) {
     );
   }
   return results;
+}
+
+/** Whether /stats counts the tickets by status as the table holds them (a rollup must agree with it). */
+async function checkStats(side) {
+  const res = await timedGet(side.api.base, '/api/v1/stats', side.agentAuth);
+  const sql = await withClient(side.db.url, async (c) => {
+    const r = await c.query('select status, count(*)::int as n from tickets group by status');
+    return Object.fromEntries(r.rows.map((x) => [x.status, x.n]));
+  });
+  let api = null;
+  try {
+    const body = JSON.parse(res.text);
+    api = Object.fromEntries(Object.keys(sql).map((k) => [k, body[k] ?? body.counts?.[k] ?? null]));
+  } catch {}
+  const match = api !== null && Object.keys(sql).every((k) => api[k] === sql[k]);
+  console.log(`stats by status at the big database: api ${JSON.stringify(api)}, sql ${JSON.stringify(sql)}`);
+  return { status: res.status, api, sql, match };
 }
 
 /** Parses auto_explain's NOTICE: "duration: 1.2 ms  plan:\nQuery Text: …\n<plan>". */
@@ -165,14 +193,14 @@ async function capturePlans(db, ctx) {
 }
 
 /**
- * The small database, fully migrated: rebuilt (seconds) when a migration older than the newest applied one
- * appeared, which the migrator would never apply.
+ * The small database, filled at UNTIL like the big one, then fully migrated: rebuilt (seconds) when a
+ * migration older than the newest applied one appeared, which the migrator would never apply.
  */
 async function smallDatabase() {
   const name = `tikethet_scale_${sizeLabel(SMALL)}`;
-  let db = await ensureScaleDatabase({ name, tickets: SMALL });
+  let db = await ensureScaleDatabase({ name, tickets: SMALL, until: UNTIL });
   if ((await ledger(db.url)).holes.length > 0) {
-    db = await ensureScaleDatabase({ name, tickets: SMALL, force: true });
+    db = await ensureScaleDatabase({ name, tickets: SMALL, until: UNTIL, force: true });
   }
   await runMigrations(db.url);
   return db;
@@ -243,6 +271,7 @@ async function main() {
       `timing ${paths.length} paths, ${SAMPLES} samples each after ${WARMUP} warm-up, 10k and ${sizeLabel(BIG)} in turn`,
     );
     const results = await timePaths(sides);
+    const statsCheck = await checkStats(sides[1]);
     for (const s of sides) await s.api.stop();
     console.log(`capturing plans at ${sizeLabel(BIG)} (auto_explain)`);
     const plans = await capturePlans(bigDb, sides[1].ctx);
@@ -259,6 +288,7 @@ async function main() {
       big: { name: bigDb.name, tickets: BIG, meta: bigMeta, reused: bigDb.reused },
       migrationUnderLoad: bigMeta.migrationUnderLoad ?? null,
       migrationMeasuredThisRun: Boolean(measured),
+      statsCheck,
       results,
       targetsMet: results.filter((r) => r.pass).length,
       durationS: (Date.now() - started) / 1000,

@@ -20,7 +20,7 @@ export function createMetrics(withDefaults = false): BotMetrics {
     registry,
     updates: new Counter({
       name: 'bot_updates_total',
-      help: 'Telegram updates by outcome (processed, duplicate, rejected, error)',
+      help: 'Telegram updates by outcome (processed, duplicate, rejected, dead_letter, error)',
       labelNames: ['outcome'],
       registers: [registry],
     }),

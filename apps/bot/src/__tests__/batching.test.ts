@@ -211,14 +211,15 @@ describe('webhook: plain customer texts in batches', () => {
     await waitFor(() => h.api.sentMessages(fresh).length === 1, { description: 'confirmation sent' });
   });
 
-  it('a batch that fails goes one by one: only the failing update answers 5xx, and its retry lands', async () => {
+  it('a batch that fails goes one by one: only the update failing transiently answers 5xx, and its retry lands', async () => {
     const blocker = await customerWithTicket();
     const others = await Promise.all(Array.from({ length: 4 }, customerWithTicket));
     const victim = await customerWithTicket();
     await h.query(`
       create or replace function tt_test_refuse_boom() returns trigger language plpgsql as $$
       begin
-        if new.body = 'boom' then raise exception 'refused by test trigger'; end if;
+        -- A serialization failure: transient, so retried (any other error would make it a dead letter).
+        if new.body = 'boom' then raise exception 'refused by test trigger' using errcode = '40001'; end if;
         return new;
       end $$`);
     await h.query(

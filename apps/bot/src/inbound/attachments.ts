@@ -1,4 +1,4 @@
-import type { IncomingAttachment } from '@tikethet/domain';
+import { cleanText, type IncomingAttachment } from '@tikethet/domain';
 import type { Message } from 'telegraf/types';
 
 type Described = { file_id: string; file_unique_id?: string; file_size?: number };
@@ -20,14 +20,14 @@ export function attachmentsOf(message: Message): IncomingAttachment[] {
   if ('document' in message) {
     const d = message.document;
     const a = base('document', d);
-    if (d.file_name) a.fileName = d.file_name.slice(0, 512);
-    if (d.mime_type) a.mimeType = d.mime_type.slice(0, 255);
+    if (d.file_name) a.fileName = cleanText(d.file_name, 512);
+    if (d.mime_type) a.mimeType = cleanText(d.mime_type, 255);
     return [a];
   }
   if ('video' in message) {
     const v = message.video;
     const a = { ...base('video', v), width: v.width, height: v.height };
-    if (v.mime_type) a.mimeType = v.mime_type;
+    if (v.mime_type) a.mimeType = cleanText(v.mime_type, 255);
     return [a];
   }
   if ('video_note' in message) {
@@ -49,9 +49,17 @@ export function isUnsupportedContent(message: Message): boolean {
   return UNSUPPORTED_CONTENT.some((key) => key in message);
 }
 
-/** The text of a message: its text or its caption. */
+/** The text of a message: its text or its caption, as Telegram sent it. */
 export function textOf(message: Message): string {
-  if ('text' in message) return message.text;
+  if ('text' in message && typeof message.text === 'string') return message.text;
   if ('caption' in message && typeof message.caption === 'string') return message.caption;
   return '';
+}
+
+/** Longest text the bot keeps of one Telegram message (UTF-16 units, as the schemas count). */
+export const BODY_LIMIT = 4000;
+
+/** The text a ticket keeps of a message: cleaned of what Postgres cannot store (domain text.ts), trimmed, bounded. */
+export function bodyTextOf(message: Message): string {
+  return cleanText(textOf(message).trim(), BODY_LIMIT).trim();
 }

@@ -1,10 +1,9 @@
 import type { Logger } from '@tikethet/config';
 import type { IngestTextItem, UseCases } from '@tikethet/db';
 import type { Update } from 'telegraf/types';
-import { truncate } from '../format';
 import type { BotMetrics } from '../metrics';
+import { bodyTextOf } from './attachments';
 import { pendingNewKey } from './commands';
-import { BODY_LIMIT } from './messages';
 import { profileOf, type UpdateOutcome } from './process-update';
 
 /**
@@ -14,9 +13,10 @@ import { profileOf, type UpdateOutcome } from './process-update';
 export function plainTextOf(update: Update): IngestTextItem | null {
   if (!('message' in update)) return null;
   const m = update.message;
-  if (m.chat.type !== 'private' || !m.from || m.from.is_bot || !('text' in m)) return null;
+  if (m?.chat?.type !== 'private' || !m.from || m.from.is_bot || !('text' in m)) return null;
+  if (!Number.isSafeInteger(m.from.id) || m.from.id <= 0) return null;
   if ('reply_to_message' in m && m.reply_to_message) return null;
-  const body = truncate(m.text.trim(), BODY_LIMIT);
+  const body = bodyTextOf(m);
   if (body === '' || body.startsWith('/')) return null;
   return {
     updateId: update.update_id,
@@ -112,7 +112,13 @@ export function createInboundBatcher(deps: {
 
   return {
     submit(update: Update): Promise<UpdateOutcome> {
-      const item = plainTextOf(update);
+      let item: IngestTextItem | null;
+      try {
+        item = plainTextOf(update);
+      } catch {
+        // Not shaped as Telegram documents it: the one-update way keeps it as a dead letter if it fails there.
+        item = null;
+      }
       if (!item) return processOne(update);
       return new Promise<UpdateOutcome>((resolve, reject) => {
         const lane = lanes[item.profile.id % lanes.length] as (typeof lanes)[number];

@@ -1,16 +1,13 @@
 import { DomainError, type IncomingAttachment, isStaff } from '@tikethet/domain';
 import type { Composer } from 'telegraf';
 import type { Message } from 'telegraf/types';
-import { subjectFrom, truncate } from '../format';
+import { subjectFrom } from '../format';
 import { openTicketKeyboard } from '../links';
 import { enqueueText } from '../outbound/enqueue';
 import type { BotRuntime } from '../runtime';
-import { attachmentsOf, isUnsupportedContent, textOf } from './attachments';
+import { attachmentsOf, bodyTextOf, isUnsupportedContent } from './attachments';
 import { pendingNewKey } from './commands';
 import { type BotContext, type Sender, senderOf } from './context';
-
-/** Longest text the bot keeps of one Telegram message. */
-export const BODY_LIMIT = 4000;
 
 /** Posts on the ticket; null when the ticket takes no message from this sender (closed, not theirs). */
 async function tryPost(s: Sender, ticketId: number, body: string, message: Message) {
@@ -49,7 +46,7 @@ function describesProblem(text: string, files: IncomingAttachment[]): boolean {
 /** What a message puts on a ticket: its text (or caption), its files, and the body — the text, or a line naming the file. */
 function contentOf(s: Sender, message: Message) {
   const files = attachmentsOf(message);
-  const text = truncate(textOf(message).trim(), BODY_LIMIT);
+  const text = bodyTextOf(message);
   const first = files[0];
   const body = text || (first ? s.texts.fileLine(first.kind, first.fileName) : '');
   return { text, files, body };
@@ -149,7 +146,7 @@ export function registerMessages(bot: Composer<BotContext>, runtime: BotRuntime)
     const s = senderOf(ctx);
     if (!s) return;
     const message = ctx.editedMessage;
-    const text = truncate(textOf(message).trim(), BODY_LIMIT);
+    const text = bodyTextOf(message);
     if (!text) return;
     const link = await s.tx.findTelegramLink(message.chat.id, message.message_id);
     if (!link?.messageId) return;

@@ -1,18 +1,20 @@
 import type { Logger } from '@tikethet/config';
-import type { UseCases } from '@tikethet/db';
-import { DomainError, type TelegramProfile } from '@tikethet/domain';
+import { describeFailure, isTransientFailure, type UseCases } from '@tikethet/db';
+import { cleanText, DomainError, type TelegramProfile } from '@tikethet/domain';
 import type { Telegraf } from 'telegraf';
 import type { Update, User } from 'telegraf/types';
 import type { BotMetrics } from '../metrics';
 import type { BotContext } from './context';
 
-export type UpdateOutcome = 'processed' | 'duplicate' | 'rejected';
+export type UpdateOutcome = 'processed' | 'duplicate' | 'rejected' | 'dead_letter';
 
+/** The sender as the users table keeps them: strings cleaned and cut (domain text.ts), never refused. */
 export function profileOf(from: User): TelegramProfile {
-  const profile: TelegramProfile = { id: from.id, first_name: from.first_name.slice(0, 256) };
-  if (from.last_name) profile.last_name = from.last_name.slice(0, 256);
-  if (from.username) profile.username = from.username;
-  if (from.language_code) profile.language_code = from.language_code;
+  const text = (value: unknown, max: number) => (typeof value === 'string' ? cleanText(value, max) : '');
+  const profile: TelegramProfile = { id: from.id, first_name: text(from.first_name, 256) };
+  if (from.last_name) profile.last_name = text(from.last_name, 256);
+  if (from.username) profile.username = text(from.username, 64);
+  if (from.language_code) profile.language_code = text(from.language_code, 35);
   return profile;
 }
 
@@ -50,8 +52,10 @@ export function useTransaction(
 }
 
 /**
- * Runs one update. Infrastructure failures (the database) throw, so the webhook answers 5xx and polling
- * retries; an input the use-cases reject is recorded as processed and logged, never retried forever.
+ * Runs one update. Only a failure that may go away by itself (the database unreachable, a serialization
+ * failure: `isTransientFailure`) throws, so the webhook answers 5xx and polling retries. An input the
+ * use-cases reject is recorded as processed and logged; any other failure (a value Postgres refuses, a bug)
+ * is kept as a dead letter with the raw update and acknowledged: one poison update never stops the queue.
  */
 export function createUpdateProcessor(deps: {
   bot: Telegraf<BotContext>;
@@ -76,8 +80,31 @@ export function createUpdateProcessor(deps: {
         metrics.updates.inc({ outcome: 'rejected' });
         return 'rejected';
       }
+      if (!isTransientFailure(error)) return deadLetter(update, error);
       metrics.updates.inc({ outcome: 'error' });
       throw error;
     }
   };
+
+  /** Keeps the update and acknowledges it; when even that fails (the database went away), the update is retried. */
+  async function deadLetter(update: Update, error: unknown): Promise<UpdateOutcome> {
+    let recorded: boolean;
+    try {
+      recorded = await uc.recordDeadLetter({
+        updateId: update.update_id,
+        update,
+        error: describeFailure(error),
+      });
+    } catch (recordError) {
+      logger.error({ err: recordError, updateId: update.update_id }, 'dead letter not recorded; retrying');
+      metrics.updates.inc({ outcome: 'error' });
+      throw error;
+    }
+    // Claimed already: another delivery of it was processed or kept first.
+    const outcome = recorded ? 'dead_letter' : 'duplicate';
+    if (recorded)
+      logger.error({ err: error, updateId: update.update_id }, 'update failed; kept as a dead letter');
+    metrics.updates.inc({ outcome });
+    return outcome;
+  }
 }

@@ -7,6 +7,8 @@ import {
   createTestDatabase,
   type FakeBotApi,
   startFakeBotApi,
+  startTcpProxy,
+  type TcpProxy,
   type TestDatabase,
   type TgMessage,
   type TgUpdate,
@@ -30,6 +32,8 @@ export interface Harness {
   bot: Bot;
   env: BotEnv;
   baseUrl: string;
+  /** The bot's way to Postgres when started with `dbProxy` (cut it to make the database unreachable). */
+  proxy: TcpProxy | undefined;
   /** Delivers an update the way the mode does (getUpdates queue or webhook POST); resolves when stored. */
   send(update: TgUpdate): Promise<void>;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -46,6 +50,8 @@ export function newUserId(): number {
 export interface HarnessOptions {
   /** Give the bot a Redis client for its outbound limits (shared between instances). */
   redis?: boolean;
+  /** The bot reaches Postgres through a TCP proxy (`harness.proxy`); the test's own queries do not. */
+  dbProxy?: boolean;
 }
 
 export async function startHarness(
@@ -58,6 +64,12 @@ export async function startHarness(
   await runMigrations(database.url);
   const api = await startFakeBotApi({ allowHttpWebhook: true });
   const db = createDb(database.url, { max: 20 });
+  const proxy = options.dbProxy
+    ? await startTcpProxy({
+        target: { host: new URL(database.url).hostname, port: Number(new URL(database.url).port || 5432) },
+      })
+    : undefined;
+  const botDb = proxy ? createDb(proxy.url(database.url), { max: 20 }) : db;
   const bus = createBus({ redisUrl: testRedisUrl(), channel: `tt-test:${database.name}` });
   const uc = createUseCases({ db: db.db, bus });
   const server = http.createServer();
@@ -65,7 +77,7 @@ export async function startHarness(
   const port = (server.address() as AddressInfo).port;
   const baseUrl = `http://127.0.0.1:${port}`;
   const env = loadBotEnv({
-    DATABASE_URL: database.url,
+    DATABASE_URL: proxy ? proxy.url(database.url) : database.url,
     TELEGRAM_BOT_TOKEN: api.token,
     TELEGRAM_API_ROOT: api.apiRoot,
     BOT_MODE: mode,
@@ -79,7 +91,7 @@ export async function startHarness(
     ...overrides,
   });
   const redis = options.redis ? new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 }) : undefined;
-  const bot = createBot({ env, db, bus, ...(redis ? { redis } : {}) });
+  const bot = createBot({ env, db: botDb, bus, ...(redis ? { redis } : {}) });
   server.on('request', (req, res) => void bot.httpHandler(req, res));
   await bot.start();
   if (mode === 'webhook') await waitFor(() => api.webhook, { description: 'webhook registered' });
@@ -95,6 +107,7 @@ export async function startHarness(
     bot,
     env,
     baseUrl,
+    proxy,
     query,
     async send(update) {
       if (mode === 'webhook') {
@@ -117,6 +130,8 @@ export async function startHarness(
       await api.close();
       await bus.close();
       redis?.disconnect();
+      if (botDb !== db) await botDb.close();
+      await proxy?.close();
       await db.close();
       await database.drop();
     },

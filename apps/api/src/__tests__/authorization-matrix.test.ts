@@ -98,6 +98,7 @@ const samples: Record<string, (w: World) => Promise<Sample>> = {
     return { path: `/agents/${target.id}`, body: { role: 'agent' } };
   },
   'GET /stats': async () => ({ path: '/stats' }),
+  'GET /dead-letters': async () => ({ path: '/dead-letters?limit=5' }),
 };
 
 const keyOf = (r: RouteDef) => `${r.method.toUpperCase()} ${r.path}`;

@@ -1,5 +1,6 @@
 import { attachmentRoutes } from './attachments';
 import { catalogRoutes } from './catalog';
+import { deadLetterRoutes } from './dead-letters';
 import { messageRoutes } from './messages';
 import { peopleRoutes } from './people';
 import type { RouteDef } from './route';
@@ -12,4 +13,5 @@ export const routeTable: readonly RouteDef[] = [
   ...messageRoutes,
   ...attachmentRoutes,
   ...catalogRoutes,
+  ...deadLetterRoutes,
 ];

@@ -1,5 +1,6 @@
 import type { Actor, Person } from '@tikethet/domain';
 import WebSocket from 'ws';
+import { watchDrain } from './drain-watch';
 import type { GatewayMetrics } from './metrics';
 import { PING_SLICES } from './ping';
 import { CloseCode } from './protocol';
@@ -20,9 +21,6 @@ interface Follows {
 }
 
 let nextPingSlot = 0;
-
-/** How often a socket waiting to drain (a replay ahead of its reader) looks at its buffer again. */
-const DRAIN_POLL_MS = 5;
 
 const NO_TICKETS: ReadonlyMap<string, TicketSubscription> = new Map();
 const TEXT = { binary: false } as const;
@@ -124,22 +122,27 @@ export class Connection {
 
   /** Resolves once the socket is `writable` again (or closed): a replay sends its next frames then. */
   whenWritable(): Promise<void> {
-    if (this.closed || this.writable) return RESOLVED;
+    if (this.drained) return RESOLVED;
     return new Promise((resolve) => {
       if (this.drainWaiters) {
         this.drainWaiters.push(resolve);
         return;
       }
       this.drainWaiters = [resolve];
-      const timer = setInterval(() => {
-        if (!this.closed && !this.writable) return;
-        clearInterval(timer);
-        const waiters = this.drainWaiters ?? [];
-        this.drainWaiters = undefined;
-        for (const wake of waiters) wake();
-      }, DRAIN_POLL_MS);
-      timer.unref();
+      watchDrain(this);
     });
+  }
+
+  /** For the drain watcher: true once waiting replays may go on. */
+  get drained(): boolean {
+    return this.closed || this.writable;
+  }
+
+  /** For the drain watcher: lets the waiting replays go on. */
+  wake(): void {
+    const waiters = this.drainWaiters ?? [];
+    this.drainWaiters = undefined;
+    for (const resolve of waiters) resolve();
   }
 
   sendJson(frame: Record<string, unknown>): boolean {

@@ -4,10 +4,13 @@
  *
  *   no DATABASE_URL       -> embedded Postgres (PGlite over the Postgres wire protocol), data in .data/
  *   no REDIS_URL          -> the in-process bus
- *   no TELEGRAM_BOT_TOKEN -> a generated development token, DEV_LOGIN=1 (never in production), bot off
+ *   no TELEGRAM_BOT_TOKEN -> the development token (bot id 0), DEV_LOGIN=1, bot off; refused in production
+ *                            and on a non-loopback HOST (development sign-in hands out admin initData)
  *
- * The Mini App is served on LAUNCH_PORT (default 8080) with /api and /ws proxied to the API and gateway,
- * which listen on loopback ports of their own.
+ * The Mini App is served on HOST:LAUNCH_PORT (default 127.0.0.1:8080) with /api and /ws proxied to the API
+ * and gateway, which listen on loopback ports of their own; only POST /telegram/webhook reaches the bot there.
+ * With a bot, its admin endpoint (scripts/set-public-url) listens on 127.0.0.1:BOT_ADMIN_PORT (default 3003)
+ * only, with BOT_ADMIN_SECRET (generated into .env when absent). TIKETHET_ENV_FILE: another .env (tests).
  */
 const fs = require('node:fs');
 const http = require('node:http');
@@ -18,9 +21,13 @@ const { randomBytes } = require('node:crypto');
 const root = path.resolve(__dirname, '..');
 const dataDir = path.resolve(process.env.TIKETHET_DATA_DIR ?? path.join(root, '.data'));
 const built = (p) => path.join(root, p);
+const envFile = path.resolve(process.env.TIKETHET_ENV_FILE ?? path.join(root, '.env'));
+const config = () => require(built('packages/config/dist/index.js'));
+
+class LaunchError extends Error {}
 
 function loadDotEnv() {
-  const file = path.join(root, '.env');
+  const file = envFile;
   if (!fs.existsSync(file)) return;
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     const m = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
@@ -69,22 +76,60 @@ async function startEmbeddedPostgres() {
   };
 }
 
-/** A development bot token, kept in .data so dev sign-ins survive restarts. */
+/** The development bot token (bot id 0, never a real bot's), kept in .data so dev sign-ins survive restarts. */
 function developmentToken() {
+  const { developmentBotToken, isDevelopmentBotToken } = config();
   const file = path.join(dataDir, 'dev-bot-token');
   fs.mkdirSync(dataDir, { recursive: true });
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  const token = `100000001:${randomBytes(27).toString('base64url').slice(0, 35)}`;
+  const kept = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
+  if (isDevelopmentBotToken(kept)) return kept;
+  const token = developmentBotToken();
   fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
   return token;
 }
+
+/** BOT_ADMIN_SECRET from the environment, else generated and appended to .env (kept mode 0600). */
+function botAdminSecret(env) {
+  if (env.BOT_ADMIN_SECRET) return env.BOT_ADMIN_SECRET;
+  const secret = randomBytes(32).toString('base64url');
+  const before = fs.existsSync(envFile) ? fs.readFileSync(envFile, 'utf8') : '';
+  const line = `# Written by pnpm start: scripts/set-public-url sends it to the bot's loopback admin listener.\nBOT_ADMIN_SECRET=${secret}\n`;
+  const temp = `${envFile}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, `${before}${before && !before.endsWith('\n') ? '\n' : ''}${line}`, { mode: 0o600 });
+  fs.chmodSync(temp, 0o600);
+  fs.renameSync(temp, envFile);
+  env.BOT_ADMIN_SECRET = secret;
+  return secret;
+}
+
+const isLoopbackHost = (host) => /^(127(\.\d{1,3}){3}|::1|localhost)$/.test(host);
 
 async function main() {
   loadDotEnv();
   const env = process.env;
   const production = env.NODE_ENV === 'production';
   const launchPort = Number(env.LAUNCH_PORT ?? 8080);
+  const host = env.HOST || '127.0.0.1';
   const notes = [];
+
+  // Before anything starts: the token rules (api and gateway check them again) and where dev sign-in may live.
+  const botConfigured = Boolean(env.TELEGRAM_BOT_TOKEN);
+  if (!botConfigured) {
+    if (production) throw new LaunchError('NODE_ENV=production needs TELEGRAM_BOT_TOKEN (from @BotFather)');
+    if (!isLoopbackHost(host)) {
+      throw new LaunchError(
+        `HOST=${host} would put the development sign-in (anyone becomes admin) on the network: set TELEGRAM_BOT_TOKEN, or leave HOST unset (127.0.0.1)`,
+      );
+    }
+    env.TELEGRAM_BOT_TOKEN = developmentToken();
+    env.DEV_LOGIN = '1';
+    notes.push('bot: off (no TELEGRAM_BOT_TOKEN); development sign-in on, for this machine only');
+  }
+  config().checkBotToken({
+    TELEGRAM_BOT_TOKEN: env.TELEGRAM_BOT_TOKEN,
+    DEV_LOGIN: env.DEV_LOGIN === '1' || env.DEV_LOGIN === 'true',
+    NODE_ENV: env.NODE_ENV ?? 'development',
+  });
 
   let embedded;
   if (!env.DATABASE_URL) {
@@ -96,12 +141,6 @@ async function main() {
     );
   } else {
     notes.push(`database: ${new URL(env.DATABASE_URL).host}`);
-  }
-  const botConfigured = Boolean(env.TELEGRAM_BOT_TOKEN);
-  if (!botConfigured) {
-    env.TELEGRAM_BOT_TOKEN = developmentToken();
-    if (!production) env.DEV_LOGIN = '1';
-    notes.push('bot: off (no TELEGRAM_BOT_TOKEN); development sign-in on');
   }
   notes.push(env.REDIS_URL ? `bus: Redis ${new URL(env.REDIS_URL).host}` : 'bus: in-process');
 
@@ -135,12 +174,28 @@ async function main() {
   const gatewayPort = await listen(gatewayServer, 0, '127.0.0.1');
 
   let bot;
+  let admin;
   if (botConfigured) {
+    botAdminSecret(env);
     const { createBot } = require(built('apps/bot/dist/create-bot.js'));
     const { loadBotEnv } = require(built('apps/bot/dist/env.js'));
-    bot = createBot({ env: loadBotEnv(env), db: dbClient, bus });
+    const botEnv = loadBotEnv(env);
+    bot = createBot({ env: botEnv, db: dbClient, bus });
     await bot.start();
     notes.push(`bot: ${env.BOT_MODE ?? 'polling'}`);
+    // The admin endpoint never on the public port: a loopback listener of its own.
+    admin = http.createServer((req, res) => bot.adminHandler(req, res));
+    try {
+      await listen(admin, botEnv.BOT_ADMIN_PORT, '127.0.0.1');
+      notes.push(
+        `bot admin (scripts/set-public-url): 127.0.0.1:${botEnv.BOT_ADMIN_PORT}, BOT_ADMIN_SECRET in .env`,
+      );
+    } catch (error) {
+      admin = undefined;
+      notes.push(
+        `bot admin: 127.0.0.1:${botEnv.BOT_ADMIN_PORT} is taken (${error.code}); set BOT_ADMIN_PORT`,
+      );
+    }
   }
 
   // The Mini App and its proxy on the one origin.
@@ -155,11 +210,11 @@ async function main() {
     const serveFront = front.listeners('request').slice();
     front.removeAllListeners('request');
     front.on('request', (req, res) => {
-      if (req.url && req.url.startsWith('/telegram/')) return bot.httpHandler(req, res);
+      if ((req.url ?? '').split('?')[0] === '/telegram/webhook') return bot.httpHandler(req, res);
       for (const l of serveFront) l.call(front, req, res);
     });
   }
-  await listen(front, launchPort, env.LAUNCH_HOST ?? '0.0.0.0');
+  await listen(front, launchPort, host);
 
   const url = `http://localhost:${launchPort}`;
   process.stdout.write(`\nTiketHet is running: ${url}\n${notes.map((n) => `  - ${n}`).join('\n')}\n\n`);
@@ -173,6 +228,7 @@ async function main() {
     gateway.startDraining();
     front.close();
     front.closeAllConnections?.();
+    admin?.close();
     await gateway.close(1012).catch(() => undefined);
     apiServer.close();
     gatewayServer.close();
@@ -189,6 +245,8 @@ async function main() {
 }
 
 main().catch((error) => {
-  process.stderr.write(`TiketHet could not start: ${error && error.stack ? error.stack : error}\n`);
+  // A refused configuration is a message naming the variable, not a stack trace.
+  const plain = error instanceof LaunchError || error?.name === 'EnvError';
+  process.stderr.write(`TiketHet could not start: ${plain ? error.message : (error?.stack ?? error)}\n`);
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '@tikethet/testkit';
@@ -14,21 +15,22 @@ let child: ChildProcess;
 let dataDir: string;
 let output = '';
 let base = '';
+let port = 0;
 
 function cleanEnv(port: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
   return {
     ...env,
     LAUNCH_PORT: String(port),
-    LAUNCH_HOST: '127.0.0.1',
     TIKETHET_DATA_DIR: dataDir,
+    TIKETHET_ENV_FILE: path.join(dataDir, '.env'),
     LOG_LEVEL: 'warn',
   };
 }
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'tikethet-launch-'));
-  const port = await freePort();
+  port = await freePort();
   child = spawn(process.execPath, [path.join(root, 'scripts/launch.cjs')], {
     cwd: dataDir,
     env: cleanEnv(port),
@@ -121,6 +123,34 @@ it('runs a whole conversation through the API with development sign-in', async (
   );
   expect(seen.json.items.map((m) => m.body)).toEqual(['Карта отклонена', 'Проверяем']);
   expect((await call('GET', `/tickets/${created.json.id}`, undefined)).status).toBe(401);
+});
+
+it('listens on 127.0.0.1 only (HOST unset): another address of this machine is refused', async () => {
+  const connects = (host: string) =>
+    new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host, port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+  expect(await connects('127.0.0.1')).toBe(true);
+  // 127.0.0.2 is this machine too, but not the address the launcher bound (0.0.0.0 would accept it).
+  expect(await connects('127.0.0.2')).toBe(false);
+});
+
+it('gives development sign-in to loopback clients only: a request a tunnel forwards gets 404', async () => {
+  for (const headers of [
+    { 'x-forwarded-for': '203.0.113.7' },
+    { 'cf-connecting-ip': '203.0.113.7' },
+  ] as Array<Record<string, string>>) {
+    const res = await fetch(`${base}/api/v1/dev/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ as: 'admin' }),
+    });
+    expect([Object.keys(headers)[0], res.status]).toEqual([Object.keys(headers)[0], 404]);
+  }
 });
 
 it('stops cleanly on SIGTERM', async () => {

@@ -15,11 +15,17 @@ export interface Launcher {
 export async function startLauncher(): Promise<Launcher> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tikethet-launch-'));
   const port = await freePort();
-  // A clean environment: no DATABASE_URL, REDIS_URL or TELEGRAM_BOT_TOKEN, so every embedded default applies.
+  // A clean environment (and no .env): no DATABASE_URL, REDIS_URL or TELEGRAM_BOT_TOKEN, so every embedded
+  // default applies.
   const child = startNode(
     'launcher',
     [path.join(ROOT, 'scripts/launch.cjs')],
-    { TIKETHET_DATA_DIR: dataDir, LAUNCH_PORT: String(port), LAUNCH_HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    {
+      TIKETHET_DATA_DIR: dataDir,
+      TIKETHET_ENV_FILE: path.join(dataDir, '.env'),
+      LAUNCH_PORT: String(port),
+      LOG_LEVEL: 'warn',
+    },
     ROOT,
   );
   const stop = async () => {

@@ -10,10 +10,13 @@ import {
 import { type Child, startNode, waitReady } from './processes';
 
 export const ROOT = path.resolve(__dirname, '../../..');
+/** A development token (bot id 0, which Telegram never issues): the only kind development sign-in accepts. */
+const DEV_BOT_TOKEN = '0:e2e-development-token_0123456789';
 
 export interface StackOptions {
   /** Telegram ids made admins by ADMIN_TELEGRAM_IDS. */
   adminIds: number[];
+  /** Development sign-in: api and gateway run with the development token (bot id 0) and DEV_LOGIN=1. */
   devLogin?: boolean;
   /** Bot API base the API fetches attachments from (the fake Bot API). */
   telegramApiRoot?: string;
@@ -50,6 +53,7 @@ export async function startStack(label: string, options: StackOptions): Promise<
       DATABASE_URL: database.url,
       REDIS_URL: testRedisUrl(),
       TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
+      ...(options.devLogin ? { TELEGRAM_BOT_TOKEN: DEV_BOT_TOKEN, DEV_LOGIN: '1' } : {}),
     };
     const api = startNode(
       'api',
@@ -59,7 +63,6 @@ export async function startStack(label: string, options: StackOptions): Promise<
         PORT: String(apiPort),
         RATE_LIMIT_PER_MIN: '0',
         ADMIN_TELEGRAM_IDS: options.adminIds.join(','),
-        ...(options.devLogin ? { DEV_LOGIN: '1' } : {}),
         ...(options.telegramApiRoot ? { TELEGRAM_API_ROOT: options.telegramApiRoot } : {}),
       },
       ROOT,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { clientMessageIdSchema, idSchema, isoDateSchema, telegramIdSchema, textSchema } from './common';
+import { storableStringSchema } from './text';
 import { userSummarySchema } from './user';
 
 export const ticketStatuses = ['new', 'open', 'pending', 'resolved', 'closed'] as const;
@@ -92,7 +93,7 @@ export const listTicketsQuerySchema = z.strictObject({
     .string()
     .regex(/^[1-9][0-9]{0,15}$/, 'must be a Telegram user id')
     .optional(),
-  q: z.string().trim().max(200).optional(),
+  q: storableStringSchema().trim().max(200).optional(),
   limit: z
     .string()
     .regex(/^[0-9]{1,3}$/, 'must be an integer from 1 to 100')

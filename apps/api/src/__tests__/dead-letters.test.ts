@@ -92,6 +92,12 @@ describe('what Postgres cannot store', () => {
     ).toEqual([{ n: 1 }]);
   });
 
+  it.each(['/tickets', '/agents'])('a search (%s?q=) with NUL is a 400 naming q', async (path) => {
+    const res = await get(`${path}?q=a%00b`, people.admin.auth);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(['q']);
+  });
+
   it('a Telegram name with NUL and a lone surrogate in initData signs in, stored cleaned', async () => {
     const auth = authFor({ id: 900_777, first_name: 'a\u0000b', last_name: 'c\udc00', language_code: 'en' });
     const res = await get('/me', auth);

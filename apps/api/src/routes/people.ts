@@ -4,6 +4,7 @@ import {
   type Role,
   roleSchema,
   setRoleInputSchema,
+  storableStringSchema,
   telegramIdParamSchema,
 } from '@tikethet/domain';
 import { z } from 'zod';
@@ -11,7 +12,7 @@ import { parseBody, parseWith } from '../http/validate';
 import type { RouteDef } from './route';
 
 const agentsQuerySchema = z.strictObject({
-  q: z.string().trim().min(1).max(100).optional(),
+  q: storableStringSchema().trim().min(1).max(100).optional(),
   roles: z
     .string()
     .max(100)

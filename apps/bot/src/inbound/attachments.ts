@@ -4,8 +4,8 @@ import type { Message } from 'telegraf/types';
 type Described = { file_id: string; file_unique_id?: string; file_size?: number };
 
 function base(kind: IncomingAttachment['kind'], file: Described): IncomingAttachment {
-  const a: IncomingAttachment = { kind, telegramFileId: file.file_id };
-  if (file.file_unique_id) a.telegramFileUniqueId = file.file_unique_id;
+  const a: IncomingAttachment = { kind, telegramFileId: cleanText(file.file_id) };
+  if (file.file_unique_id) a.telegramFileUniqueId = cleanText(file.file_unique_id);
   if (file.file_size !== undefined) a.size = file.file_size;
   return a;
 }

@@ -1,4 +1,5 @@
 import { t } from './i18n';
+import { safeBlob } from './safe-blob';
 import type {
   CannedReply,
   Category,
@@ -222,7 +223,10 @@ export function newClientMessageId(): string {
   return `m-${Date.now().toString(36)}-${random}`;
 }
 
-/** Fetches a file the API serves behind auth (attachments) as a blob URL the page can show or save. */
+/**
+ * Fetches a file the API serves behind auth (attachments) as a blob URL the page can show or save; only a raster
+ * image keeps its type (safeBlob).
+ */
 export async function fetchBlobUrl(path: string): Promise<string> {
   let response: Response;
   try {
@@ -233,5 +237,5 @@ export async function fetchBlobUrl(path: string): Promise<string> {
     throw new ApiError(0, 'network', t('error.network'));
   }
   if (!response.ok) throw new ApiError(response.status, `http_${response.status}`, response.statusText);
-  return URL.createObjectURL(await response.blob());
+  return URL.createObjectURL(safeBlob(await response.blob()));
 }

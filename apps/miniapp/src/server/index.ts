@@ -1,4 +1,4 @@
-import { createReadStream, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs, readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -14,6 +14,81 @@ export interface MiniappServerOptions {
   apiUrl: string;
   /** Where `/ws` goes, e.g. http://127.0.0.1:3001 (ws:// and wss:// also accepted). */
   gatewayUrl: string;
+}
+
+/**
+ * The origins the build talks to besides its own (VITE_API_URL / VITE_GATEWAY_URL, when the API or gateway live
+ * elsewhere): the build writes them to `connect-origins.json` (vite.config.mts) for the CSP's connect-src.
+ */
+export const CONNECT_ORIGINS_FILE = 'connect-origins.json';
+
+function builtConnectOrigins(distDir: string): string[] {
+  let listed: unknown;
+  try {
+    listed = JSON.parse(readFileSync(path.join(distDir, CONNECT_ORIGINS_FILE), 'utf8'));
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(listed)) return [];
+  const origins: string[] = [];
+  for (const entry of listed) {
+    try {
+      origins.push(new URL(String(entry)).origin);
+    } catch {
+      // Not a URL: nothing to allow.
+    }
+  }
+  return origins;
+}
+
+/** Telegram's web clients, which show a Mini App in an iframe; no one else may frame it. */
+export const TELEGRAM_WEB_ORIGINS = [
+  'https://web.telegram.org',
+  'https://*.web.telegram.org',
+  'https://webk.telegram.org',
+  'https://webz.telegram.org',
+] as const;
+
+/**
+ * The headers of everything this server answers itself. The CSP lets the built app run (its own scripts,
+ * styles, blob: images) and nothing injected; `style-src 'unsafe-inline'` because Telegram's web-app script
+ * adds a <style> for the web client's theme. No X-Frame-Options: it cannot name Telegram's origins.
+ */
+function securityHeaders(connectOrigins: readonly string[]): Record<string, string> {
+  const connect = ["'self'", ...new Set(connectOrigins)];
+  const csp = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' blob: data:",
+    "media-src 'self' blob:",
+    "font-src 'self' data:",
+    `connect-src ${connect.join(' ')}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    `frame-ancestors ${TELEGRAM_WEB_ORIGINS.join(' ')}`,
+  ].join('; ');
+  return {
+    'content-security-policy': csp,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
+}
+
+/** The paths the public origin never forwards, compared as the API would route them. */
+const NOT_FORWARDED = new Set(['/api/v1/metrics']);
+
+/** The path as a router would see it: decoded, `.`/`..` and repeated slashes resolved, lower case. */
+function routedPath(pathname: string): string {
+  let decoded = pathname;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    // Left as sent: the API answers 400 for it.
+  }
+  const normalized = path.posix.normalize(decoded.replace(/\/+/g, '/')).replace(/\/+$/, '');
+  return normalized.toLowerCase();
 }
 
 const contentTypes: Record<string, string> = {
@@ -62,15 +137,24 @@ function sendJsonError(res: ServerResponse, status: number, code: string, messag
   res.end(JSON.stringify({ error: { code, message } }));
 }
 
+/**
+ * X-Forwarded-For for the next hop: what arrived, with the address of the peer this server saw appended. The
+ * API and gateway read it TRUST_PROXY_HOPS entries from the right, so what a client wrote itself stays on the
+ * left, unread.
+ */
+function forwardedFor(req: IncomingMessage): string {
+  const prior = req.headers['x-forwarded-for'];
+  const ip = req.socket.remoteAddress ?? '';
+  return prior ? `${String(prior)}, ${ip}` : ip;
+}
+
 function proxyHttp(req: IncomingMessage, res: ServerResponse, target: URL): void {
   const headers: http.OutgoingHttpHeaders = { ...req.headers };
   for (const h of HOP_BY_HOP) delete headers[h];
   headers.host = target.host;
   headers['x-forwarded-host'] = req.headers.host ?? '';
   headers['x-forwarded-proto'] = (req.socket as tls.TLSSocket).encrypted ? 'https' : 'http';
-  const prior = req.headers['x-forwarded-for'];
-  const ip = req.socket.remoteAddress ?? '';
-  headers['x-forwarded-for'] = prior ? `${String(prior)}, ${ip}` : ip;
+  headers['x-forwarded-for'] = forwardedFor(req);
   const basePath = target.pathname.replace(/\/$/, '');
   const client = target.protocol === 'https:' ? https : http;
   const upstream = client.request(
@@ -105,8 +189,10 @@ function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       const name = req.rawHeaders[i] ?? '';
       const value = req.rawHeaders[i + 1] ?? '';
+      if (name.toLowerCase() === 'x-forwarded-for') continue;
       lines.push(`${name}: ${name.toLowerCase() === 'host' ? target.host : value}`);
     }
+    lines.push(`X-Forwarded-For: ${forwardedFor(req)}`);
     upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
     if (head.length > 0) upstream.write(head);
     upstream.pipe(socket);
@@ -145,6 +231,7 @@ export function createMiniappServer(options: MiniappServerOptions): MiniappServe
   const distDir = path.resolve(options.distDir);
   const apiTarget = toHttpUrl(options.apiUrl);
   const gatewayTarget = toHttpUrl(options.gatewayUrl);
+  const security = securityHeaders(builtConnectOrigins(distDir));
   const gzipCache = new Map<string, { mtimeMs: number; body: Buffer }>();
 
   async function findFile(urlPath: string): Promise<StaticFile | null> {
@@ -168,11 +255,7 @@ export function createMiniappServer(options: MiniappServerOptions): MiniappServe
 
   async function sendFile(req: IncomingMessage, res: ServerResponse, file: StaticFile, cache: string) {
     const type = contentTypes[file.ext] ?? 'application/octet-stream';
-    const headers: http.OutgoingHttpHeaders = {
-      'content-type': type,
-      'cache-control': cache,
-      'x-content-type-options': 'nosniff',
-    };
+    const headers: http.OutgoingHttpHeaders = { ...security, 'content-type': type, 'cache-control': cache };
     const acceptsGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
     if (acceptsGzip && compressible.has(file.ext) && file.size > 1024) {
       const stat = await fs.stat(file.path);
@@ -200,7 +283,7 @@ export function createMiniappServer(options: MiniappServerOptions): MiniappServe
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string) {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
+      res.writeHead(405, { ...security, allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
       res.end('Method Not Allowed');
       return;
     }
@@ -212,13 +295,13 @@ export function createMiniappServer(options: MiniappServerOptions): MiniappServe
     }
     // A missing asset or file with an extension is a real 404; anything else is a client-side route.
     if (pathname.startsWith('/assets/') || /\.[a-z0-9]{1,8}$/i.test(pathname)) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.writeHead(404, { ...security, 'content-type': 'text/plain; charset=utf-8' });
       res.end('Not Found');
       return;
     }
     const index = await findFile('/index.html');
     if (!index) {
-      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+      res.writeHead(503, { ...security, 'content-type': 'text/plain; charset=utf-8' });
       res.end('The Mini App is not built: run `pnpm --filter @tikethet/miniapp build`.');
       return;
     }
@@ -259,6 +342,11 @@ export function createMiniappServer(options: MiniappServerOptions): MiniappServe
     }
     count(pathname === '/api' || pathname.startsWith('/api/') ? 'api' : 'static', res);
     if (pathname === '/api' || pathname.startsWith('/api/')) {
+      if (NOT_FORWARDED.has(routedPath(pathname))) {
+        res.writeHead(404, { ...security, 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ error: { code: 'not_found', message: 'no such route' } }));
+        return;
+      }
       proxyHttp(req, res, apiTarget);
       return;
     }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
-import { createMiniappServer, type MiniappServer } from './index';
+import { CONNECT_ORIGINS_FILE, createMiniappServer, type MiniappServer } from './index';
 
 function listen(server: http.Server): Promise<number> {
   return new Promise((resolve) =>
@@ -43,7 +43,9 @@ describe('createMiniappServer', () => {
   );
   writeFileSync(path.join(dist, 'favicon.svg'), '<svg/>');
 
+  let apiHits = 0;
   const api = http.createServer((req, res) => {
+    apiHits += 1;
     let body = '';
     req.on('data', (c) => {
       body += c;
@@ -51,7 +53,13 @@ describe('createMiniappServer', () => {
     req.on('end', () => {
       res.writeHead(201, { 'content-type': 'application/json', 'x-upstream': 'api' });
       res.end(
-        JSON.stringify({ method: req.method, url: req.url, auth: req.headers.authorization ?? null, body }),
+        JSON.stringify({
+          method: req.method,
+          url: req.url,
+          auth: req.headers.authorization ?? null,
+          body,
+          forwardedFor: req.headers['x-forwarded-for'] ?? null,
+        }),
       );
     });
   });
@@ -59,7 +67,11 @@ describe('createMiniappServer', () => {
   const gatewayHttp = http.createServer();
   gatewayHttp.on('upgrade', (req, socket, head) => {
     gateway.handleUpgrade(req, socket, head, (ws) => {
-      ws.on('message', (m) => ws.send(`echo:${String(m)}:${req.url}`));
+      ws.on('message', (m) =>
+        ws.send(
+          String(m) === 'xff' ? `xff:${req.headers['x-forwarded-for']}` : `echo:${String(m)}:${req.url}`,
+        ),
+      );
     });
   });
   let server: MiniappServer;
@@ -136,7 +148,94 @@ describe('createMiniappServer', () => {
       url: '/api/v1/tickets?limit=5',
       auth: 'tma abc',
       body: '{"hello":"api"}',
+      forwardedFor: '127.0.0.1',
     });
+  });
+
+  it('appends the peer it saw to X-Forwarded-For, over HTTP and WebSocket, after what the client wrote', async () => {
+    // The API keys unauthenticated rate limits TRUST_PROXY_HOPS from the right: the client's own entries
+    // stay on the left, where they are never read.
+    const res = await get(port, '/api/v1/me', { 'x-forwarded-for': '6.6.6.6' });
+    expect(JSON.parse(res.body).forwardedFor).toBe('6.6.6.6, 127.0.0.1');
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { headers: { 'x-forwarded-for': '6.6.6.6' } });
+    const reply = await new Promise<string>((resolve, reject) => {
+      ws.on('open', () => ws.send('xff'));
+      ws.on('message', (m) => resolve(String(m)));
+      ws.on('error', reject);
+    }).finally(() => ws.close());
+    expect(reply).toBe('xff:6.6.6.6, 127.0.0.1');
+  });
+
+  it.each([
+    '/api/v1/metrics',
+    '/api/v1/metrics/',
+    '/api/v1/METRICS',
+    '/api/v1//metrics',
+    '/api/v1/./metrics',
+    '/api/v1/x/../metrics',
+    '/api/v1/%6detrics',
+    '/api/v1/metrics?format=json',
+  ])('never forwards the API’s metrics: %s is a 404 that never reaches the API', async (pathname) => {
+    const before = apiHits;
+    const res = await get(port, pathname);
+    expect(res.status).toBe(404);
+    expect(apiHits).toBe(before);
+  });
+
+  const FRAME_ANCESTORS = [
+    'https://web.telegram.org',
+    'https://*.web.telegram.org',
+    'https://webk.telegram.org',
+    'https://webz.telegram.org',
+  ];
+
+  it.each([
+    ['the page', '/'],
+    ['a client route', '/tickets/12'],
+    ['an asset', '/assets/index-abc123.js'],
+    ['a missing asset', '/assets/missing.js'],
+  ])(
+    'sends %s with a CSP that lets only Telegram’s web clients frame it, nosniff and no referrer',
+    async (_what, pathname) => {
+      const res = await get(port, pathname);
+      const csp = String(res.headers['content-security-policy']);
+      const directives = new Map(
+        csp.split(';').map((d) => {
+          const [name = '', ...values] = d.trim().split(/\s+/);
+          return [name, values] as const;
+        }),
+      );
+      expect(directives.get('frame-ancestors')).toEqual(FRAME_ANCESTORS);
+      expect(directives.get('default-src')).toEqual(["'self'"]);
+      expect(directives.get('script-src')).toEqual(["'self'"]);
+      expect(directives.get('object-src')).toEqual(["'none'"]);
+      expect(directives.get('base-uri')).toEqual(["'none'"]);
+      expect(directives.get('connect-src')).toEqual(["'self'"]);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      // X-Frame-Options cannot name Telegram's origins; with it the web clients could not frame the app.
+      expect(res.headers['x-frame-options']).toBeUndefined();
+    },
+  );
+
+  it('lets the page connect to the API and gateway origins it was built for', async () => {
+    const built = mkdtempSync(path.join(os.tmpdir(), 'miniapp-dist-'));
+    writeFileSync(path.join(built, 'index.html'), '<!doctype html>');
+    writeFileSync(
+      path.join(built, CONNECT_ORIGINS_FILE),
+      JSON.stringify(['https://api.example.com/', 'wss://ws.example.com/socket', 'not a url']),
+    );
+    const other = createMiniappServer({
+      distDir: built,
+      apiUrl: 'http://127.0.0.1:1',
+      gatewayUrl: 'http://127.0.0.1:1',
+    });
+    const p = await listen(other);
+    const res = await get(p, '/');
+    await new Promise((r) => other.close(r));
+    expect(String(res.headers['content-security-policy'])).toContain(
+      "connect-src 'self' https://api.example.com wss://ws.example.com;",
+    );
   });
 
   it('answers 502 in the API error shape when the API is down', async () => {

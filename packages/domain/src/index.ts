@@ -6,6 +6,7 @@ export * from './message';
 export * from './permissions';
 export * from './roles';
 export * from './state-machine';
+export * from './stats';
 export * from './text';
 export * from './ticket';
 export * from './user';

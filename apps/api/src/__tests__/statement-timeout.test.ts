@@ -99,4 +99,14 @@ describe('a statement past DATABASE_STATEMENT_TIMEOUT_MS', () => {
     const ready = await request(t.app).get('/readyz');
     expect(ready.status).toBe(200);
   });
+
+  it('stats too: a stats read past the timeout is a 503, then stats answer', async () => {
+    const release = await lockTable('ticket_status_counts');
+    const res = await request(t.app).get('/api/v1/stats').set('Authorization', agent.auth);
+    await release();
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('timeout');
+    const after = await request(t.app).get('/api/v1/stats').set('Authorization', agent.auth);
+    expect(after.status).toBe(200);
+  });
 });

@@ -4,6 +4,7 @@ import {
   type Role,
   roleSchema,
   setRoleInputSchema,
+  statsQuerySchema,
   storableStringSchema,
   telegramIdParamSchema,
 } from '@tikethet/domain';
@@ -72,6 +73,7 @@ export const peopleRoutes: RouteDef[] = [
     path: '/stats',
     access: 'staff',
     guard: canViewStats,
-    handle: ({ services, actor }) => services.uc.getStats(actor),
+    query: statsQuerySchema,
+    handle: ({ services, actor, query }) => services.uc.getStats(actor, query),
   },
 ];

@@ -7,5 +7,7 @@ export * from './kv-state';
 export * from './messages';
 export * from './ratings';
 export * from './telegram';
+export * from './ticket-stats-daily';
+export * from './ticket-status-counts';
 export * from './tickets';
 export * from './users';

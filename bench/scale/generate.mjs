@@ -3,6 +3,8 @@
 // generate_series), schema first through the project's migrations. A database is reused when its
 // bench_scale_meta row says it is complete for the same N and generator version; otherwise it is dropped and
 // rebuilt. Usage alone: `node bench/scale/generate.mjs [tickets] [database]` (after `pnpm build`).
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,10 +41,27 @@ export function databaseUrl(name) {
   return url.toString();
 }
 
+/** sha256 of each migration file by tag: a copy migrated from other files than today's is made again. */
+export function migrationHashes() {
+  return Object.fromEntries(
+    migrationTags().map((tag) => [
+      tag,
+      createHash('sha256')
+        .update(fs.readFileSync(path.join(root, 'packages/db/drizzle', `${tag}.sql`)))
+        .digest('hex'),
+    ]),
+  );
+}
+
 /** The migration tags in order, from the committed journal. */
 export function migrationTags() {
-  const journal = requireDb(path.join(root, 'packages/db/drizzle/meta/_journal.json'));
-  return journal.entries.map((e) => e.tag);
+  return journalEntries().map((e) => e.tag);
+}
+
+/** The journal as it is on disk now (read afresh: migrations may be added while the bench runs). */
+function journalEntries() {
+  const file = path.join(root, 'packages/db/drizzle/meta/_journal.json');
+  return JSON.parse(fs.readFileSync(file, 'utf8')).entries;
 }
 
 export async function withClient(url, fn) {
@@ -87,7 +106,7 @@ export async function writeMeta(name, entries) {
  * than the newest applied) would never apply — such a database must be rebuilt.
  */
 export async function ledger(url) {
-  const journal = requireDb(path.join(root, 'packages/db/drizzle/meta/_journal.json')).entries;
+  const journal = journalEntries();
   return withClient(url, async (c) => {
     const t = await c.query("select to_regclass('drizzle.__drizzle_migrations') as t");
     const done = t.rows[0].t

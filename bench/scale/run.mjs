@@ -19,6 +19,7 @@ import {
   databaseUrl,
   ensureScaleDatabase,
   ledger,
+  migrationHashes,
   readMeta,
   recreate,
   root,
@@ -194,15 +195,20 @@ async function capturePlans(db, ctx) {
 
 /**
  * The small database, filled at UNTIL like the big one, then fully migrated: rebuilt (seconds) when a
- * migration older than the newest applied one appeared, which the migrator would never apply.
+ * migration it applied has changed since, or one older than the newest applied appeared (the migrator would
+ * never apply it).
  */
 async function smallDatabase() {
   const name = `tikethet_scale_${sizeLabel(SMALL)}`;
+  const hashes = migrationHashes();
   let db = await ensureScaleDatabase({ name, tickets: SMALL, until: UNTIL });
-  if ((await ledger(db.url)).holes.length > 0) {
+  const migratedFrom = db.meta.migrationFiles;
+  const changed = migratedFrom && Object.entries(migratedFrom).some(([tag, hash]) => hashes[tag] !== hash);
+  if (changed || (await ledger(db.url)).holes.length > 0) {
     db = await ensureScaleDatabase({ name, tickets: SMALL, until: UNTIL, force: true });
   }
   await runMigrations(db.url);
+  await writeMeta(name, { migrationFiles: hashes });
   return db;
 }
 
@@ -216,7 +222,9 @@ async function bigDatabase() {
   const filled = await ensureScaleDatabase({ name: `${name}_filled`, tickets: BIG, until: UNTIL });
   const url = databaseUrl(name);
   const meta = await readMeta(name).catch(() => null);
-  if (meta?.filledAt === filled.meta.generatedAt && (await ledger(url)).pending.length === 0) {
+  const hashes = migrationHashes();
+  const sameFiles = JSON.stringify(meta?.migrationFiles) === JSON.stringify(hashes);
+  if (meta?.filledAt === filled.meta.generatedAt && sameFiles && (await ledger(url)).pending.length === 0) {
     console.log(`${name}: reusing (migrated ${meta.migratedAt})`);
     return { name, url, reused: filled.reused, measured: null };
   }
@@ -234,6 +242,7 @@ async function bigDatabase() {
     ...filled.meta,
     filledAt: filled.meta.generatedAt,
     migratedAt: new Date().toISOString(),
+    migrationFiles: hashes,
     migrationUnderLoad: measured,
   });
   return { name, url, reused: filled.reused, measured };

@@ -111,6 +111,19 @@ describe('docker-compose.yml', () => {
     expect(interpolated.filter((name) => !documented.has(name))).toEqual([]);
   });
 
+  it('needs a real bot token: no placeholder default, and no development sign-in', () => {
+    // `${TELEGRAM_BOT_TOKEN:?…}`: compose itself stops, naming the variable, when .env has none; any default
+    // (the old `:-1000000000:local-compose-placeholder-token`) would let anyone sign initData for any admin id.
+    const token = String(record(compose()['x-app-env'], 'x-app-env').TELEGRAM_BOT_TOKEN);
+    expect(token).toMatch(/^\$\{TELEGRAM_BOT_TOKEN:\?[^}]+\}$/);
+    for (const app of ['api', 'gateway', 'bot']) {
+      const env = record(service(app).environment, `${app}.environment`);
+      expect([app, env.TELEGRAM_BOT_TOKEN]).toEqual([app, token]);
+      expect([app, env.DEV_LOGIN]).toEqual([app, undefined]);
+    }
+    expect(readText(COMPOSE)).not.toMatch(/placeholder/i);
+  });
+
   it('points the Mini App server at the api and gateway services', () => {
     const env = record(service('miniapp').environment, 'miniapp.environment');
     const api = record(service('api').environment, 'api');

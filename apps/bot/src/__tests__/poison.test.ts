@@ -1,4 +1,5 @@
 import { createLogger } from '@tikethet/config';
+import type { UseCases } from '@tikethet/db';
 import {
   makeDocumentUpdate,
   makeTextUpdate,
@@ -173,15 +174,15 @@ describe('which failures are dead letters', () => {
 
   const logger = createLogger('poison-test');
   logger.level = 'silent';
-  /** A processor whose handling fails with `error` while the database itself answers. */
-  const failingWith = (error: unknown) =>
+  /** A processor whose handling fails with `error` while the database itself answers (unless `uc` says otherwise). */
+  const failingWith = (error: unknown, uc: UseCases = h.uc) =>
     createUpdateProcessor({
       bot: {
         handleUpdate: async () => {
           throw error;
         },
       } as unknown as Telegraf<BotContext>,
-      uc: h.uc,
+      uc,
       logger,
       metrics: createMetrics(),
       outcomes: new WeakMap<object, UpdateOutcome>(),
@@ -213,5 +214,18 @@ describe('which failures are dead letters', () => {
       { error: expect.stringContaining((error as Error).message) },
     ]);
     expect(await h.query('select 1 from telegram_updates where update_id = $1', [updateId])).toHaveLength(1);
+  });
+
+  it('a failure whose dead letter cannot be written either (the database went away) is retried', async () => {
+    updateId += 1;
+    const error = new TypeError('a bug');
+    const gone: UseCases = {
+      ...h.uc,
+      recordDeadLetter: async () => {
+        throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      },
+    };
+    await expect(failingWith(error, gone)({ update_id: updateId } as Update)).rejects.toBe(error);
+    expect(await h.query('select 1 from telegram_updates where update_id = $1', [updateId])).toEqual([]);
   });
 });

@@ -32,6 +32,7 @@ it('wakes replays waiting on a socket that closed', async () => {
     send: () => undefined,
     close: () => undefined,
     once: () => undefined,
+    terminate: () => undefined,
   };
   const conn = connection(socket);
   const wait = conn.whenWritable();

@@ -8,8 +8,9 @@ export interface Poller {
 }
 
 /**
- * Long polling with at-least-once processing: the offset moves past an update only after it was processed
- * (a database failure retries the same update), and the update_id claim makes re-processing harmless.
+ * Long polling with at-least-once processing: the offset moves past an update only after it was processed or
+ * kept as a dead letter (`processUpdate` throws only for a transient failure, such as an unreachable database,
+ * and then the same update is retried), and the update_id claim makes re-processing harmless.
  */
 export function createPoller(deps: {
   telegram: Telegram;
@@ -63,7 +64,7 @@ export function createPoller(deps: {
             offset = update.update_id + 1;
             break;
           } catch (error) {
-            logger.error({ err: error, updateId: update.update_id }, 'update failed; retrying');
+            logger.error({ err: error, updateId: update.update_id }, 'update failed transiently; retrying');
             await pause(Math.min(10_000, 250 * 2 ** attempt));
           }
         }

@@ -67,11 +67,19 @@ export function routeBusMessage(ctx: GatewayContext, message: BusMessage): void 
   }
 }
 
-/** The user's role changed: stop routing to their sockets at once and have them say hello again. */
-export function closeForRoleChange(ctx: GatewayContext, userId: number, role: string): void {
+/**
+ * The user's role changed: stop routing to their sockets at once and have them say hello again. With
+ * `readyBefore`, sockets that became ready at or after it (their role may be newer than `role`) are left alone.
+ */
+export function closeForRoleChange(
+  ctx: GatewayContext,
+  userId: number,
+  role: string,
+  readyBefore = Number.POSITIVE_INFINITY,
+): void {
   ctx.userDirectory.forget(userId);
   for (const conn of [...(ctx.users.get(userId) ?? [])]) {
-    if (conn.actor?.role === role) continue;
+    if (conn.actor?.role === role || conn.readyAt >= readyBefore) continue;
     conn.actor = null;
     conn.close(CloseCode.roleChanged, 'role changed', 'role_changed');
   }

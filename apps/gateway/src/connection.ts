@@ -37,6 +37,8 @@ export class Connection {
   person: Person | null = null;
   alive = true;
   helloStarted = false;
+  /** When hello made this socket ready (ms); its role was read from Postgres no later than that. */
+  readyAt = 0;
   closed = false;
   queue = false;
   /** Frames are handled one after another, in arrival order; unset while nothing is queued. */

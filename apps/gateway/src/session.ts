@@ -76,6 +76,7 @@ async function hello(ctx: GatewayContext, conn: Connection, initData: string): P
   }
   conn.actor = known.actor;
   conn.person = known.person;
+  conn.readyAt = Date.now();
   addTo(ctx.users, known.user.id, conn);
   ctx.metrics.authenticated.inc();
   conn.send(known.readyFrame);

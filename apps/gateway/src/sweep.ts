@@ -31,12 +31,16 @@ export async function recheckRoles(ctx: GatewayContext): Promise<void> {
   const ids = new Set(ctx.users.keys());
   for (const id of ctx.userDirectory.keptIds()) ids.add(id);
   if (ids.size === 0) return;
+  // Only roles read before the query are compared: a hello answered meanwhile may hold a newer role than it.
+  const startedAt = Date.now();
   const roles = await ctx.uc.rolesOf([...ids]);
   for (const id of ids) {
     const role: string = roles.get(id) ?? 'revoked';
-    const kept = ctx.userDirectory.keptRole(id);
+    const kept = ctx.userDirectory.keptRole(id, startedAt);
     let stale = kept !== undefined && kept !== role;
-    for (const conn of ctx.users.get(id) ?? []) if (conn.actor && conn.actor.role !== role) stale = true;
-    if (stale) closeForRoleChange(ctx, id, role);
+    for (const conn of ctx.users.get(id) ?? []) {
+      if (conn.actor && conn.readyAt < startedAt && conn.actor.role !== role) stale = true;
+    }
+    if (stale) closeForRoleChange(ctx, id, role, startedAt);
   }
 }

@@ -80,9 +80,13 @@ export function createUserDirectory(
       kept.delete(userId);
       reading.delete(userId);
     },
-    /** The role kept for the user's next hellos, if any (the role re-check compares it with Postgres). */
-    keptRole(userId: number): string | undefined {
-      return kept.get(userId)?.known.actor.role;
+    /**
+     * The role kept for the user's next hellos if it was read before `readBefore` (ms), for the role re-check
+     * to compare with what Postgres said after that.
+     */
+    keptRole(userId: number, readBefore: number): string | undefined {
+      const entry = kept.get(userId);
+      return entry && entry.at < readBefore ? entry.known.actor.role : undefined;
     },
     /** Users whose role is kept for the next hellos. */
     keptIds(): IterableIterator<number> {

@@ -33,9 +33,10 @@ export const apiEnvShape = {
     .refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL')
     .default('https://api.telegram.org'),
   /**
-   * How many reverse proxies sit in front of the API (Express `trust proxy`): the client IP used for rate
-   * limits is taken that many hops from the right of X-Forwarded-For. 0 = the socket address (no proxy).
-   * Default 1 (Railway / Render / the Mini App's own proxy put exactly one hop in front).
+   * How many reverse proxies sit in front of the API, the Mini App server included (Express `trust proxy`):
+   * an unsigned request's client address for rate limits is taken that many entries from the right of
+   * X-Forwarded-For. 0 = the socket address (reached directly). Default 1 (the Mini App server of `pnpm start`
+   * and compose); per topology in README, "Rate limits and TRUST_PROXY_HOPS".
    */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
 };

@@ -1,22 +1,26 @@
--- Stats from a rollup kept in the writing transaction (issue 14): GET /stats reads at most 16 rows of status
--- counts and 16 rows per day of the range, whatever the size of tickets and ratings.
+-- Stats from a rollup kept in the writing transaction (issue 14): GET /stats reads 16 rows of status counts,
+-- 16 small rows and one histogram row per day of the range, whatever the size of tickets and ratings.
 --
 -- The rule lives here once, as triggers, so every writer keeps it (the API's use-cases, the one-statement
 -- message write, the bot's batch ingest, bulk SQL):
 --   * ticket_status_counts: tickets per status, spread over 16 slots (ticket id % 16) so that concurrent writers
 --     do not queue on one hot row; GET /stats sums the slots.
 --   * ticket_stats_daily: per UTC day and slot: tickets created that day; tickets whose resolved_at falls on
---     that day; ratings given that day (count and sum of scores); and, for the tickets created that day, two
---     histograms of durations: first response (first_response_at - created_at) and resolution
---     (resolved_at - created_at).
+--     that day; ratings given that day (count and sum of scores).
+--   * ticket_stats_durations: per UTC day, for the tickets created that day, two histograms of durations: first
+--     response (first_response_at - created_at) and resolution (resolved_at - created_at). One row per day (no
+--     slots: 366 of them serve a year's range); it is written only when a first response or a resolution
+--     changes, and the one-statement message write holds its lock for that statement alone.
 -- Histogram buckets are log-scale, 8 per doubling: bucket 1 holds durations under 1 s; bucket k + 2 holds
 -- [2^(k/8), 2^((k+1)/8)) s for k = 0..199; bucket 202 holds 2^25 s (388 days) and more. A median read from it
 -- is the bucket's geometric middle: within 2^(1/16) - 1 = 4.4% of the exact median for durations from 1 s to
 -- 388 days (within 0.5 s below 1 s).
 --
 -- Lock order, so that writers cannot deadlock on the rollup: every change first updates its slots' rows of
--- ticket_status_counts (in slot order; the row is touched even when no status changed), then its day rows in
--- (day, slot) order. A slot's status row therefore serialises the rollup writes of that slot.
+-- ticket_status_counts (in slot order; the row is touched even when no status changed), then its rows of
+-- ticket_stats_daily in (day, slot) order, then its rows of ticket_stats_durations in day order. (A transaction
+-- that changes several tickets in separate statements takes them in statement order; the app's use-cases
+-- change one ticket per transaction.)
 --
 -- Bulk loads: a statement-level trigger collects the deltas of all inserted rows in memory. For millions of
 -- rows in one statement, disable the triggers (`SET session_replication_role = replica`) and call
@@ -38,9 +42,13 @@ CREATE TABLE "ticket_stats_daily" (
 	"resolved" integer DEFAULT 0 NOT NULL,
 	"rated" integer DEFAULT 0 NOT NULL,
 	"rating_sum" integer DEFAULT 0 NOT NULL,
-	"first_response_hist" integer[] DEFAULT array_fill(0, ARRAY[202]) NOT NULL,
-	"resolution_hist" integer[] DEFAULT array_fill(0, ARRAY[202]) NOT NULL,
 	CONSTRAINT "ticket_stats_daily_day_slot_pk" PRIMARY KEY ("day", "slot")
+);
+--> statement-breakpoint
+CREATE TABLE "ticket_stats_durations" (
+	"day" date PRIMARY KEY NOT NULL,
+	"first_response_hist" integer[] DEFAULT array_fill(0, ARRAY[202]) NOT NULL,
+	"resolution_hist" integer[] DEFAULT array_fill(0, ARRAY[202]) NOT NULL
 );
 --> statement-breakpoint
 -- One change to the rollup: `n` (+1 or -1) times `status` in the slot's counts and a bucket in a histogram;
@@ -110,7 +118,7 @@ LANGUAGE sql IMMUTABLE AS $$
 		ELSE (SELECT array_agg(x + y ORDER BY i) FROM unnest(a, b) WITH ORDINALITY AS u(x, y, i)) END
 $$;
 --> statement-breakpoint
--- Applies deltas: status rows first (slot order), then day rows ((day, slot) order); see the lock order above.
+-- Applies deltas: status rows (slot order), day rows ((day, slot) order), histograms (day order); see above.
 CREATE FUNCTION tikethet_stats_apply(deltas "tikethet_stats_delta"[]) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -128,25 +136,33 @@ BEGIN
 	ON CONFLICT (slot) DO UPDATE SET "new" = c."new" + excluded."new", "open" = c."open" + excluded."open",
 		pending = c.pending + excluded.pending, resolved = c.resolved + excluded.resolved,
 		closed = c.closed + excluded.closed;
-	INSERT INTO ticket_stats_daily AS s (day, slot, created, resolved, rated, rating_sum, first_response_hist, resolution_hist)
-	SELECT g.day, g.slot, g.created, g.resolved, g.rated, g.rating_sum,
-		coalesce(g.first_hist, array_fill(0, ARRAY[202])), coalesce(g.resolution_hist, array_fill(0, ARRAY[202]))
+	INSERT INTO ticket_stats_daily AS s (day, slot, created, resolved, rated, rating_sum)
+	SELECT g.day, g.slot, g.created, g.resolved, g.rated, g.rating_sum
 	FROM (
 		SELECT d.day, d.slot, sum(d.created)::integer AS created, sum(d.resolved)::integer AS resolved,
-			sum(d.rated)::integer AS rated, sum(d.rating_sum)::integer AS rating_sum,
-			tikethet_stats_hist(d.first_bucket, d.n) AS first_hist,
-			tikethet_stats_hist(d.resolution_bucket, d.n) AS resolution_hist
+			sum(d.rated)::integer AS rated, sum(d.rating_sum)::integer AS rating_sum
 		FROM unnest(deltas) d WHERE d.day IS NOT NULL GROUP BY d.day, d.slot
 	) g
-	-- A change that nets out on a day (a status change: -1 and +1 in the same bucket) leaves its row alone.
+	-- A change that nets out on a day (a status change: -1 and +1) leaves its row alone.
 	WHERE g.created <> 0 OR g.resolved <> 0 OR g.rated <> 0 OR g.rating_sum <> 0
-		OR NOT coalesce(0 = ALL (g.first_hist), true) OR NOT coalesce(0 = ALL (g.resolution_hist), true)
 	ORDER BY g.day, g.slot
 	ON CONFLICT (day, slot) DO UPDATE SET created = s.created + excluded.created,
 		resolved = s.resolved + excluded.resolved, rated = s.rated + excluded.rated,
-		rating_sum = s.rating_sum + excluded.rating_sum,
-		first_response_hist = tikethet_stats_hist_add(s.first_response_hist, excluded.first_response_hist),
-		resolution_hist = tikethet_stats_hist_add(s.resolution_hist, excluded.resolution_hist);
+		rating_sum = s.rating_sum + excluded.rating_sum;
+	INSERT INTO ticket_stats_durations AS h (day, first_response_hist, resolution_hist)
+	SELECT g.day, coalesce(g.first_hist, array_fill(0, ARRAY[202])), coalesce(g.resolution_hist, array_fill(0, ARRAY[202]))
+	FROM (
+		SELECT d.day, tikethet_stats_hist(d.first_bucket, d.n) AS first_hist,
+			tikethet_stats_hist(d.resolution_bucket, d.n) AS resolution_hist
+		FROM unnest(deltas) d
+		WHERE d.day IS NOT NULL AND (d.first_bucket IS NOT NULL OR d.resolution_bucket IS NOT NULL)
+		GROUP BY d.day
+	) g
+	WHERE NOT coalesce(0 = ALL (g.first_hist), true) OR NOT coalesce(0 = ALL (g.resolution_hist), true)
+	ORDER BY g.day
+	ON CONFLICT (day) DO UPDATE SET
+		first_response_hist = tikethet_stats_hist_add(h.first_response_hist, excluded.first_response_hist),
+		resolution_hist = tikethet_stats_hist_add(h.resolution_hist, excluded.resolution_hist);
 END
 $$;
 --> statement-breakpoint
@@ -197,6 +213,7 @@ CREATE FUNCTION tikethet_stats_rebuild() RETURNS void
 LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off AS $$
 BEGIN
 	LOCK TABLE tickets, ratings IN SHARE MODE;
+	DELETE FROM ticket_stats_durations;
 	DELETE FROM ticket_stats_daily;
 	DELETE FROM ticket_status_counts;
 	INSERT INTO ticket_status_counts (slot, "new", "open", pending, resolved, closed)
@@ -205,32 +222,33 @@ BEGIN
 		count(t.id) FILTER (WHERE t.status = 'closed')
 	FROM generate_series(0, 15) AS s(slot) LEFT JOIN tickets t ON t.id % 16 = s.slot
 	GROUP BY s.slot;
-	INSERT INTO ticket_stats_daily (day, slot, created, resolved, rated, rating_sum, first_response_hist, resolution_hist)
-	WITH first_buckets AS (
-		SELECT (created_at AT TIME ZONE 'UTC')::date AS day, (id % 16)::smallint AS slot,
-			tikethet_stats_bucket(created_at, first_response_at) AS bucket, count(*)::integer AS n
-		FROM tickets GROUP BY 1, 2, 3
-	), resolution_buckets AS (
-		SELECT (created_at AT TIME ZONE 'UTC')::date AS day, (id % 16)::smallint AS slot,
-			tikethet_stats_bucket(created_at, resolved_at) AS bucket, count(*)::integer AS n
-		FROM tickets WHERE resolved_at IS NOT NULL GROUP BY 1, 2, 3
-	), parts AS (
-		SELECT day, slot, sum(n)::integer AS created, 0 AS resolved, 0 AS rated, 0 AS rating_sum,
-			tikethet_stats_hist(bucket, n) AS first_hist, NULL::integer[] AS resolution_hist
-		FROM first_buckets GROUP BY day, slot
+	INSERT INTO ticket_stats_daily (day, slot, created, resolved, rated, rating_sum)
+	SELECT day, slot, sum(created), sum(resolved), sum(rated), sum(rating_sum)
+	FROM (
+		SELECT (created_at AT TIME ZONE 'UTC')::date AS day, (id % 16)::smallint AS slot, count(*)::integer AS created,
+			0 AS resolved, 0 AS rated, 0 AS rating_sum
+		FROM tickets GROUP BY 1, 2
 		UNION ALL
-		SELECT day, slot, 0, 0, 0, 0, NULL, tikethet_stats_hist(bucket, n) FROM resolution_buckets GROUP BY day, slot
-		UNION ALL
-		SELECT (resolved_at AT TIME ZONE 'UTC')::date, (id % 16)::smallint, 0, count(*)::integer, 0, 0, NULL, NULL
+		SELECT (resolved_at AT TIME ZONE 'UTC')::date, (id % 16)::smallint, 0, count(*)::integer, 0, 0
 		FROM tickets WHERE resolved_at IS NOT NULL GROUP BY 1, 2
 		UNION ALL
 		SELECT (created_at AT TIME ZONE 'UTC')::date, (ticket_id % 16)::smallint, 0, 0, count(*)::integer,
-			sum(score)::integer, NULL, NULL
+			sum(score)::integer
 		FROM ratings GROUP BY 1, 2
-	)
-	SELECT day, slot, sum(created), sum(resolved), sum(rated), sum(rating_sum),
-		coalesce(max(first_hist), array_fill(0, ARRAY[202])), coalesce(max(resolution_hist), array_fill(0, ARRAY[202]))
-	FROM parts GROUP BY day, slot;
+	) parts
+	GROUP BY day, slot;
+	INSERT INTO ticket_stats_durations (day, first_response_hist, resolution_hist)
+	SELECT day, coalesce(tikethet_stats_hist(bucket, n) FILTER (WHERE metric = 1), array_fill(0, ARRAY[202])),
+		coalesce(tikethet_stats_hist(bucket, n) FILTER (WHERE metric = 2), array_fill(0, ARRAY[202]))
+	FROM (
+		SELECT (created_at AT TIME ZONE 'UTC')::date AS day, 1 AS metric,
+			tikethet_stats_bucket(created_at, first_response_at) AS bucket, count(*)::integer AS n
+		FROM tickets WHERE first_response_at IS NOT NULL GROUP BY 1, 3
+		UNION ALL
+		SELECT (created_at AT TIME ZONE 'UTC')::date, 2, tikethet_stats_bucket(created_at, resolved_at), count(*)::integer
+		FROM tickets WHERE resolved_at IS NOT NULL GROUP BY 1, 3
+	) buckets
+	GROUP BY day;
 END
 $$;
 --> statement-breakpoint

@@ -8,6 +8,7 @@ export * from './messages';
 export * from './ratings';
 export * from './telegram';
 export * from './ticket-stats-daily';
+export * from './ticket-stats-durations';
 export * from './ticket-status-counts';
 export * from './tickets';
 export * from './users';

@@ -60,8 +60,9 @@ function daysOf(from: string, to: string): string[] {
 }
 
 /**
- * The team's numbers from the rollup (migration 0007), never from tickets: 16 status rows, at most 16 rows per
- * day of the range (≤ 366 days). `query` is `{from?, to?}` (YYYY-MM-DD, default the last 30 days).
+ * The team's numbers from the rollup (migration 0007), never from tickets: 16 status rows, and per day of the
+ * range (≤ 366 days) at most 16 count rows and one histogram row. `query` is `{from?, to?}` (YYYY-MM-DD,
+ * default the last 30 days).
  */
 export async function getStats(q: Queryable, actor: Actor, query: unknown = {}): Promise<Stats> {
   if (!canViewStats(actor)) throw new ForbiddenError('stats are for agents');
@@ -89,7 +90,7 @@ export async function getStats(q: Queryable, actor: Actor, query: unknown = {}):
   );
   const histograms = await q.execute<{ bucket: number; first: number; resolution: number }>(
     sql`select h.bucket::int as bucket, sum(h.first)::int as first, sum(h.resolution)::int as resolution
-      from ticket_stats_daily d,
+      from ticket_stats_durations d,
         unnest(d.first_response_hist, d.resolution_hist) with ordinality as h(first, resolution, bucket)
       where d.day between ${from}::date and ${to}::date
       group by h.bucket`,

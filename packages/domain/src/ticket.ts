@@ -109,6 +109,11 @@ export const ticketListItemSchema = ticketSchema.extend({
   unread: z.number().int().min(0),
   /** Who wrote in (agents' queue rows show the name). */
   customer: userSummarySchema,
+  /**
+   * Search results only (`q`): the best matching message and a plain-text snippet of it around the match;
+   * null when the ticket matched by number, subject or customer name.
+   */
+  match: z.object({ messageId: z.number().int().positive(), snippet: z.string() }).nullable().optional(),
 });
 export type TicketListItem = z.infer<typeof ticketListItemSchema>;
 

@@ -2,24 +2,23 @@ import {
   type Actor,
   acceptsMessage,
   canViewTicket,
-  isStaff,
   type ListTicketsQuery,
   listTicketsQuerySchema,
   NotFoundError,
   parseInput,
   type TicketDetail,
   type TicketPage,
-  type TicketStatus,
   ticketStatuses,
   ValidationError,
 } from '@tikethet/domain';
-import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
 import { toTicket, toUserSummary } from '../mappers';
 import { prepared } from '../prepared';
-import { ticketColumns, tickets, users } from '../schema';
-import { ticketSearchCondition } from './search';
+import { tickets } from '../schema';
+import { searchTickets } from './search';
 import { ticketDetailQueries } from './ticket-detail-queries';
+import { listedTickets, ticketFilters } from './ticket-list';
 
 interface Cursor {
   at: string;
@@ -82,7 +81,8 @@ function decodeCursor(raw: string): Cursor {
 
 /**
  * Tickets newest activity first with cursor pagination. Customers see only their own; staff filter by
- * status, priority, category, assignee (me / none / id), customer and search text.
+ * status, priority, category, assignee (me / none / id) and customer. With search text (`q`) the page is
+ * the best matches instead, ranked, each with its matching message (`searchTickets`).
  *
  * Every filter walks an index in `(last_message_at desc, id desc)` order and stops after `limit + 1` rows
  * (0006: per status, priority, category, assignee, customer, the unassigned and each agent's working
@@ -95,81 +95,24 @@ export async function listTickets(
 ): Promise<TicketPage> {
   const query: ListTicketsQuery = parseInput(listTicketsQuerySchema, rawQuery);
   const limit = query.limit ?? 20;
-  const conditions: SQL[] = [];
-  if (!isStaff(actor.role)) conditions.push(eq(tickets.customerId, actor.id));
-  else if (query.customer) conditions.push(eq(tickets.customerId, Number(query.customer)));
-  if (query.status) conditions.push(statusIn(query.status));
-  if (query.priority) conditions.push(eq(tickets.priority, query.priority));
-  if (query.category === 'none') conditions.push(isNull(tickets.categoryId));
-  else if (query.category) conditions.push(eq(tickets.categoryId, Number(query.category)));
-  if (query.assignee === 'me') conditions.push(eq(tickets.assigneeId, actor.id));
-  else if (query.assignee === 'none') conditions.push(isNull(tickets.assigneeId));
-  else if (query.assignee) conditions.push(eq(tickets.assigneeId, Number(query.assignee)));
-  if (query.q) conditions.push(ticketSearchCondition(query.q));
+  const conditions = ticketFilters(actor, query);
+  if (query.q) return searchTickets(q, actor, query.q, conditions, limit);
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
     conditions.push(sql`(${tickets.lastMessageAt}, ${tickets.id}) < (${c.at}::timestamptz, ${c.id})`);
   }
-  const page = q
-    .select(ticketColumns)
-    .from(tickets)
-    .where(conditions.length > 0 ? and(...conditions) : undefined)
-    .orderBy(desc(tickets.lastMessageAt), desc(tickets.id))
-    .limit(limit + 1)
-    .as('page');
-  // Unread: messages from the other side past the caller's read marker, counted for the page's rows only.
-  const otherSide = isStaff(actor.role) ? sql`'customer'` : sql`'agent'`;
-  const rows = await q
-    .select({
-      ticket: pageColumns(page),
-      customer: {
-        id: users.id,
-        firstName: users.firstName,
-        lastName: users.lastName,
-        username: users.username,
-        role: users.role,
-      },
-      unread: sql<number>`(select count(*)::int from messages m where m.ticket_id = "page"."id" and m.kind = ${otherSide}
-        and m.seq > coalesce((select r.last_read_seq from ticket_reads r where r.ticket_id = "page"."id" and r.user_id = ${actor.id}), 0))`,
-    })
-    .from(page)
-    .innerJoin(users, eq(users.id, page.customerId))
-    .orderBy(desc(page.lastMessageAt), desc(page.id));
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return {
-    items: items.map((r) => ({
-      ...toTicket(r.ticket),
-      unread: r.unread,
-      customer: toUserSummary(r.customer),
-    })),
-    // The cursor keeps Postgres's own text of the time (microseconds, offset), which it reads back exactly;
-    // formatting it in SQL cost a to_char on every row before the sort.
-    nextCursor:
-      rows.length > limit && last
-        ? encodeCursor({ at: last.ticket.lastMessageAt, id: last.ticket.id })
-        : null,
-  };
-}
-
-/**
- * `status in (…)` with the values written into the statement: the planner must see them to match the
- * partial indexes of the working statuses (a bound array matches none). Values are the validated enum.
- */
-function statusIn(statuses: readonly TicketStatus[]): SQL {
-  const list = sql.join(
-    statuses.map((s) => sql.raw(`'${s}'`)),
-    sql`, `,
+  const rows = await listedTickets(
+    q,
+    actor,
+    conditions.length > 0 ? and(...conditions) : undefined,
+    limit + 1,
   );
-  return sql`${tickets.status} in (${list})`;
-}
-
-/** The page subquery's fields under the ticket's own keys (drizzle reads them back with their types). */
-function pageColumns<T extends Record<keyof typeof ticketColumns, unknown>>(page: T) {
-  return Object.fromEntries(
-    Object.keys(ticketColumns).map((k) => [k, page[k as keyof typeof ticketColumns]]),
-  ) as {
-    [K in keyof typeof ticketColumns]: T[K];
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => r.item),
+    nextCursor:
+      rows.length > limit && last ? encodeCursor({ at: last.lastMessageAt, id: last.item.id }) : null,
   };
 }
 

@@ -1,5 +1,8 @@
-import { type SQL, sql } from 'drizzle-orm';
-import { messages, tickets } from '../schema';
+import { type Actor, isStaff, type TicketPage } from '@tikethet/domain';
+import { and, inArray, type SQL, sql } from 'drizzle-orm';
+import { isTransaction, type Queryable, runTransaction, type Transaction } from '../client';
+import { searchableName, tickets } from '../schema';
+import { listedTickets } from './ticket-list';
 
 /** The search vector of a piece of public text: Russian and English stems together (a ticket's subject). */
 export function searchVectorOf(text: string): SQL {
@@ -11,16 +14,189 @@ export function likeTerm(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** How many of the newest rows a search reads first: a word met in 1 row in 50 of them is found there. */
+const RECENT_ROWS = 10_000;
+/** Matching messages (and subjects) ranked per search: the newest ones. */
+const CANDIDATES = 200;
+/** A customer's search covers their newest tickets, this many. */
+const OWN_TICKETS = 500;
+/** Customers found by name or @username, and tickets taken from each. */
+const NAMED_CUSTOMERS = 20;
+const TICKETS_PER_CUSTOMER = 20;
+const MAX_WORDS = 8;
+
+export interface SearchTerms {
+  /** Lower-case words (letters and digits); the last one, of 3 letters or more, also matches as a prefix. */
+  words: string[];
+  /** `123` or `#123`. */
+  ticketId?: number;
+  /** What a name or @username would contain (3 characters or more), lower case. */
+  name?: string;
+}
+
+export function searchTerms(q: string): SearchTerms {
+  const text = q.trim().toLowerCase();
+  const words = (text.match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_WORDS).map((w) => w.slice(0, 64));
+  const id = /^#?([1-9][0-9]{0,8})$/.exec(text)?.[1];
+  const name = text.replace(/^@/, '');
+  return {
+    words,
+    ...(id ? { ticketId: Number(id) } : {}),
+    ...(name.length >= 3 ? { name } : {}),
+  };
+}
+
 /**
- * Matches a ticket by words in Russian or English (of its subject or of any public message), by a fragment
- * of its subject, or by its number ("#12"). Internal notes are never searched.
+ * The words as one tsquery: every word must be in the text (one message, or the subject), each in its Russian
+ * or English form (оплата finds оплаты, оплатить), the last one also as the beginning of a word while it is
+ * typed. Words are letters and digits only, so nothing in them is tsquery syntax.
  */
-export function ticketSearchCondition(q: string): SQL {
-  const number = /^#?([1-9][0-9]{0,8})$/.exec(q.trim())?.[1];
-  const query = sql`(websearch_to_tsquery('russian', ${q}) || websearch_to_tsquery('english', ${q}))`;
-  const words = sql`(${tickets.search} @@ ${query} or ${tickets.id} in (select ${messages.ticketId} from ${messages} where ${messages.kind} <> 'note' and ${messages.search} @@ ${query}))`;
-  const fragment = sql`${tickets.subject} ilike ${likeTerm(q)}`;
-  return number
-    ? sql`(${words} or ${fragment} or ${tickets.id} = ${Number(number)})`
-    : sql`(${words} or ${fragment})`;
+function wordsQuery(words: string[]): SQL {
+  const parts = words.map((w, i) => {
+    const term = i === words.length - 1 && w.length >= 3 ? `${w}:*` : w;
+    return sql`(to_tsquery('russian', ${term}) || to_tsquery('english', ${term}))`;
+  });
+  return sql`(${sql.join(parts, sql` && `)})`;
+}
+
+/**
+ * The newest `CANDIDATES` rows of `table` whose vector matches, at a cost that never grows with the table:
+ * the newest `RECENT_ROWS` rows are read in key order first (a common word is found there), and only if
+ * they hold too few matches, the GIN index gives the older ones (a rare word has few). `+ 0` keeps the
+ * planner from walking the key index for the older ones (it would, with a wrong guess of a word's count).
+ */
+function newestMatches(name: string, table: 'messages' | 'tickets', query: SQL, ref: SQL): SQL {
+  const t = sql.raw(table);
+  const hits = sql.raw(`${name}_hits`);
+  return sql`${hits} as (select r.id, r.ref, ts_rank(r.search, ${query}) as rank
+      from (select x.id, x.search, ${ref} as ref from ${t} x order by x.id desc limit ${RECENT_ROWS}) r
+      where r.search @@ ${query} order by r.id desc limit ${CANDIDATES}),
+    ${sql.raw(`${name}_old`)} as (select x.id, ${ref} as ref, ts_rank(x.search, ${query}) as rank from ${t} x
+      where x.search @@ ${query}
+        and x.id + 0 < coalesce((select id from ${t} order by id desc offset ${RECENT_ROWS - 1} limit 1), 0)
+        and (select count(*) from ${hits}) < ${CANDIDATES}
+      order by x.id + 0 desc limit ${CANDIDATES})`;
+}
+
+/** Candidate rows `(ticket_id, rank, message_id)` of each kind of term; staff see every ticket and note. */
+function candidates(actor: Actor, terms: SearchTerms): { ctes: SQL[]; rows: SQL[] } {
+  const ctes: SQL[] = [];
+  const rows: SQL[] = [];
+  const staff = isStaff(actor.role);
+  if (terms.words.length > 0) {
+    const query = wordsQuery(terms.words);
+    if (staff) {
+      ctes.push(newestMatches('msg', 'messages', query, sql`x.ticket_id`));
+      ctes.push(newestMatches('subj', 'tickets', query, sql`x.id`));
+      rows.push(sql`select ref, rank, id from msg_hits union all select ref, rank, id from msg_old`);
+      rows.push(
+        sql`select ref, rank * 2, null::bigint from subj_hits union all select ref, rank * 2, null from subj_old`,
+      );
+    } else {
+      // A customer's own tickets only (their newest), never a note: read through those tickets.
+      ctes.push(sql`own as (select id, search from tickets where customer_id = ${actor.id}
+        order by last_message_at desc, id desc limit ${OWN_TICKETS}),
+      own_hits as (select m.id, m.ticket_id, ts_rank(m.search, ${query}) as rank from own
+        cross join lateral (select id, ticket_id, search from messages where ticket_id = own.id and kind <> 'note'
+          and search @@ ${query}) m
+        order by m.id desc limit ${CANDIDATES})`);
+      rows.push(sql`select ticket_id, rank, id from own_hits`);
+      rows.push(
+        sql`select id, ts_rank(search, ${query}) * 2, null::bigint from own where search @@ ${query}`,
+      );
+    }
+  }
+  if (terms.ticketId !== undefined) {
+    rows.push(sql`select id, 100::real, null::bigint from tickets where id = ${terms.ticketId}
+      ${staff ? sql`` : sql`and customer_id = ${actor.id}`}`);
+  }
+  if (staff && terms.name !== undefined) {
+    // Trigrams of name and @username (users_name_trgm_idx): the closest customers, then their newest tickets.
+    ctes.push(sql`named as (select id, similarity(${searchableName}, ${terms.name}) as sim from users
+        where ${searchableName} like ${likeTerm(terms.name)} order by sim desc, id desc limit ${NAMED_CUSTOMERS})`);
+    rows.push(sql`select t.id, 1 + named.sim, null::bigint from named cross join lateral (select id from tickets
+      where customer_id = named.id order by last_message_at desc, id desc limit ${TICKETS_PER_CUSTOMER}) t`);
+  }
+  return { ctes, rows };
+}
+
+interface Hit extends Record<string, unknown> {
+  ticket_id: number;
+  message_id: number | null;
+  snippet: string | null;
+}
+
+/**
+ * The best-ranked page of tickets for search text, each with its best matching message and a snippet of
+ * it (`match`). Kinds of terms take separate query shapes: a number looks up the ticket, a name or
+ * @username the customers by trigram, words the newest matching messages and subjects (Russian and English
+ * stems, the last word also as a prefix). `where` holds the list's filters (and a customer's own tickets).
+ * One page: ranked results carry no cursor.
+ */
+export async function searchTickets(
+  q: Queryable,
+  actor: Actor,
+  text: string,
+  where: SQL[],
+  limit: number,
+): Promise<TicketPage> {
+  const terms = searchTerms(text);
+  const { ctes, rows } = candidates(actor, terms);
+  if (rows.length === 0) return { items: [], nextCursor: null };
+  const filter = where.length > 0 ? and(...where) : sql`true`;
+  const headline =
+    terms.words.length > 0
+      ? sql`ts_headline('russian', m.body, ${wordsQuery(terms.words)}, 'MaxFragments=1, MaxWords=24, MinWords=8, StartSel="", StopSel=""')`
+      : sql`null`;
+  const statement = sql`with ${sql.join([...ctes, sql``], sql`, `)}
+    cand as (select ref as ticket_id, max(rank) as rank,
+        (array_agg(message_id order by rank desc, message_id desc) filter (where message_id is not null))[1] as message_id
+      from (${sql.join(rows, sql` union all `)}) as c(ref, rank, message_id) group by ref),
+    page as (select cand.ticket_id, cand.message_id, cand.rank, tickets.last_message_at from cand
+      join tickets on tickets.id = cand.ticket_id where ${filter}
+      order by cand.rank desc, tickets.last_message_at desc, tickets.id desc limit ${limit})
+    select page.ticket_id, page.message_id, ${headline} as snippet from page
+      left join messages m on m.id = page.message_id
+    order by page.rank desc, page.last_message_at desc, page.ticket_id desc`;
+  const hits = await withoutSeqScan(q, async (tx) => (await tx.execute<Hit>(statement)).rows);
+  if (hits.length === 0) return { items: [], nextCursor: null };
+  const listed = await listedTickets(
+    q,
+    actor,
+    and(
+      inArray(
+        tickets.id,
+        hits.map((h) => h.ticket_id),
+      ),
+      ...where,
+    ),
+    hits.length,
+  );
+  const byId = new Map(listed.map((l) => [l.item.id, l.item]));
+  return {
+    items: hits.flatMap((h) => {
+      const item = byId.get(h.ticket_id);
+      if (!item) return [];
+      const match =
+        h.message_id === null ? null : { messageId: Number(h.message_id), snippet: h.snippet ?? '' };
+      return [{ ...item, match }];
+    }),
+    nextCursor: null,
+  };
+}
+
+/**
+ * Runs the search with sequential scans priced out (in its own transaction, or restored after it in the
+ * caller's): the older matches must come from the GIN index, whatever the planner guesses a word's count is.
+ */
+async function withoutSeqScan<T>(q: Queryable, fn: (tx: Transaction) => Promise<T>): Promise<T> {
+  const run = async (tx: Transaction) => {
+    await tx.execute(sql`set local enable_seqscan = off`);
+    try {
+      return await fn(tx);
+    } finally {
+      if (isTransaction(q)) await tx.execute(sql`set local enable_seqscan to default`);
+    }
+  };
+  return isTransaction(q) ? run(q) : runTransaction(q, run);
 }

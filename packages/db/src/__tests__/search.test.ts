@@ -1,0 +1,144 @@
+import type { TicketListItem } from '@tikethet/domain';
+import { type DbFixture, makeUser, newTelegramId, setupDb } from './helpers';
+
+let f: DbFixture;
+beforeAll(async () => {
+  f = await setupDb('search');
+});
+afterAll(async () => {
+  await f.close();
+});
+
+type Person = { id: number; role: 'customer' | 'agent' | 'admin' };
+const ids = (page: { items: Array<{ id: number }> }) => page.items.map((t) => t.id);
+const search = async (who: Person, q: string, extra: Record<string, string> = {}) =>
+  (await f.uc.listTickets(who, { q, ...extra })) as { items: TicketListItem[]; nextCursor: string | null };
+
+async function customerNamed(firstName: string, lastName: string, username: string): Promise<Person> {
+  const id = newTelegramId();
+  await f.uc.upsertUser(
+    { id, first_name: firstName, last_name: lastName, username, language_code: 'ru' },
+    { adminIds: [] },
+  );
+  return { id, role: 'customer' };
+}
+
+let agent: Person;
+let maria: Person;
+let other: Person;
+let payment: number;
+let refund: number;
+let othersTicket: number;
+let paymentMessage: number;
+let note: number;
+beforeAll(async () => {
+  agent = await makeUser(f.uc, 'agent');
+  maria = await customerNamed('Мария', 'Смирнова', 'maria_smirnova');
+  other = await customerNamed('John', 'Brown', 'jbrown');
+  const a = await f.uc.createTicket(maria, { subject: 'Вопрос', body: 'Здравствуйте' });
+  payment = a.ticket.id;
+  paymentMessage = (
+    await f.uc.postMessage(maria, payment, { body: 'Не проходит оплата картой, деньги списали дважды' })
+  ).message.id;
+  note = (
+    await f.uc.postMessage(agent, payment, { body: 'Клиент ругается, проверить эквайринг', internal: true })
+  ).message.id;
+  const b = await f.uc.createTicket(maria, { subject: 'Another one', body: 'Where is my refund?' });
+  refund = b.ticket.id;
+  const c = await f.uc.createTicket(other, { subject: 'Card', body: 'оплата не проходит, refund please' });
+  othersTicket = c.ticket.id;
+});
+
+describe('search', () => {
+  it('finds Russian and English words in any of their forms', async () => {
+    for (const q of ['оплата', 'оплаты', 'оплатить', 'ОПЛАТОЙ']) {
+      expect(ids(await search(agent, q))).toEqual(expect.arrayContaining([payment, othersTicket]));
+      expect(ids(await search(agent, q))).not.toContain(refund);
+    }
+    for (const q of ['refunds', 'refunded', 'Refund']) {
+      expect(ids(await search(agent, q))).toEqual(expect.arrayContaining([refund, othersTicket]));
+    }
+    expect(ids(await search(agent, 'списали дважды'))).toEqual([payment]);
+    expect(ids(await search(agent, 'эквайринг кошка'))).toEqual([]);
+  });
+
+  it('matches the last word as a prefix while it is typed (3 letters or more)', async () => {
+    expect(ids(await search(agent, 'опл'))).toEqual(expect.arrayContaining([payment, othersTicket]));
+    expect(ids(await search(agent, 'refu'))).toEqual(expect.arrayContaining([refund, othersTicket]));
+    expect(ids(await search(agent, 'деньги спис'))).toEqual([payment]);
+    // Two letters are too few to mean a prefix: only the word itself.
+    expect(ids(await search(agent, 'оп'))).toEqual([]);
+  });
+
+  it('finds a ticket by its number, with or without #, first', async () => {
+    for (const q of [`#${refund}`, String(refund)]) {
+      const page = await search(agent, q);
+      expect(ids(page)[0]).toBe(refund);
+      expect(page.items[0]?.match).toBeNull();
+    }
+    expect(ids(await search(maria, `#${refund}`))).toEqual([refund]);
+    // Never somebody else's ticket by number.
+    expect(ids(await search(other, `#${refund}`))).toEqual([]);
+  });
+
+  it('finds customers by name or @username for staff only', async () => {
+    for (const q of ['Мария Смирнова', 'смирнова', 'Мари', '@maria_smirnova', 'maria_smi']) {
+      expect(ids(await search(agent, q)).sort()).toEqual([payment, refund].sort());
+    }
+    expect(ids(await search(agent, '@jbrown'))).toEqual([othersTicket]);
+    expect(ids(await search(other, 'Мария Смирнова'))).toEqual([]);
+    expect(ids(await search(other, '@maria_smirnova'))).toEqual([]);
+  });
+
+  it('ranks and shows the matching message as a plain-text snippet', async () => {
+    const page = await search(agent, 'списали');
+    expect(page.items[0]).toMatchObject({
+      id: payment,
+      match: { messageId: paymentMessage, snippet: expect.stringContaining('списали дважды') },
+      customer: { id: maria.id },
+    });
+    expect(page.items[0]?.match?.snippet).not.toMatch(/<|>/);
+    expect(page.nextCursor).toBeNull();
+  });
+
+  it('searches internal notes for staff and never for customers', async () => {
+    const staff = await search(agent, 'эквайринг');
+    expect(ids(staff)).toEqual([payment]);
+    expect(staff.items[0]?.match).toEqual({ messageId: note, snippet: expect.stringContaining('эквайринг') });
+    expect(ids(await search(maria, 'эквайринг'))).toEqual([]);
+    expect(ids(await search(maria, 'эквай'))).toEqual([]);
+    // A word both in a note and in a public message: the customer's match is never the note.
+    await f.uc.postMessage(agent, payment, { body: 'эквайринг тоже упомянем публично' });
+    const own = await search(maria, 'эквайринг');
+    expect(ids(own)).toEqual([payment]);
+    expect(own.items[0]?.match?.messageId).not.toBe(note);
+  });
+
+  it("never shows a customer another customer's ticket", async () => {
+    for (const q of ['оплата', 'refund', 'опл', 'card', `#${othersTicket}`, 'John Brown']) {
+      expect(ids(await search(maria, q))).not.toContain(othersTicket);
+      expect(ids(await search(other, q))).not.toContain(payment);
+      expect(ids(await search(other, q))).not.toContain(refund);
+    }
+  });
+
+  it("keeps the list's filters", async () => {
+    expect(ids(await search(agent, 'оплата', { customer: String(other.id) }))).toEqual([othersTicket]);
+    expect(ids(await search(agent, 'оплата', { status: 'closed' }))).toEqual([]);
+  });
+
+  it('finds a rare word behind ten thousand newer messages, and a common one among them', async () => {
+    const customer = await makeUser(f.uc);
+    const old = await f.uc.createTicket(customer, { subject: 'Old', body: 'подозрительный ксилофон' });
+    const busy = await f.uc.createTicket(customer, { subject: 'Busy', body: 'start' });
+    await f.client.pool.query(
+      `insert into messages (ticket_id, seq, kind, author_id, body)
+       select $1, 1000 + g, 'customer', $2, 'обычная переписка номер ' || g from generate_series(1, 10500) g`,
+      [busy.ticket.id, customer.id],
+    );
+    expect(ids(await search(agent, 'ксилофон'))).toEqual([old.ticket.id]);
+    expect(ids(await search(agent, 'ксилоф'))).toEqual([old.ticket.id]);
+    expect(ids(await search(agent, 'переписка'))).toEqual([busy.ticket.id]);
+    expect(ids(await search(customer, 'ксилофон'))).toEqual([old.ticket.id]);
+  });
+});

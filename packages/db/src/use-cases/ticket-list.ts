@@ -1,0 +1,88 @@
+import { type Actor, isStaff, type ListTicketsQuery, type TicketListItem } from '@tikethet/domain';
+import { desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import type { Queryable } from '../client';
+import { toTicket, toUserSummary } from '../mappers';
+import { ticketColumns, tickets, users } from '../schema';
+
+/** The list's filters but the search text and the cursor; customers are held to their own tickets. */
+export function ticketFilters(actor: Actor, query: ListTicketsQuery): SQL[] {
+  const conditions: SQL[] = [];
+  if (!isStaff(actor.role)) conditions.push(eq(tickets.customerId, actor.id));
+  else if (query.customer) conditions.push(eq(tickets.customerId, Number(query.customer)));
+  if (query.status) conditions.push(statusIn(query.status));
+  if (query.priority) conditions.push(eq(tickets.priority, query.priority));
+  if (query.category === 'none') conditions.push(isNull(tickets.categoryId));
+  else if (query.category) conditions.push(eq(tickets.categoryId, Number(query.category)));
+  if (query.assignee === 'me') conditions.push(eq(tickets.assigneeId, actor.id));
+  else if (query.assignee === 'none') conditions.push(isNull(tickets.assigneeId));
+  else if (query.assignee) conditions.push(eq(tickets.assigneeId, Number(query.assignee)));
+  return conditions;
+}
+
+/**
+ * `status in (…)` with the values written into the statement: the planner must see them to match the
+ * partial indexes of the working statuses (a bound array matches none). Values are the validated enum.
+ */
+function statusIn(statuses: readonly string[]): SQL {
+  const list = sql.join(
+    statuses.map((s) => sql.raw(`'${s.replace(/[^a-z]/g, '')}'`)),
+    sql`, `,
+  );
+  return sql`${tickets.status} in (${list})`;
+}
+
+export interface ListedTicket {
+  item: TicketListItem;
+  /** Postgres's own text of `last_message_at` (the cursor keeps it: it reads back exactly). */
+  lastMessageAt: string;
+}
+
+/**
+ * The list items of the tickets `where` selects, newest activity first, at most `limit`: the ticket columns
+ * without the search vector, the customer, and the unread count — the last two read for these rows only.
+ */
+export async function listedTickets(
+  q: Queryable,
+  actor: Actor,
+  where: SQL | undefined,
+  limit: number,
+): Promise<ListedTicket[]> {
+  const page = q
+    .select(ticketColumns)
+    .from(tickets)
+    .where(where)
+    .orderBy(desc(tickets.lastMessageAt), desc(tickets.id))
+    .limit(limit)
+    .as('page');
+  // Unread: messages from the other side past the caller's read marker.
+  const otherSide = isStaff(actor.role) ? sql`'customer'` : sql`'agent'`;
+  const rows = await q
+    .select({
+      ticket: pageColumns(page),
+      customer: {
+        id: users.id,
+        firstName: users.firstName,
+        lastName: users.lastName,
+        username: users.username,
+        role: users.role,
+      },
+      unread: sql<number>`(select count(*)::int from messages m where m.ticket_id = "page"."id" and m.kind = ${otherSide}
+        and m.seq > coalesce((select r.last_read_seq from ticket_reads r where r.ticket_id = "page"."id" and r.user_id = ${actor.id}), 0))`,
+    })
+    .from(page)
+    .innerJoin(users, eq(users.id, page.customerId))
+    .orderBy(desc(page.lastMessageAt), desc(page.id));
+  return rows.map((r) => ({
+    item: { ...toTicket(r.ticket), unread: r.unread, customer: toUserSummary(r.customer) },
+    lastMessageAt: r.ticket.lastMessageAt,
+  }));
+}
+
+/** The page subquery's fields under the ticket's own keys (drizzle reads them back with their types). */
+function pageColumns<T extends Record<keyof typeof ticketColumns, unknown>>(page: T) {
+  return Object.fromEntries(
+    Object.keys(ticketColumns).map((k) => [k, page[k as keyof typeof ticketColumns]]),
+  ) as {
+    [K in keyof typeof ticketColumns]: T[K];
+  };
+}

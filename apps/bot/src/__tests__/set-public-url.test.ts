@@ -140,12 +140,15 @@ describe('scripts/set-public-url and the environment', () => {
     expect(fs.readFileSync(envFile, 'utf8')).toContain(`BOT_ADMIN_SECRET=${secret}\n`);
   });
 
-  it('has no admin handler without BOT_ADMIN_SECRET, and refuses a short one, naming it', () => {
+  it('has no admin handler without BOT_ADMIN_SECRET, and refuses a short one or a placeholder token, naming it', () => {
     const base = {
       DATABASE_URL: 'postgres://x@127.0.0.1/db',
       TELEGRAM_BOT_TOKEN: h.api.token,
     };
     expect(() => loadBotEnv({ ...base, BOT_ADMIN_SECRET: 'short' })).toThrow(/BOT_ADMIN_SECRET/);
+    expect(() =>
+      loadBotEnv({ ...base, TELEGRAM_BOT_TOKEN: '1000000000:local-compose-placeholder-token' }),
+    ).toThrow(/TELEGRAM_BOT_TOKEN: is a placeholder/);
     expect(loadBotEnv(base).BOT_ADMIN_SECRET).toBeUndefined();
     expect(loadBotEnv(base).BOT_ADMIN_PORT).toBe(3003);
   });

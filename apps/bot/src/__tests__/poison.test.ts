@@ -67,6 +67,15 @@ describe.each(['webhook', 'polling'] as const)('%s: poison updates', (mode) => {
     expect(textOf(greeting)).toContain('Ann\ufffd');
   });
 
+  it('/start greets a user whose whole name is a NUL', async () => {
+    const user = newUserId();
+    await h.send(
+      makeTextUpdate({ from: { id: user, first_name: '\u0000', language_code: 'en' }, text: '/start' }),
+    );
+    await lastSent(h, user);
+    expect(await h.query('select count(*)::int as n from dead_letters')).toEqual([{ n: 0 }]);
+  });
+
   it('texts, captions and file names lose their NUL and lone surrogates and keep the rest', async () => {
     const customer = newUserId();
     await h.send(makeTextUpdate({ from: { id: customer }, text: 'he\u0000llo \ud83dworld' }));

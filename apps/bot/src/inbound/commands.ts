@@ -1,4 +1,4 @@
-import { canViewTicket, isStaff } from '@tikethet/domain';
+import { canViewTicket, displayName, isStaff } from '@tikethet/domain';
 import { Composer } from 'telegraf';
 import { truncate } from '../format';
 import { keyboard, openButton } from '../links';
@@ -19,7 +19,8 @@ export function registerCommands(bot: Composer<BotContext>, runtime: BotRuntime)
     const s = senderOf(ctx);
     if (!s) return;
     const staff = isStaff(s.user.role);
-    const name = s.user.firstName || ctx.from.first_name;
+    // As stored (cleaned): Telegram's own first_name may hold what Postgres refuses, here in the outbox payload.
+    const name = s.user.firstName || displayName(s.user);
     const lines = [staff ? s.texts.staffGreeting(name) : s.texts.greeting(name)];
     const rows = [[openButton(s.texts.openTickets, { publicUrl: runtime.publicUrl, privateChat: true })]];
     const match = /^ticket_([1-9][0-9]{0,9})$/.exec(ctx.payload.trim());

@@ -110,7 +110,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
   const stopSweep = every(
     env.SWEEP_INTERVAL_MS,
-    () => sweepTickets(ctx, db),
+    () => sweepTickets(ctx),
     (err) => logger.warn({ err }, 'sweep failed'),
   );
   const stopRoleRecheck = every(

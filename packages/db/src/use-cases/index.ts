@@ -61,6 +61,7 @@ const reads = {
   findMessageBySeq: messages.findMessageBySeq,
   readEvents: readEvents.readEvents,
   readEventsSince: readEvents.readEventsSince,
+  lastSeqsOf: readEvents.lastSeqsOf,
   listCategories: catalog.listCategories,
   listCannedReplies: catalog.listCannedReplies,
   getStats: stats.getStats,

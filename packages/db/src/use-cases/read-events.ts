@@ -3,7 +3,7 @@ import { and, asc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { type Database, type Queryable, runTransaction } from '../client';
 import { iso } from '../mappers';
 import { withConnectionRetry } from '../retry';
-import { events } from '../schema';
+import { events, tickets } from '../schema';
 
 type EventRow = typeof events.$inferSelect;
 
@@ -35,6 +35,16 @@ export async function readEvents(
     .orderBy(asc(events.seq))
     .limit(limit);
   return rows.map(toTicketEvent);
+}
+
+/** The last seq of each of these tickets, in one query (the gateway's sweep compares them with its cursors). */
+export async function lastSeqsOf(q: Queryable, ticketIds: readonly number[]): Promise<Map<number, number>> {
+  if (ticketIds.length === 0) return new Map();
+  const rows = await q
+    .select({ id: tickets.id, lastSeq: tickets.lastSeq })
+    .from(tickets)
+    .where(sql`${tickets.id} = any(${sql.param([...ticketIds])}::int[])`);
+  return new Map(rows.map((row) => [row.id, row.lastSeq]));
 }
 
 /** Events of all tickets after a global event id (the agents' queue catch-up and the bot's backlog). */

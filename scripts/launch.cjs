@@ -216,7 +216,13 @@ async function main() {
   }
   await listen(front, launchPort, host);
 
-  const url = `http://localhost:${launchPort}`;
+  // localhost when that reaches the listener; else the address HOST named (IPv6 in brackets).
+  const shown = ['127.0.0.1', '0.0.0.0', '::', 'localhost'].includes(host)
+    ? 'localhost'
+    : host.includes(':')
+      ? `[${host}]`
+      : host;
+  const url = `http://${shown}:${launchPort}`;
   process.stdout.write(`\nTiketHet is running: ${url}\n${notes.map((n) => `  - ${n}`).join('\n')}\n\n`);
 
   let stopping = false;

@@ -113,7 +113,7 @@ it('binds the address HOST names when a bot token is configured (and not 127.0.0
         reached = [await connects('127.0.0.2', port), await connects('127.0.0.1', port)];
       },
     );
-    expect([code, output]).toEqual([null, expect.stringContaining('TiketHet is running')]);
+    expect([code, output]).toEqual([null, expect.stringContaining('TiketHet is running: http://127.0.0.2:')]);
     expect(reached).toEqual([true, false]);
   } finally {
     await fake.close();

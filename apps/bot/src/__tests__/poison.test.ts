@@ -106,6 +106,32 @@ describe.each(['webhook', 'polling'] as const)('%s: poison updates', (mode) => {
     expect(ticket?.subject.startsWith('Help 😀😀')).toBe(true);
   });
 
+  it('every pairing of awkward names and texts is served, none kept as a dead letter', async () => {
+    const awkward = [
+      '\u0000',
+      ' \u0000 x',
+      '\ud800',
+      'x\udc00',
+      '😀\ud83d',
+      `Ok ${'😀'.repeat(2500)}`,
+      'x'.repeat(5000),
+    ];
+    const senders: number[] = [];
+    for (const name of awkward) {
+      for (const text of awkward) {
+        const id = newUserId();
+        senders.push(id);
+        await h.send(
+          makeTextUpdate({ from: { id, first_name: name, last_name: name, username: name }, text }),
+        );
+      }
+    }
+    expect(
+      await h.query('select count(*)::int as n from users where id = any($1::bigint[])', [senders]),
+    ).toEqual([{ n: senders.length }]);
+    expect(await h.query('select count(*)::int as n from dead_letters')).toEqual([{ n: 0 }]);
+  });
+
   it('an update that fails in Postgres anyway is kept as a dead letter and acknowledged; the next update is served', async () => {
     const poisoned = newUserId();
     const update = {

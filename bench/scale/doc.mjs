@@ -53,14 +53,19 @@ function migrationLines(out) {
   ];
 }
 
+/** Statements under this many ms (auth lookups, `select 1`) are listed by their text, without the plan. */
+const PLAN_MS = 1;
+
 function planLines(plans) {
   const lines = [];
   for (const [key, p] of Object.entries(plans)) {
+    const shown = p.statements.filter((s) => s.ms >= PLAN_MS);
+    const small = p.statements.filter((s) => s.ms < PLAN_MS);
     lines.push(
       `<details><summary><code>${key}</code>: ${p.statements.length} statement(s), request ${fmt(p.ms)} ms (HTTP ${p.status})</summary>`,
       '',
     );
-    for (const s of p.statements) {
+    for (const s of shown) {
       lines.push(
         '```',
         `-- ${fmt(s.ms)} ms`,
@@ -71,22 +76,15 @@ function planLines(plans) {
         '',
       );
     }
+    if (small.length > 0) {
+      lines.push(
+        `Under ${PLAN_MS} ms: ${small.map((s) => `\`${s.query.replace(/\s+/g, ' ').slice(0, 90).replaceAll('`', "'")}…\` (${fmt(s.ms)} ms)`).join('; ')}.`,
+        '',
+      );
+    }
     lines.push('</details>', '');
   }
   return lines;
-}
-
-function statsLine(check, big) {
-  if (!check) return '';
-  const counts = (o) =>
-    o
-      ? Object.entries(o)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(', ')
-      : 'none';
-  return check.match
-    ? `Stats at ${big} agree with the tickets table (by status: ${counts(check.sql)}).`
-    : `**Stats at ${big} disagree with the tickets table**: the API says ${counts(check.api)} (HTTP ${check.status}), the table holds ${counts(check.sql)}.`;
 }
 
 export function docLines(out, plans) {

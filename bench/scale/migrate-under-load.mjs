@@ -66,7 +66,8 @@ function startMonitor(url) {
     try {
       while (!stopping) {
         const r = await c.query(
-          "select left(regexp_replace(query, '\\s+', ' ', 'g'), 160) as query from pg_stat_activity where application_name = 'tikethet-migrate' and state = 'active'",
+          `select left(btrim(regexp_replace(regexp_replace(query, '--[^\\n]*', '', 'g'), '\\s+', ' ', 'g')), 160) as query
+           from pg_stat_activity where application_name = 'tikethet-migrate' and state = 'active'`,
         );
         for (const row of r.rows) seen.push({ at: Date.now(), query: row.query });
         await new Promise((resolve) => setTimeout(resolve, 100));

@@ -214,7 +214,7 @@ export const api = {
     request<StaffUser[] | Page<StaffUser>>('GET', '/agents', undefined, q ? { q } : undefined).then(items),
   setRole: (telegramId: number, role: Role) => request<StaffUser>('PUT', `/agents/${telegramId}`, { role }),
 
-  stats: () => request<Stats>('GET', '/stats'),
+  stats: (range?: { from: string; to: string }) => request<Stats>('GET', '/stats', undefined, range),
 };
 
 /** A client-chosen idempotency key (letters, digits, `-`). */

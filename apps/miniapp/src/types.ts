@@ -36,6 +36,9 @@ export interface Page<T> {
 }
 
 export interface Stats {
+  /** The inclusive UTC days the medians, CSAT and perDay cover. */
+  from: string;
+  to: string;
   open: number;
   pending: number;
   new: number;

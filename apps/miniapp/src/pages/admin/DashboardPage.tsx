@@ -4,8 +4,10 @@ import { type Route, useRouter } from '../../app/router';
 import { useSession } from '../../app/session';
 import { useMainButton } from '../../app/telegram';
 import { formatDuration, t } from '../../i18n';
+import { haptic } from '../../init';
 import type { Stats } from '../../types';
 import { ErrorState, Section, Spinner } from '../../ui/common';
+import { chartBars, rangeOf, STATS_RANGES, type StatsRangeDays } from './stats-range';
 
 const StatsChart = lazy(() => import('./StatsChart').then((m) => ({ default: m.StatsChart })));
 
@@ -14,21 +16,45 @@ export function DashboardPage() {
   const { me } = useSession();
   const [stats, setStats] = useState<Stats | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [days, setDays] = useState<StatsRangeDays>(30);
   const admin = me.role === 'admin';
 
   const load = useCallback(() => {
     setError(null);
+    let current = true;
     api
-      .stats()
-      .then(setStats)
-      .catch((e) => setError(e));
-  }, []);
+      .stats(rangeOf(days))
+      .then((s) => current && setStats(s))
+      .catch((e) => current && setError(e));
+    return () => {
+      current = false;
+    };
+  }, [days]);
   useEffect(load, [load]);
   useMainButton(null);
 
   return (
     <main className="page" data-testid="dashboard">
       <h1 className="page__title">{t('admin.title')}</h1>
+      <div className="segmented tabs" role="tablist" aria-label={t('admin.range')}>
+        {STATS_RANGES.map((n) => (
+          <button
+            key={n}
+            type="button"
+            role="tab"
+            aria-selected={days === n}
+            data-testid={`range-${n}`}
+            className={days === n ? 'segmented__item is-on' : 'segmented__item'}
+            onClick={() => {
+              haptic.selection();
+              setStats(null);
+              setDays(n);
+            }}
+          >
+            {t('admin.lastDays', { n })}
+          </button>
+        ))}
+      </div>
       {error ? <ErrorState error={error} onRetry={load} /> : null}
       {!stats && !error ? <Spinner /> : null}
       {stats ? (
@@ -54,7 +80,7 @@ export function DashboardPage() {
               testId="stat-csat"
             />
           </div>
-          <Section title={t('admin.perDay')}>
+          <Section title={chartBars(stats.perDay).weekly ? t('admin.perWeek') : t('admin.perDay')}>
             <Suspense fallback={<Spinner />}>
               <StatsChart perDay={stats.perDay} />
             </Suspense>

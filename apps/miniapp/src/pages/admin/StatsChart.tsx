@@ -1,10 +1,11 @@
 import { t } from '../../i18n';
 import type { Stats } from '../../types';
+import { chartBars } from './stats-range';
 
-/** Hand-drawn SVG bars: created (button colour) and resolved (green) per day. */
+/** Hand-drawn SVG bars: created (button colour) and resolved (green) per day, or per week past a month. */
 export function StatsChart({ perDay }: { perDay: Stats['perDay'] }) {
   if (perDay.length === 0) return <p className="hint">{t('admin.noData')}</p>;
-  const days = perDay.slice(-14);
+  const days = chartBars(perDay).bars;
   const max = Math.max(1, ...days.map((d) => Math.max(d.created, d.resolved)));
   const width = 320;
   const height = 140;

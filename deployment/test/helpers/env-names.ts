@@ -11,16 +11,13 @@ export function envExampleNames(): Set<string> {
   return names;
 }
 
-const fragments: Record<string, Record<string, unknown>> = {
-  baseEnv: config.baseEnv,
-  databaseEnv: config.databaseEnv,
-  redisEnv: config.redisEnv,
-  telegramAuthEnv: config.telegramAuthEnv,
-  botEnv: config.botEnv,
-  publicUrlEnv: config.publicUrlEnv,
-  adminEnv: config.adminEnv,
-  rateLimitEnv: config.rateLimitEnv,
-};
+/** Every env fragment @tikethet/config exports (`databaseEnv`, …): an object of zod fields named `<x>Env`. */
+const fragments: Record<string, Record<string, unknown>> = Object.fromEntries(
+  Object.entries(config).filter(
+    (entry): entry is [string, Record<string, unknown>] =>
+      /Env$/.test(entry[0]) && typeof entry[1] === 'object' && entry[1] !== null,
+  ),
+);
 
 /** The env file of an app: `src/env.ts`, or the Mini App server's `src/server/env.ts`. */
 export function envFileOf(app: AppName): string {

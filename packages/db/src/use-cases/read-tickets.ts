@@ -96,7 +96,10 @@ export async function listTickets(
   const query: ListTicketsQuery = parseInput(listTicketsQuerySchema, rawQuery);
   const limit = query.limit ?? 20;
   const conditions = ticketFilters(actor, query);
-  if (query.q) return searchTickets(q, actor, query.q, conditions, limit);
+  if (query.q) {
+    const customer = query.customer ? Number(query.customer) : undefined;
+    return searchTickets(q, actor, query.q, conditions, limit, customer);
+  }
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
     conditions.push(sql`(${tickets.lastMessageAt}, ${tickets.id}) < (${c.at}::timestamptz, ${c.id})`);

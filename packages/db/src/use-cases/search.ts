@@ -78,14 +78,21 @@ function newestMatches(name: string, table: 'messages' | 'tickets', query: SQL, 
       order by x.id + 0 desc limit ${CANDIDATES})`;
 }
 
-/** Candidate rows `(ticket_id, rank, message_id)` of each kind of term; staff see every ticket and note. */
-function candidates(actor: Actor, terms: SearchTerms): { ctes: SQL[]; rows: SQL[] } {
+/**
+ * Candidate rows `(ticket_id, rank, message_id)` of each kind of term. Staff see every ticket and note; a
+ * search within one customer's tickets (a customer's own, or staff's `customer` filter) reads through those.
+ */
+function candidates(
+  actor: Actor,
+  terms: SearchTerms,
+  customerId: number | undefined,
+): { ctes: SQL[]; rows: SQL[] } {
   const ctes: SQL[] = [];
   const rows: SQL[] = [];
   const staff = isStaff(actor.role);
   if (terms.words.length > 0) {
     const query = wordsQuery(terms.words);
-    if (staff) {
+    if (customerId === undefined) {
       ctes.push(newestMatches('msg', 'messages', query, sql`x.ticket_id`));
       ctes.push(newestMatches('subj', 'tickets', query, sql`x.id`));
       rows.push(sql`select ref, rank, id from msg_hits union all select ref, rank, id from msg_old`);
@@ -93,12 +100,12 @@ function candidates(actor: Actor, terms: SearchTerms): { ctes: SQL[]; rows: SQL[
         sql`select ref, rank * 2, null::bigint from subj_hits union all select ref, rank * 2, null from subj_old`,
       );
     } else {
-      // A customer's own tickets only (their newest), never a note: read through those tickets.
-      ctes.push(sql`own as (select id, search from tickets where customer_id = ${actor.id}
+      // One customer's newest tickets, read through those; a customer never matches a note.
+      ctes.push(sql`own as (select id, search from tickets where customer_id = ${customerId}
         order by last_message_at desc, id desc limit ${OWN_TICKETS}),
       own_hits as (select m.id, m.ticket_id, ts_rank(m.search, ${query}) as rank from own
-        cross join lateral (select id, ticket_id, search from messages where ticket_id = own.id and kind <> 'note'
-          and search @@ ${query}) m
+        cross join lateral (select id, ticket_id, search from messages where ticket_id = own.id
+          ${staff ? sql`` : sql`and kind <> 'note'`} and search @@ ${query}) m
         order by m.id desc limit ${CANDIDATES})`);
       rows.push(sql`select ticket_id, rank, id from own_hits`);
       rows.push(
@@ -139,9 +146,11 @@ export async function searchTickets(
   text: string,
   where: SQL[],
   limit: number,
+  /** Staff's `customer` filter: the search reads that customer's tickets instead of the newest of all. */
+  customer?: number,
 ): Promise<TicketPage> {
   const terms = searchTerms(text);
-  const { ctes, rows } = candidates(actor, terms);
+  const { ctes, rows } = candidates(actor, terms, isStaff(actor.role) ? customer : actor.id);
   if (rows.length === 0) return { items: [], nextCursor: null };
   const filter = where.length > 0 ? and(...where) : sql`true`;
   const headline =

@@ -9,11 +9,14 @@ export const STATS_MAX_DAYS = 366;
 const DAY_MS = 86_400_000;
 
 /** A UTC calendar day as `YYYY-MM-DD` from 1970 on; `2026-02-30` is refused, not rolled over. */
-const daySchema = z.string().refine((s) => {
-  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(s) || s < '1970') return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}, 'must be a date YYYY-MM-DD (a real calendar day, 1970 or later)');
+const daySchema = z
+  .string()
+  .refine((s) => {
+    if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(s) || s < '1970') return false;
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, 'must be a date YYYY-MM-DD (a real calendar day, 1970 or later)')
+  .describe('a UTC calendar day, YYYY-MM-DD (inclusive)');
 
 /** `GET /stats?from=YYYY-MM-DD&to=YYYY-MM-DD`: both optional, inclusive UTC days. */
 export const statsQuerySchema = z.strictObject({

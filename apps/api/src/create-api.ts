@@ -8,13 +8,15 @@ import type Redis from 'ioredis';
 import { createAuthenticator } from './auth/authenticate';
 import { UserCache } from './auth/user-cache';
 import { mountDevLogin } from './dev/dev-login';
-import type { ApiEnv } from './env';
+import { type ApiEnv, devLoginEnabled } from './env';
 import { rateLimited } from './http/errors';
 import { errorHandler, notFound } from './http/handlers';
 import { healthRouter } from './http/health';
 import { requestLog } from './http/request-log';
 import { staticHeaders } from './http/static-headers';
 import { type ApiMetrics, createApiMetrics, observeRequests } from './metrics';
+import { buildOpenApi } from './openapi/document';
+import { describedApi } from './openapi/router';
 import { limitKeys } from './rate-limit/keys';
 import { createMemoryLimiter, createRedisLimiter, type RateLimiter } from './rate-limit/limiter';
 import { rateLimit } from './rate-limit/middleware';
@@ -144,8 +146,15 @@ export function createApi(deps: ApiDeps): Api {
       : undefined,
   });
   if (limiter) v1.use(rateLimit(limiter, (req) => limitKeys(req)));
+  // The described API: /api/v1/openapi.json and the page /api/docs, no sign-in, counted per client address.
+  const described = describedApi(
+    buildOpenApi(routeTable, { devLogin: devLoginEnabled(env) }),
+    limiter ? [rateLimit(limiter, (req) => limitKeys(req))] : [],
+  );
+  v1.use(described.json);
   mountDevLogin(v1, { uc, cache, env, logger });
   app.use('/api/v1', v1);
+  app.use('/api', described.page);
   app.use(notFound);
   app.use(errorHandler(logger));
 

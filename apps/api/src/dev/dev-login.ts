@@ -21,7 +21,7 @@ const DEV_ADMIN: Actor = { id: DEV_USERS.admin.id, role: 'admin' };
 /** Acts for the configuration when the development staff are demoted (no user has id 0). */
 const CONFIGURATION: Actor = { id: 0, role: 'admin' };
 
-const loginSchema = z.strictObject({ as: roleSchema, language: languageSchema.optional() });
+export const loginSchema = z.strictObject({ as: roleSchema, language: languageSchema.optional() });
 
 export interface DevLoginOptions {
   uc: Pick<UseCases, 'upsertUser' | 'setRole'>;

@@ -19,6 +19,7 @@ export const catalogRoutes: RouteDef[] = [
     method: 'get',
     path: '/categories',
     access: 'user',
+    summary: 'The categories (archived ones too with archived=1)',
     query: categoriesQuerySchema,
     async handle({ services, actor, query }) {
       const { archived } = parseWith(categoriesQuerySchema, query);
@@ -30,6 +31,8 @@ export const catalogRoutes: RouteDef[] = [
     path: '/categories',
     access: 'admin',
     guard: canManageCategories,
+    summary: 'Add a category',
+    body: createCategoryInputSchema,
     status: 201,
     handle: ({ services, actor, body }) =>
       services.uc.createCategory(actor, parseBody(createCategoryInputSchema, body)),
@@ -39,6 +42,8 @@ export const catalogRoutes: RouteDef[] = [
     path: '/categories/:id',
     access: 'admin',
     guard: canManageCategories,
+    summary: 'Rename, reorder, archive or restore a category',
+    body: updateCategoryInputSchema,
     handle({ services, actor, params, body }) {
       const id = idParam(params);
       return services.uc.updateCategory(actor, id, parseBody(updateCategoryInputSchema, body));
@@ -49,6 +54,7 @@ export const catalogRoutes: RouteDef[] = [
     path: '/categories/:id',
     access: 'admin',
     guard: canManageCategories,
+    summary: 'Archive a category (tickets keep it)',
     // Archived, not deleted: tickets keep pointing at it.
     handle: ({ services, actor, params }) => services.uc.archiveCategory(actor, idParam(params)),
   },
@@ -57,6 +63,7 @@ export const catalogRoutes: RouteDef[] = [
     path: '/canned-replies',
     access: 'staff',
     guard: canReadCannedReplies,
+    summary: "The shared canned replies and the caller's own",
     handle: ({ services, actor }) => services.uc.listCannedReplies(actor),
   },
   {
@@ -64,6 +71,8 @@ export const catalogRoutes: RouteDef[] = [
     path: '/canned-replies',
     access: 'staff',
     guard: canReadCannedReplies,
+    summary: 'Add a canned reply (shared: admins only)',
+    body: createCannedReplyInputSchema,
     status: 201,
     handle: ({ services, actor, body }) =>
       services.uc.createCannedReply(actor, parseBody(createCannedReplyInputSchema, body)),
@@ -73,6 +82,8 @@ export const catalogRoutes: RouteDef[] = [
     path: '/canned-replies/:id',
     access: 'staff',
     guard: canReadCannedReplies,
+    summary: 'Edit a canned reply (agents their own, admins any)',
+    body: updateCannedReplyInputSchema,
     handle({ services, actor, params, body }) {
       const id = idParam(params);
       return services.uc.updateCannedReply(actor, id, parseBody(updateCannedReplyInputSchema, body));
@@ -83,6 +94,7 @@ export const catalogRoutes: RouteDef[] = [
     path: '/canned-replies/:id',
     access: 'staff',
     guard: canReadCannedReplies,
+    summary: 'Delete a canned reply (agents their own, admins any)',
     status: 204,
     async handle({ services, actor, params }) {
       await services.uc.deleteCannedReply(actor, idParam(params));

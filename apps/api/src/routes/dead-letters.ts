@@ -17,6 +17,7 @@ export const deadLetterRoutes: RouteDef[] = [
     path: '/dead-letters',
     access: 'admin',
     guard: canViewDeadLetters,
+    summary: 'Telegram updates the bot could not process, newest first',
     query: deadLettersQuerySchema,
     async handle({ services, actor, query }) {
       const { limit, before } = parseWith(deadLettersQuerySchema, query);

@@ -23,6 +23,7 @@ export const messageRoutes: RouteDef[] = [
     method: 'get',
     path: '/tickets/:id/messages',
     access: 'ticket',
+    summary: 'The messages of a ticket, oldest first (internal notes for staff only)',
     query: listMessagesQuerySchema,
     async handle({ services, actor, params, query }) {
       const items = await services.uc.listMessages(actor, idParam(params), query);
@@ -33,6 +34,10 @@ export const messageRoutes: RouteDef[] = [
     method: 'post',
     path: '/tickets/:id/messages',
     access: 'ticket',
+    summary: 'Write on a ticket; staff may write an internal note',
+    description: 'A repeat with the same `clientMessageId` answers 200 with the message it made.',
+    body: postMessageInputSchema,
+    customerBody: customerPostMessageSchema,
     status: 201,
     async handle({ services, actor, params, body }) {
       const id = idParam(params);
@@ -47,6 +52,8 @@ export const messageRoutes: RouteDef[] = [
     method: 'post',
     path: '/tickets/:id/rating',
     access: 'ticket-owner',
+    summary: 'Rate a resolved or closed ticket (its customer only)',
+    body: rateTicketInputSchema,
     handle({ services, actor, params, body }) {
       const id = idParam(params);
       return services.uc.rateTicket(actor, id, parseBody(rateTicketInputSchema, body));
@@ -56,6 +63,8 @@ export const messageRoutes: RouteDef[] = [
     method: 'post',
     path: '/tickets/:id/read',
     access: 'ticket',
+    summary: 'Mark the ticket read up to an event seq',
+    body: markReadSchema,
     status: 204,
     async handle({ services, actor, params, body }) {
       const id = idParam(params);

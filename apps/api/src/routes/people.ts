@@ -35,6 +35,7 @@ export const peopleRoutes: RouteDef[] = [
     method: 'get',
     path: '/me',
     access: 'user',
+    summary: 'The signed-in user with their role',
     handle: async ({ user }) => user,
   },
   {
@@ -42,6 +43,8 @@ export const peopleRoutes: RouteDef[] = [
     path: '/agents',
     access: 'admin',
     guard: canManageAgents,
+    summary: 'The staff, or anyone matching q (to promote a customer)',
+    description: '`roles`: a comma-separated list of customer, agent, admin.',
     query: agentsQuerySchema,
     async handle({ services, actor, query }) {
       const { q, roles, limit } = parseWith(agentsQuerySchema, query);
@@ -59,6 +62,8 @@ export const peopleRoutes: RouteDef[] = [
     path: '/agents/:telegramId',
     access: 'admin',
     guard: canManageAgents,
+    summary: "Set a user's role",
+    body: setRoleInputSchema,
     async handle({ services, actor, params, body }) {
       const targetId = parseWith(telegramIdParamSchema, params.telegramId, 'telegramId');
       const { role } = parseBody(setRoleInputSchema, body);
@@ -73,6 +78,9 @@ export const peopleRoutes: RouteDef[] = [
     path: '/stats',
     access: 'staff',
     guard: canViewStats,
+    summary: 'Ticket counts, response times and ratings over inclusive UTC days',
+    description:
+      '`from` and `to`: YYYY-MM-DD; default the last 30 days, at most 366; `from` after `to` is a 400.',
     query: statsQuerySchema,
     handle: ({ services, actor, query }) => services.uc.getStats(actor, query),
   },

@@ -49,8 +49,19 @@ export interface RouteDef {
   access: Access;
   /** A domain permission checked before the body is read (403), for staff and admin routes. */
   guard?: (actor: Actor) => boolean;
+  /** One line for the described API (OpenAPI `summary`, the /api/docs page). */
+  summary: string;
+  /** More for the described API: rules the schemas cannot say. */
+  description?: string;
   /** Strict schema of the query string; routes without one accept no query parameters. */
   query?: ZodType;
+  /**
+   * The schema the handler parses the JSON body with (the same object: the OpenAPI document is built from it).
+   * `customerBody`: what a customer may send instead, when it differs. `bodyOptional`: the body may be absent.
+   */
+  body?: ZodType;
+  customerBody?: ZodType;
+  bodyOptional?: boolean;
   /** Success status (default 200; 204 sends no body). */
   status?: number;
   handle(ctx: RouteContext): Promise<unknown>;

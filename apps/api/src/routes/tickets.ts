@@ -6,7 +6,7 @@ import {
   listTicketsQuerySchema,
   updateTicketInputSchema,
 } from '@tikethet/domain';
-import { idParam, parseBody, parseOptionalEmptyBody } from '../http/validate';
+import { emptyBodySchema, idParam, parseBody, parseOptionalEmptyBody } from '../http/validate';
 import { Reply, type RouteDef } from './route';
 
 export const ticketRoutes: RouteDef[] = [
@@ -14,6 +14,9 @@ export const ticketRoutes: RouteDef[] = [
     method: 'get',
     path: '/tickets',
     access: 'user',
+    summary: 'List tickets: a queue page by cursor, or the best-ranked search matches with q',
+    description:
+      'Customers see their own tickets, staff every ticket. `status` takes a comma-separated list; `cursor` is only what a previous page returned as `nextCursor`. With `q` the answer is one ranked page (no `nextCursor`).',
     query: listTicketsQuerySchema,
     handle: ({ services, actor, query }) => services.uc.listTickets(actor, query),
   },
@@ -21,6 +24,9 @@ export const ticketRoutes: RouteDef[] = [
     method: 'post',
     path: '/tickets',
     access: 'user',
+    summary: 'Open a ticket with its first message',
+    description: 'A repeat with the same `clientMessageId` answers 200 with the ticket it made.',
+    body: createTicketInputSchema,
     status: 201,
     async handle({ services, actor, body }) {
       const input = parseBody(createTicketInputSchema, body);
@@ -32,12 +38,18 @@ export const ticketRoutes: RouteDef[] = [
     method: 'get',
     path: '/tickets/:id',
     access: 'ticket',
+    summary: 'One ticket with its customer and assignee',
     handle: ({ services, actor, params }) => services.uc.getTicket(actor, idParam(params)),
   },
   {
     method: 'patch',
     path: '/tickets/:id',
     access: 'ticket',
+    summary: 'Change status, priority, category or assignee (optimistic: `version` must be current)',
+    description:
+      'Staff send any of the fields; a customer only closes or reopens (`status`: open or closed).',
+    body: updateTicketInputSchema,
+    customerBody: customerUpdateTicketInputSchema,
     handle({ services, actor, params, body }) {
       const id = idParam(params);
       // Customers may only close or reopen: their schema has no other field.
@@ -52,6 +64,9 @@ export const ticketRoutes: RouteDef[] = [
     path: '/tickets/:id/claim',
     access: 'staff',
     guard: canClaim,
+    summary: 'Take an unassigned ticket',
+    body: emptyBodySchema,
+    bodyOptional: true,
     handle({ services, actor, params, body }) {
       const id = idParam(params);
       parseOptionalEmptyBody(body);

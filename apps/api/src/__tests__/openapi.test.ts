@@ -1,0 +1,215 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import request from 'supertest';
+import { buildOpenApi, type JsonSchema, type OpenApiDocument, openApiPath } from '../openapi/document';
+import type { RouteDef } from '../routes/route';
+import { routeTable } from '../routes/table';
+import { resolvedTicketOf } from './helpers/fixtures';
+import { team } from './helpers/people';
+import { startTestApi, type TestApi } from './helpers/test-api';
+
+/** What a document leaves out of a route table: `METHOD /path` of each route without an operation. */
+function undescribed(doc: OpenApiDocument, table: readonly RouteDef[]): string[] {
+  return table
+    .filter((route) => !doc.paths[openApiPath(route.path).path]?.[route.method])
+    .map((route) => `${route.method.toUpperCase()} ${route.path}`);
+}
+
+/** Runs the OpenAPI schema validator (ESM only, so in its own node) on the document. */
+function validateOpenApi(doc: unknown): { valid: boolean; version?: string; errors?: unknown } {
+  const script = `import { Validator } from '@seriousme/openapi-schema-validator';
+    let input = ''; for await (const chunk of process.stdin) input += chunk;
+    const validator = new Validator();
+    const res = await validator.validate(JSON.parse(input));
+    process.stdout.write(JSON.stringify({ valid: res.valid, version: validator.version, errors: res.errors }));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: path.join(__dirname, '../..'),
+    input: JSON.stringify(doc),
+  });
+  return JSON.parse(out.toString()) as { valid: boolean; version?: string; errors?: unknown };
+}
+
+const doc = buildOpenApi(routeTable, { devLogin: false });
+
+function operation(method: string, p: string) {
+  const op = doc.paths[p]?.[method];
+  if (!op) throw new Error(`no ${method} ${p} in the document`);
+  return op;
+}
+
+function bodySchema(method: string, p: string): JsonSchema {
+  const schema = operation(method, p).requestBody?.content['application/json']?.schema;
+  if (!schema) throw new Error(`no body for ${method} ${p}`);
+  return schema;
+}
+
+describe('the OpenAPI document', () => {
+  it('describes every route of the route table, and the check names a route it lacks', () => {
+    expect(routeTable.length).toBeGreaterThan(20);
+    expect(undescribed(doc, routeTable)).toEqual([]);
+    const synthetic: RouteDef = {
+      method: 'get',
+      path: '/not-described/:id',
+      access: 'user',
+      summary: 'only in this test',
+      handle: async () => null,
+    };
+    expect(undescribed(doc, [...routeTable, synthetic])).toEqual(['GET /not-described/:id']);
+    // Described from the table, the same route is there.
+    expect(undescribed(buildOpenApi([...routeTable, synthetic], { devLogin: false }), [synthetic])).toEqual(
+      [],
+    );
+  });
+
+  it('gives each route its summary, the tma scheme, path and query parameters and body from its schemas', () => {
+    for (const route of routeTable) {
+      const { path: p, params } = openApiPath(route.path);
+      const op = operation(route.method, p);
+      expect(op.summary).toBe(route.summary);
+      expect(op.security).toEqual([{ tma: [] }]);
+      const names = (op.parameters ?? []).map((x) => `${x.in}:${x.name}`);
+      for (const name of params) expect(names).toContain(`path:${name}`);
+      const queryKeys = route.query ? Object.keys((route.query as unknown as { shape: object }).shape) : [];
+      expect(names.filter((n) => n.startsWith('query:')).sort()).toEqual(
+        queryKeys.map((k) => `query:${k}`).sort(),
+      );
+      expect(Boolean(op.requestBody)).toBe(Boolean(route.body));
+      expect(Object.keys(op.responses)).toContain(String(route.status ?? 200));
+      for (const code of ['400', '401', '429', '503']) {
+        expect(op.responses[code]).toEqual({ $ref: `#/components/responses/E${code}` });
+      }
+    }
+    expect(doc.components.securitySchemes).toEqual({
+      tma: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'Authorization' }),
+    });
+    expect(operation('get', '/healthz').security).toEqual([]);
+    expect(
+      operation('post', '/tickets/{id}/messages').requestBody?.content['application/json'],
+    ).toBeDefined();
+  });
+
+  it('describes development sign-in only when it is mounted', () => {
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/dev/'))).toEqual([]);
+    const dev = buildOpenApi(routeTable, { devLogin: true });
+    expect(dev.paths['/dev/login']?.post?.requestBody).toBeDefined();
+    expect(dev.paths['/dev/login-options']?.get).toBeDefined();
+  });
+
+  it('validates as OpenAPI 3.1, and the validator refuses a broken copy', () => {
+    const result = validateOpenApi(doc);
+    expect(result.errors ?? null).toBeNull();
+    expect(result).toMatchObject({ valid: true, version: '3.1' });
+    expect(validateOpenApi(buildOpenApi(routeTable, { devLogin: true })).valid).toBe(true);
+    const broken = JSON.parse(JSON.stringify(doc)) as Record<string, unknown>;
+    delete broken.info;
+    expect(validateOpenApi(broken).valid).toBe(false);
+  });
+});
+
+describe('served', () => {
+  let t: TestApi;
+  beforeAll(async () => {
+    t = await startTestApi('api_openapi');
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('at /api/v1/openapi.json without sign-in: the document the table builds', async () => {
+    const res = await request(t.app).get('/api/v1/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body).toEqual(JSON.parse(JSON.stringify(doc)));
+  });
+
+  it('as a page at /api/docs: every route, no script, under a CSP that loads nothing from elsewhere', async () => {
+    const res = await request(t.app).get('/api/docs');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    for (const route of routeTable) {
+      expect(res.text).toContain(
+        `${route.method.toUpperCase()}</span> <code>${openApiPath(route.path).path}</code>`,
+      );
+    }
+    expect(res.text).not.toMatch(/<script|<link|src=/i);
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toMatch(/style-src [^;]*'unsafe-inline'/);
+  });
+
+  /**
+   * The body schema in the document and the route agree: ajv (JSON Schema 2020-12) on the document's schema
+   * and the route on the same input give the same verdict, for a valid and for invalid bodies.
+   */
+  it('body schemas accept and refuse what the routes accept and refuse (tickets, categories, agents, rating)', async () => {
+    const ajv = new Ajv2020({ strict: false });
+    const { customer, admin, agent } = await team(t.uc);
+    const rateable = await resolvedTicketOf(t.uc, customer, agent);
+    const cases: {
+      method: 'post' | 'put';
+      path: string;
+      url: string;
+      auth: string;
+      ok: object;
+      bad: object[];
+    }[] = [
+      {
+        method: 'post',
+        path: '/tickets',
+        url: '/api/v1/tickets',
+        auth: customer.auth,
+        ok: { subject: 'Schema check', body: 'hello', categoryId: null },
+        bad: [
+          { subject: 'no body' },
+          { subject: 's', body: 'b', priority: 'asap' },
+          { subject: 's', body: 'b', x: 1 },
+        ],
+      },
+      {
+        method: 'post',
+        path: '/categories',
+        url: '/api/v1/categories',
+        auth: admin.auth,
+        ok: { name: 'Schema category', position: 3 },
+        bad: [{ position: 3 }, { name: 'n', position: -1 }, { name: 'n', color: 'red' }],
+      },
+      {
+        method: 'put',
+        path: '/agents/{telegramId}',
+        url: `/api/v1/agents/${customer.id}`,
+        auth: admin.auth,
+        ok: { role: 'agent' },
+        bad: [{}, { role: 'boss' }, { role: 'agent', note: 'x' }],
+      },
+      {
+        method: 'post',
+        path: '/tickets/{id}/rating',
+        url: `/api/v1/tickets/${rateable.id}/rating`,
+        auth: customer.auth,
+        ok: { score: 5, comment: 'thanks' },
+        bad: [{ score: 6 }, { score: 2.5 }, { comment: 'no score' }],
+      },
+    ];
+    for (const c of cases) {
+      const validate = ajv.compile(bodySchema(c.method, c.path) as object);
+      const send = (body: object) => request(t.app)[c.method](c.url).set('Authorization', c.auth).send(body);
+      for (const body of c.bad) {
+        expect([c.path, body, validate(body)]).toEqual([c.path, body, false]);
+        const res = await send(body);
+        expect([c.path, body, res.status, res.body.error?.code]).toEqual([
+          c.path,
+          body,
+          400,
+          'validation_failed',
+        ]);
+      }
+      expect([c.path, validate(c.ok)]).toEqual([c.path, true]);
+      const res = await send(c.ok);
+      expect([c.path, res.status]).toEqual([
+        c.path,
+        operation(c.method, c.path).responses['201'] ? 201 : 200,
+      ]);
+    }
+  });
+});

@@ -16,6 +16,10 @@ export function likeTerm(q: string): string {
 
 /** How many of the newest rows a search reads first: a word met in 1 row in 50 of them is found there. */
 const RECENT_ROWS = 10_000;
+/** The rows read next when the newest hold a few matches (`newestMatches`). */
+const OLDER_ROWS = 50_000;
+/** Matches among the newest rows that mark a word as not rare (1 in 500). */
+const SOME_MATCHES = 20;
 /** Matching messages (and subjects) ranked per search: the newest ones. */
 const CANDIDATES = 200;
 /** A customer's search covers their newest tickets, this many. */
@@ -60,21 +64,31 @@ function wordsQuery(words: string[]): SQL {
 }
 
 /**
- * The newest `CANDIDATES` rows of `table` whose vector matches, at a cost that never grows with the table:
- * the newest `RECENT_ROWS` rows are read in key order first (a common word is found there), and only if
- * they hold too few matches, the GIN index gives the older ones (a rare word has few). `+ 0` keeps the
- * planner from walking the key index for the older ones (it would, with a wrong guess of a word's count).
+ * The newest `CANDIDATES` rows of `table` whose vector matches, at a cost that never grows with the table
+ * nor with the number of matches. The newest `RECENT_ROWS` rows are read in key order first; a common word is
+ * found there. If they hold some matches but too few (a word in fewer than 1 row in 50, more than 1 in 500),
+ * the next `OLDER_ROWS` are read the same way, and the page is made of what those hold: the GIN index would
+ * hand over every match of such a word. Only when the newest rows hold almost none (a rare word, which has
+ * few anywhere) does the GIN index give the older ones. `+ 0` keeps the planner from walking the key index
+ * there on a wrong guess of a word's count.
  */
 function newestMatches(name: string, table: 'messages' | 'tickets', query: SQL, ref: SQL): SQL {
   const t = sql.raw(table);
   const hits = sql.raw(`${name}_hits`);
-  return sql`${hits} as (select r.id, r.ref, ts_rank(r.search, ${query}) as rank
+  const found = sql`(select count(*) from ${hits})`;
+  const boundName = sql.raw(`${name}_bound`);
+  const bound = sql`(select id from ${boundName})`;
+  return sql`${boundName} as (select coalesce((select id from ${t} order by id desc offset ${RECENT_ROWS - 1} limit 1), 0) as id),
+    ${hits} as (select r.id, r.ref, ts_rank(r.search, ${query}) as rank
       from (select x.id, x.search, ${ref} as ref from ${t} x order by x.id desc limit ${RECENT_ROWS}) r
       where r.search @@ ${query} order by r.id desc limit ${CANDIDATES}),
+    ${sql.raw(`${name}_older`)} as (select r.id, r.ref, ts_rank(r.search, ${query}) as rank
+      from (select x.id, x.search, ${ref} as ref from ${t} x where x.id < ${bound}
+        order by x.id desc limit ${OLDER_ROWS}) r
+      where r.search @@ ${query} and ${found} between ${SOME_MATCHES} and ${CANDIDATES - 1}
+      order by r.id desc limit ${CANDIDATES}),
     ${sql.raw(`${name}_old`)} as (select x.id, ${ref} as ref, ts_rank(x.search, ${query}) as rank from ${t} x
-      where x.search @@ ${query}
-        and x.id + 0 < coalesce((select id from ${t} order by id desc offset ${RECENT_ROWS - 1} limit 1), 0)
-        and (select count(*) from ${hits}) < ${CANDIDATES}
+      where x.search @@ ${query} and x.id + 0 < ${bound} and ${found} < ${SOME_MATCHES}
       order by x.id + 0 desc limit ${CANDIDATES})`;
 }
 
@@ -95,9 +109,12 @@ function candidates(
     if (customerId === undefined) {
       ctes.push(newestMatches('msg', 'messages', query, sql`x.ticket_id`));
       ctes.push(newestMatches('subj', 'tickets', query, sql`x.id`));
-      rows.push(sql`select ref, rank, id from msg_hits union all select ref, rank, id from msg_old`);
       rows.push(
-        sql`select ref, rank * 2, null::bigint from subj_hits union all select ref, rank * 2, null from subj_old`,
+        sql`select ref, rank, id from msg_hits union all select ref, rank, id from msg_older union all select ref, rank, id from msg_old`,
+      );
+      rows.push(
+        sql`select ref, rank * 2, null::bigint from subj_hits union all select ref, rank * 2, null from subj_older
+          union all select ref, rank * 2, null from subj_old`,
       );
     } else {
       // One customer's newest tickets, read through those; a customer never matches a note.

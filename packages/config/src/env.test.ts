@@ -3,6 +3,7 @@ import {
   baseEnv,
   botEnv,
   databaseEnv,
+  defaultLogLevel,
   EnvError,
   loadEnv,
   portEnv,
@@ -60,5 +61,13 @@ describe('loadEnv', () => {
 
   it('rejects a malformed admin id list by name', () => {
     expect(() => loadEnv({ ...adminEnv }, { ADMIN_TELEGRAM_IDS: '1,abc' })).toThrow(/ADMIN_TELEGRAM_IDS/);
+  });
+});
+
+describe('defaultLogLevel', () => {
+  it('is LOG_LEVEL when set, silent under jest without it, info otherwise', () => {
+    expect(defaultLogLevel({ LOG_LEVEL: 'debug', JEST_WORKER_ID: '1' })).toBe('debug');
+    expect(defaultLogLevel({ JEST_WORKER_ID: '1' })).toBe('silent');
+    expect(defaultLogLevel({})).toBe('info');
   });
 });

@@ -116,6 +116,11 @@ export class EnvError extends Error {
   }
 }
 
+/** The root logger's level when the app names none: LOG_LEVEL, else silent under jest, else info. */
+export function defaultLogLevel(source: NodeJS.ProcessEnv = process.env): string {
+  return source.JEST_WORKER_ID && !source.LOG_LEVEL ? 'silent' : (source.LOG_LEVEL ?? 'info');
+}
+
 /** Parses the environment with the composed shape; a bad or missing variable throws an EnvError naming it. */
 export function loadEnv<T extends z.ZodRawShape>(
   shape: T,

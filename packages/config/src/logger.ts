@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { defaultLogLevel } from './env';
 
 export type { Logger };
 
@@ -7,9 +8,7 @@ let root: Logger | undefined;
 /** The process-wide root logger (pino JSON to stdout); level from LOG_LEVEL, silent under jest unless set. */
 export function rootLogger(level?: string): Logger {
   if (!root || level) {
-    const fallback =
-      process.env.JEST_WORKER_ID && !process.env.LOG_LEVEL ? 'silent' : (process.env.LOG_LEVEL ?? 'info');
-    root = pino(loggerOptions(level ?? fallback));
+    root = pino(loggerOptions(level ?? defaultLogLevel()));
   }
   return root;
 }

@@ -87,6 +87,19 @@ function planLines(plans) {
   return lines;
 }
 
+function statsLine(check, big) {
+  if (!check) return '';
+  const counts = (o) =>
+    o
+      ? Object.entries(o)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')
+      : 'none';
+  return check.match
+    ? `Stats at ${big} agree with the tickets table (by status: ${counts(check.sql)}).`
+    : `**Stats at ${big} disagree with the tickets table**: the API says ${counts(check.api)} (HTTP ${check.status}), the table holds ${counts(check.sql)}.`;
+}
+
 export function docLines(out, plans) {
   const b = out.big;
   const c = b.meta?.counts ?? {};
@@ -100,7 +113,7 @@ export function docLines(out, plans) {
     `Each path is called through the built API (\`apps/api/dist\`, RATE_LIMIT_PER_MIN=0, LOG_LEVEL=warn, pool of 10) as an agent (the customer list as its heaviest customer), one request at a time: ${out.warmup} warm-up requests, then ${out.samples} samples alternating the 10k and the ${big} API so that both see the same background load (a path slower than the budget stops at fewer; n says how many). Statement timeout: ${out.statementTimeout}. Targets (issue #14): p95 at ${big} over p95 at 10k ≤ 2× for lists, filters, a ticket, its messages and a customer's list; ≤ 3× and ≤ 150 ms absolute for search; ≤ 3× for stats.`,
     '',
     `- Machine: ${out.machine} (shared: other work runs beside the bench)`,
-    `- Command: \`pnpm bench --only=scale${out.quick ? ' --quick' : ''}\` (= \`${out.command}\`), commit ${out.git ?? '?'}, ${new Date().toISOString()}; the run took ${fmt(out.durationS)} s`,
+    `- Command: \`pnpm bench --only=scale${out.quick ? ' --quick' : ''}\` (= \`${out.command}\`), commit ${out.git ?? "?"}, ${out.at ?? new Date().toISOString()}; the run took ${fmt(out.durationS)} s`,
     '',
     `| request | p95 ratio ${big} / 10k | target | result | ${big} p95 ms | ${big} p50 ms | 10k p95 ms | 10k p50 ms | n | rows ${big} / 10k |`,
     '|---|---|---|---|---|---|---|---|---|---|',

@@ -55,9 +55,9 @@ export function searchTerms(q: string): SearchTerms {
  * or English form (оплата finds оплаты, оплатить), the last one also as the beginning of a word while it is
  * typed. Words are letters and digits only, so nothing in them is tsquery syntax.
  */
-function wordsQuery(words: string[]): SQL {
+function wordsQuery(words: string[], prefix = true): SQL {
   const parts = words.map((w, i) => {
-    const term = i === words.length - 1 && w.length >= 3 ? `${w}:*` : w;
+    const term = prefix && i === words.length - 1 && w.length >= 3 ? `${w}:*` : w;
     return sql`(to_tsquery('russian', ${term}) || to_tsquery('english', ${term}))`;
   });
   return sql`(${sql.join(parts, sql` && `)})`;
@@ -70,9 +70,13 @@ function wordsQuery(words: string[]): SQL {
  * the next `OLDER_ROWS` are read the same way, and the page is made of what those hold: the GIN index would
  * hand over every match of such a word. Only when the newest rows hold almost none (a rare word, which has
  * few anywhere) does the GIN index give the older ones. `+ 0` keeps the planner from walking the key index
- * there on a wrong guess of a word's count.
+ * there on a wrong guess of a word's count. (There the last of several words matches whole, not as a prefix.)
  */
-function newestMatches(name: string, table: 'messages' | 'tickets', query: SQL, ref: SQL): SQL {
+function newestMatches(name: string, table: 'messages' | 'tickets', words: string[], ref: SQL): SQL {
+  const query = wordsQuery(words);
+  // A prefix in the index costs every entry that starts with it (all of a common word's), even next to a
+  // rare word: with other words the index takes the last one whole; one word alone keeps its prefix.
+  const indexed = words.length > 1 ? wordsQuery(words, false) : query;
   const t = sql.raw(table);
   const hits = sql.raw(`${name}_hits`);
   const found = sql`(select count(*) from ${hits})`;
@@ -88,7 +92,7 @@ function newestMatches(name: string, table: 'messages' | 'tickets', query: SQL, 
       where r.search @@ ${query} and ${found} between ${SOME_MATCHES} and ${CANDIDATES - 1}
       order by r.id desc limit ${CANDIDATES}),
     ${sql.raw(`${name}_old`)} as (select x.id, ${ref} as ref, ts_rank(x.search, ${query}) as rank from ${t} x
-      where x.search @@ ${query} and x.id + 0 < ${bound} and ${found} < ${SOME_MATCHES}
+      where x.search @@ ${indexed} and x.id + 0 < ${bound} and ${found} < ${SOME_MATCHES}
       order by x.id + 0 desc limit ${CANDIDATES})`;
 }
 
@@ -107,8 +111,8 @@ function candidates(
   if (terms.words.length > 0) {
     const query = wordsQuery(terms.words);
     if (customerId === undefined) {
-      ctes.push(newestMatches('msg', 'messages', query, sql`x.ticket_id`));
-      ctes.push(newestMatches('subj', 'tickets', query, sql`x.id`));
+      ctes.push(newestMatches('msg', 'messages', terms.words, sql`x.ticket_id`));
+      ctes.push(newestMatches('subj', 'tickets', terms.words, sql`x.id`));
       rows.push(
         sql`select ref, rank, id from msg_hits union all select ref, rank, id from msg_older union all select ref, rank, id from msg_old`,
       );

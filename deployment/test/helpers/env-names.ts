@@ -12,12 +12,12 @@ export function envExampleNames(): Set<string> {
 }
 
 /** Every env fragment @tikethet/config exports (`databaseEnv`, …): an object of zod fields named `<x>Env`. */
-const fragments: Record<string, Record<string, unknown>> = Object.fromEntries(
-  Object.entries(config).filter(
-    (entry): entry is [string, Record<string, unknown>] =>
-      /Env$/.test(entry[0]) && typeof entry[1] === 'object' && entry[1] !== null,
-  ),
-);
+const fragments: Record<string, Record<string, unknown>> = {};
+for (const [name, value] of Object.entries(config as Record<string, unknown>)) {
+  if (/Env$/.test(name) && typeof value === 'object' && value !== null) {
+    fragments[name] = value as Record<string, unknown>;
+  }
+}
 
 /** The env file of an app: `src/env.ts`, or the Mini App server's `src/server/env.ts`. */
 export function envFileOf(app: AppName): string {

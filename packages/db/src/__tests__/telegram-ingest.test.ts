@@ -132,7 +132,8 @@ describe('ingestCustomerTexts', () => {
     const other = await customerWithTicket();
     const badProfile = {
       ...text(other.customer.id, 'fine text'),
-      profile: { id: other.customer.id, first_name: 'x'.repeat(300) },
+      // Names are cleaned and cut, never refused (domain text.ts); an over-long photo URL is still refused.
+      profile: { id: other.customer.id, first_name: 'x', photo_url: `https://t.me/${'x'.repeat(3000)}` },
     };
 
     const outcomes = await f.uc.ingestCustomerTexts([

@@ -5,6 +5,7 @@
  */
 import WebApp from '@twa-dev/sdk';
 import { type LaunchParams, parseLaunchHash } from './launch';
+import { readableTones } from './theme-contrast';
 
 /** Telegram's light palette: used for anything the theme does not give (and outside Telegram). */
 export const lightDefaults: Record<string, string> = {
@@ -69,6 +70,8 @@ export function applyTheme(): void {
   for (const [key, value] of Object.entries(theme)) {
     root.style.setProperty(`--tg-theme-${key.replace(/_/g, '-')}`, value);
   }
+  // Telegram's colours as given do not always read (hint on white): the stylesheet draws with these tones.
+  for (const [name, value] of Object.entries(readableTones(theme, dark))) root.style.setProperty(name, value);
   root.dataset.scheme = dark ? 'dark' : 'light';
   root.style.colorScheme = dark ? 'dark' : 'light';
 }

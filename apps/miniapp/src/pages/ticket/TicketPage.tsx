@@ -28,6 +28,8 @@ export function TicketPage({ id }: { id: number }) {
   const [error, setError] = useState<unknown>(null);
   const [viewers, setViewers] = useState<Person[]>([]);
   const [typing, setTyping] = useState<{ user: Person; internal: boolean } | null>(null);
+  // The other side's newest message, for screen readers (the polite live region below).
+  const [arrived, setArrived] = useState<ViewMessage | null>(null);
   const [toast, setToast] = useState<{ text: string; kind: 'info' | 'error' } | null>(null);
   const [draft, setDraft] = useState('');
   const [mode, setMode] = useState<Mode>('reply');
@@ -79,7 +81,10 @@ export function TicketPage({ id }: { id: number }) {
           switch (change.kind) {
             case 'message':
               setMessages((prev) => upsertMessage(prev, change.message));
-              if (change.message.authorId !== me.id) setTyping(null);
+              if (change.message.authorId !== me.id) {
+                setTyping(null);
+                setArrived(change.message);
+              }
               return;
             case 'ticket': {
               const before = ticketRef.current;
@@ -274,7 +279,7 @@ export function TicketPage({ id }: { id: number }) {
           ) : null}
         </div>
       ) : null}
-      <ol className="messages" aria-live="polite" data-testid="messages">
+      <ol className="messages" data-testid="messages">
         {messages.length === 0 ? <li className="message message--system">{t('ticket.noMessages')}</li> : null}
         {messages.map((m) => (
           <MessageBubble
@@ -287,8 +292,14 @@ export function TicketPage({ id }: { id: number }) {
         ))}
       </ol>
       <div ref={listEnd} />
+      <div className="visually-hidden" aria-live="polite" data-testid="message-announcer">
+        {arrived
+          ? t('ticket.arrived', { name: authorLabel(arrived), text: arrived.body || t('ticket.attachments') })
+          : ''}
+      </div>
       {typing ? (
-        <div className="typing" role="status" data-testid="typing-indicator">
+        // Not a live region: «печатает…» comes and goes every few seconds; only new messages are announced.
+        <div className="typing" data-testid="typing-indicator">
           {t(typing.internal ? 'ticket.typingNote' : 'ticket.typing', { name: typing.user.name })}
         </div>
       ) : null}

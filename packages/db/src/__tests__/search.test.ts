@@ -1,4 +1,7 @@
 import type { TicketListItem } from '@tikethet/domain';
+import { sql } from 'drizzle-orm';
+import { runTransaction } from '../client';
+import { listTickets } from '../use-cases/read-tickets';
 import { type DbFixture, makeUser, newTelegramId, setupDb } from './helpers';
 
 let f: DbFixture;
@@ -120,6 +123,22 @@ describe('search', () => {
       expect(ids(await search(other, q))).not.toContain(payment);
       expect(ids(await search(other, q))).not.toContain(refund);
     }
+  });
+
+  it("inside a caller's transaction, leaves its planner settings as they were", async () => {
+    const after = await runTransaction(f.client.db, async (tx) => {
+      expect(ids(await listTickets(tx, agent, { q: 'оплата' }))).toEqual(
+        expect.arrayContaining([payment, othersTicket]),
+      );
+      const r = await tx.execute<{ seq: string; par: string }>(
+        sql`select current_setting('enable_seqscan') as seq, current_setting('max_parallel_workers_per_gather') as par`,
+      );
+      return r.rows;
+    });
+    const outside = await f.client.pool.query(
+      "select current_setting('max_parallel_workers_per_gather') as par",
+    );
+    expect(after).toEqual([{ seq: 'on', par: outside.rows[0].par }]);
   });
 
   it("keeps the list's filters", async () => {

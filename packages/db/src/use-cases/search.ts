@@ -188,7 +188,7 @@ export async function searchTickets(
     select page.ticket_id, page.message_id, ${headline} as snippet from page
       left join messages m on m.id = page.message_id
     order by page.rank desc, page.last_message_at desc, page.ticket_id desc`;
-  const hits = await withoutSeqScan(q, async (tx) => (await tx.execute<Hit>(statement)).rows);
+  const hits = await searchPlanner(q, async (tx) => (await tx.execute<Hit>(statement)).rows);
   if (hits.length === 0) return { items: [], nextCursor: null };
   const listed = await listedTickets(
     q,
@@ -216,16 +216,22 @@ export async function searchTickets(
 }
 
 /**
- * Runs the search with sequential scans priced out (in its own transaction, or restored after it in the
- * caller's): the older matches must come from the GIN index, whatever the planner guesses a word's count is.
+ * Runs the search with sequential scans priced out and no parallel workers (in its own transaction, or
+ * restored after it in the caller's): the older matches must come from the GIN index whatever the planner
+ * guesses a word's count is, and workers launched for a branch that mostly never runs cost more than it.
  */
-async function withoutSeqScan<T>(q: Queryable, fn: (tx: Transaction) => Promise<T>): Promise<T> {
+async function searchPlanner<T>(q: Queryable, fn: (tx: Transaction) => Promise<T>): Promise<T> {
   const run = async (tx: Transaction) => {
-    await tx.execute(sql`set local enable_seqscan = off`);
+    await tx.execute(
+      sql`select set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`,
+    );
     try {
       return await fn(tx);
     } finally {
-      if (isTransaction(q)) await tx.execute(sql`set local enable_seqscan to default`);
+      if (isTransaction(q)) {
+        await tx.execute(sql`set local enable_seqscan to default`);
+        await tx.execute(sql`set local max_parallel_workers_per_gather to default`);
+      }
     }
   };
   return isTransaction(q) ? run(q) : runTransaction(q, run);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs, readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
@@ -41,6 +42,25 @@ function builtConnectOrigins(distDir: string): string[] {
   return origins;
 }
 
+/**
+ * The SHA-256 (base64) of each inline script of the built index.html (the boot script that starts the first API
+ * reads): the CSP allows those and no other inline script. Read once, when the server is created.
+ */
+export function inlineScriptHashes(distDir: string): string[] {
+  let html: string;
+  try {
+    html = readFileSync(path.join(distDir, 'index.html'), 'utf8');
+  } catch {
+    return [];
+  }
+  const hashes: string[] = [];
+  for (const match of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
+    if (/\bsrc\s*=/i.test(match[1] ?? '') || !match[2]) continue;
+    hashes.push(createHash('sha256').update(match[2]).digest('base64'));
+  }
+  return hashes;
+}
+
 /** Telegram's web clients, which show a Mini App in an iframe; no one else may frame it. */
 export const TELEGRAM_WEB_ORIGINS = [
   'https://web.telegram.org',
@@ -54,11 +74,14 @@ export const TELEGRAM_WEB_ORIGINS = [
  * styles, blob: images) and nothing injected; `style-src 'unsafe-inline'` because Telegram's web-app script
  * adds a <style> for the web client's theme. No X-Frame-Options: it cannot name Telegram's origins.
  */
-function securityHeaders(connectOrigins: readonly string[]): Record<string, string> {
+function securityHeaders(
+  connectOrigins: readonly string[],
+  scriptHashes: readonly string[],
+): Record<string, string> {
   const connect = ["'self'", ...new Set(connectOrigins)];
   const csp = [
     "default-src 'self'",
-    "script-src 'self'",
+    ["script-src 'self'", ...scriptHashes.map((h) => `'sha256-${h}'`)].join(' '),
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' blob: data:",
     "media-src 'self' blob:",
@@ -213,6 +236,41 @@ function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target
   socket.on('close', () => upstream.destroy());
 }
 
+/** The content codings a request accepts (`br`, `gzip`, ...), leaving out those it refuses with q=0. */
+function acceptedEncodings(header: string | string[] | undefined): Set<string> {
+  const accepted = new Set<string>();
+  for (const part of String(header ?? '').split(',')) {
+    const [name = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    if (name && !(q && Number(q.slice(2)) === 0)) accepted.add(name.trim());
+  }
+  return accepted;
+}
+
+async function fileSize(file: string): Promise<number | null> {
+  try {
+    const stat = await fs.stat(file);
+    return stat.isFile() ? stat.size : null;
+  } catch {
+    return null;
+  }
+}
+
+async function sendBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  file: string,
+  size: number,
+  headers: http.OutgoingHttpHeaders,
+): Promise<void> {
+  res.writeHead(200, { ...headers, 'content-length': size });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  createReadStream(file).pipe(res);
+}
+
 interface StaticFile {
   path: string;
   size: number;
@@ -220,7 +278,8 @@ interface StaticFile {
 }
 
 /**
- * Serves the built Mini App (SPA fallback to index.html, long cache for hashed assets, gzip for text),
+ * Serves the built Mini App (SPA fallback to index.html, long cache for hashed assets, the build's precompressed
+ * brotli/gzip files by Accept-Encoding, gzip on the fly for text without them),
  * answers `/healthz`, and proxies `/api/*` (HTTP) and `/ws` (WebSocket upgrade) to the API and gateway.
  * Returns the server unstarted: the caller listens (`serve.ts`, or the root launcher).
  */
@@ -231,7 +290,7 @@ export function createMiniappServer(options: MiniappServerOptions): MiniappServe
   const distDir = path.resolve(options.distDir);
   const apiTarget = toHttpUrl(options.apiUrl);
   const gatewayTarget = toHttpUrl(options.gatewayUrl);
-  const security = securityHeaders(builtConnectOrigins(distDir));
+  const security = securityHeaders(builtConnectOrigins(distDir), inlineScriptHashes(distDir));
   const gzipCache = new Map<string, { mtimeMs: number; body: Buffer }>();
 
   async function findFile(urlPath: string): Promise<StaticFile | null> {
@@ -256,29 +315,35 @@ export function createMiniappServer(options: MiniappServerOptions): MiniappServe
   async function sendFile(req: IncomingMessage, res: ServerResponse, file: StaticFile, cache: string) {
     const type = contentTypes[file.ext] ?? 'application/octet-stream';
     const headers: http.OutgoingHttpHeaders = { ...security, 'content-type': type, 'cache-control': cache };
-    const acceptsGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-    if (acceptsGzip && compressible.has(file.ext) && file.size > 1024) {
+    if (!compressible.has(file.ext)) {
+      await sendBody(req, res, file.path, file.size, headers);
+      return;
+    }
+    headers.vary = 'Accept-Encoding';
+    const accepted = acceptedEncodings(req.headers['accept-encoding']);
+    // Precompressed at build (vite.config.mts): brotli where accepted, else gzip.
+    for (const [encoding, suffix] of [
+      ['br', '.br'],
+      ['gzip', '.gz'],
+    ] as const) {
+      if (!accepted.has(encoding)) continue;
+      const size = await fileSize(`${file.path}${suffix}`);
+      if (size === null) continue;
+      await sendBody(req, res, `${file.path}${suffix}`, size, { ...headers, 'content-encoding': encoding });
+      return;
+    }
+    if (accepted.has('gzip') && file.size > 1024) {
       const stat = await fs.stat(file.path);
       let cached = gzipCache.get(file.path);
       if (!cached || cached.mtimeMs !== stat.mtimeMs) {
         cached = { mtimeMs: stat.mtimeMs, body: gzipSync(await fs.readFile(file.path)) };
         gzipCache.set(file.path, cached);
       }
-      res.writeHead(200, {
-        ...headers,
-        'content-encoding': 'gzip',
-        vary: 'Accept-Encoding',
-        'content-length': cached.body.length,
-      });
+      res.writeHead(200, { ...headers, 'content-encoding': 'gzip', 'content-length': cached.body.length });
       res.end(req.method === 'HEAD' ? undefined : cached.body);
       return;
     }
-    res.writeHead(200, { ...headers, 'content-length': file.size });
-    if (req.method === 'HEAD') {
-      res.end();
-      return;
-    }
-    createReadStream(file.path).pipe(res);
+    await sendBody(req, res, file.path, file.size, headers);
   }
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string) {

@@ -1,14 +1,32 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import WebSocket, { WebSocketServer } from 'ws';
 import { CONNECT_ORIGINS_FILE, createMiniappServer, type MiniappServer } from './index';
 
 function listen(server: http.Server): Promise<number> {
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+  );
+}
+
+function getRaw(port: number, pathname: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>(
+    (resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, path: pathname, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+      });
+      req.on('error', reject);
+      req.end();
+    },
   );
 }
 
@@ -42,6 +60,11 @@ describe('createMiniappServer', () => {
     `console.log(${JSON.stringify('x'.repeat(4000))});`,
   );
   writeFileSync(path.join(dist, 'favicon.svg'), '<svg/>');
+  // Built once by vite.config.mts (precompress): the server sends these as they are.
+  const bundled = `console.log(${JSON.stringify('y'.repeat(4000))});`;
+  writeFileSync(path.join(dist, 'assets', 'app-def456.js'), bundled);
+  writeFileSync(path.join(dist, 'assets', 'app-def456.js.br'), brotliCompressSync(bundled));
+  writeFileSync(path.join(dist, 'assets', 'app-def456.js.gz'), gzipSync(bundled));
 
   let apiHits = 0;
   const api = http.createServer((req, res) => {
@@ -134,6 +157,34 @@ describe('createMiniappServer', () => {
     expect(traversal.body).toContain('id="root"');
   });
 
+  it('sends the precompressed brotli file where br is accepted, the .gz where only gzip is, else identity', async () => {
+    const br = await getRaw(port, '/assets/app-def456.js', { 'accept-encoding': 'gzip, deflate, br, zstd' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toBe('Accept-Encoding');
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(br.headers['content-type']).toMatch(/text\/javascript/);
+    expect(Number(br.headers['content-length'])).toBe(br.body.length);
+    expect(brotliDecompressSync(br.body).toString()).toBe(bundled);
+
+    const gz = await getRaw(port, '/assets/app-def456.js', { 'accept-encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).toString()).toBe(bundled);
+
+    // br refused with q=0: never sent.
+    const refused = await getRaw(port, '/assets/app-def456.js', { 'accept-encoding': 'br;q=0, gzip;q=0.5' });
+    expect(refused.headers['content-encoding']).toBe('gzip');
+
+    const identity = await getRaw(port, '/assets/app-def456.js');
+    expect(identity.headers['content-encoding']).toBeUndefined();
+    expect(identity.headers.vary).toBe('Accept-Encoding');
+    expect(identity.body.toString()).toBe(bundled);
+
+    // The compressed files are not a way around the content type: asked for directly, they are not JavaScript.
+    const direct = await getRaw(port, '/assets/app-def456.js.br');
+    expect(direct.headers['content-type']).not.toMatch(/javascript/);
+    expect(direct.headers['content-encoding']).toBeUndefined();
+  });
+
   it('proxies /api/* with method, path, query, headers and body', async () => {
     const res = await get(
       port,
@@ -218,13 +269,10 @@ describe('createMiniappServer', () => {
     },
   );
 
-  it('lets the page connect to the API and gateway origins it was built for', async () => {
+  /** `/` from a server over a build of its own (`files`: name -> content). */
+  async function pageOf(files: Record<string, string>) {
     const built = mkdtempSync(path.join(os.tmpdir(), 'miniapp-dist-'));
-    writeFileSync(path.join(built, 'index.html'), '<!doctype html>');
-    writeFileSync(
-      path.join(built, CONNECT_ORIGINS_FILE),
-      JSON.stringify(['https://api.example.com/', 'wss://ws.example.com/socket', 'not a url']),
-    );
+    for (const [name, content] of Object.entries(files)) writeFileSync(path.join(built, name), content);
     const other = createMiniappServer({
       distDir: built,
       apiUrl: 'http://127.0.0.1:1',
@@ -233,9 +281,35 @@ describe('createMiniappServer', () => {
     const p = await listen(other);
     const res = await get(p, '/');
     await new Promise((r) => other.close(r));
+    return res;
+  }
+
+  it('lets the page connect to the API and gateway origins it was built for', async () => {
+    const res = await pageOf({
+      'index.html': '<!doctype html>',
+      [CONNECT_ORIGINS_FILE]: JSON.stringify([
+        'https://api.example.com/',
+        'wss://ws.example.com/socket',
+        'not a url',
+      ]),
+    });
     expect(String(res.headers['content-security-policy'])).toContain(
       "connect-src 'self' https://api.example.com wss://ws.example.com;",
     );
+  });
+
+  it('allows by hash exactly the inline scripts its index.html carries, and no other inline script', async () => {
+    const boot = "window.__boot = fetch('/api/v1/me');";
+    const res = await pageOf({
+      'index.html': `<!doctype html><head><script>${boot}</script><script type="module" src="/assets/x.js"></script></head>`,
+    });
+    const hash = createHash('sha256').update(boot).digest('base64');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain(`script-src 'self' 'sha256-${hash}';`);
+    const scriptSrc = csp.split(';').find((d) => d.trim().startsWith('script-src'));
+    expect(scriptSrc?.trim().split(/\s+/)).toEqual(['script-src', "'self'", `'sha256-${hash}'`]);
+    // The index.html without inline scripts (the suite's) keeps script-src 'self' alone: see the CSP test.
+    expect((await get(port, '/')).headers['content-security-policy']).toContain("script-src 'self';");
   });
 
   it('answers 502 in the API error shape when the API is down', async () => {

@@ -1,3 +1,4 @@
+import { takeBootRead } from './boot-reads';
 import { t } from './i18n';
 import { safeBlob } from './safe-blob';
 import type {
@@ -94,27 +95,35 @@ export function errorText(error: unknown, labels: Record<string, string> = {}): 
 
 type Query = Record<string, string | number | undefined | null>;
 
+async function send(method: string, url: string, headers: Record<string, string>, body?: unknown) {
+  try {
+    const response = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, statusText: response.statusText, text: await response.text() };
+  } catch {
+    throw new ApiError(0, 'network', t('error.network'));
+  }
+}
+
 export async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
   const qs = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value !== undefined && value !== null && value !== '') qs.set(key, String(value));
   }
   const search = qs.toString();
-  const url = `${API_BASE}${path}${search ? `?${search}` : ''}`;
+  const pathAndQuery = `${path}${search ? `?${search}` : ''}`;
+  const url = `${API_BASE}${pathAndQuery}`;
   const headers: Record<string, string> = { accept: 'application/json' };
   if (initData) headers.authorization = `tma ${initData}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, 'network', t('error.network'));
-  }
-  const text = await response.text();
+  const early = takeBootRead(method, pathAndQuery, initData);
+  const response = early
+    ? await early.catch(() => send(method, url, headers, body))
+    : await send(method, url, headers, body);
+  const text = response.text;
   let json: unknown = null;
   if (text) {
     try {
@@ -123,7 +132,7 @@ export async function request<T>(method: string, path: string, body?: unknown, q
       json = null;
     }
   }
-  if (!response.ok) {
+  if (response.status < 200 || response.status > 299) {
     const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
     throw new ApiError(
       response.status,

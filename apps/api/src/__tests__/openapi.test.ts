@@ -104,7 +104,7 @@ describe('the OpenAPI document', () => {
     const broken = JSON.parse(JSON.stringify(doc)) as Record<string, unknown>;
     delete broken.info;
     expect(validateOpenApi(broken).valid).toBe(false);
-  });
+  }, 60_000);
 });
 
 describe('served', () => {
@@ -136,6 +136,86 @@ describe('served', () => {
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toContain("default-src 'self'");
     expect(csp).toMatch(/style-src [^;]*'unsafe-inline'/);
+  });
+
+  it('answers what the document says it answers, successes and refusals', async () => {
+    const ajv = new Ajv2020({ strict: false });
+    const errorSchema = ajv.compile(doc.components.schemas?.Error as object);
+    const { customer, agent, admin } = await team(t.uc);
+    const checked = new Set<string>();
+    async function call(who: { auth: string }, method: string, template: string, url: string, body?: object) {
+      const req = request(t.app)[method as 'get'](`/api/v1${url}`).set('Authorization', who.auth);
+      const res = await (body ? req.send(body) : req);
+      const described = operation(method, template).responses[String(res.status)] as
+        | { content?: Record<string, { schema: JsonSchema }>; $ref?: string }
+        | undefined;
+      expect([method, template, res.status, described !== undefined]).toEqual([
+        method,
+        template,
+        res.status,
+        true,
+      ]);
+      if (res.status >= 400) {
+        expect([template, errorSchema(res.body), errorSchema.errors ?? null]).toEqual([template, true, null]);
+      } else if (res.status !== 204) {
+        const validate = ajv.compile(described?.content?.['application/json']?.schema as object);
+        expect([template, validate(res.body), validate.errors ?? null]).toEqual([template, true, null]);
+        checked.add(`${method} ${template}`);
+      }
+      return res.body as Record<string, unknown>;
+    }
+    await call(customer, 'get', '/me', '/me');
+    const ticket = await call(customer, 'post', '/tickets', '/tickets', {
+      subject: 'Оплата картой',
+      body: 'не проходит оплата',
+    });
+    const id = ticket.id as number;
+    await call(customer, 'get', '/tickets', '/tickets?limit=5');
+    await call(agent, 'get', '/tickets', '/tickets?q=оплата');
+    await call(agent, 'get', '/tickets/{id}', `/tickets/${id}`);
+    await call(agent, 'post', '/tickets/{id}/messages', `/tickets/${id}/messages`, {
+      body: 'note',
+      internal: true,
+    });
+    await call(customer, 'post', '/tickets/{id}/messages', `/tickets/${id}/messages`, { body: 'ещё' });
+    await call(agent, 'get', '/tickets/{id}/messages', `/tickets/${id}/messages`);
+    const claimed = await call(agent, 'post', '/tickets/{id}/claim', `/tickets/${id}/claim`);
+    await call(agent, 'patch', '/tickets/{id}', `/tickets/${id}`, {
+      status: 'resolved',
+      version: claimed.version,
+    });
+    await call(customer, 'post', '/tickets/{id}/rating', `/tickets/${id}/rating`, {
+      score: 4,
+      comment: 'ok',
+    });
+    await call(customer, 'post', '/tickets/{id}/read', `/tickets/${id}/read`, { seq: 1 });
+    const category = await call(admin, 'post', '/categories', '/categories', {
+      name: 'Described',
+      description: null,
+    });
+    await call(admin, 'patch', '/categories/{id}', `/categories/${category.id}`, { position: 2 });
+    await call(admin, 'delete', '/categories/{id}', `/categories/${category.id}`);
+    await call(customer, 'get', '/categories', '/categories');
+    const reply = await call(agent, 'post', '/canned-replies', '/canned-replies', {
+      shortcut: 'hi',
+      title: 'Hi',
+      body: 'Hello',
+    });
+    await call(agent, 'patch', '/canned-replies/{id}', `/canned-replies/${reply.id}`, { body: 'Hello!' });
+    await call(agent, 'get', '/canned-replies', '/canned-replies');
+    await call(admin, 'get', '/agents', '/agents');
+    await call(admin, 'put', '/agents/{telegramId}', `/agents/${customer.id}`, { role: 'customer' });
+    // Refusals: each status is one the operation declares, with the shared error body.
+    await call(customer, 'get', '/tickets/{id}', '/tickets/2147483647');
+    await call(customer, 'get', '/agents', '/agents');
+    await call(customer, 'post', '/tickets', '/tickets', { subject: '' });
+    await call(agent, 'post', '/tickets/{id}/claim', `/tickets/${id}/claim`);
+    await call({ auth: 'tma nope' }, 'get', '/me', '/me');
+    // Every route that declares a response schema was checked against a real answer.
+    const declared = routeTable
+      .filter((r) => r.response)
+      .map((r) => `${r.method} ${openApiPath(r.path).path}`);
+    expect(declared.filter((d) => !checked.has(d))).toEqual([]);
   });
 
   /**

@@ -19,10 +19,20 @@ function prose(text: string): string {
 
 /** A schema in one line: its type and constraints, without the noise of a full dump. */
 function schemaText(schema: JsonSchema): string {
-  const { type, anyOf, ...rest } = schema;
+  const {
+    type,
+    anyOf,
+    items,
+    properties,
+    required: _required,
+    additionalProperties: _closed,
+    ...rest
+  } = schema;
   if (Array.isArray(anyOf)) return (anyOf as JsonSchema[]).map(schemaText).join(' | ');
+  if (type === 'array') return `array of ${schemaText((items ?? {}) as JsonSchema)}`;
+  if (properties) return `object {${Object.keys(properties as object).join(', ')}}`;
   const constraints = Object.entries(rest).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
-  return [String(type ?? 'any'), ...constraints].join(', ');
+  return [Array.isArray(type) ? type.join(' | ') : String(type ?? 'any'), ...constraints].join(', ');
 }
 
 function table(head: string[], rows: string[][]): string {
@@ -55,6 +65,27 @@ function bodyHtml(operation: Operation): string {
   return parts.join('');
 }
 
+/** The success answer's fields: of each item for a list, or of each of `items` for a page. */
+function responseHtml(operation: Operation): string {
+  for (const [status, r] of Object.entries(operation.responses)) {
+    const schema = (r as { content?: Record<string, { schema: JsonSchema }> }).content?.['application/json']
+      ?.schema;
+    if (!schema || status >= '400') continue;
+    const own = bodyRows(schema);
+    const page = (schema.properties as Record<string, JsonSchema> | undefined)?.items;
+    const list = schema.type === 'array' ? schema : page?.type === 'array' ? page : undefined;
+    const item = bodyRows((list?.items ?? {}) as JsonSchema);
+    const head = ['field', 'always', 'schema'];
+    return [
+      own.length > 0 ? `<h4>Answer ${status}</h4>${table(head, own)}` : '',
+      item.length > 0
+        ? `<h4>${list === schema ? `Answer ${status}: a list of` : 'Each of <code>items</code>'}</h4>${table(head, item)}`
+        : '',
+    ].join('');
+  }
+  return '';
+}
+
 function operationHtml(path: string, method: string, operation: Operation): string {
   const params = (operation.parameters ?? []).map((p) => [
     `<code>${escapeHtml(p.name)}</code>`,
@@ -74,6 +105,7 @@ ${operation.description ? `<p>${prose(operation.description)}</p>` : ''}
 <p class="who">Who: ${escapeHtml(accessText(operation['x-access']))}${operation.security.length > 0 ? ' · <code>Authorization: tma &lt;initData&gt;</code>' : ''}</p>
 ${table(['parameter', 'in', 'required', 'schema'], params)}
 ${bodyHtml(operation)}
+${responseHtml(operation)}
 <p class="st">Answers: ${responses.map(([s]) => `<b>${s}</b>`).join(' ')}</p>
 </section>`;
 }

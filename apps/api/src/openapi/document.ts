@@ -93,9 +93,12 @@ export const devLoginRoutes: readonly PublicRoute[] = [
   },
 ];
 
-/** A zod schema as JSON Schema for what a client sends (the input side of transforms and pipes). */
-export function inputJsonSchema(schema: ZodType): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+/**
+ * A zod schema as JSON Schema: `input` for what a client sends (the input side of transforms and pipes),
+ * `output` for what the API answers.
+ */
+export function jsonSchemaOf(schema: ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
   return rest;
 }
 
@@ -119,10 +122,10 @@ function parametersOf(route: { path: string; query?: ZodType }): Operation['para
   const out: NonNullable<Operation['parameters']> = params.map((name) => {
     const schema = pathParams[name];
     if (!schema) throw new Error(`openapi: no schema for the path parameter :${name} of ${route.path}`);
-    return { name, in: 'path', required: true, schema: inputJsonSchema(schema) };
+    return { name, in: 'path', required: true, schema: jsonSchemaOf(schema) };
   });
   if (route.query) {
-    const query = inputJsonSchema(route.query);
+    const query = jsonSchemaOf(route.query);
     const required = new Set((query.required as string[] | undefined) ?? []);
     for (const [name, schema] of Object.entries((query.properties ?? {}) as Record<string, JsonSchema>)) {
       out.push({ name, in: 'query', required: required.has(name), schema });
@@ -136,15 +139,15 @@ function bodyOf(route: Pick<RouteDef, 'body' | 'customerBody' | 'bodyOptional'>)
   const schema = route.customerBody
     ? {
         anyOf: [
-          { title: 'staff', ...inputJsonSchema(route.body) },
-          { title: 'customer', ...inputJsonSchema(route.customerBody) },
+          { title: 'staff', ...jsonSchemaOf(route.body) },
+          { title: 'customer', ...jsonSchemaOf(route.customerBody) },
         ],
       }
-    : inputJsonSchema(route.body);
+    : jsonSchemaOf(route.body);
   return { required: route.bodyOptional !== true, content: { 'application/json': { schema } } };
 }
 
-function success(status: number, streamed: boolean): Record<string, unknown> {
+function success(status: number, streamed: boolean, response?: ZodType): Record<string, unknown> {
   if (status === 204) return { '204': { description: 'Done; no body' } };
   const content = streamed
     ? {
@@ -152,7 +155,7 @@ function success(status: number, streamed: boolean): Record<string, unknown> {
           schema: { type: 'string', contentMediaType: 'application/octet-stream' },
         },
       }
-    : { 'application/json': { schema: {} } };
+    : { 'application/json': { schema: response ? jsonSchemaOf(response, 'output') : {} } };
   return { [String(status)]: { description: 'OK', content } };
 }
 
@@ -187,7 +190,7 @@ function tableOperation(route: RouteDef): Operation {
     parameters: parametersOf(route),
     requestBody: bodyOf(route),
     responses: {
-      ...success(route.status ?? 200, route.path.startsWith('/attachments/')),
+      ...success(route.status ?? 200, route.path.startsWith('/attachments/'), route.response),
       ...errorRefs(errorsOf(route)),
     },
     'x-access': route.access,

@@ -1,6 +1,8 @@
 import {
   canManageCategories,
+  cannedReplySchema,
   canReadCannedReplies,
+  categorySchema,
   createCannedReplyInputSchema,
   createCategoryInputSchema,
   updateCannedReplyInputSchema,
@@ -21,6 +23,7 @@ export const catalogRoutes: RouteDef[] = [
     access: 'user',
     summary: 'The categories (archived ones too with archived=1)',
     query: categoriesQuerySchema,
+    response: z.array(categorySchema),
     async handle({ services, actor, query }) {
       const { archived } = parseWith(categoriesQuerySchema, query);
       return services.uc.listCategories(actor, archived === '1' || archived === 'true');
@@ -33,6 +36,7 @@ export const catalogRoutes: RouteDef[] = [
     guard: canManageCategories,
     summary: 'Add a category',
     body: createCategoryInputSchema,
+    response: categorySchema,
     status: 201,
     handle: ({ services, actor, body }) =>
       services.uc.createCategory(actor, parseBody(createCategoryInputSchema, body)),
@@ -44,6 +48,7 @@ export const catalogRoutes: RouteDef[] = [
     guard: canManageCategories,
     summary: 'Rename, reorder, archive or restore a category',
     body: updateCategoryInputSchema,
+    response: categorySchema,
     handle({ services, actor, params, body }) {
       const id = idParam(params);
       return services.uc.updateCategory(actor, id, parseBody(updateCategoryInputSchema, body));
@@ -55,6 +60,7 @@ export const catalogRoutes: RouteDef[] = [
     access: 'admin',
     guard: canManageCategories,
     summary: 'Archive a category (tickets keep it)',
+    response: categorySchema,
     // Archived, not deleted: tickets keep pointing at it.
     handle: ({ services, actor, params }) => services.uc.archiveCategory(actor, idParam(params)),
   },
@@ -64,6 +70,7 @@ export const catalogRoutes: RouteDef[] = [
     access: 'staff',
     guard: canReadCannedReplies,
     summary: "The shared canned replies and the caller's own",
+    response: z.array(cannedReplySchema),
     handle: ({ services, actor }) => services.uc.listCannedReplies(actor),
   },
   {
@@ -73,6 +80,7 @@ export const catalogRoutes: RouteDef[] = [
     guard: canReadCannedReplies,
     summary: 'Add a canned reply (shared: admins only)',
     body: createCannedReplyInputSchema,
+    response: cannedReplySchema,
     status: 201,
     handle: ({ services, actor, body }) =>
       services.uc.createCannedReply(actor, parseBody(createCannedReplyInputSchema, body)),
@@ -84,6 +92,7 @@ export const catalogRoutes: RouteDef[] = [
     guard: canReadCannedReplies,
     summary: 'Edit a canned reply (agents their own, admins any)',
     body: updateCannedReplyInputSchema,
+    response: cannedReplySchema,
     handle({ services, actor, params, body }) {
       const id = idParam(params);
       return services.uc.updateCannedReply(actor, id, parseBody(updateCannedReplyInputSchema, body));

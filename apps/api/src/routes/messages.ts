@@ -1,8 +1,10 @@
 import {
   isStaff,
   listMessagesQuerySchema,
+  messageSchema,
   postMessageInputSchema,
   rateTicketInputSchema,
+  ratingSchema,
 } from '@tikethet/domain';
 import { z } from 'zod';
 import { idParam, parseBody } from '../http/validate';
@@ -25,6 +27,7 @@ export const messageRoutes: RouteDef[] = [
     access: 'ticket',
     summary: 'The messages of a ticket, oldest first (internal notes for staff only)',
     query: listMessagesQuerySchema,
+    response: z.object({ items: z.array(messageSchema) }),
     async handle({ services, actor, params, query }) {
       const items = await services.uc.listMessages(actor, idParam(params), query);
       return { items };
@@ -38,6 +41,7 @@ export const messageRoutes: RouteDef[] = [
     description: 'A repeat with the same `clientMessageId` answers 200 with the message it made.',
     body: postMessageInputSchema,
     customerBody: customerPostMessageSchema,
+    response: messageSchema,
     status: 201,
     async handle({ services, actor, params, body }) {
       const id = idParam(params);
@@ -54,6 +58,7 @@ export const messageRoutes: RouteDef[] = [
     access: 'ticket-owner',
     summary: 'Rate a resolved or closed ticket (its customer only)',
     body: rateTicketInputSchema,
+    response: ratingSchema,
     handle({ services, actor, params, body }) {
       const id = idParam(params);
       return services.uc.rateTicket(actor, id, parseBody(rateTicketInputSchema, body));

@@ -7,6 +7,7 @@ import {
   statsQuerySchema,
   storableStringSchema,
   telegramIdParamSchema,
+  userSchema,
 } from '@tikethet/domain';
 import { z } from 'zod';
 import { parseBody, parseWith } from '../http/validate';
@@ -36,6 +37,7 @@ export const peopleRoutes: RouteDef[] = [
     path: '/me',
     access: 'user',
     summary: 'The signed-in user with their role',
+    response: userSchema,
     handle: async ({ user }) => user,
   },
   {
@@ -46,6 +48,7 @@ export const peopleRoutes: RouteDef[] = [
     summary: 'The staff, or anyone matching q (to promote a customer)',
     description: '`roles`: a comma-separated list of customer, agent, admin.',
     query: agentsQuerySchema,
+    response: z.object({ items: z.array(userSchema) }),
     async handle({ services, actor, query }) {
       const { q, roles, limit } = parseWith(agentsQuerySchema, query);
       // Without a search: the staff. With one: anyone matching, so a customer can be promoted.
@@ -64,6 +67,7 @@ export const peopleRoutes: RouteDef[] = [
     guard: canManageAgents,
     summary: "Set a user's role",
     body: setRoleInputSchema,
+    response: userSchema,
     async handle({ services, actor, params, body }) {
       const targetId = parseWith(telegramIdParamSchema, params.telegramId, 'telegramId');
       const { role } = parseBody(setRoleInputSchema, body);

@@ -62,6 +62,8 @@ export interface RouteDef {
   body?: ZodType;
   customerBody?: ZodType;
   bodyOptional?: boolean;
+  /** The JSON a success answers with: described in the OpenAPI document (the tests check answers against it). */
+  response?: ZodType;
   /** Success status (default 200; 204 sends no body). */
   status?: number;
   handle(ctx: RouteContext): Promise<unknown>;

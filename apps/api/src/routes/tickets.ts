@@ -4,10 +4,19 @@ import {
   customerUpdateTicketInputSchema,
   isStaff,
   listTicketsQuerySchema,
+  ticketDetailSchema,
+  ticketListItemSchema,
+  ticketSchema,
   updateTicketInputSchema,
 } from '@tikethet/domain';
+import { z } from 'zod';
 import { emptyBodySchema, idParam, parseBody, parseOptionalEmptyBody } from '../http/validate';
 import { Reply, type RouteDef } from './route';
+
+const ticketPageSchema = z.object({
+  items: z.array(ticketListItemSchema),
+  nextCursor: z.string().nullable(),
+});
 
 export const ticketRoutes: RouteDef[] = [
   {
@@ -18,6 +27,7 @@ export const ticketRoutes: RouteDef[] = [
     description:
       'Customers see their own tickets, staff every ticket. `status` takes a comma-separated list; `cursor` is only what a previous page returned as `nextCursor`. With `q` the answer is one ranked page (no `nextCursor`).',
     query: listTicketsQuerySchema,
+    response: ticketPageSchema,
     handle: ({ services, actor, query }) => services.uc.listTickets(actor, query),
   },
   {
@@ -27,6 +37,7 @@ export const ticketRoutes: RouteDef[] = [
     summary: 'Open a ticket with its first message',
     description: 'A repeat with the same `clientMessageId` answers 200 with the ticket it made.',
     body: createTicketInputSchema,
+    response: ticketSchema,
     status: 201,
     async handle({ services, actor, body }) {
       const input = parseBody(createTicketInputSchema, body);
@@ -39,6 +50,7 @@ export const ticketRoutes: RouteDef[] = [
     path: '/tickets/:id',
     access: 'ticket',
     summary: 'One ticket with its customer and assignee',
+    response: ticketDetailSchema,
     handle: ({ services, actor, params }) => services.uc.getTicket(actor, idParam(params)),
   },
   {
@@ -50,6 +62,7 @@ export const ticketRoutes: RouteDef[] = [
       'Staff send any of the fields; a customer only closes or reopens (`status`: open or closed).',
     body: updateTicketInputSchema,
     customerBody: customerUpdateTicketInputSchema,
+    response: ticketSchema,
     handle({ services, actor, params, body }) {
       const id = idParam(params);
       // Customers may only close or reopen: their schema has no other field.
@@ -67,6 +80,7 @@ export const ticketRoutes: RouteDef[] = [
     summary: 'Take an unassigned ticket',
     body: emptyBodySchema,
     bodyOptional: true,
+    response: ticketSchema,
     handle({ services, actor, params, body }) {
       const id = idParam(params);
       parseOptionalEmptyBody(body);

@@ -117,7 +117,9 @@ export function readableTones(theme: Record<string, string>, dark: boolean): Rec
     bubbleOwn,
     over(pendingBase, noteAlpha, section),
     over(pendingBase, noteAlpha, secondary),
+    // The open badge's tint, in list cells and in the conversation's header on the page.
     over(button, 0.12, section),
+    over(button, 0.12, secondary),
   ];
   const tone = (fg: Rgb, ratio = TEXT_RATIO) => toHex(readableOn(fg, surfaces, ratio, text));
   const hint = color('hint_color', [142, 142, 147]);

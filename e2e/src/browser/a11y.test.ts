@@ -256,7 +256,13 @@ test('keyboard only: the agent replies with a canned reply', async () => {
   await page.getByTestId('canned-picker').waitFor({ state: 'detached' });
   expect(await page.getByTestId('composer').inputValue()).toBe(CANNED);
   await page.keyboard.press('Enter');
-  await page.getByTestId('messages').locator('.message--own').filter({ hasText: CANNED }).waitFor();
+  // Stored (a tick, not the clock of an optimistic send) before asking the API.
+  await page
+    .getByTestId('messages')
+    .locator('.message--own')
+    .filter({ hasText: CANNED })
+    .locator('.tick--stored, .tick--delivered')
+    .waitFor();
   type Stored = { body: string; internal: boolean };
   const listed = await apiAs<Stored[] | { items: Stored[] }>(
     stack.apiUrl,

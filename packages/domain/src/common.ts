@@ -32,5 +32,6 @@ export function textSchema(max: number, min = 1) {
       storableStringSchema()
         .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
         .max(max, `must be at most ${max} characters`),
-    );
+    )
+    .describe(`text, trimmed; then ${min} to ${max} characters (UTF-16 units), no NUL or unpaired surrogate`);
 }

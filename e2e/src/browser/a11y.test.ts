@@ -129,6 +129,9 @@ describe.each(THEMES)('every screen passes axe-core in the %s theme at 320 px', 
       contextOptions: NARROW,
     });
     await page.getByTestId(`ticket-row-${demo.conversation}`).waitFor();
+    // Zoom is the reader's: the viewport neither caps the scale nor forbids scaling.
+    const viewport = await page.locator('meta[name="viewport"]').getAttribute('content');
+    expect(viewport).not.toMatch(/maximum-scale|user-scalable\s*=\s*(no|0)/);
     found.push(...(await audit(page, 'customer list')));
 
     await pressMainButton(page);

@@ -130,15 +130,16 @@ describe('search', () => {
       expect(ids(await listTickets(tx, agent, { q: 'оплата' }))).toEqual(
         expect.arrayContaining([payment, othersTicket]),
       );
-      const r = await tx.execute<{ seq: string; par: string }>(
-        sql`select current_setting('enable_seqscan') as seq, current_setting('max_parallel_workers_per_gather') as par`,
+      const r = await tx.execute<{ seq: string; par: string; jit: string }>(
+        sql`select current_setting('enable_seqscan') as seq, current_setting('max_parallel_workers_per_gather') as par,
+          current_setting('jit') as jit`,
       );
       return r.rows;
     });
     const outside = await f.client.pool.query(
-      "select current_setting('max_parallel_workers_per_gather') as par",
+      "select current_setting('max_parallel_workers_per_gather') as par, current_setting('jit') as jit",
     );
-    expect(after).toEqual([{ seq: 'on', par: outside.rows[0].par }]);
+    expect(after).toEqual([{ seq: 'on', par: outside.rows[0].par, jit: outside.rows[0].jit }]);
   });
 
   it("keeps the list's filters", async () => {

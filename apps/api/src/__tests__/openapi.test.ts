@@ -1,12 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { TEST_BOT_TOKEN } from '@tikethet/testkit';
 import Ajv2020 from 'ajv/dist/2020';
 import request from 'supertest';
+import { createApi } from '../create-api';
+import { loadApiEnv } from '../env';
 import { buildOpenApi, type JsonSchema, type OpenApiDocument, openApiPath } from '../openapi/document';
 import type { RouteDef } from '../routes/route';
 import { routeTable } from '../routes/table';
 import { resolvedTicketOf } from './helpers/fixtures';
 import { team } from './helpers/people';
+import { freshWindow } from './helpers/rate-window';
 import { startTestApi, type TestApi } from './helpers/test-api';
 
 /** What a document leaves out of a route table: `METHOD /path` of each route without an operation. */
@@ -121,6 +125,27 @@ describe('served', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.body).toEqual(JSON.parse(JSON.stringify(doc)));
+  });
+
+  it('counts the document and the page per client address like any unauthenticated request', async () => {
+    const limited = createApi({
+      env: loadApiEnv({
+        DATABASE_URL: t.database.url,
+        TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
+        RATE_LIMIT_PER_MIN: '2',
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+      }),
+      db: t.db,
+      bus: t.bus,
+    });
+    await freshWindow();
+    expect((await request(limited.app).get('/api/docs')).status).toBe(200);
+    expect((await request(limited.app).get('/api/v1/openapi.json')).status).toBe(200);
+    const third = await request(limited.app).get('/api/docs');
+    expect([third.status, third.body.error?.code]).toEqual([429, 'rate_limited']);
+    expect((await request(limited.app).get('/api/v1/openapi.json')).status).toBe(429);
+    await limited.close();
   });
 
   it('as a page at /api/docs: every route, no script, under a CSP that loads nothing from elsewhere', async () => {

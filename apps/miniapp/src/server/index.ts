@@ -99,6 +99,33 @@ function securityHeaders(
   };
 }
 
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * `_headers` for a static host (Netlify's and Cloudflare Pages' format; the rules to copy into Render's static
+ * site headers): the same CSP (with the boot script's hash), nosniff and referrer policy this server sends,
+ * hashed assets immutable, the page revalidated. `pnpm build` writes it to dist/ (write-static-headers.ts).
+ */
+export function staticHostHeaders(distDir: string): string {
+  const security = securityHeaders(builtConnectOrigins(distDir), inlineScriptHashes(distDir));
+  const names: Record<string, string> = {
+    'content-security-policy': 'Content-Security-Policy',
+    'x-content-type-options': 'X-Content-Type-Options',
+    'referrer-policy': 'Referrer-Policy',
+  };
+  const rule = (path: string, headers: [string, string][]) =>
+    [path, ...headers.map(([name, value]) => `  ${name}: ${value}`)].join('\n');
+  return `${[
+    rule(
+      '/*',
+      Object.entries(security).map(([name, value]) => [names[name] ?? name, value]),
+    ),
+    rule('/assets/*', [['Cache-Control', IMMUTABLE]]),
+    rule('/', [['Cache-Control', 'no-cache']]),
+    rule('/index.html', [['Cache-Control', 'no-cache']]),
+  ].join('\n\n')}\n`;
+}
+
 /** The paths the public origin never forwards, compared as the API would route them. */
 const NOT_FORWARDED = new Set(['/api/v1/metrics']);
 
@@ -355,7 +382,7 @@ export function createMiniappServer(options: MiniappServerOptions): MiniappServe
     const file = pathname === '/' ? null : await findFile(pathname);
     if (file) {
       const hashed = pathname.startsWith('/assets/');
-      await sendFile(req, res, file, hashed ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+      await sendFile(req, res, file, hashed ? IMMUTABLE : 'public, max-age=300');
       return;
     }
     // A missing asset or file with an extension is a real 404; anything else is a client-side route.

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import WebSocket, { WebSocketServer } from 'ws';
-import { CONNECT_ORIGINS_FILE, createMiniappServer, type MiniappServer } from './index';
+import { CONNECT_ORIGINS_FILE, createMiniappServer, type MiniappServer, staticHostHeaders } from './index';
 
 function listen(server: http.Server): Promise<number> {
   return new Promise((resolve) =>
@@ -270,8 +270,10 @@ describe('createMiniappServer', () => {
   );
 
   /** `/` from a server over a build of its own (`files`: name -> content). */
-  async function pageOf(files: Record<string, string>) {
-    const built = mkdtempSync(path.join(os.tmpdir(), 'miniapp-dist-'));
+  async function pageOf(
+    files: Record<string, string>,
+    built = mkdtempSync(path.join(os.tmpdir(), 'miniapp-dist-')),
+  ) {
     for (const [name, content] of Object.entries(files)) writeFileSync(path.join(built, name), content);
     const other = createMiniappServer({
       distDir: built,
@@ -310,6 +312,39 @@ describe('createMiniappServer', () => {
     expect(scriptSrc?.trim().split(/\s+/)).toEqual(['script-src', "'self'", `'sha256-${hash}'`]);
     // The index.html without inline scripts (the suite's) keeps script-src 'self' alone: see the CSP test.
     expect((await get(port, '/')).headers['content-security-policy']).toContain("script-src 'self';");
+  });
+
+  it('writes a static host the headers it sends itself: same CSP and boot hash, immutable assets, no-cache page', async () => {
+    const built = mkdtempSync(path.join(os.tmpdir(), 'miniapp-dist-'));
+    const res = await pageOf(
+      {
+        'index.html': '<!doctype html><script>boot()</script>',
+        [CONNECT_ORIGINS_FILE]: JSON.stringify(['https://api.example.com/']),
+      },
+      built,
+    );
+    const rules = new Map<string, string[]>();
+    let current = '';
+    for (const line of staticHostHeaders(built).split('\n')) {
+      if (!line.trim()) continue;
+      if (line.startsWith(' ')) {
+        rules.get(current)?.push(line.trim());
+        continue;
+      }
+      current = line;
+      rules.set(current, []);
+    }
+    expect(rules.get('/*')).toEqual([
+      `Content-Security-Policy: ${res.headers['content-security-policy']}`,
+      'X-Content-Type-Options: nosniff',
+      'Referrer-Policy: no-referrer',
+    ]);
+    expect(String(res.headers['content-security-policy'])).toContain(
+      `'sha256-${createHash('sha256').update('boot()').digest('base64')}'`,
+    );
+    expect(rules.get('/assets/*')).toEqual(['Cache-Control: public, max-age=31536000, immutable']);
+    expect(rules.get('/')).toEqual(['Cache-Control: no-cache']);
+    expect(rules.get('/index.html')).toEqual(['Cache-Control: no-cache']);
   });
 
   it('answers 502 in the API error shape when the API is down', async () => {

@@ -180,18 +180,32 @@ function idle(r) {
 }
 
 function miniappBudget(r) {
-  return r.results.map((m) => {
-    const isJs = /gzip/.test(m.metric);
-    const runs = isJs ? null : r.runsMs?.[m.scenario];
-    const metric = isJs ? 'first-screen JS, gzip' : 'ticket list visible, median of 5 cold loads';
-    return row('miniapp-budget', `${m.scenario}: ${metric}`, isJs ? 'KB' : 'ms', {
+  // The shipped build's rows (r.shipped: the UI runtime `pnpm build` ships); the other runtime's figures stay
+  // in results.json and docs/BENCHMARKS.md's Mini App section.
+  const shipped = r.results.filter((m) => !m.runtime || m.runtime === r.shipped);
+  return shipped.map((m) => {
+    const isJs = /brotli|gzip/.test(m.metric);
+    const runs = isJs ? null : r.runsMs?.[m.runtime ? `${m.runtime} / ${m.scenario}` : m.scenario];
+    const paint = (list) => (list ?? []).map((x) => (typeof x === 'number' ? x : Math.max(x.lcp, x.visible)));
+    if (isJs) {
+      return row('miniapp-budget', `${m.scenario}: first-screen JS, brotli`, 'KB', {
+        value: m.value,
+        reference: m.reference,
+        referenceName: 'a fixed budget: first-screen JS ≤ 60 KB brotli',
+        ratio: m.ratio,
+        target: { on: 'value', op: '<=', limit: m.reference, unit: ' KB' },
+      });
+    }
+    const limit = Number(/<= (\d+)/.exec(m.target)?.[1]);
+    return row('miniapp-budget', `${m.scenario}: phone profile, content painted (median)`, 'ms', {
       value: m.value,
-      spread: runs ? range(runs) : null,
+      spread: runs ? range(paint(runs.phone ?? runs)) : null,
       reference: m.reference,
+      referenceSpread: runs?.loopback ? range(paint(runs.loopback)) : null,
       referenceName:
-        'fixed budgets, not a measured reference: first-screen JS ≤ 120 KB gzip, ticket list visible ≤ 1000 ms on loopback',
+        m.referenceName ?? 'the same load on loopback without throttling, alternated with it in the same run',
       ratio: m.ratio,
-      target: { on: 'value', op: '<=', limit: m.reference, unit: isJs ? ' KB' : ' ms' },
+      target: { on: 'value', op: '<=', limit, unit: ' ms' },
     });
   });
 }

@@ -1,9 +1,11 @@
+import type { InitDataUser } from '@tikethet/testkit';
 import type { Browser, Page } from 'playwright-core';
 import {
   DARK_THEME_PARAMS,
   DEFAULT_THEME_PARAMS,
   launchBrowser,
   openAs,
+  PHONE,
   pressBackButton,
   pressMainButton,
 } from '../support/browser';
@@ -38,14 +40,58 @@ const SEPIA_THEME_PARAMS: Record<string, string> = {
   subtitle_text_color: '#c9b99a',
 };
 
-const THEMES: [string, Record<string, string>][] = [
-  ['light', DEFAULT_THEME_PARAMS],
-  ['dark', DARK_THEME_PARAMS],
-  ['sepia', SEPIA_THEME_PARAMS],
-];
-
 /** 320 px wide; the page's CSP is bypassed only so axe-core can be injected (it is never loaded otherwise). */
 const NARROW = { viewport: { width: 320, height: 640 }, bypassCSP: true };
+/** A phone with the reader's text at 200 % (the stylesheet sizes text in rem). */
+const BIG_TEXT = { viewport: { width: 390, height: 844 }, bypassCSP: true, textScale: 2 };
+
+type Pass = [
+  string,
+  Record<string, string>,
+  { viewport: { width: number; height: number }; textScale?: number },
+];
+const PASSES: Pass[] = [
+  ['the light theme at 320 px', DEFAULT_THEME_PARAMS, NARROW],
+  ['the dark theme at 320 px', DARK_THEME_PARAMS, NARROW],
+  ['a custom (sepia) theme at 320 px', SEPIA_THEME_PARAMS, NARROW],
+  ['the light theme with 200 % text', DEFAULT_THEME_PARAMS, BIG_TEXT],
+];
+
+/** Opens the Mini App for one pass: its theme, its viewport, its text size. */
+async function openFor(
+  user: InitDataUser,
+  theme: Record<string, string>,
+  pass: Pass[2],
+  startParam?: string,
+) {
+  const { textScale, ...contextOptions } = pass as Pass[2] & { bypassCSP: boolean };
+  const context = await browser.newContext({ ...PHONE, ...contextOptions });
+  if (textScale) {
+    await context.addInitScript((scale) => {
+      document.addEventListener('DOMContentLoaded', () => {
+        const style = document.createElement('style');
+        style.textContent = `html { font-size: ${17 * scale}px !important; }`;
+        document.head.append(style);
+      });
+    }, textScale);
+  }
+  const opened = await openAs(browser, stack.miniappUrl, user, {
+    theme,
+    context,
+    ...(startParam ? { startParam } : {}),
+  });
+  if (textScale) {
+    // The larger text really applies (a cell title: 17 px by default).
+    await opened.page.locator('.cell__title').first().waitFor();
+    expect(
+      await opened.page
+        .locator('.cell__title')
+        .first()
+        .evaluate((el) => getComputedStyle(el).fontSize),
+    ).toBe(`${17 * textScale}px`);
+  }
+  return opened;
+}
 
 let stack: Stack;
 let browser: Browser;
@@ -116,18 +162,15 @@ async function audit(page: Page, screen: string): Promise<string[]> {
       ),
     );
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  if (overflow > 0) found.push(`${screen}: ${overflow}px wider than the ${NARROW.viewport.width}px screen`);
+  if (overflow > 0) found.push(`${screen}: ${overflow}px wider than the screen`);
   return found;
 }
 
-describe.each(THEMES)('every screen passes axe-core in the %s theme at 320 px', (name, theme) => {
+describe.each(PASSES)('every screen passes axe-core in %s', (name, theme, pass) => {
   test('customer: the list, a new ticket with its errors, a conversation, the rating', async () => {
     const ratable = await resolvedUnrated(`Код не приходит (${name})`);
     const found: string[] = [];
-    const { page, context } = await openAs(browser, stack.miniappUrl, DEMO.customer, {
-      theme,
-      contextOptions: NARROW,
-    });
+    const { page, context } = await openFor(DEMO.customer, theme, pass);
     await page.getByTestId(`ticket-row-${demo.conversation}`).waitFor();
     // Zoom is the reader's: the viewport neither caps the scale nor forbids scaling.
     const viewport = await page.locator('meta[name="viewport"]').getAttribute('content');
@@ -156,10 +199,7 @@ describe.each(THEMES)('every screen passes axe-core in the %s theme at 320 px', 
 
   test('agent: the queue with filters, a ticket with notes, the controls sheet, the canned picker', async () => {
     const found: string[] = [];
-    const { page, context } = await openAs(browser, stack.miniappUrl, DEMO.agent, {
-      theme,
-      contextOptions: NARROW,
-    });
+    const { page, context } = await openFor(DEMO.agent, theme, pass);
     await page.getByTestId('queue-list').waitFor();
     await page.getByTestId(`ticket-row-${demo.fresh}`).waitFor();
     found.push(...(await audit(page, 'queue')));
@@ -188,10 +228,7 @@ describe.each(THEMES)('every screen passes axe-core in the %s theme at 320 px', 
 
   test('admin: stats, agents, categories and canned replies with their forms', async () => {
     const found: string[] = [];
-    const { page, context } = await openAs(browser, stack.miniappUrl, DEMO.admin, {
-      theme,
-      contextOptions: NARROW,
-    });
+    const { page, context } = await openFor(DEMO.admin, theme, pass);
     await page.getByTestId('open-dashboard').click();
     await page.getByTestId('stats-chart').waitFor();
     found.push(...(await audit(page, 'stats')));
@@ -314,4 +351,29 @@ test('keyboard only: the customer rates four stars; new messages are announced, 
   const stored = await apiAs<{ rating: number | null }>(stack.apiUrl, DEMO.customer, 'GET', `/tickets/${id}`);
   expect(stored.rating).toBe(4);
   await context.close();
+});
+
+/** How the stylesheet animates the loading spinner on `page` (a probe element, removed again). */
+function spinnerAnimation(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const probe = document.createElement('div');
+    probe.className = 'spinner';
+    document.body.append(probe);
+    const name = getComputedStyle(probe).animationName;
+    probe.remove();
+    return name;
+  });
+}
+
+test('with reduced motion asked for, nothing spins (and without, it does)', async () => {
+  for (const [reducedMotion, expected] of [
+    ['reduce', 'none'],
+    ['no-preference', 'spin'],
+  ] as const) {
+    const context = await browser.newContext({ ...PHONE, reducedMotion });
+    const { page } = await openAs(browser, stack.miniappUrl, DEMO.agent, { context });
+    await page.getByTestId('queue-list').waitFor();
+    expect(await spinnerAnimation(page)).toBe(expected);
+    await context.close();
+  }
 });

@@ -88,6 +88,11 @@ describe('the OpenAPI document', () => {
       tma: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'Authorization' }),
     });
     expect(operation('get', '/healthz').security).toEqual([]);
+    // A download is the file itself, and Telegram may fail to give it.
+    expect(operation('get', '/attachments/{id}').responses).toMatchObject({
+      '200': { content: { '*/*': {} } },
+      '502': { $ref: '#/components/responses/E502' },
+    });
     expect(
       operation('post', '/tickets/{id}/messages').requestBody?.content['application/json'],
     ).toBeDefined();
@@ -236,6 +241,7 @@ describe('served', () => {
     await call(customer, 'post', '/tickets', '/tickets', { subject: '' });
     await call(agent, 'post', '/tickets/{id}/claim', `/tickets/${id}/claim`);
     await call({ auth: 'tma nope' }, 'get', '/me', '/me');
+    await call(customer, 'get', '/attachments/{id}', '/attachments/2147483647');
     // Every route that declares a response schema was checked against a real answer.
     const declared = routeTable
       .filter((r) => r.response)

@@ -63,6 +63,7 @@ const ERRORS: Record<string, string> = {
   '409': 'version_conflict, invalid_transition, already_claimed or conflict: the state does not allow it',
   '413': `payload_too_large: the JSON body is over ${JSON_LIMIT}`,
   '429': 'rate_limited: Retry-After says when to come back',
+  '502': 'upstream_unavailable: Telegram did not give the file',
   '503': 'timeout: the database took too long (Retry-After: 1)',
 };
 
@@ -147,16 +148,14 @@ function bodyOf(route: Pick<RouteDef, 'body' | 'customerBody' | 'bodyOptional'>)
   return { required: route.bodyOptional !== true, content: { 'application/json': { schema } } };
 }
 
-function success(status: number, streamed: boolean, response?: ZodType): Record<string, unknown> {
+function success(status: number, file: boolean, response?: ZodType): Record<string, unknown> {
   if (status === 204) return { '204': { description: 'Done; no body' } };
-  const content = streamed
-    ? {
-        'application/octet-stream': {
-          schema: { type: 'string', contentMediaType: 'application/octet-stream' },
-        },
-      }
-    : { 'application/json': { schema: response ? jsonSchemaOf(response, 'output') : {} } };
-  return { [String(status)]: { description: 'OK', content } };
+  if (file)
+    return {
+      [String(status)]: { description: 'The file, with its own Content-Type', content: { '*/*': {} } },
+    };
+  const schema = response ? jsonSchemaOf(response, 'output') : {};
+  return { [String(status)]: { description: 'OK', content: { 'application/json': { schema } } } };
 }
 
 function errorRefs(codes: string[]): Record<string, unknown> {
@@ -172,6 +171,7 @@ function errorsOf(route: RouteDef): string[] {
   if (route.guard || route.access === 'ticket-owner' || write) codes.push('403');
   if (params.length > 0) codes.push('404');
   if (write) codes.push('409', '413');
+  if (route.file) codes.push('502');
   codes.push('429', '503');
   return codes;
 }
@@ -190,7 +190,7 @@ function tableOperation(route: RouteDef): Operation {
     parameters: parametersOf(route),
     requestBody: bodyOf(route),
     responses: {
-      ...success(route.status ?? 200, route.path.startsWith('/attachments/'), route.response),
+      ...success(route.status ?? 200, route.file === true, route.response),
       ...errorRefs(errorsOf(route)),
     },
     'x-access': route.access,

@@ -7,6 +7,7 @@ export const attachmentRoutes: RouteDef[] = [
     method: 'get',
     path: '/attachments/:id',
     access: 'ticket',
+    file: true,
     summary: 'Download an attachment of a ticket the caller may see (streamed from Telegram)',
     async handle({ services, actor, params, res }) {
       const file = await services.uc.getAttachment(actor, idParam(params));

@@ -64,6 +64,8 @@ export interface RouteDef {
   bodyOptional?: boolean;
   /** The JSON a success answers with: described in the OpenAPI document (the tests check answers against it). */
   response?: ZodType;
+  /** The answer is a file relayed from Telegram (its own Content-Type; 502 when Telegram fails), not JSON. */
+  file?: true;
   /** Success status (default 200; 204 sends no body). */
   status?: number;
   handle(ctx: RouteContext): Promise<unknown>;

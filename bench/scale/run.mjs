@@ -280,7 +280,9 @@ async function main() {
     console.log(
       `timing ${paths.length} paths, ${SAMPLES} samples each after ${WARMUP} warm-up, 10k and ${sizeLabel(BIG)} in turn`,
     );
+    const loadBefore = os.loadavg()[0];
     const results = await timePaths(sides);
+    const loadAvg = [loadBefore, os.loadavg()[0]];
     const statsCheck = await checkStats(sides[1]);
     for (const s of sides) await s.api.stop();
     console.log(`capturing plans at ${sizeLabel(BIG)} (auto_explain)`);
@@ -298,6 +300,7 @@ async function main() {
       big: { name: bigDb.name, tickets: BIG, meta: bigMeta, reused: bigDb.reused },
       migrationUnderLoad: bigMeta.migrationUnderLoad ?? null,
       migrationMeasuredThisRun: Boolean(measured),
+      loadAvg,
       statsCheck,
       results,
       targetsMet: results.filter((r) => r.pass).length,

@@ -185,15 +185,22 @@ describe('served', () => {
         res.status,
         true,
       ]);
-      if (res.status >= 400) {
-        expect([template, errorSchema(res.body), errorSchema.errors ?? null]).toEqual([template, true, null]);
-      } else if (res.status !== 204) {
-        const validate = ajv.compile(described?.content?.['application/json']?.schema as object);
-        expect([template, validate(res.body), validate.errors ?? null]).toEqual([template, true, null]);
-        checked.add(`${method} ${template}`);
+      // A refusal by $ref has the shared error body; any other answer has the schema written beside it.
+      const own = described?.content?.['application/json']?.schema;
+      if (res.status !== 204) {
+        const validate = described?.$ref ? errorSchema : ajv.compile(own as object);
+        expect([template, res.status, validate(res.body), validate.errors ?? null]).toEqual([
+          template,
+          res.status,
+          true,
+          null,
+        ]);
       }
+      if (res.status < 300 && own) checked.add(`${method} ${template}`);
       return res.body as Record<string, unknown>;
     }
+    await call(customer, 'get', '/healthz', '/healthz');
+    await call(customer, 'get', '/readyz', '/readyz');
     await call(customer, 'get', '/me', '/me');
     const ticket = await call(customer, 'post', '/tickets', '/tickets', {
       subject: 'Оплата картой',
@@ -242,6 +249,8 @@ describe('served', () => {
     await call(agent, 'post', '/tickets/{id}/claim', `/tickets/${id}/claim`);
     await call({ auth: 'tma nope' }, 'get', '/me', '/me');
     await call(customer, 'get', '/attachments/{id}', '/attachments/2147483647');
+    t.api.startDraining();
+    await call(customer, 'get', '/readyz', '/readyz');
     // Every route that declares a response schema was checked against a real answer.
     const declared = routeTable
       .filter((r) => r.response)

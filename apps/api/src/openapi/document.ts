@@ -1,8 +1,8 @@
 import { idParamSchema, telegramIdParamSchema } from '@tikethet/domain';
 import { type ZodType, z } from 'zod';
-import { loginSchema } from '../dev/dev-login';
 import { JSON_LIMIT } from '../routes/mount';
 import type { Access, RouteDef } from '../routes/route';
+import { devLoginRoutes, type PublicRoute, publicRoutes } from './public-routes';
 
 /** A JSON Schema (2020-12, the dialect of OpenAPI 3.1). */
 export type JsonSchema = Record<string, unknown>;
@@ -26,15 +26,6 @@ export interface OpenApiDocument {
   servers: { url: string }[];
   paths: Record<string, Record<string, Operation>>;
   components: Record<string, Record<string, unknown>>;
-}
-
-/** A route outside the route table: no sign-in, its own handler (health, the document, development sign-in). */
-export interface PublicRoute {
-  method: 'get' | 'post';
-  path: string;
-  summary: string;
-  status: number;
-  body?: ZodType;
 }
 
 export interface OpenApiOptions {
@@ -66,33 +57,6 @@ const ERRORS: Record<string, string> = {
   '502': 'upstream_unavailable: Telegram did not give the file',
   '503': 'timeout: the database took too long (Retry-After: 1)',
 };
-
-export const publicRoutes: readonly PublicRoute[] = [
-  { method: 'get', path: '/healthz', summary: 'The process is alive', status: 200 },
-  {
-    method: 'get',
-    path: '/readyz',
-    summary: 'PostgreSQL and the bus answer (503 while draining or when one does not)',
-    status: 200,
-  },
-  { method: 'get', path: '/openapi.json', summary: 'This document', status: 200 },
-];
-
-export const devLoginRoutes: readonly PublicRoute[] = [
-  {
-    method: 'get',
-    path: '/dev/login-options',
-    summary: 'Development sign-in: which roles (loopback clients only, development token only)',
-    status: 200,
-  },
-  {
-    method: 'post',
-    path: '/dev/login',
-    summary: 'Development sign-in: initData for the fixed person of a role (loopback clients only)',
-    status: 200,
-    body: loginSchema,
-  },
-];
 
 /**
  * A zod schema as JSON Schema: `input` for what a client sends (the input side of transforms and pipes),
@@ -198,14 +162,22 @@ function tableOperation(route: RouteDef): Operation {
 }
 
 function publicOperation(route: PublicRoute): Operation {
-  const codes = route.body ? ['400', '404', '429'] : route.path === '/readyz' ? ['503'] : [];
   return {
     operationId: operationId(route.method, route.path),
     summary: route.summary,
     tags: [route.path.startsWith('/dev/') ? 'development' : 'service'],
     security: [],
     requestBody: bodyOf(route),
-    responses: { ...success(route.status, false), ...errorRefs(codes) },
+    responses: {
+      ...success(200, false, route.response),
+      ...Object.fromEntries(
+        Object.entries(route.refusals ?? {}).map(([status, { description, schema }]) => [
+          status,
+          { description, content: { 'application/json': { schema: jsonSchemaOf(schema, 'output') } } },
+        ]),
+      ),
+      ...errorRefs(route.errors),
+    },
     'x-access': 'public',
   };
 }

@@ -161,8 +161,14 @@ async function audit(page: Page, screen: string): Promise<string[]> {
         (n) => `${screen}: ${v.id} (${v.impact}) ${JSON.stringify(n.target)} — ${n.failureSummary ?? v.help}`,
       ),
     );
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  if (overflow > 0) found.push(`${screen}: ${overflow}px wider than the screen`);
+  // Reflow: nothing on screen reaches past its right edge (a clipped grid would not widen the page itself).
+  const outside = await page.evaluate(() =>
+    Array.from(document.body.querySelectorAll('*'))
+      .filter((el) => el.checkVisibility() && el.getBoundingClientRect().right > window.innerWidth + 1)
+      .slice(0, 3)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className} «${(el.textContent ?? '').slice(0, 30)}»`),
+  );
+  for (const what of outside) found.push(`${screen}: ${what} reaches past the screen's edge`);
   return found;
 }
 

@@ -39,8 +39,11 @@ export function TicketRowCell({
         onClick={onOpen}
       >
         <span className="cell__main">
-          <span className="cell__title">
-            <span className="cell__number">#{ticket.id}</span> {ticket.subject}
+          {/* The subject ends in «…» when long; the priority mark stays in sight after it. */}
+          <span className="cell__title cell__title--ticket">
+            <span className="cell__title-text">
+              <span className="cell__number">#{ticket.id}</span> {ticket.subject}
+            </span>
             <PriorityMark priority={ticket.priority} />
           </span>
           <span className="cell__subtitle">

@@ -1,25 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { ROOT } from './stack';
-
-const DIST = path.join(ROOT, 'apps/miniapp/dist');
-
-/** Records, from the first document on, when the first ticket row is on screen (ms since navigation start). */
-export function listVisibleProbe(): void {
-  const w = window as unknown as { __listVisibleAt?: number };
-  const check = () => {
-    if (w.__listVisibleAt !== undefined) return;
-    const row = document.querySelector('[data-testid^="ticket-row-"]');
-    if (row && (row as HTMLElement).checkVisibility()) w.__listVisibleAt = performance.now();
-  };
-  new MutationObserver(check).observe(document, { childList: true, subtree: true, attributes: true });
-}
-
-export function listVisibleAt(page: Page): Promise<number | undefined> {
-  return page.evaluate(() => (window as unknown as { __listVisibleAt?: number }).__listVisibleAt);
-}
 
 /** Script URLs of the Mini App's origin the page requested, in order. */
 export function recordScripts(page: Page, origin: string): string[] {
@@ -28,36 +10,6 @@ export function recordScripts(page: Page, origin: string): string[] {
     if (request.resourceType() === 'script' && request.url().startsWith(origin)) urls.push(request.url());
   });
   return urls;
-}
-
-export interface JsFile {
-  file: string;
-  bytes: number;
-  gzip: number;
-}
-
-/** Each requested script as the built file it is, with its size and gzip (level 9) size. */
-export function builtScripts(urls: string[]): JsFile[] {
-  const seen = new Set<string>();
-  const files: JsFile[] = [];
-  for (const url of urls) {
-    const file = new URL(url).pathname.replace(/^\//, '');
-    if (seen.has(file)) continue;
-    seen.add(file);
-    const content = readFileSync(path.join(DIST, file));
-    files.push({ file, bytes: content.length, gzip: gzipSync(content, { level: 9 }).length });
-  }
-  return files;
-}
-
-export interface BudgetResult {
-  scenario: string;
-  metric: string;
-  value: number;
-  reference: number;
-  ratio: number;
-  target: string;
-  pass: boolean;
 }
 
 export function median(values: number[]): number {

@@ -1,12 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { createLogger } from '@tikethet/config';
+import type { User } from '@tikethet/domain';
 import { TEST_BOT_TOKEN } from '@tikethet/testkit';
 import Ajv2020 from 'ajv/dist/2020';
+import express from 'express';
 import request from 'supertest';
+import { z } from 'zod';
 import { createApi } from '../create-api';
 import { loadApiEnv } from '../env';
+import { errorHandler } from '../http/handlers';
 import { buildOpenApi, type JsonSchema, type OpenApiDocument, openApiPath } from '../openapi/document';
-import type { RouteDef } from '../routes/route';
+import { mountRoutes } from '../routes/mount';
+import type { RouteDef, RouteServices } from '../routes/route';
 import { routeTable } from '../routes/table';
 import { resolvedTicketOf } from './helpers/fixtures';
 import { team } from './helpers/people';
@@ -96,6 +102,42 @@ describe('the OpenAPI document', () => {
     expect(
       operation('post', '/tickets/{id}/messages').requestBody?.content['application/json'],
     ).toBeDefined();
+  });
+
+  it('a handler can only read its body with the schema its route declares (else 500, never a silent mismatch)', async () => {
+    const declared = z.strictObject({ a: z.number() });
+    const other = z.strictObject({ a: z.number(), b: z.number().optional() });
+    const route = (schema: z.ZodType): RouteDef => ({
+      method: 'post',
+      path: '/probe',
+      access: 'user',
+      summary: 'probe',
+      body: declared,
+      handle: async ({ readBody }) => readBody(schema),
+    });
+    const appWith = (def: RouteDef) => {
+      const app = express();
+      const router = express.Router();
+      const user = { id: 1, role: 'customer' } as User;
+      mountRoutes(router, [def], {
+        services: {} as RouteServices,
+        authenticator: { authenticate: async () => user },
+      });
+      app.use(router);
+      app.use(errorHandler(createLogger('test')));
+      return app;
+    };
+    const good = appWith(route(declared));
+    expect((await request(good).post('/probe').send({ a: 1 })).body).toEqual({ a: 1 });
+    const refused = await request(good).post('/probe').send({ a: 'x' });
+    expect([refused.status, refused.body.error.details]).toEqual([
+      400,
+      [{ path: 'a', message: expect.any(String) }],
+    ]);
+    const mismatched = await request(appWith(route(other)))
+      .post('/probe')
+      .send({ a: 1 });
+    expect([mismatched.status, mismatched.body.error.code]).toEqual([500, 'internal']);
   });
 
   it('describes development sign-in only when it is mounted', () => {

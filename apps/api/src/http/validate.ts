@@ -30,11 +30,6 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
 /** An optional JSON body that must be empty when present (action routes such as claim). */
 export const emptyBodySchema = z.strictObject({});
 
-export function parseOptionalEmptyBody(body: unknown): void {
-  if (body === undefined) return;
-  parseBody(emptyBodySchema, body);
-}
-
 /** A route with no query parameters rejects any. */
 export const emptyQuerySchema = z.strictObject({});
 

@@ -9,7 +9,7 @@ import {
   updateCategoryInputSchema,
 } from '@tikethet/domain';
 import { z } from 'zod';
-import { idParam, parseBody, parseWith } from '../http/validate';
+import { idParam, parseWith } from '../http/validate';
 import type { RouteDef } from './route';
 
 const categoriesQuerySchema = z.strictObject({
@@ -38,8 +38,8 @@ export const catalogRoutes: RouteDef[] = [
     body: createCategoryInputSchema,
     response: categorySchema,
     status: 201,
-    handle: ({ services, actor, body }) =>
-      services.uc.createCategory(actor, parseBody(createCategoryInputSchema, body)),
+    handle: ({ services, actor, readBody }) =>
+      services.uc.createCategory(actor, readBody(createCategoryInputSchema)),
   },
   {
     method: 'patch',
@@ -49,9 +49,9 @@ export const catalogRoutes: RouteDef[] = [
     summary: 'Rename, reorder, archive or restore a category',
     body: updateCategoryInputSchema,
     response: categorySchema,
-    handle({ services, actor, params, body }) {
+    handle({ services, actor, params, readBody }) {
       const id = idParam(params);
-      return services.uc.updateCategory(actor, id, parseBody(updateCategoryInputSchema, body));
+      return services.uc.updateCategory(actor, id, readBody(updateCategoryInputSchema));
     },
   },
   {
@@ -82,8 +82,8 @@ export const catalogRoutes: RouteDef[] = [
     body: createCannedReplyInputSchema,
     response: cannedReplySchema,
     status: 201,
-    handle: ({ services, actor, body }) =>
-      services.uc.createCannedReply(actor, parseBody(createCannedReplyInputSchema, body)),
+    handle: ({ services, actor, readBody }) =>
+      services.uc.createCannedReply(actor, readBody(createCannedReplyInputSchema)),
   },
   {
     method: 'patch',
@@ -93,9 +93,9 @@ export const catalogRoutes: RouteDef[] = [
     summary: 'Edit a canned reply (agents their own, admins any)',
     body: updateCannedReplyInputSchema,
     response: cannedReplySchema,
-    handle({ services, actor, params, body }) {
+    handle({ services, actor, params, readBody }) {
       const id = idParam(params);
-      return services.uc.updateCannedReply(actor, id, parseBody(updateCannedReplyInputSchema, body));
+      return services.uc.updateCannedReply(actor, id, readBody(updateCannedReplyInputSchema));
     },
   },
   {

@@ -7,7 +7,7 @@ import {
   ratingSchema,
 } from '@tikethet/domain';
 import { z } from 'zod';
-import { idParam, parseBody } from '../http/validate';
+import { idParam } from '../http/validate';
 import { Reply, type RouteDef } from './route';
 
 /**
@@ -43,11 +43,11 @@ export const messageRoutes: RouteDef[] = [
     customerBody: customerPostMessageSchema,
     response: messageSchema,
     status: 201,
-    async handle({ services, actor, params, body }) {
+    async handle({ services, actor, params, readBody }) {
       const id = idParam(params);
       const input = isStaff(actor.role)
-        ? parseBody(postMessageInputSchema, body)
-        : parseBody(customerPostMessageSchema, body);
+        ? readBody(postMessageInputSchema)
+        : readBody(customerPostMessageSchema);
       const { message, created } = await services.uc.postMessage(actor, id, input, { via: 'miniapp' });
       return created ? message : new Reply(200, message);
     },
@@ -59,9 +59,9 @@ export const messageRoutes: RouteDef[] = [
     summary: 'Rate a resolved or closed ticket (its customer only)',
     body: rateTicketInputSchema,
     response: ratingSchema,
-    handle({ services, actor, params, body }) {
+    handle({ services, actor, params, readBody }) {
       const id = idParam(params);
-      return services.uc.rateTicket(actor, id, parseBody(rateTicketInputSchema, body));
+      return services.uc.rateTicket(actor, id, readBody(rateTicketInputSchema));
     },
   },
   {
@@ -71,9 +71,9 @@ export const messageRoutes: RouteDef[] = [
     summary: 'Mark the ticket read up to an event seq',
     body: markReadSchema,
     status: 204,
-    async handle({ services, actor, params, body }) {
+    async handle({ services, actor, params, readBody }) {
       const id = idParam(params);
-      const { seq } = parseBody(markReadSchema, body);
+      const { seq } = readBody(markReadSchema);
       await services.uc.markRead(actor, id, seq);
       return undefined;
     },

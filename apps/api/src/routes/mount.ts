@@ -2,7 +2,7 @@ import type { Actor, User } from '@tikethet/domain';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import type { Authenticator } from '../auth/authenticate';
 import { HttpError } from '../http/errors';
-import { emptyQuerySchema, parseWith } from '../http/validate';
+import { emptyQuerySchema, parseBody, parseWith } from '../http/validate';
 import { Reply, type RouteDef, type RouteServices, STREAMED } from './route';
 
 export const JSON_LIMIT = '64kb';
@@ -62,6 +62,12 @@ export function mountRoutes(router: Router, table: readonly RouteDef[], options:
         params: { ...req.params },
         query,
         body: req.body as unknown,
+        readBody(schema) {
+          if (schema !== route.body && schema !== route.customerBody) {
+            throw new Error(`${route.method} ${route.path} reads its body with a schema it does not declare`);
+          }
+          return parseBody(schema, req.body);
+        },
         services: options.services,
         res,
       });

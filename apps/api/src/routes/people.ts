@@ -10,7 +10,7 @@ import {
   userSchema,
 } from '@tikethet/domain';
 import { z } from 'zod';
-import { parseBody, parseWith } from '../http/validate';
+import { parseWith } from '../http/validate';
 import type { RouteDef } from './route';
 
 const agentsQuerySchema = z.strictObject({
@@ -68,9 +68,9 @@ export const peopleRoutes: RouteDef[] = [
     summary: "Set a user's role",
     body: setRoleInputSchema,
     response: userSchema,
-    async handle({ services, actor, params, body }) {
+    async handle({ services, actor, params, readBody }) {
       const targetId = parseWith(telegramIdParamSchema, params.telegramId, 'telegramId');
-      const { role } = parseBody(setRoleInputSchema, body);
+      const { role } = readBody(setRoleInputSchema);
       const user = await services.uc.setRole(actor, targetId, role);
       // At once in this process; other processes drop it on the bus's role_changed.
       services.cache.invalidate(targetId);

@@ -2,7 +2,7 @@ import type { Logger } from '@tikethet/config';
 import type { UseCases } from '@tikethet/db';
 import type { Actor, User } from '@tikethet/domain';
 import type { Response } from 'express';
-import type { ZodType } from 'zod';
+import type { ZodType, z } from 'zod';
 import type { UserCache } from '../auth/user-cache';
 import type { ApiEnv } from '../env';
 
@@ -27,6 +27,11 @@ export interface RouteContext {
   /** The query string, already checked against the route's strict query schema. */
   query: Record<string, unknown>;
   body: unknown;
+  /**
+   * The JSON body parsed with `schema` (400 naming each field), which must be the route's `body` or
+   * `customerBody`: the schema the OpenAPI document shows is the one the route validates with.
+   */
+  readBody<S extends ZodType>(schema: S): z.output<S>;
   services: RouteServices;
   res: Response;
 }

@@ -10,7 +10,7 @@ import {
   updateTicketInputSchema,
 } from '@tikethet/domain';
 import { z } from 'zod';
-import { emptyBodySchema, idParam, parseBody, parseOptionalEmptyBody } from '../http/validate';
+import { emptyBodySchema, idParam } from '../http/validate';
 import { Reply, type RouteDef } from './route';
 
 const ticketPageSchema = z.object({
@@ -39,8 +39,8 @@ export const ticketRoutes: RouteDef[] = [
     body: createTicketInputSchema,
     response: ticketSchema,
     status: 201,
-    async handle({ services, actor, body }) {
-      const input = parseBody(createTicketInputSchema, body);
+    async handle({ services, actor, readBody }) {
+      const input = readBody(createTicketInputSchema);
       const { ticket, created } = await services.uc.createTicket(actor, input, { source: 'miniapp' });
       return created ? ticket : new Reply(200, ticket);
     },
@@ -63,12 +63,12 @@ export const ticketRoutes: RouteDef[] = [
     body: updateTicketInputSchema,
     customerBody: customerUpdateTicketInputSchema,
     response: ticketSchema,
-    handle({ services, actor, params, body }) {
+    handle({ services, actor, params, readBody }) {
       const id = idParam(params);
       // Customers may only close or reopen: their schema has no other field.
       const input = isStaff(actor.role)
-        ? parseBody(updateTicketInputSchema, body)
-        : parseBody(customerUpdateTicketInputSchema, body);
+        ? readBody(updateTicketInputSchema)
+        : readBody(customerUpdateTicketInputSchema);
       return services.uc.updateTicket(actor, id, input);
     },
   },
@@ -81,9 +81,9 @@ export const ticketRoutes: RouteDef[] = [
     body: emptyBodySchema,
     bodyOptional: true,
     response: ticketSchema,
-    handle({ services, actor, params, body }) {
+    handle({ services, actor, params, body, readBody }) {
       const id = idParam(params);
-      parseOptionalEmptyBody(body);
+      if (body !== undefined) readBody(emptyBodySchema);
       return services.uc.claimTicket(actor, id);
     },
   },

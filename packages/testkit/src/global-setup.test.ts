@@ -111,7 +111,7 @@ describe('globalSetup', () => {
     } finally {
       await child.stop();
     }
-  }, 60_000);
+  }, 180_000); // two fresh PGlite databases, each migrated: tens of seconds on a busy 2-core machine
 
   it('uses the real services when they answer', async () => {
     process.env.TEST_DATABASE_URL =

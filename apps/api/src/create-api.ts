@@ -78,7 +78,7 @@ function limiterFor(deps: ApiDeps, logger: Logger): RateLimiter {
   });
 }
 
-/** The HTTP API (DESIGN §5). It does not listen: `index.ts` or the launcher mounts `app`. */
+/** The HTTP API (ARCHITECTURE §11). It does not listen: `index.ts` or the launcher mounts `app`. */
 export function createApi(deps: ApiDeps): Api {
   const { env } = deps;
   const logger = deps.logger ?? createLogger('api');
@@ -126,7 +126,7 @@ export function createApi(deps: ApiDeps): Api {
   );
   app.use(observeRequests(metrics));
 
-  // Metrics only at the app's own root: the public proxy forwards /api/* (DESIGN §5 keeps the probes there).
+  // Metrics only at the app's own root: the public proxy forwards /api/* (ARCHITECTURE §11 keeps the probes there).
   const probes = { db: deps.db, bus: deps.bus, isDraining: () => draining };
   app.use(healthRouter({ ...probes, registry: metrics.registry }));
 

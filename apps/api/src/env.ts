@@ -15,7 +15,7 @@ import {
 } from '@tikethet/config';
 import { z } from 'zod';
 
-/** Everything the API reads from the environment (DESIGN §4). */
+/** Everything the API reads from the environment (ARCHITECTURE §10). */
 export const apiEnvShape = {
   ...baseEnv,
   ...databaseEnv,

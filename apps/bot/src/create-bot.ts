@@ -29,7 +29,7 @@ export interface BotDeps {
   db: DbClient;
   bus: Bus;
   logger?: Logger;
-  /** Shares the outbound limits with the other instances of this bot (DESIGN §10); without it, per process. */
+  /** Shares the outbound limits with the other instances of this bot (ARCHITECTURE §9); without it, per process. */
   redis?: Redis;
 }
 

@@ -15,7 +15,7 @@ import { z } from 'zod';
 const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-/** Everything the bot reads from the environment (DESIGN §4) plus the outbound queue's tunables. */
+/** Everything the bot reads from the environment (ARCHITECTURE §10) plus the outbound queue's tunables. */
 export const botEnvShape = {
   ...baseEnv,
   ...databaseEnv,

@@ -53,7 +53,7 @@ function refuse(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
 }
 
-/** The realtime gateway (DESIGN §2, §6). It does not listen: the caller mounts it on an http server. */
+/** The realtime gateway (ARCHITECTURE §3, §12). It does not listen: the caller mounts it on an http server. */
 export function createGateway(deps: GatewayDeps): Gateway {
   const { env, db, bus } = deps;
   const logger = deps.logger ?? createLogger('gateway:ws');

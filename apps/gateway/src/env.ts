@@ -21,7 +21,7 @@ const bytes = (fallback: number) =>
 
 const count = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
 
-/** Everything the gateway reads from the environment (DESIGN §4) plus its tunables. */
+/** Everything the gateway reads from the environment (ARCHITECTURE §10) plus its tunables. */
 export const gatewayEnvShape = {
   ...baseEnv,
   ...databaseEnv,
@@ -44,7 +44,7 @@ export const gatewayEnvShape = {
   PRESENCE_INTERVAL_MS: ms(20_000),
   /**
    * How often the roles of the live sockets' users are re-read from Postgres (one query for all): a role
-   * change takes effect within this time even when its `role_changed` publish was lost. At most 5 s (DESIGN §6).
+   * change takes effect within this time even when its `role_changed` publish was lost. At most 5 s (ARCHITECTURE §12).
    */
   ROLE_RECHECK_MS: z.coerce.number().int().min(10).max(5_000).default(5_000),
   /** Sockets one user may hold open at once; the hello of one more is answered `too_many_sockets` and 4429. */

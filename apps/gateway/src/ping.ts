@@ -12,7 +12,7 @@ export interface Pingable {
 export const PING_SLICES = 10;
 
 /**
- * Server pings (DESIGN §6): every connection is pinged once per interval and terminated at its next turn if
+ * Server pings (ARCHITECTURE §12): every connection is pinged once per interval and terminated at its next turn if
  * nothing came back. The connections are spread over `slices` ticks of the interval, so ten thousand sockets
  * are not pinged (and their pongs read) in one burst.
  */

@@ -1,6 +1,6 @@
 import { parseClientFrame } from './protocol';
 
-it('parses the frames of DESIGN §6', () => {
+it('parses the frames of ARCHITECTURE §12', () => {
   expect(parseClientFrame('{"type":"subscribe","topic":"ticket:12","after":3}')).toEqual({
     ok: true,
     frame: { type: 'subscribe', topic: { kind: 'ticket', ticketId: 12, name: 'ticket:12' }, after: 3 },

@@ -19,7 +19,7 @@ export const topicSchema = z
     return { kind: 'ticket', ticketId: id, name: `ticket:${id}` };
   });
 
-/** Every frame a client may send (DESIGN §6). Unknown fields are ignored, unknown types rejected. */
+/** Every frame a client may send (ARCHITECTURE §12). Unknown fields are ignored, unknown types rejected. */
 export const clientFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), initData: z.string().min(1).max(8192) }),
   z.object({

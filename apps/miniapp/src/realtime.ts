@@ -1,5 +1,5 @@
 /**
- * The Mini App's WebSocket client (DESIGN §6), free of React so it can be tested against a real `ws` server.
+ * The Mini App's WebSocket client (ARCHITECTURE §12), free of React so it can be tested against a real `ws` server.
  *
  * - first frame `{type:'hello', initData}`; topics are (re)subscribed after `{type:'ready'}`;
  * - reconnects with jittered exponential backoff; stops on 4401 (bad initData);

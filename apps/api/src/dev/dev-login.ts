@@ -68,7 +68,7 @@ export function fromLoopback(req: IncomingMessage): boolean {
 }
 
 /**
- * Development sign-in for the Mini App outside Telegram (DESIGN §3): initData signed with the development
+ * Development sign-in for the Mini App outside Telegram (ARCHITECTURE §8): initData signed with the development
  * token for a fixed person per role, for loopback clients only (anyone else gets 404). Mounted by
  * `mountDevLogin` only in development mode (the development token, DEV_LOGIN=1, not production).
  */

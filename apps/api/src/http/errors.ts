@@ -73,7 +73,7 @@ function body(code: string, message: string, details?: unknown): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
-/** Maps anything thrown by a route to a status and the DESIGN §5 error body. */
+/** Maps anything thrown by a route to a status and the ARCHITECTURE §11 error body. */
 export function mapError(error: unknown): MappedError {
   if (error instanceof ValidationError) {
     return {

@@ -14,7 +14,7 @@ export const notFound: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`));
 };
 
-/** The one place errors become responses (DESIGN §5 shape); only our own faults are 500 and logged as such. */
+/** The one place errors become responses (ARCHITECTURE §11 shape); only our own faults are 500 and logged as such. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const mapped = mapError(error);

@@ -11,7 +11,7 @@ import { idParam } from '../http/validate';
 import { Reply, type RouteDef } from './route';
 
 /**
- * Customers cannot ask for an internal note: `internal` may only be false (DESIGN §5 lets every caller send
+ * Customers cannot ask for an internal note: `internal` may only be false (ARCHITECTURE §11 lets every caller send
  * `internal?`; for a customer `true` is a 400 naming the field).
  */
 export const customerPostMessageSchema = postMessageInputSchema

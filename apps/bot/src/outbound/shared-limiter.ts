@@ -74,7 +74,7 @@ export interface SharedLimiterOptions {
   leaseMs?: number;
 }
 
-/** The outbound limits shared by every bot instance through Redis (DESIGN §10), per process when Redis is away. */
+/** The outbound limits shared by every bot instance through Redis (ARCHITECTURE §9), per process when Redis is away. */
 export function createSharedLimiter(options: SharedLimiterOptions): SendGate {
   const { redis, local, logger } = options;
   const prefix = options.prefix ?? 'tikethet:bot:send';

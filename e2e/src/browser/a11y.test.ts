@@ -284,6 +284,31 @@ async function tabTo(page: Page, selector: string): Promise<void> {
   throw new Error(`Tab never reached ${selector}`);
 }
 
+test('controls are named for screen readers: icon buttons, the reply/note switch, the picker, the stars', async () => {
+  const agent = await openAs(browser, stack.miniappUrl, DEMO.agent);
+  const queue = agent.page.getByTestId('queue');
+  await queue.getByRole('button', { name: 'Статистика и настройки' }).waitFor();
+  await queue.getByRole('button', { name: 'Фильтры' }).waitFor();
+  await agent.page.getByTestId('tab-me').click();
+  await agent.page.getByTestId(`ticket-row-${demo.conversation}`).click();
+  const ticket = agent.page.getByTestId('ticket-page');
+  await ticket.getByRole('tab', { name: 'Ответ', selected: true }).waitFor();
+  await ticket.getByRole('tab', { name: 'Заметка', selected: false }).waitFor();
+  await ticket.getByRole('button', { name: 'Управление тикетом' }).waitFor();
+  await ticket.getByRole('textbox', { name: 'Сообщение' }).fill('/');
+  await ticket
+    .getByRole('listbox', { name: 'Шаблоны ответов' })
+    .getByRole('option', { name: /hello/ })
+    .waitFor();
+  await agent.context.close();
+
+  const id = await resolvedUnrated('Названия звёзд');
+  const customer = await openAs(browser, stack.miniappUrl, DEMO.customer, { startParam: `ticket_${id}` });
+  const stars = customer.page.getByRole('radiogroup', { name: 'Оцените помощь' });
+  for (let n = 1; n <= 5; n++) await stars.getByRole('radio', { name: `Оценка ${n} из 5` }).waitFor();
+  await customer.context.close();
+});
+
 test('keyboard only: the agent replies with a canned reply', async () => {
   const { page, context } = await openAs(browser, stack.miniappUrl, DEMO.agent, {
     startParam: `ticket_${demo.conversation}`,

@@ -6,25 +6,7 @@
 import WebApp from '@twa-dev/sdk';
 import { type LaunchParams, parseLaunchHash } from './launch';
 import { readableTones } from './theme-contrast';
-
-/** Telegram's light palette: used for anything the theme does not give (and outside Telegram). */
-export const lightDefaults: Record<string, string> = {
-  bg_color: '#ffffff',
-  secondary_bg_color: '#efeff4',
-  section_bg_color: '#ffffff',
-  text_color: '#000000',
-  hint_color: '#8e8e93',
-  link_color: '#2481cc',
-  button_color: '#2481cc',
-  button_text_color: '#ffffff',
-  accent_text_color: '#2481cc',
-  destructive_text_color: '#ff3b30',
-  section_header_text_color: '#6d6d72',
-  subtitle_text_color: '#8e8e93',
-  header_bg_color: '#ffffff',
-  bottom_bar_bg_color: '#ffffff',
-  section_separator_color: '#c8c7cc',
-};
+import { LIGHT_THEME_DEFAULTS } from './theme-palettes';
 
 let launch: LaunchParams = parseLaunchHash('');
 
@@ -59,7 +41,7 @@ export function applyTheme(): void {
     if (typeof value === 'string' && value) given[key] = value;
   }
   if (Object.keys(given).length === 0) Object.assign(given, launch.themeParams);
-  const theme: Record<string, string> = { ...lightDefaults, ...given };
+  const theme: Record<string, string> = { ...LIGHT_THEME_DEFAULTS, ...given };
   // A dark theme that lacks some keys: derive them from what it has rather than mixing in light ones.
   const bg = theme.bg_color ?? '#ffffff';
   const dark = luminance(bg) < 0.5;

@@ -10,59 +10,12 @@ import {
   toHex,
   UI_RATIO,
 } from './theme-contrast';
+import { DARK_THEME_PARAMS, LIGHT_THEME_DEFAULTS, SEPIA_THEME_PARAMS } from './theme-palettes';
 
 const rgb = (hex: string) => {
   const c = parseColor(hex);
   if (!c) throw new Error(`not a colour: ${hex}`);
   return c;
-};
-
-/** Telegram's light defaults (as init.ts fills them in; init.ts needs a browser to load). */
-const lightDefaults = {
-  bg_color: '#ffffff',
-  secondary_bg_color: '#efeff4',
-  section_bg_color: '#ffffff',
-  text_color: '#000000',
-  hint_color: '#8e8e93',
-  link_color: '#2481cc',
-  button_color: '#2481cc',
-  button_text_color: '#ffffff',
-  accent_text_color: '#2481cc',
-  destructive_text_color: '#ff3b30',
-  section_header_text_color: '#6d6d72',
-  subtitle_text_color: '#8e8e93',
-};
-
-/** Telegram's dark palette (Desktop / iOS). */
-const DARK = {
-  bg_color: '#17212b',
-  text_color: '#f5f5f5',
-  hint_color: '#708499',
-  link_color: '#6ab3f3',
-  button_color: '#5288c1',
-  button_text_color: '#ffffff',
-  secondary_bg_color: '#232e3c',
-  section_bg_color: '#17212b',
-  accent_text_color: '#6ab2f2',
-  section_header_text_color: '#6ab3f3',
-  subtitle_text_color: '#708499',
-  destructive_text_color: '#ec3942',
-};
-
-/** A custom theme: warm paper, pale hint and link, a pastel button under near-white text. */
-const SEPIA = {
-  bg_color: '#fdf6e3',
-  secondary_bg_color: '#eee8d5',
-  section_bg_color: '#fdf6e3',
-  text_color: '#3b2f1e',
-  hint_color: '#c9b99a',
-  link_color: '#e3a37f',
-  button_color: '#c3a6c0',
-  button_text_color: '#fdf6e3',
-  accent_text_color: '#e07a5f',
-  destructive_text_color: '#ff8080',
-  section_header_text_color: '#b5a88a',
-  subtitle_text_color: '#c9b99a',
 };
 
 /** Every surface the stylesheet paints text on, for a theme. */
@@ -171,7 +124,7 @@ describe('surfaceFor', () => {
 
 describe('readableTones', () => {
   it("fixes Telegram's light defaults (hint #8e8e93, destructive #ff3b30, our amber)", () => {
-    const tones = expectReadable(lightDefaults, false);
+    const tones = expectReadable(LIGHT_THEME_DEFAULTS, false);
     expect(tones['--tone-hint']).not.toBe('#8e8e93');
     // The link colour reads on white already but not on the grey page: it darkens a little.
     expect(contrast(rgb(tones['--tone-link'] as string), rgb('#efeff4'))).toBeGreaterThanOrEqual(4.5);
@@ -179,26 +132,26 @@ describe('readableTones', () => {
 
   it('with hint #999999 on white', () => {
     const tones = expectReadable(
-      { ...lightDefaults, hint_color: '#999999', subtitle_text_color: '#999999' },
+      { ...LIGHT_THEME_DEFAULTS, hint_color: '#999999', subtitle_text_color: '#999999' },
       false,
     );
     expect(contrast(rgb(tones['--tone-hint'] as string), rgb('#ffffff'))).toBeGreaterThanOrEqual(4.5);
   });
 
   it("Telegram's dark theme", () => {
-    const tones = expectReadable(DARK, true);
+    const tones = expectReadable(DARK_THEME_PARAMS, true);
     // Light text on a dark page: the hint lightens (toward #f5f5f5), it does not darken.
     const [r] = rgb(tones['--tone-hint'] as string);
     expect(r).toBeGreaterThan(0x70);
   });
 
   it('an unusual custom theme (sepia, pale hint, pastel button under light text)', () => {
-    const tones = expectReadable(SEPIA, false);
+    const tones = expectReadable(SEPIA_THEME_PARAMS, false);
     expect(tones['--tone-button-bg']).not.toBe('#c3a6c0');
     expect(tones['--tone-button-text']).toBe('#fdf6e3');
   });
 
   it('a theme whose own text colour is too faint still gets readable tones', () => {
-    expectReadable({ ...lightDefaults, text_color: '#b0b0b0', hint_color: '#d0d0d0' }, false);
+    expectReadable({ ...LIGHT_THEME_DEFAULTS, text_color: '#b0b0b0', hint_color: '#d0d0d0' }, false);
   });
 });

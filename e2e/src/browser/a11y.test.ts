@@ -8,6 +8,7 @@ import {
   PHONE,
   pressBackButton,
   pressMainButton,
+  SEPIA_THEME_PARAMS,
 } from '../support/browser';
 import { apiAs } from '../support/people';
 import { DEMO, type DemoTickets, seedDemo } from '../support/seed';
@@ -22,23 +23,6 @@ import { type Stack, startStack } from '../support/stack';
  */
 const AXE = require.resolve('axe-core/axe.min.js');
 const CANNED = 'Здравствуйте! Уже разбираемся с вашим вопросом.';
-
-/** Warm paper, pale hint and links, a pastel button under near-white text: nothing reads as Telegram sent it. */
-const SEPIA_THEME_PARAMS: Record<string, string> = {
-  bg_color: '#fdf6e3',
-  secondary_bg_color: '#eee8d5',
-  section_bg_color: '#fdf6e3',
-  header_bg_color: '#fdf6e3',
-  text_color: '#3b2f1e',
-  hint_color: '#c9b99a',
-  link_color: '#e3a37f',
-  button_color: '#c3a6c0',
-  button_text_color: '#fdf6e3',
-  accent_text_color: '#e07a5f',
-  destructive_text_color: '#ff8080',
-  section_header_text_color: '#b5a88a',
-  subtitle_text_color: '#c9b99a',
-};
 
 /** 320 px wide; the page's CSP is bypassed only so axe-core can be injected (it is never loaded otherwise). */
 const NARROW = { viewport: { width: 320, height: 640 }, bypassCSP: true };

@@ -37,22 +37,7 @@ export const PHONE: BrowserContextOptions = {
   hasTouch: true,
 };
 
-/** Telegram's dark palette (as Telegram Desktop / iOS send it). */
-export const DARK_THEME_PARAMS: Record<string, string> = {
-  bg_color: '#17212b',
-  text_color: '#f5f5f5',
-  hint_color: '#708499',
-  link_color: '#6ab3f3',
-  button_color: '#5288c1',
-  button_text_color: '#ffffff',
-  secondary_bg_color: '#232e3c',
-  header_bg_color: '#17212b',
-  accent_text_color: '#6ab2f2',
-  section_bg_color: '#17212b',
-  section_header_text_color: '#6ab3f3',
-  subtitle_text_color: '#708499',
-  destructive_text_color: '#ec3942',
-};
+export { DARK_THEME_PARAMS, SEPIA_THEME_PARAMS } from '../../../apps/miniapp/src/theme-palettes';
 
 export { DEFAULT_THEME_PARAMS };
 

@@ -6,7 +6,7 @@ import { fmt, withSpread } from './stats.mjs';
 
 const SUMMARY = 'bench:summary';
 const INTRO =
-  "Every figure comes from `pnpm bench` (`scripts/bench.mjs`), which runs each scenario in `bench/` beside its reference in the same run. Regenerate with `pnpm bench` (full) or `pnpm bench --quick` (smaller loads, a few minutes; the scale scenario builds its databases on first use, which takes longer).";
+  'Every figure comes from `pnpm bench` (`scripts/bench.mjs`), which runs each scenario in `bench/` beside its reference in the same run. Regenerate with `pnpm bench` (full) or `pnpm bench --quick` (smaller loads, a few minutes; the scale scenario builds its databases on first use, which takes longer).';
 
 function markers(name) {
   return [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`];

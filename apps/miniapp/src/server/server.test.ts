@@ -67,8 +67,19 @@ describe('createMiniappServer', () => {
   writeFileSync(path.join(dist, 'assets', 'app-def456.js.gz'), gzipSync(bundled));
 
   let apiHits = 0;
+  const bigJson = JSON.stringify({
+    items: Array.from({ length: 60 }, (_, id) => ({ id, subject: `ticket ${id}` })),
+  });
   const api = http.createServer((req, res) => {
     apiHits += 1;
+    if (req.url === '/api/v1/big' || req.url === '/api/v1/small' || req.url === '/api/v1/file') {
+      const body = req.url === '/api/v1/small' ? '{"ok":true}' : bigJson;
+      const type =
+        req.url === '/api/v1/file' ? 'application/octet-stream' : 'application/json; charset=utf-8';
+      res.writeHead(200, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
     let body = '';
     req.on('data', (c) => {
       body += c;
@@ -201,6 +212,28 @@ describe('createMiniappServer', () => {
       body: '{"hello":"api"}',
       forwardedFor: '127.0.0.1',
     });
+  });
+
+  it('compresses the API JSON answers over 1 KB in the coding the client accepts, and nothing else', async () => {
+    const br = await getRaw(port, '/api/v1/big', { 'accept-encoding': 'gzip, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toMatch(/Accept-Encoding/);
+    expect(br.headers['content-length']).toBeUndefined();
+    expect(brotliDecompressSync(br.body).toString()).toBe(bigJson);
+    expect(br.body.length).toBeLessThan(bigJson.length / 3);
+
+    const gz = await getRaw(port, '/api/v1/big', { 'accept-encoding': 'gzip, br;q=0' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).toString()).toBe(bigJson);
+
+    const plain = await getRaw(port, '/api/v1/big');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toBe(bigJson);
+
+    for (const small of ['/api/v1/small', '/api/v1/file']) {
+      const res = await getRaw(port, small, { 'accept-encoding': 'br, gzip' });
+      expect(res.headers['content-encoding']).toBeUndefined();
+    }
   });
 
   it('appends the peer it saw to X-Forwarded-For, over HTTP and WebSocket, after what the client wrote', async () => {

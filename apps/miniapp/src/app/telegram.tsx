@@ -1,4 +1,4 @@
-import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { useEffect, useLayoutEffect, useRef, useSyncExternalStore } from 'react';
 import {
   confirmDialog,
   inTelegram,
@@ -95,7 +95,9 @@ let asking = false;
 export function useUnsavedDraft(question: string | null): void {
   useClosingConfirmation(question !== null);
   const active = useIsActive();
-  useEffect(() => {
+  // A layout effect, not a plain one: Preact runs plain effects only after the next paint, and a BackButton
+  // press that lands in between (typing, then Back at once) would leave without asking.
+  useLayoutEffect(() => {
     if (!active || question === null) return;
     const mine = { text: question };
     leaveQuestion = mine;

@@ -28,6 +28,8 @@ export type TicketRow = Ticket & {
   customer?: Partial<UserSummary> | null;
   unread?: number;
   unreadCount?: number;
+  /** In a search's results: the message that matched and its words in context (plain text). */
+  match?: { messageId: number; snippet: string } | null;
 };
 
 export interface Page<T> {

@@ -178,7 +178,7 @@ test('a note being written shows to staff as «пишет заметку…» an
   for (const opened of [customer, admin, agent]) await opened.context.close();
 });
 
-test('a search that finds nothing says so and offers to clear it; the search is over «тикеты»', async () => {
+test('a search that finds nothing says so and offers to clear it; a match shows its message; the search is over «тикеты»', async () => {
   const { page, context } = await openAs(browser, stack.miniappUrl, AGENT);
   await page.getByTestId(`ticket-row-${ticketId}`).waitFor();
   await expect(page.getByTestId('queue-search').getAttribute('placeholder')).resolves.toBe(
@@ -190,6 +190,10 @@ test('a search that finds nothing says so and offers to clear it; the search is 
   await empty.getByRole('button', { name: 'Сбросить поиск и фильтры' }).click();
   await page.getByTestId(`ticket-row-${ticketId}`).waitFor();
   await expect(page.getByTestId('queue-search').inputValue()).resolves.toBe('');
+  // A word of the customer's message (not of the subject): the row shows the message it was found in.
+  await page.getByTestId('queue-search').fill('неделю');
+  const found = page.getByTestId(`ticket-row-${ticketId}`).getByTestId('ticket-match');
+  await expect(found.textContent()).resolves.toContain('неделю');
   await context.close();
 });
 

@@ -51,7 +51,12 @@ export function TicketRowCell({
             <StatusBadge status={ticket.status} /> ·{' '}
             <time dateTime={ticket.lastMessageAt}>{relativeTime(ticket.lastMessageAt)}</time>
           </span>
-          {ticket.lastMessagePreview ? (
+          {ticket.match?.snippet ? (
+            // A search result shows why it was found: the matching message's words in context.
+            <span className="cell__preview" data-testid="ticket-match">
+              {ticket.match.snippet}
+            </span>
+          ) : ticket.lastMessagePreview ? (
             <span className="cell__preview">{ticket.lastMessagePreview}</span>
           ) : null}
         </span>

@@ -2,11 +2,13 @@ import type { IncomingMessage } from 'node:http';
 
 export type BodyEncoding = 'none' | 'json' | 'urlencoded' | 'multipart';
 
-/** A file uploaded in a multipart request: recorded, not stored. */
+/** A file uploaded in a multipart request. */
 export interface UploadedFile {
   filename: string;
   contentType: string;
   size: number;
+  /** The bytes as uploaded (getFile serves them back). */
+  content: Buffer;
 }
 
 export interface ParsedBody {
@@ -87,7 +89,7 @@ function parseMultipart(body: Buffer, boundary: string): Omit<ParsedBody, 'encod
       if (name !== undefined && filename !== undefined) {
         const contentType =
           /content-type:\s*([^\r\n]*)/i.exec(headers)?.[1]?.trim() ?? 'application/octet-stream';
-        files[name] = { filename, contentType, size: content.length };
+        files[name] = { filename, contentType, size: content.length, content: Buffer.from(content) };
         params[name] = `attach://${name}`;
       } else if (name !== undefined) {
         params[name] = decodeFormValue(name, content.toString('utf8'));

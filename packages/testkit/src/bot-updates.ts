@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type {
   TgChat,
   TgDocument,
+  TgMediaFile,
   TgMessage,
   TgMessageEntity,
   TgPhotoSize,
@@ -122,6 +123,8 @@ export function makeCallbackUpdate(input: CallbackUpdateInput): TgUpdate {
 
 export interface PhotoUpdateInput extends MessageBase {
   caption?: string;
+  /** Messages of one album share it. */
+  mediaGroupId?: string;
 }
 
 /** A photo message: three sizes like Telegram sends (the largest last). */
@@ -140,6 +143,7 @@ export function makePhotoUpdate(input: PhotoUpdateInput): TgUpdate {
   }));
   const message: TgMessage = { ...baseMessage(input), photo };
   if (input.caption !== undefined) message.caption = input.caption;
+  if (input.mediaGroupId !== undefined) message.media_group_id = input.mediaGroupId;
   return withId({ message }, input.updateId);
 }
 
@@ -188,4 +192,41 @@ export function makeEditedMessageUpdate(input: EditedMessageUpdateInput): TgUpda
     else delete edited.entities;
   }
   return withId({ edited_message: edited }, input.updateId);
+}
+
+export type MediaUpdateKind = 'voice' | 'audio' | 'video' | 'video_note' | 'animation' | 'sticker';
+
+export interface MediaUpdateInput extends MessageBase {
+  kind: MediaUpdateKind;
+  caption?: string;
+  fileSize?: number;
+  fileName?: string;
+  mimeType?: string;
+  /** Messages of one album share it. */
+  mediaGroupId?: string;
+}
+
+const mediaDefaults: Record<MediaUpdateKind, Omit<TgMediaFile, 'file_id' | 'file_unique_id'>> = {
+  voice: { duration: 3, mime_type: 'audio/ogg', file_size: 9_800 },
+  audio: { duration: 181, file_name: 'song.mp3', mime_type: 'audio/mpeg', file_size: 3_400_000 },
+  video: { duration: 12, width: 1280, height: 720, mime_type: 'video/mp4', file_size: 2_100_000 },
+  video_note: { duration: 8, length: 384, file_size: 640_000 },
+  animation: { duration: 2, width: 320, height: 240, mime_type: 'video/mp4', file_size: 120_000 },
+  sticker: { type: 'regular', width: 512, height: 512, is_animated: false, is_video: false, emoji: '👍' },
+};
+
+/** A voice, audio, video, video note, animation (GIF) or sticker message as Telegram delivers it. */
+export function makeMediaUpdate(input: MediaUpdateInput): TgUpdate {
+  const media: TgMediaFile = {
+    file_id: fileId('AwACAgIAAxkBAAI'),
+    file_unique_id: `AgAD${randomBytes(6).toString('base64url')}`,
+    ...mediaDefaults[input.kind],
+  };
+  if (input.fileSize !== undefined) media.file_size = input.fileSize;
+  if (input.fileName !== undefined) media.file_name = input.fileName;
+  if (input.mimeType !== undefined) media.mime_type = input.mimeType;
+  const message: TgMessage = { ...baseMessage(input), [input.kind]: media };
+  if (input.caption !== undefined) message.caption = input.caption;
+  if (input.mediaGroupId !== undefined) message.media_group_id = input.mediaGroupId;
+  return withId({ message }, input.updateId);
 }

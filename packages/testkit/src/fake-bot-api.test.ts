@@ -1,15 +1,9 @@
 import { makeCallbackUpdate, makeTextUpdate } from './bot-updates';
 import { type FakeBotApi, startFakeBotApi } from './fake-bot-api';
 import { TEST_BOT_TOKEN } from './init-data';
-import type { TgMessage } from './telegram-types';
+import type { BotApiAnswer, TgMessage } from './telegram-types';
 
-interface Answer {
-  ok: boolean;
-  result?: unknown;
-  error_code?: number;
-  description?: string;
-  parameters?: { retry_after?: number };
-}
+type Answer = BotApiAnswer;
 
 describe('fake Bot API over HTTP', () => {
   let api: FakeBotApi;
@@ -85,7 +79,7 @@ describe('fake Bot API over HTTP', () => {
     });
     const photo = api.callsOf('sendPhoto')[0];
     expect(photo).toMatchObject({ encoding: 'multipart', params: { chat_id: 42, caption: 'screenshot' } });
-    expect(photo?.files.photo).toEqual({ filename: 'shot.png', contentType: 'image/png', size: 2048 });
+    expect(photo?.files.photo).toMatchObject({ filename: 'shot.png', contentType: 'image/png', size: 2048 });
     expect(api.sentMessages(42).map((m) => m.text ?? m.caption)).toEqual(['Привет', 'second', 'screenshot']);
   });
 
@@ -208,11 +202,11 @@ describe('fake Bot API over HTTP', () => {
     expect(api.maxSendsInWindow(1000, 3)).toBe(0);
   });
 
-  it('answers getFile and serves the file', async () => {
-    const file = (await call('getFile', { file_id: 'BQACAgIAAx' })).body.result as { file_path: string };
-    const res = await fetch(`${api.apiRoot}/file/bot${TEST_BOT_TOKEN}/${file.file_path}`);
-    expect(res.status).toBe(200);
-    expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
+  it('refuses getFile for a file_id Telegram never gave', async () => {
+    expect(await call('getFile', { file_id: 'BQACAgIAAx' })).toEqual({
+      status: 400,
+      body: { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' },
+    });
   });
 
   it('waitForCall sees future calls and times out with the calls it saw', async () => {

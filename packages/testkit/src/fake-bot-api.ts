@@ -4,7 +4,14 @@ import { type BodyEncoding, paramsFromSearch, parseBotApiBody, type UploadedFile
 import { BotApiError, defaultErrorDescription } from './bot-api-error';
 import { optionalInt, type Params } from './bot-api-params';
 import { createMethodHandlers, type MethodHandler, SEND_METHODS } from './fake-bot-methods';
-import { admitUpdate, type BotInfo, createState, type WebhookState } from './fake-bot-state';
+import {
+  admitUpdate,
+  type BotInfo,
+  createState,
+  type KnownFile,
+  type MediaType,
+  type WebhookState,
+} from './fake-bot-state';
 import { TEST_BOT_TOKEN } from './init-data';
 import type { QueuedUpdate, TgMessage, TgUpdate } from './telegram-types';
 
@@ -88,8 +95,18 @@ export interface FakeBotApi {
   maxSendsInWindow(windowMs: number, chatId?: number | string): number;
   /** Overrides (or adds) the answer of a method; return the result or throw a BotApiError. */
   respond(method: string, handler: MethodHandler): void;
-  /** Makes `fileId` known to getFile with these bytes served at its file path (attachments). */
-  putFile(fileId: string, file: { path: string; content: Buffer }): void;
+  /**
+   * Makes `fileId` a file Telegram holds (a document unless `type` says otherwise): getFile names `path`,
+   * /file/ serves `content`; `size` (default the content's length) over 20 MB makes getFile refuse it.
+   */
+  putFile(
+    fileId: string,
+    file: { path: string; content: Buffer; type?: MediaType; size?: number; meta?: KnownFile['meta'] },
+  ): void;
+  /** The file Telegram holds under `fileId` (uploaded by the bot, seen in an update, or put). */
+  file(fileId: string): KnownFile | undefined;
+  /** The user of this private chat blocks the bot (`false`: unblocks): sends there answer 403. */
+  blockChat(chatId: number, blocked?: boolean): void;
   /** Forgets calls, queued updates, faults and messages; keeps bot info, commands and webhook. */
   reset(): void;
   close(): Promise<void>;
@@ -293,11 +310,13 @@ export async function startFakeBotApi(options: StartFakeBotApiOptions = {}): Pro
       return;
     }
     if (filePrefix) {
-      const known = [...state.files.values()].find((f) => f.file_path === decodeURIComponent(rest));
+      const path = decodeURIComponent(rest);
+      const known = [...state.files.values()].find((f) => f.file_path === path);
       if (!known) send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
       else {
-        res.writeHead(200, { 'content-type': 'application/octet-stream' });
-        res.end(known.content ?? Buffer.alloc(1024, 7));
+        const body = known.content ?? Buffer.alloc(Math.min(1024, known.file_size), 7);
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+        res.end(body);
       }
       return;
     }
@@ -427,10 +446,19 @@ export async function startFakeBotApi(options: StartFakeBotApiOptions = {}): Pro
     },
     putFile(fileId, file) {
       state.files.set(fileId, {
+        file_id: fileId,
+        file_unique_id: `U${fileId.slice(-12)}`,
         file_path: file.path,
-        file_size: file.content.length,
+        file_size: file.size ?? file.content.length,
         content: file.content,
+        type: file.type ?? 'document',
+        meta: file.meta ?? {},
       });
+    },
+    file: (fileId) => state.files.get(fileId),
+    blockChat(chatId, blocked = true) {
+      if (blocked) state.blocked.add(chatId);
+      else state.blocked.delete(chatId);
     },
     respond(method, handler) {
       overrides.set(method, handler);
@@ -440,6 +468,7 @@ export async function startFakeBotApi(options: StartFakeBotApiOptions = {}): Pro
       calls.length = 0;
       state.queue = [];
       state.messages.clear();
+      state.blocked.clear();
       faults.clear();
       sendTimes.clear();
       down = undefined;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { UploadedFile } from './bot-api-body';
-import { badRequest } from './bot-api-error';
+import { BotApiError, badRequest } from './bot-api-error';
 import {
   checkReplyMarkup,
   isInlineKeyboard,
@@ -13,8 +13,12 @@ import {
   synthesizeChat,
 } from './bot-api-params';
 import { nextMessageId } from './bot-updates';
-import { type FakeBotState, messageKey } from './fake-bot-state';
-import type { TgChat, TgMessage, TgPhotoSize } from './telegram-types';
+import { describe, getFileResult, resolveInputFile } from './fake-bot-files';
+import { type FakeBotState, type MediaType, messageKey } from './fake-bot-state';
+import type { TgChat, TgMessage } from './telegram-types';
+
+/** What an album (sendMediaGroup) may hold: photos and videos together, audio or documents only alone. */
+const GROUP_TYPES = new Set(['photo', 'video', 'audio', 'document']);
 
 export interface MethodContext {
   files: Record<string, UploadedFile>;
@@ -76,6 +80,7 @@ export function createMethodHandlers(state: FakeBotState): Record<string, Method
   const post = (params: Params, content: Partial<TgMessage>): TgMessage => {
     const chatId = requireChatId(params);
     checkReplyMarkup(params.reply_markup);
+    if (state.blocked.has(chatId)) throw new BotApiError(403, 'Forbidden: bot was blocked by the user');
     const message: TgMessage = {
       message_id: nextMessageId(),
       from: state.botInfo,
@@ -90,20 +95,20 @@ export function createMethodHandlers(state: FakeBotState): Record<string, Method
     return message;
   };
 
-  const caption = (params: Params): Partial<TgMessage> => {
+  const caption = (params: Record<string, unknown>): Partial<TgMessage> => {
     const text = optionalString(params, 'caption');
     if (text !== undefined && text.length > 1024) throw badRequest('message caption is too long');
     return text === undefined ? {} : { caption: text };
   };
 
-  const fileRef = (params: Params, key: string, context: MethodContext) => {
-    const value = params[key];
-    if (value === undefined || value === '') throw badRequest(`there is no ${key} in the request`);
-    const upload = context.files[key];
-    const unique = randomBytes(6).toString('base64url');
-    const fileId = typeof value === 'string' && !upload && !value.includes('://') ? value : `FILE_${unique}`;
-    return { fileId, unique, upload };
-  };
+  /** sendPhoto, sendDocument, sendVoice, ...: an upload, a known file_id or a URL, with an optional caption. */
+  const sendFile =
+    (type: MediaType): MethodHandler =>
+    (params, context) => {
+      requireChatId(params);
+      const file = resolveInputFile(state.files, type, params[type], context.files, type);
+      return post(params, { ...describe(file), ...caption(params) });
+    };
 
   /** The message a method edits, checked the way Telegram checks it. */
   const editable = (params: Params): TgMessage | true => {
@@ -217,24 +222,36 @@ export function createMethodHandlers(state: FakeBotState): Record<string, Method
       if (text.length > 4096) throw badRequest('message is too long');
       return post(params, { text });
     },
-    sendPhoto: (params, context) => {
-      const { fileId, unique } = fileRef(params, 'photo', context);
-      const photo: TgPhotoSize[] = [
-        { file_id: `${fileId}_s`, file_unique_id: `${unique}s`, width: 90, height: 67, file_size: 1200 },
-        { file_id: fileId, file_unique_id: unique, width: 1280, height: 960, file_size: 98000 },
-      ];
-      return post(params, { photo, ...caption(params) });
-    },
-    sendDocument: (params, context) => {
-      const { fileId, unique, upload } = fileRef(params, 'document', context);
-      const document = {
-        file_id: fileId,
-        file_unique_id: unique,
-        file_name: upload?.filename ?? 'document',
-        mime_type: upload?.contentType ?? 'application/octet-stream',
-        file_size: upload?.size ?? 1024,
-      };
-      return post(params, { document, ...caption(params) });
+    sendPhoto: sendFile('photo'),
+    sendDocument: sendFile('document'),
+    sendVoice: sendFile('voice'),
+    sendAudio: sendFile('audio'),
+    sendVideo: sendFile('video'),
+    sendVideoNote: sendFile('video_note'),
+    sendAnimation: sendFile('animation'),
+    sendSticker: sendFile('sticker'),
+    sendMediaGroup: (params, context) => {
+      requireChatId(params);
+      const media = params.media;
+      if (media === undefined) throw badRequest('parameter "media" is required');
+      if (!Array.isArray(media)) throw badRequest('expected an Array of InputMedia');
+      if (media.length < 2 || media.length > 10) throw badRequest('wrong number of media: 2-10 allowed');
+      const items = (media as Array<Record<string, unknown>>).map((item) => {
+        const type = item?.type;
+        if (typeof type !== 'string' || !GROUP_TYPES.has(type))
+          throw badRequest("can't parse InputMedia: unsupported media type");
+        const file = resolveInputFile(state.files, type as MediaType, item.media, context.files);
+        return { type, file, caption: caption(item) };
+      });
+      const types = new Set(items.map((i) => i.type));
+      for (const alone of ['audio', 'document']) {
+        if (types.has(alone) && types.size > 1)
+          throw badRequest(`${alone} can't be mixed with other media types`);
+      }
+      const groupId = String(BigInt(`0x${randomBytes(7).toString('hex')}`));
+      return items.map((item) =>
+        post(params, { ...describe(item.file), ...item.caption, media_group_id: groupId }),
+      );
     },
     copyMessage: (params) => {
       const fromChatId = requireChatId(params, 'from_chat_id');
@@ -302,20 +319,6 @@ export function createMethodHandlers(state: FakeBotState): Record<string, Method
       return true;
     },
     getChat: (params) => chatOf(requireChatId(params)),
-    getFile: (params) => {
-      const fileId = optionalString(params, 'file_id');
-      if (!fileId) throw badRequest('invalid file_id');
-      let file = state.files.get(fileId);
-      if (!file) {
-        file = { file_path: `documents/file_${state.files.size + 1}.bin`, file_size: 1024 };
-        state.files.set(fileId, file);
-      }
-      return {
-        file_id: fileId,
-        file_unique_id: `U${fileId.slice(-8)}`,
-        file_path: file.file_path,
-        file_size: file.file_size,
-      };
-    },
+    getFile: (params) => getFileResult(state.files, optionalString(params, 'file_id')),
   };
 }

@@ -1,4 +1,28 @@
-import type { QueuedUpdate, TgChat, TgMessage, TgUpdate, TgUser } from './telegram-types';
+import { learnFiles } from './fake-bot-files';
+import type { QueuedUpdate, TgChat, TgMediaFile, TgMessage, TgUpdate, TgUser } from './telegram-types';
+
+export type MediaType =
+  | 'photo'
+  | 'document'
+  | 'voice'
+  | 'audio'
+  | 'video'
+  | 'video_note'
+  | 'animation'
+  | 'sticker';
+
+/** A file Telegram holds: uploaded by the bot, seen in an update, or put there by a test. */
+export interface KnownFile {
+  file_id: string;
+  file_unique_id: string;
+  file_size: number;
+  file_path: string;
+  type: MediaType;
+  /** What a message shows of it besides the ids and size (name, MIME type, dimensions, duration). */
+  meta: Partial<TgMediaFile>;
+  /** Served at /file/bot<token>/<file_path>; without it, `file_size` bytes (at most 1 KiB) of filler. */
+  content?: Buffer;
+}
 
 export interface BotInfo extends TgUser {
   username: string;
@@ -33,8 +57,10 @@ export interface FakeBotState {
   texts: Map<string, string>;
   /** `setChatMenuButton` by chat id, `default` for the bot-wide one. */
   menuButtons: Map<string, unknown>;
-  /** Files known to getFile; `content` is served at /file/bot<token>/<file_path> (else 1 KiB of filler). */
-  files: Map<string, { file_path: string; file_size: number; content?: Buffer }>;
+  /** Files Telegram holds, by file_id: what getFile answers and sends may reuse. */
+  files: Map<string, KnownFile>;
+  /** Private chats whose user blocked the bot: every send there answers 403. */
+  blocked: Set<number | string>;
 }
 
 export const messageKey = (chatId: number | string, messageId: number) => `${chatId}:${messageId}`;
@@ -67,6 +93,7 @@ export function createState(
     texts: new Map(),
     menuButtons: new Map(),
     files: new Map(),
+    blocked: new Set(),
   };
 }
 
@@ -74,6 +101,7 @@ function remember(state: FakeBotState, message: TgMessage | undefined): void {
   if (!message) return;
   state.chats.set(message.chat.id, message.chat);
   state.messages.set(messageKey(message.chat.id, message.message_id), message);
+  learnFiles(state.files, message);
   remember(state, message.reply_to_message);
 }
 

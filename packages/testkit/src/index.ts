@@ -4,6 +4,8 @@ export * from './database';
 export * from './embedded-postgres';
 export { EMBEDDED_PG_CONTROL_ENV } from './embedded-postgres-control';
 export * from './fake-bot-api';
+export { GET_FILE_MAX_BYTES } from './fake-bot-files';
+export type { KnownFile, MediaType } from './fake-bot-state';
 export { globalSetup, type TestBackends, testBackends } from './global-setup';
 export { globalTeardown } from './global-teardown';
 export * from './init-data';

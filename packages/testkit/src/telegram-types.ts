@@ -40,6 +40,25 @@ export interface TgDocument {
   file_size?: number;
 }
 
+/** Voice, audio, video, video note, animation or sticker: the fields the fake and the bot read. */
+export interface TgMediaFile {
+  file_id: string;
+  file_unique_id: string;
+  file_size?: number;
+  file_name?: string;
+  mime_type?: string;
+  duration?: number;
+  width?: number;
+  height?: number;
+  /** Video notes: the side of the square. */
+  length?: number;
+  /** Stickers. */
+  emoji?: string;
+  is_animated?: boolean;
+  is_video?: boolean;
+  type?: string;
+}
+
 export interface TgMessage {
   message_id: number;
   from?: TgUser;
@@ -52,6 +71,13 @@ export interface TgMessage {
   caption_entities?: TgMessageEntity[];
   photo?: TgPhotoSize[];
   document?: TgDocument;
+  voice?: TgMediaFile;
+  audio?: TgMediaFile;
+  video?: TgMediaFile;
+  video_note?: TgMediaFile;
+  animation?: TgMediaFile;
+  sticker?: TgMediaFile;
+  media_group_id?: string;
   reply_to_message?: TgMessage;
   reply_markup?: unknown;
 }
@@ -74,3 +100,12 @@ export interface TgUpdate {
 
 /** An update as queued by the fake server: `update_id` is always set. */
 export type QueuedUpdate = TgUpdate & { update_id: number };
+
+/** Any answer of the Bot API, as a client reads it. */
+export interface BotApiAnswer {
+  ok: boolean;
+  result?: unknown;
+  error_code?: number;
+  description?: string;
+  parameters?: { retry_after?: number };
+}

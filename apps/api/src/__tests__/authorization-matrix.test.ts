@@ -65,7 +65,7 @@ const samples: Record<string, (w: World) => Promise<Sample>> = {
     body: { seq: 2 },
   }),
   'GET /attachments/:id': async (w) => ({
-    path: `/attachments/${(await ticketWithFiles(t.uc, w.customer, w.agent)).photo.id}`,
+    path: `/attachments/${(await ticketWithFiles(t.uc, bot, w.customer, w.agent)).photo.id}`,
   }),
   'GET /categories': async () => ({ path: '/categories' }),
   'POST /categories': async () => ({ path: '/categories', body: { name: unique('Cat ') } }),

@@ -1,6 +1,6 @@
 import { type FakeBotApi, startFakeBotApi } from '@tikethet/testkit';
 import request from 'supertest';
-import { unique } from './helpers/fixtures';
+import { telegramFile, unique } from './helpers/fixtures';
 import { person } from './helpers/people';
 import { freshWindow } from './helpers/rate-window';
 import { startTestApi, type TestApi } from './helpers/test-api';
@@ -111,7 +111,9 @@ describe('attachments at the app’s origin', () => {
       { subject: `File ${unique('f')}`, body: 'attached' },
       {
         source: 'bot',
-        attachments: [{ kind: 'document', telegramFileId: `doc-${unique()}`, fileName, mimeType }],
+        attachments: [
+          { kind: 'document', telegramFileId: telegramFile(bot, 'doc', 'document'), fileName, mimeType },
+        ],
       },
     );
     const id = message.attachments[0]?.id;

@@ -23,7 +23,7 @@ afterAll(async () => {
 
 it('no route leaks notes or other customers to a customer', async () => {
   const { customer, other, agent } = people;
-  const mine = await ticketWithFiles(t.uc, customer, agent);
+  const mine = await ticketWithFiles(t.uc, bot, customer, agent);
   await t.uc.postMessage(agent, mine.ticket.id, { body: NOTE, internal: true });
   await t.uc.postMessage(agent, mine.ticket.id, { body: 'public answer' });
   const theirs = await t.uc.createTicket(other, { subject: OTHER_SUBJECT, body: 'private words' });
@@ -74,7 +74,7 @@ it('no route leaks notes or other customers to a customer', async () => {
 
 it('attachments: images inline, anything else as a nosniff download; a note file is not the customer’s', async () => {
   const { customer, agent, other } = people;
-  const files = await ticketWithFiles(t.uc, customer, agent);
+  const files = await ticketWithFiles(t.uc, bot, customer, agent);
   const photo = await request(t.app)
     .get(`/api/v1/attachments/${files.photo.id}`)
     .set('Authorization', customer.auth);
@@ -105,7 +105,7 @@ it('attachments: images inline, anything else as a nosniff download; a note file
 
 it('attachments: Telegram down is a 502, never a 500', async () => {
   const { customer, agent } = people;
-  const files = await ticketWithFiles(t.uc, customer, agent);
+  const files = await ticketWithFiles(t.uc, bot, customer, agent);
   bot.setDown(true);
   try {
     const res = await request(t.app)

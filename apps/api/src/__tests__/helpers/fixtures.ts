@@ -1,4 +1,5 @@
 import type { UseCases } from '@tikethet/db';
+import type { FakeBotApi } from '@tikethet/testkit';
 import type { Person } from './people';
 
 let counter = 0;
@@ -20,16 +21,37 @@ export async function resolvedTicketOf(uc: UseCases, customer: Person, agent: Pe
   return uc.updateTicket(agent, ticket.id, { status: 'resolved', version: ticket.version });
 }
 
+/** A file id Telegram holds (the fake Bot API refuses getFile for ids it never gave). */
+export function telegramFile(
+  bot: Pick<FakeBotApi, 'putFile'>,
+  prefix: string,
+  type: 'photo' | 'document',
+): string {
+  const id = `${prefix}-${unique()}`;
+  bot.putFile(id, { path: `${type}s/${id}.bin`, content: Buffer.from(`bytes of ${id}`), type });
+  return id;
+}
+
 /** A ticket with a photo and a document from Telegram, and an internal note with a file. */
-export async function ticketWithFiles(uc: UseCases, customer: Person, agent: Person) {
+export async function ticketWithFiles(
+  uc: UseCases,
+  bot: Pick<FakeBotApi, 'putFile'>,
+  customer: Person,
+  agent: Person,
+) {
   const { ticket, message } = await uc.createTicket(
     customer,
     { subject: `Files ${unique('f')}`, body: 'see attached' },
     {
       source: 'bot',
       attachments: [
-        { kind: 'photo', telegramFileId: `photo-${unique()}`, width: 10, height: 10 },
-        { kind: 'document', telegramFileId: `doc-${unique()}`, fileName: 'page.html', mimeType: 'text/html' },
+        { kind: 'photo', telegramFileId: telegramFile(bot, 'photo', 'photo'), width: 10, height: 10 },
+        {
+          kind: 'document',
+          telegramFileId: telegramFile(bot, 'doc', 'document'),
+          fileName: 'page.html',
+          mimeType: 'text/html',
+        },
       ],
     },
   );
@@ -37,7 +59,11 @@ export async function ticketWithFiles(uc: UseCases, customer: Person, agent: Per
     agent,
     ticket.id,
     { body: 'internal with file', internal: true },
-    { attachments: [{ kind: 'document', telegramFileId: `note-${unique()}`, fileName: 'n.pdf' }] },
+    {
+      attachments: [
+        { kind: 'document', telegramFileId: telegramFile(bot, 'note', 'document'), fileName: 'n.pdf' },
+      ],
+    },
   );
   const [photo, doc] = message.attachments;
   const noteFile = note.message.attachments[0];

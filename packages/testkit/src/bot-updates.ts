@@ -67,6 +67,10 @@ interface MessageBase {
   /** Unix seconds; default now. */
   date?: number;
   updateId?: number;
+  /** The forum topic (or reply thread) the message is in: `message_thread_id`. */
+  threadId?: number;
+  /** `is_topic_message` (default: true when `threadId` is given): false for a reply thread or General. */
+  topicMessage?: boolean;
 }
 
 function baseMessage(input: MessageBase): TgMessage {
@@ -78,6 +82,10 @@ function baseMessage(input: MessageBase): TgMessage {
     date: input.date ?? nowSeconds(),
   };
   if (input.replyTo) message.reply_to_message = input.replyTo;
+  if (input.threadId !== undefined) {
+    message.message_thread_id = input.threadId;
+    if (input.topicMessage ?? true) message.is_topic_message = true;
+  }
   return message;
 }
 
@@ -229,4 +237,14 @@ export function makeMediaUpdate(input: MediaUpdateInput): TgUpdate {
   if (input.caption !== undefined) message.caption = input.caption;
   if (input.mediaGroupId !== undefined) message.media_group_id = input.mediaGroupId;
   return withId({ message }, input.updateId);
+}
+
+export interface ServiceUpdateInput extends MessageBase {
+  /** The service fields, e.g. `{ forum_topic_created: {...} }` or `{ migrate_to_chat_id: -100... }`. */
+  content: Partial<TgMessage>;
+}
+
+/** A service message (a topic created or closed, a group migrated) as a `message` update. */
+export function makeServiceUpdate(input: ServiceUpdateInput): TgUpdate {
+  return withId({ message: { ...baseMessage(input), ...input.content } }, input.updateId);
 }

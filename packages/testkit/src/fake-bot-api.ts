@@ -3,11 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { type BodyEncoding, paramsFromSearch, parseBotApiBody, type UploadedFile } from './bot-api-body';
 import { BotApiError, defaultErrorDescription } from './bot-api-error';
 import { optionalInt, type Params } from './bot-api-params';
+import { nextMessageId } from './bot-updates';
+import { dropTopic, FORUM_ICON_COLORS, type MakeForumOptions, makeForum } from './fake-bot-forum';
 import { createMethodHandlers, type MethodHandler, SEND_METHODS } from './fake-bot-methods';
 import {
   admitUpdate,
   type BotInfo,
   createState,
+  type ForumTopicState,
   type KnownFile,
   type MediaType,
   type WebhookState,
@@ -107,6 +110,18 @@ export interface FakeBotApi {
   file(fileId: string): KnownFile | undefined;
   /** The user of this private chat blocks the bot (`false`: unblocks): sends there answer 403. */
   blockChat(chatId: number, blocked?: boolean): void;
+  /** Makes `chatId` a forum supergroup (getChat: `is_forum: true`) where the bot is an admin with these rights. */
+  makeForum(chatId: number, options?: MakeForumOptions): void;
+  /** The topics of a forum as they stand (deleted ones gone). */
+  forumTopics(chatId: number): ForumTopicState[];
+  /** Messages in a topic (sent by the bot, copied, or pushed in updates), oldest first. */
+  topicMessages(chatId: number, threadId: number): TgMessage[];
+  /** A person opens a topic (not the bot's: managing it needs "Manage topics"); its thread id. */
+  openTopicAsUser(chatId: number, name: string): number;
+  /** A person deletes a topic with all its messages: sends there answer "message thread not found". */
+  deleteTopicAsUser(chatId: number, threadId: number): void;
+  /** The group `fromChatId` became the supergroup `toChatId`: calls to the old id fail with migrate_to_chat_id. */
+  migrateChat(fromChatId: number, toChatId: number): void;
   /** Forgets calls, queued updates, faults and messages; keeps bot info, commands and webhook. */
   reset(): void;
   close(): Promise<void>;
@@ -443,6 +458,39 @@ export async function startFakeBotApi(options: StartFakeBotApiOptions = {}): Pro
         best = Math.max(best, end - start + 1);
       }
       return best;
+    },
+    makeForum(chatId, forumOptions) {
+      makeForum(state, chatId, forumOptions);
+    },
+    forumTopics: (chatId) => [...(state.forums.get(chatId)?.topics.values() ?? [])].map((t) => ({ ...t })),
+    topicMessages: (chatId, threadId) =>
+      [...state.messages.values()]
+        .filter((m) => m.chat.id === chatId && m.message_thread_id === threadId)
+        .sort((a, b) => a.message_id - b.message_id),
+    openTopicAsUser(chatId, name) {
+      const forum = state.forums.get(chatId);
+      if (!forum) throw new Error(`chat ${chatId} is not a forum (makeForum first)`);
+      const threadId = nextMessageId();
+      forum.topics.set(threadId, {
+        threadId,
+        name,
+        iconColor: FORUM_ICON_COLORS[0],
+        closed: false,
+        byBot: false,
+      });
+      return threadId;
+    },
+    deleteTopicAsUser(chatId, threadId) {
+      if (!dropTopic(state, chatId, threadId)) throw new Error(`no topic ${threadId} in chat ${chatId}`);
+    },
+    migrateChat(fromChatId, toChatId) {
+      state.migrated.set(fromChatId, toChatId);
+      const old = state.chats.get(fromChatId);
+      state.chats.set(toChatId, {
+        id: toChatId,
+        type: 'supergroup',
+        title: old?.title ?? `Group ${toChatId}`,
+      });
     },
     putFile(fileId, file) {
       state.files.set(fileId, {

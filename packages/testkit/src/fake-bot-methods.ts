@@ -14,6 +14,7 @@ import {
 } from './bot-api-params';
 import { nextMessageId } from './bot-updates';
 import { describe, getFileResult, resolveInputFile } from './fake-bot-files';
+import { checkNotMigrated, createForumHandlers, threadOfSend } from './fake-bot-forum';
 import { type FakeBotState, type MediaType, messageKey } from './fake-bot-state';
 import type { TgChat, TgMessage } from './telegram-types';
 
@@ -81,12 +82,14 @@ export function createMethodHandlers(state: FakeBotState): Record<string, Method
     const chatId = requireChatId(params);
     checkReplyMarkup(params.reply_markup);
     if (state.blocked.has(chatId)) throw new BotApiError(403, 'Forbidden: bot was blocked by the user');
+    const thread = threadOfSend(state, params, chatId);
     const message: TgMessage = {
       message_id: nextMessageId(),
       from: state.botInfo,
       chat: chatOf(chatId),
       date: now(),
       ...content,
+      ...thread,
     };
     const replyTo = replyTarget(params, chatId);
     if (replyTo) message.reply_to_message = replyTo;
@@ -140,7 +143,8 @@ export function createMethodHandlers(state: FakeBotState): Record<string, Method
   const commandsKey = (params: Params) =>
     `${JSON.stringify(params.scope ?? { type: 'default' })}|${optionalString(params, 'language_code') ?? ''}`;
 
-  return {
+  const handlers: Record<string, MethodHandler> = {
+    ...createForumHandlers(state),
     getMe: () => state.botInfo,
     logOut: () => true,
     close: () => true,
@@ -265,6 +269,9 @@ export function createMethodHandlers(state: FakeBotState): Record<string, Method
         date: _date,
         reply_to_message: _reply,
         reply_markup: _markup,
+        message_thread_id: _thread,
+        is_topic_message: _inTopic,
+        edit_date: _edited,
         ...content
       } = source;
       const captionOverride = optionalString(params, 'caption');
@@ -321,4 +328,14 @@ export function createMethodHandlers(state: FakeBotState): Record<string, Method
     getChat: (params) => chatOf(requireChatId(params)),
     getFile: (params) => getFileResult(state.files, optionalString(params, 'file_id')),
   };
+  // A group upgraded to a supergroup answers every call with its new id, as Telegram does.
+  return Object.fromEntries(
+    Object.entries(handlers).map(([name, handler]) => [
+      name,
+      (params: Params, context: MethodContext) => {
+        checkNotMigrated(state, params);
+        return handler(params, context);
+      },
+    ]),
+  );
 }

@@ -31,6 +31,26 @@ export interface BotInfo extends TgUser {
   supports_inline_queries: boolean;
 }
 
+/** One topic of a forum supergroup. */
+export interface ForumTopicState {
+  threadId: number;
+  name: string;
+  iconColor: number;
+  iconCustomEmojiId?: string;
+  closed: boolean;
+  /** Created by the bot (which may then edit, close and reopen it without can_manage_topics). */
+  byBot: boolean;
+}
+
+/** A forum supergroup the test made (`makeForum`): its topics and the bot's rights in it. */
+export interface ForumState {
+  topics: Map<number, ForumTopicState>;
+  /** Thread ids of topics deleted by a person: sends there answer "message thread not found". */
+  deleted: Set<number>;
+  canManageTopics: boolean;
+  canDeleteMessages: boolean;
+}
+
 export interface WebhookState {
   url: string;
   secretToken?: string;
@@ -61,6 +81,10 @@ export interface FakeBotState {
   files: Map<string, KnownFile>;
   /** Private chats whose user blocked the bot: every send there answers 403. */
   blocked: Set<number | string>;
+  /** Forum supergroups by chat id. */
+  forums: Map<number | string, ForumState>;
+  /** Groups upgraded to supergroups: old id -> new id (calls to the old id fail with migrate_to_chat_id). */
+  migrated: Map<number | string, number>;
 }
 
 export const messageKey = (chatId: number | string, messageId: number) => `${chatId}:${messageId}`;
@@ -94,6 +118,8 @@ export function createState(
     menuButtons: new Map(),
     files: new Map(),
     blocked: new Set(),
+    forums: new Map(),
+    migrated: new Map(),
   };
 }
 

@@ -16,6 +16,16 @@ export interface TgChat {
   username?: string;
   first_name?: string;
   last_name?: string;
+  /** A supergroup with topics enabled. */
+  is_forum?: boolean;
+}
+
+/** A forum topic as createForumTopic answers it. */
+export interface TgForumTopic {
+  message_thread_id: number;
+  name: string;
+  icon_color: number;
+  icon_custom_emoji_id?: string;
 }
 
 export interface TgMessageEntity {
@@ -80,6 +90,17 @@ export interface TgMessage {
   media_group_id?: string;
   reply_to_message?: TgMessage;
   reply_markup?: unknown;
+  /** The thread (a forum topic, or a reply thread in a supergroup) the message belongs to. */
+  message_thread_id?: number;
+  /** True only for a message sent into a forum topic (General excluded). */
+  is_topic_message?: boolean;
+  forum_topic_created?: { name: string; icon_color: number; icon_custom_emoji_id?: string };
+  forum_topic_edited?: { name?: string; icon_custom_emoji_id?: string };
+  forum_topic_closed?: Record<string, never>;
+  forum_topic_reopened?: Record<string, never>;
+  /** Service message in a group that became a supergroup: its new id. */
+  migrate_to_chat_id?: number;
+  migrate_from_chat_id?: number;
 }
 
 export interface TgCallbackQuery {

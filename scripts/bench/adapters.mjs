@@ -210,6 +210,22 @@ function miniappBudget(r) {
   });
 }
 
+/** bench/miniapp-server: the shipped server (sirv, http-proxy-3) per workload against the hand-written one. */
+function miniappServer(r) {
+  return r.results.map((x) =>
+    row('miniapp-server', `${x.workload}: throughput`, '/s', {
+      value: x.shipped.perSecond,
+      spread: x.shipped.spread,
+      reference: x.handWritten.perSecond,
+      referenceSpread: x.handWritten.spread,
+      referenceName: 'the hand-written server it replaced (8be9e6a), alternated with it in the same run',
+      ratio: x.ratio,
+      roundRatios: x.roundRatios,
+      target: { on: 'ratio', op: '>=', limit: 0.9 },
+    }),
+  );
+}
+
 /** bench/scale: each read path's p95 at the big database against the same request at 10k (same run). */
 function scale(r) {
   const big = r.big.tickets >= 1_000_000 ? `${r.big.tickets / 1_000_000}M` : `${r.big.tickets / 1000}k`;
@@ -241,6 +257,7 @@ export const adapters = {
   e2e,
   idle,
   'miniapp-budget': miniappBudget,
+  'miniapp-server': miniappServer,
   scale,
 };
 

@@ -8,6 +8,11 @@ export const scenarios = [
   { name: 'fanout', command: ['node', 'bench/fanout/run.mjs'], section: 'bench:fanout' },
   { name: 'e2e', command: ['node', 'bench/e2e/run.mjs'], section: 'bench:e2e' },
   { name: 'idle', command: ['node', 'bench/idle/run.mjs'], section: 'bench:idle' },
+  {
+    name: 'miniapp-server',
+    command: ['node', 'bench/miniapp-server/run.mjs'],
+    section: 'bench:miniapp-server',
+  },
   // 10k and 1M tickets (--quick: 100k; SCALE_TICKETS=<n>); generates its databases on first use (minutes).
   { name: 'scale', command: ['node', 'bench/scale/run.mjs'], section: 'bench:scale' },
   {

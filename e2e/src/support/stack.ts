@@ -20,6 +20,8 @@ export interface StackOptions {
   devLogin?: boolean;
   /** Bot API base the API fetches attachments from (the fake Bot API). */
   telegramApiRoot?: string;
+  /** The API's PUBLIC_URL: the one other origin its CORS allows (a Mini App served from a static host). */
+  publicUrl?: string;
 }
 
 /** The real product as separate processes (built api, gateway and Mini App server) on a fresh database. */
@@ -64,6 +66,7 @@ export async function startStack(label: string, options: StackOptions): Promise<
         RATE_LIMIT_PER_MIN: '0',
         ADMIN_TELEGRAM_IDS: options.adminIds.join(','),
         ...(options.telegramApiRoot ? { TELEGRAM_API_ROOT: options.telegramApiRoot } : {}),
+        ...(options.publicUrl ? { PUBLIC_URL: options.publicUrl } : {}),
       },
       ROOT,
     );

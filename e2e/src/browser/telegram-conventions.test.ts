@@ -67,6 +67,8 @@ test('startapp=ticket_<id> opens that ticket; Telegram BackButton is shown there
   await page.getByTestId('messages').getByText('Текст первого обращения').waitFor();
   // Not the other ticket of the same customer.
   expect(await page.getByTestId('messages').textContent()).not.toContain('Текст второго обращения');
+  // The list under it is not built until it is shown: the ticket has the phone to itself for its first paint.
+  expect(await page.locator('[data-route="home"]').count()).toBe(0);
 
   // Inside Telegram the app drives the client's BackButton (no stand-in of its own).
   await waitBackButton(page, true);

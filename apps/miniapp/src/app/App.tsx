@@ -155,6 +155,13 @@ function Shell({ me, signOut }: { me: User; signOut: (() => void) | null }) {
 function Stack() {
   const { stack, pop } = useRouter();
   const depth = stack.length;
+  // A screen under the top is mounted only once it has been on top: a deep link opens [home, ticket], and the
+  // home list (its reads, its rows) need not compete with the ticket for a phone's first paint.
+  const [shown, setShown] = useState<ReadonlySet<number>>(() => new Set());
+  const top = stack[depth - 1]?.key;
+  useEffect(() => {
+    if (top !== undefined) setShown((prev) => (prev.has(top) ? prev : new Set(prev).add(top)));
+  }, [top]);
   // Back asks first where the visible screen has a draft it would throw away (useUnsavedDraft).
   const back = useCallback(() => {
     confirmLeave(pop);
@@ -177,6 +184,7 @@ function Stack() {
       ) : null}
       {stack.map((entry, i) => {
         const active = i === depth - 1;
+        if (!active && !shown.has(entry.key)) return null;
         return (
           <div key={entry.key} className="screen" hidden={!active} data-route={entry.route.name}>
             <ActiveProvider active={active}>

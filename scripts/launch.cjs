@@ -160,6 +160,14 @@ async function main() {
   relay.start();
 
   // API on a loopback port of its own.
+  // SLA timers: the embedded server's one connection cannot be held for LISTEN, so the queue is polled there.
+  const { createUseCases, startSlaTimerWorker } = require(built('packages/db/dist/index.js'));
+  const timerUseCases = createUseCases({ db: dbClient.db, bus });
+  const timers = await startSlaTimerWorker({
+    pool: dbClient.pool,
+    fire: (ticketId) => timerUseCases.fireSlaTimer(ticketId),
+    mode: embedded || Number(env.DATABASE_POOL_SIZE ?? 10) <= 1 ? 'poll' : 'listen',
+  });
   const { createApi } = require(built('apps/api/dist/create-api.js'));
   const api = createApi({ env: apiEnv, db: dbClient, bus });
   const apiServer = http.createServer(api.app);
@@ -240,6 +248,7 @@ async function main() {
     gatewayServer.close();
     if (bot) await bot.stop().catch(() => undefined);
     await relay.stop().catch(() => undefined);
+    await timers.stop().catch(() => undefined);
     await api.close().catch(() => undefined);
     await bus.close().catch(() => undefined);
     await dbClient.close().catch(() => undefined);

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { createBus, createRelay } from '@tikethet/bus';
 import { createLogger, exitOnSignals, orExitOnEnvError } from '@tikethet/config';
-import { createDb, createPendingEventSource } from '@tikethet/db';
+import { createDb, createPendingEventSource, createUseCases, startSlaTimerWorker } from '@tikethet/db';
 import Redis from 'ioredis';
 import { createApi } from './create-api';
 import { apiPort, loadApiEnv } from './env';
@@ -9,7 +9,7 @@ import { apiPort, loadApiEnv } from './env';
 export { type Api, type ApiDeps, createApi } from './create-api';
 export { type ApiEnv, apiEnvShape, loadApiEnv } from './env';
 
-/** The API process: HTTP on PORT/API_PORT and the relay that re-publishes unpublished events. */
+/** The API process: HTTP on PORT/API_PORT, the relay that re-publishes unpublished events, the SLA timers. */
 async function main(): Promise<void> {
   const env = orExitOnEnvError(() => loadApiEnv());
   const logger = createLogger('api');
@@ -29,6 +29,15 @@ async function main(): Promise<void> {
     logger: createLogger('api:relay'),
   });
   relay.start();
+  // SLA timers (graphile-worker): every API instance runs jobs; each job runs once across them.
+  const timerUseCases = createUseCases({ db: db.db, bus, logger: createLogger('api:sla-timers') });
+  const timers = await startSlaTimerWorker({
+    pool: db.pool,
+    fire: (ticketId) => timerUseCases.fireSlaTimer(ticketId),
+    logger: createLogger('api:sla-timers'),
+    // A pool of one connection (the embedded PGlite) cannot give one up to LISTEN: poll instead.
+    mode: env.DATABASE_POOL_SIZE > 1 ? 'listen' : 'poll',
+  });
   const api = createApi({ env, db, bus, redis, logger });
   const server = http.createServer(api.app);
   const port = apiPort(env);
@@ -41,6 +50,8 @@ async function main(): Promise<void> {
     release: (serverClosed) =>
       serverClosed
         .then(() => relay.stop())
+        .then(() => timers.stop())
+        .then(() => timerUseCases.flush())
         .then(() => api.close())
         .then(() => Promise.allSettled([bus.close(), redis?.quit(), db.close()])),
   });

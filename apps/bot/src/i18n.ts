@@ -151,6 +151,10 @@ export const texts = {
     assignedToYou: (id: number, subject: string, by: string | null) =>
       `📌 Вам назначен тикет ${n(id)}: ${escapeHtml(subject)}${by === null ? '' : `\nНазначил(а): ${escapeHtml(by)}`}`,
     assignee: (name: string) => `✅ Исполнитель: ${name}`,
+    slaAlert: (id: number, subject: string, breach: boolean, dueAt: string) =>
+      breach
+        ? `🔥 Тикет ${n(id)} просрочен (срок ${dueAt} UTC): ${escapeHtml(subject)}`
+        : `⏰ Тикет ${n(id)}: срок через 15 минут (${dueAt} UTC): ${escapeHtml(subject)}`,
     taken: (id: number) => `Тикет #${id} теперь ваш`,
     alreadyTaken: 'Тикет уже взят',
     agentsOnly: 'Только для агентов поддержки',
@@ -233,6 +237,10 @@ export const texts = {
     assignedToYou: (id: number, subject: string, by: string | null) =>
       `📌 Ticket ${n(id)} is assigned to you: ${escapeHtml(subject)}${by === null ? '' : `\nAssigned by ${escapeHtml(by)}`}`,
     assignee: (name: string) => `✅ Assignee: ${name}`,
+    slaAlert: (id: number, subject: string, breach: boolean, dueAt: string) =>
+      breach
+        ? `🔥 Ticket ${n(id)} is overdue (due ${dueAt} UTC): ${escapeHtml(subject)}`
+        : `⏰ Ticket ${n(id)} is due in 15 minutes (${dueAt} UTC): ${escapeHtml(subject)}`,
     taken: (id: number) => `Ticket #${id} is yours now`,
     alreadyTaken: 'Already taken',
     agentsOnly: 'For support agents only',

@@ -111,8 +111,8 @@ function agentOpenButton(texts: Texts, runtime: BotRuntime, ticketId: number, pr
 }
 
 /** The one button under a DM to an agent about a ticket (a customer's new message, an assignment): Open. */
-export function agentDmKeyboard(texts: Texts, runtime: BotRuntime, ticketId: number) {
-  return keyboard([[agentOpenButton(texts, runtime, ticketId, true)]]);
+export function agentDmKeyboard(texts: Texts, runtime: BotRuntime, ticketId: number, privateChat = true) {
+  return keyboard([[agentOpenButton(texts, runtime, ticketId, privateChat)]]);
 }
 
 export function ratingKeyboard(ticketId: number): { inline_keyboard: InlineKeyboard } {

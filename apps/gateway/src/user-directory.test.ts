@@ -11,6 +11,7 @@ function userOf(profile: TelegramProfile, role: User['role']): User {
     language: 'en',
     photoUrl: null,
     role,
+    availability: 'online',
     createdAt: '2026-01-01T00:00:00.000Z',
   };
 }

@@ -1,4 +1,5 @@
 export * from './client';
+export * from './job-queue';
 export { iso } from './mappers';
 export * from './migrate';
 export { isConnectionError, isStatementTimeout, withConnectionRetry } from './retry';

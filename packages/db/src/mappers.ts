@@ -60,6 +60,7 @@ export function toUser(row: UserRow): User {
     language: languageFrom(row.languageCode),
     photoUrl: row.photoUrl,
     role: row.role,
+    availability: row.availability,
     createdAt: iso(row.createdAt),
   };
 }
@@ -96,6 +97,13 @@ export function toTicket(row: TicketRow): Ticket {
     resolvedAt: isoOrNull(row.resolvedAt),
     closedAt: isoOrNull(row.closedAt),
     rating: row.rating,
+    sla: {
+      firstResponseDueAt: isoOrNull(row.slaFirstResponseDueAt),
+      nextResponseDueAt: isoOrNull(row.slaNextResponseDueAt),
+      resolutionDueAt: isoOrNull(row.slaResolutionDueAt),
+      breachedAt: isoOrNull(row.slaBreachedAt),
+      pausedAt: isoOrNull(row.slaPausedAt),
+    },
   };
 }
 

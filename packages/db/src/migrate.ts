@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { installJobQueue } from './job-queue';
 
 /** Any constant: every migrator takes the same advisory lock, so concurrent runs apply migrations once. */
 const MIGRATION_LOCK_KEY = 7_411_902_315;
@@ -155,4 +156,7 @@ export async function runMigrations(url: string, options: MigrateOptions = {}): 
   } finally {
     await client.end();
   }
+  // The SLA timers' job queue (graphile-worker keeps its own schema and migrations; the tickets trigger of 0009
+  // adds jobs to it). After ours, on a connection of its own: the embedded server takes one at a time.
+  if (options.until === undefined && options.folder === undefined) await installJobQueue(url);
 }

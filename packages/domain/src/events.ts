@@ -3,6 +3,7 @@ import { ratingSchema } from './catalog';
 import { idSchema, isoDateSchema, telegramIdSchema } from './common';
 import { messageSchema } from './message';
 import { roleSchema } from './roles';
+import { slaAlertSchema } from './service-levels';
 import { ticketSchema } from './ticket';
 
 /** Fields of every stored ticket event: `seq` is gap-free per ticket, in commit order. */
@@ -27,7 +28,12 @@ export const ticketEventSchema = z.discriminatedUnion('type', [
   z.object({
     ...storedEventBase,
     type: z.literal('ticket.updated'),
-    data: z.object({ ticket: ticketSchema, changes: z.array(z.string()) }),
+    data: z.object({
+      ticket: ticketSchema,
+      changes: z.array(z.string()),
+      /** With `changes: ["sla"]`: the SLA timer job's warning (15 minutes before) or breach. */
+      slaAlert: slaAlertSchema.optional(),
+    }),
   }),
   z.object({
     ...storedEventBase,

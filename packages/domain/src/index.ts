@@ -5,6 +5,7 @@ export * from './events';
 export * from './message';
 export * from './permissions';
 export * from './roles';
+export * from './service-levels';
 export * from './state-machine';
 export * from './stats';
 export * from './text';

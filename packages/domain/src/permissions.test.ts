@@ -6,6 +6,7 @@ import {
   canManageAgents,
   canManageCannedReply,
   canManageCategories,
+  canManageServiceLevels,
   canOpenAtPriority,
   canPostMessage,
   canRate,
@@ -15,6 +16,7 @@ import {
   canSeeMessage,
   canSeePresence,
   canSeeTyping,
+  canSetAvailability,
   canSubscribeQueue,
   canViewStats,
   canViewTicket,
@@ -50,6 +52,13 @@ const ticket: Ticket = {
   resolvedAt: null,
   closedAt: null,
   rating: null,
+  sla: {
+    firstResponseDueAt: null,
+    nextResponseDueAt: null,
+    resolutionDueAt: null,
+    breachedAt: null,
+    pausedAt: null,
+  },
 };
 
 /** Each row: a rule and the actors for whom it must hold; it must not hold for the others. */
@@ -133,5 +142,22 @@ describe('permission matrix', () => {
       true,
       true,
     ]);
+  });
+});
+
+describe('service levels and availability', () => {
+  test.each([
+    ['owner', false],
+    ['agent', false],
+    ['admin', true],
+  ] as const)('%s manages the service levels: %s', (who, allowed) => {
+    expect(canManageServiceLevels(actors[who])).toBe(allowed);
+  });
+  test.each([
+    ['owner', false],
+    ['agent', true],
+    ['admin', true],
+  ] as const)('%s sets an availability: %s', (who, allowed) => {
+    expect(canSetAvailability(actors[who])).toBe(allowed);
   });
 });

@@ -121,3 +121,13 @@ export function canSeeTyping(actor: Actor, signal: { customerId: number; interna
 export function canSeePresence(actor: Actor, ticket: TicketRef): boolean {
   return isStaff(actor.role) && canViewTicket(actor, ticket);
 }
+
+/** Service levels (business hours, SLA targets, assignment, the out-of-hours reply): admins set and read them. */
+export function canManageServiceLevels(actor: Actor): boolean {
+  return actor.role === 'admin';
+}
+
+/** Availability (online / away for auto-assignment) is for staff. */
+export function canSetAvailability(actor: Actor): boolean {
+  return isStaff(actor.role);
+}

@@ -11,6 +11,21 @@ export const ticketPriorities = ['low', 'normal', 'high', 'urgent'] as const;
 export const ticketPrioritySchema = z.enum(ticketPriorities);
 export type TicketPriority = z.infer<typeof ticketPrioritySchema>;
 
+/** The timers of a ticket, as its JSON carries them (ISO instants or null). */
+export const ticketSlaSchema = z.object({
+  /** Until the first agent reply. */
+  firstResponseDueAt: z.string().nullable(),
+  /** While a customer's message waits for an agent's answer (after the first response). */
+  nextResponseDueAt: z.string().nullable(),
+  /** Until resolved; null while pending (the clock is paused) and once resolved or closed. */
+  resolutionDueAt: z.string().nullable(),
+  /** When the ticket first missed a target (kept after it is answered). */
+  breachedAt: z.string().nullable(),
+  /** Since when the resolution clock is paused (the ticket is pending), else null. */
+  pausedAt: z.string().nullable(),
+});
+export type TicketSla = z.infer<typeof ticketSlaSchema>;
+
 export const ticketSchema = z.object({
   id: idSchema,
   subject: z.string(),
@@ -30,6 +45,7 @@ export const ticketSchema = z.object({
   resolvedAt: isoDateSchema.nullable(),
   closedAt: isoDateSchema.nullable(),
   rating: z.number().int().min(1).max(5).nullable(),
+  sla: ticketSlaSchema,
 });
 export type Ticket = z.infer<typeof ticketSchema>;
 
@@ -101,6 +117,10 @@ export const listTicketsQuerySchema = z.strictObject({
     .pipe(z.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100'))
     .optional(),
   cursor: z.string().max(200).optional(),
+  /** Staff: tickets past their nearest SLA due time (`breached`) or within the next hour of it (`due_soon`). */
+  sla: z.enum(['breached', 'due_soon']).optional(),
+  /** `recent` (default: newest activity first) or `due` (staff: the nearest SLA due time first). */
+  sort: z.enum(['recent', 'due']).optional(),
 });
 export type ListTicketsQuery = z.output<typeof listTicketsQuerySchema>;
 

@@ -42,6 +42,8 @@ export const userSchema = z.object({
   language: languageSchema,
   photoUrl: z.string().nullable(),
   role: roleSchema,
+  /** Staff: `online` may be handed new tickets by auto-assignment, `away` gets none new. */
+  availability: z.enum(['online', 'away']),
   createdAt: isoDateSchema,
 });
 export type User = z.infer<typeof userSchema>;

@@ -99,6 +99,12 @@ const samples: Record<string, (w: World) => Promise<Sample>> = {
   },
   'GET /stats': async () => ({ path: '/stats' }),
   'GET /dead-letters': async () => ({ path: '/dead-letters?limit=5' }),
+  'GET /settings/service-levels': async () => ({ path: '/settings/service-levels' }),
+  'PUT /settings/service-levels': async (w) => ({
+    path: '/settings/service-levels',
+    body: await t.uc.getServiceLevels(w.admin),
+  }),
+  'PUT /me/availability': async () => ({ path: '/me/availability', body: { status: 'online' } }),
 };
 
 const keyOf = (r: RouteDef) => `${r.method.toUpperCase()} ${r.path}`;

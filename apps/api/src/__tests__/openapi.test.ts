@@ -284,6 +284,10 @@ describe('served', () => {
     await call(agent, 'get', '/canned-replies', '/canned-replies');
     await call(admin, 'get', '/agents', '/agents');
     await call(admin, 'put', '/agents/{telegramId}', `/agents/${customer.id}`, { role: 'customer' });
+    const levels = await call(admin, 'get', '/settings/service-levels', '/settings/service-levels');
+    await call(admin, 'put', '/settings/service-levels', '/settings/service-levels', levels);
+    await call(agent, 'put', '/me/availability', '/me/availability', { status: 'away' });
+    await call(agent, 'get', '/tickets', '/tickets?sort=due&sla=due_soon');
     // Refusals: each status is one the operation declares, with the shared error body.
     await call(customer, 'get', '/tickets/{id}', '/tickets/2147483647');
     await call(customer, 'get', '/agents', '/agents');

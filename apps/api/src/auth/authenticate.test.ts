@@ -32,6 +32,7 @@ function setup() {
           language: 'ru',
           photoUrl: null,
           role: 'customer',
+          availability: 'online',
           createdAt: new Date(0).toISOString(),
         };
         return user;

@@ -11,6 +11,7 @@ const user = (role: User['role']): User => ({
   language: 'ru',
   photoUrl: null,
   role,
+  availability: 'online',
   createdAt: '2024-01-01T00:00:00.000Z',
 });
 

@@ -4,6 +4,7 @@ import { deadLetterRoutes } from './dead-letters';
 import { messageRoutes } from './messages';
 import { peopleRoutes } from './people';
 import type { RouteDef } from './route';
+import { serviceLevelRoutes } from './service-levels';
 import { ticketRoutes } from './tickets';
 
 /** Every authenticated route of /api/v1: the router and the authorization matrix test both read this. */
@@ -14,4 +15,5 @@ export const routeTable: readonly RouteDef[] = [
   ...attachmentRoutes,
   ...catalogRoutes,
   ...deadLetterRoutes,
+  ...serviceLevelRoutes,
 ];

@@ -36,7 +36,9 @@ export function concernsBot(event: TicketEvent): boolean {
   if (event.type === 'ticket.updated') {
     const { changes } = event.data;
     return (
-      changes.includes('assigneeId') || (changes.includes('status') && event.actorId !== event.customerId)
+      changes.includes('assigneeId') ||
+      changes.includes('sla') ||
+      (changes.includes('status') && event.actorId !== event.customerId)
     );
   }
   return event.type === 'ticket.created';
@@ -241,6 +243,36 @@ async function refreshPosts(deps: EventHandlerDeps, event: TicketUpdated) {
 }
 
 /**
+ * An SLA warning (15 minutes before) or breach from the timer job: to the assignee's DM, or where new tickets
+ * are posted (the agents' chat, else every agent's DM) when nobody has the ticket; with the ticket's button.
+ */
+async function tellSlaAlert(deps: EventHandlerDeps, event: TicketUpdated) {
+  const { uc, runtime } = deps;
+  const { ticket, slaAlert } = event.data;
+  if (!slaAlert) return 0;
+  const assignee = await assigneeChat(deps, ticket.id);
+  const targets = assignee
+    ? [{ chatId: assignee.chatId, texts: assignee.texts, privateChat: true }]
+    : (await postTargets(deps, ticket.customerId)).map((p) => ({
+        chatId: p.chatId,
+        texts: t(p.language),
+        privateChat: p.privateChat,
+      }));
+  const dueAt = slaAlert.dueAt.slice(0, 16).replace('T', ' ');
+  let queued = 0;
+  for (const target of targets) {
+    const html = target.texts.slaAlert(ticket.id, ticket.subject, slaAlert.kind === 'breach', dueAt);
+    const added = await enqueueText(uc, target.chatId, html, {
+      ticketId: ticket.id,
+      dedupeKey: `sla:${ticket.id}:${event.seq}:${target.chatId}`,
+      replyMarkup: agentDmKeyboard(target.texts, runtime, ticket.id, target.privateChat),
+    });
+    if (added) queued += 1;
+  }
+  return queued;
+}
+
+/**
  * Turns one event into queued Telegram sends. Every send has a dedupe key, so handling the same event
  * twice (bus redelivery, catch-up after a restart) enqueues nothing new.
  */
@@ -261,6 +293,7 @@ export async function handleEvent(deps: EventHandlerDeps, event: TicketEvent): P
       queued += await tellNewAssignee(deps, event);
       queued += await refreshPosts(deps, event);
     }
+    if (changes.includes('sla')) queued += await tellSlaAlert(deps, event);
     return queued;
   }
   if (event.type === 'ticket.created') return postNewTicket(deps, event);

@@ -6,6 +6,7 @@ export * from './events';
 export * from './kv-state';
 export * from './messages';
 export * from './ratings';
+export * from './service-levels';
 export * from './telegram';
 export * from './ticket-stats-daily';
 export * from './ticket-stats-durations';

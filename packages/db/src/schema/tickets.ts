@@ -1,6 +1,7 @@
 import { getTableColumns, sql } from 'drizzle-orm';
 import {
   check,
+  doublePrecision,
   type ExtraConfigColumn,
   index,
   integer,
@@ -52,6 +53,24 @@ export const tickets = pgTable(
     closedAt: tstz('closed_at'),
     rating: smallint('rating'),
     search: tsvector('search').notNull().default(sql`''::tsvector`),
+    // SLA timers (0009): the trigger tikethet_sla_maintain derives the due times from the facts below.
+    slaFirstResponseDueAt: tstz('sla_first_response_due_at'),
+    slaNextResponseDueAt: tstz('sla_next_response_due_at'),
+    slaResolutionDueAt: tstz('sla_resolution_due_at'),
+    /** The nearest of the three due times (`sort=due`, `sla=breached|due_soon`). */
+    slaDueAt: tstz('sla_due_at'),
+    slaBreachedAt: tstz('sla_breached_at'),
+    slaPausedAt: tstz('sla_paused_at'),
+    /** Business seconds spent pending since the resolution clock started (added to its due time). */
+    slaPausedSeconds: doublePrecision('sla_paused_seconds').notNull().default(0),
+    /** The oldest customer message no agent has answered yet (messages set and clear it). */
+    slaAwaitingSince: tstz('sla_awaiting_since'),
+    /** When the resolution clock started: creation, or the last reopen. */
+    slaResolutionSince: tstz('sla_resolution_since'),
+    /** The last alert the timer job sent (`warning:<due>` / `breach:<due>`), so a retried job sends none twice. */
+    slaAlerted: text('sla_alerted'),
+    /** The last out-of-hours auto-reply on this ticket (one per off-hours period). */
+    autoRepliedAt: tstz('auto_replied_at'),
   },
   (t) => [
     check('tickets_status_check', sql`${t.status} in ('new','open','pending','resolved','closed')`),
@@ -72,6 +91,11 @@ export const tickets = pgTable(
       .on(t.assigneeId, ...recentFirst(t))
       .where(sql`${t.status} in ('new', 'open', 'pending')`),
     index('tickets_search_idx').using('gin', t.search),
+    // Running timers by due time, all and per assignee (0010).
+    index('tickets_sla_due_idx').on(t.slaDueAt, t.id).where(sql`${t.slaDueAt} is not null`),
+    index('tickets_assignee_sla_due_idx')
+      .on(t.assigneeId, t.slaDueAt, t.id)
+      .where(sql`${t.slaDueAt} is not null`),
   ],
 );
 

@@ -22,11 +22,18 @@ export const users = pgTable(
       .default('customer'),
     /** The private chat with the bot, once the user has written to it (for notifications). */
     botChatId: telegramId('bot_chat_id'),
+    /** Staff: whether auto-assignment may hand them new tickets (0009). */
+    availability: text('availability', { enum: ['online', 'away'] })
+      .notNull()
+      .default('online'),
+    /** When auto-assignment last handed this agent a ticket (round-robin order). */
+    lastAssignedAt: tstz('last_assigned_at'),
     createdAt: createdAt(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
   (t) => [
     check('users_role_check', sql`${t.role} in ('customer','agent','admin')`),
+    check('users_availability_check', sql`${t.availability} in ('online','away')`),
     index('users_role_idx').on(t.role),
     // Staff find customers by name or @username: trigrams of this text (pg_trgm, 0006; `searchableName`).
     index('users_name_trgm_idx').using('gin', sql`${searchableName} gin_trgm_ops`),

@@ -11,6 +11,7 @@ import * as outbox from './outbox';
 import { postMessageFast } from './post-message-fast';
 import * as readEvents from './read-events';
 import * as readTickets from './read-tickets';
+import * as serviceLevels from './service-levels';
 import * as staff from './staff';
 import * as stats from './stats';
 import * as telegram from './telegram';
@@ -44,6 +45,9 @@ const writes = {
   recordTelegramFailed: outbox.recordTelegramFailed,
   setState: outbox.setState,
   recordDeadLetter: deadLetters.recordDeadLetter,
+  putServiceLevels: serviceLevels.putServiceLevels,
+  setAvailability: serviceLevels.setAvailability,
+  fireSlaTimer: serviceLevels.fireSlaTimer,
 };
 
 /** Every read: plain queries on the pool (or on the transaction inside `transaction`). */
@@ -72,6 +76,8 @@ const reads = {
   findOutboxByKeys: outbox.findOutboxByKeys,
   listStaffChats: staff.listStaffChats,
   listDeadLetters: deadLetters.listDeadLetters,
+  getServiceLevels: serviceLevels.getServiceLevels,
+  readServiceLevels: serviceLevels.readServiceLevels,
 };
 
 type Writes = typeof writes;

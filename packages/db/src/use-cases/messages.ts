@@ -56,7 +56,7 @@ export function deliveryOf(kind: MessageKind, via: 'miniapp' | 'bot'): DeliveryS
 
 /**
  * What a new message changes on its ticket besides seq and status: activity and preview for public
- * messages; the first agent reply's time. `preview` is a value or an SQL chunk (a placeholder). (Its words
+ * messages; the first agent reply's time; the SLA's awaiting-since. `preview` is a value or an SQL chunk (a placeholder). (Its words
  * are searched on the message itself.)
  */
 export function messageTicketSet(kind: MessageKind, preview: string | SQL): TicketSet {
@@ -68,6 +68,10 @@ export function messageTicketSet(kind: MessageKind, preview: string | SQL): Tick
     });
   }
   if (kind === 'agent') set.firstResponseAt = sql`coalesce(${tickets.firstResponseAt}, now())`;
+  // The SLA's next-response clock (0009 derives the due times): runs from the oldest unanswered customer
+  // message until an agent replies.
+  if (kind === 'agent') set.slaAwaitingSince = null;
+  if (kind === 'customer') set.slaAwaitingSince = sql`coalesce(${tickets.slaAwaitingSince}, now())`;
   return set;
 }
 

@@ -18,7 +18,7 @@ import { prepared } from '../prepared';
 import { tickets } from '../schema';
 import { searchTickets } from './search';
 import { ticketDetailQueries } from './ticket-detail-queries';
-import { listedTickets, ticketFilters } from './ticket-list';
+import { listedTickets, listOrder, ticketFilters } from './ticket-list';
 
 interface Cursor {
   at: string;
@@ -95,6 +95,7 @@ export async function listTickets(
 ): Promise<TicketPage> {
   const query: ListTicketsQuery = parseInput(listTicketsQuerySchema, rawQuery);
   const limit = query.limit ?? 20;
+  const order = listOrder(actor, query);
   const conditions = ticketFilters(actor, query);
   if (query.q) {
     const customer = query.customer ? Number(query.customer) : undefined;
@@ -102,20 +103,24 @@ export async function listTickets(
   }
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
-    conditions.push(sql`(${tickets.lastMessageAt}, ${tickets.id}) < (${c.at}::timestamptz, ${c.id})`);
+    conditions.push(
+      order === 'due'
+        ? sql`(${tickets.slaDueAt}, ${tickets.id}) > (${c.at}::timestamptz, ${c.id})`
+        : sql`(${tickets.lastMessageAt}, ${tickets.id}) < (${c.at}::timestamptz, ${c.id})`,
+    );
   }
   const rows = await listedTickets(
     q,
     actor,
     conditions.length > 0 ? and(...conditions) : undefined,
     limit + 1,
+    order,
   );
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
     items: page.map((r) => r.item),
-    nextCursor:
-      rows.length > limit && last ? encodeCursor({ at: last.lastMessageAt, id: last.item.id }) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.orderedAt, id: last.item.id }) : null,
   };
 }
 

@@ -1,5 +1,12 @@
-import { type Actor, isStaff, type ListTicketsQuery, type TicketListItem } from '@tikethet/domain';
-import { desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import {
+  type Actor,
+  ForbiddenError,
+  isStaff,
+  type ListTicketsQuery,
+  SLA_DUE_SOON_MIN,
+  type TicketListItem,
+} from '@tikethet/domain';
+import { and, asc, desc, eq, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
 import { toTicket, toUserSummary } from '../mappers';
 import { ticketColumns, tickets, users } from '../schema';
@@ -16,8 +23,32 @@ export function ticketFilters(actor: Actor, query: ListTicketsQuery): SQL[] {
   if (query.assignee === 'me') conditions.push(eq(tickets.assigneeId, actor.id));
   else if (query.assignee === 'none') conditions.push(isNull(tickets.assigneeId));
   else if (query.assignee) conditions.push(eq(tickets.assigneeId, Number(query.assignee)));
+  if (query.sla === 'breached') conditions.push(sql`${tickets.slaDueAt} <= now()`);
+  else if (query.sla === 'due_soon') {
+    conditions.push(
+      sql`${tickets.slaDueAt} > now() and ${tickets.slaDueAt} <= now() + ${sql.raw(`interval '${SLA_DUE_SOON_MIN} minutes'`)}`,
+    );
+  }
   return conditions;
 }
+
+/**
+ * The order of a list: `due` (nearest SLA due time first, only tickets with a running timer) for `sort=due`
+ * and for the `sla` filters, which walk the due-time index (0010); else newest activity first. Staff only:
+ * a customer's own tickets have no due-time index of their own.
+ */
+export function listOrder(actor: Actor, query: ListTicketsQuery): ListOrder {
+  const wantsDue = query.sort === 'due' || query.sla !== undefined;
+  if (wantsDue && !isStaff(actor.role)) {
+    const path = query.sla !== undefined ? 'sla' : 'sort';
+    throw new ForbiddenError('SLA filters and the due order are for staff', [
+      { path, message: 'staff only' },
+    ]);
+  }
+  return wantsDue ? 'due' : 'recent';
+}
+
+export type ListOrder = 'recent' | 'due';
 
 /**
  * `status in (…)` with the values written into the statement: the planner must see them to match the
@@ -33,8 +64,8 @@ function statusIn(statuses: readonly string[]): SQL {
 
 export interface ListedTicket {
   item: TicketListItem;
-  /** Postgres's own text of `last_message_at` (the cursor keeps it: it reads back exactly). */
-  lastMessageAt: string;
+  /** Postgres's own text of the order's time, `last_message_at` or `sla_due_at` (the cursor keeps it). */
+  orderedAt: string;
 }
 
 /**
@@ -46,12 +77,16 @@ export async function listedTickets(
   actor: Actor,
   where: SQL | undefined,
   limit: number,
+  order: ListOrder = 'recent',
 ): Promise<ListedTicket[]> {
+  const due = order === 'due';
   const page = q
     .select(ticketColumns)
     .from(tickets)
-    .where(where)
-    .orderBy(desc(tickets.lastMessageAt), desc(tickets.id))
+    .where(due ? and(where, isNotNull(tickets.slaDueAt)) : where)
+    .orderBy(
+      ...(due ? [asc(tickets.slaDueAt), asc(tickets.id)] : [desc(tickets.lastMessageAt), desc(tickets.id)]),
+    )
     .limit(limit)
     .as('page');
   // Unread: messages from the other side past the caller's read marker.
@@ -71,10 +106,10 @@ export async function listedTickets(
     })
     .from(page)
     .innerJoin(users, eq(users.id, page.customerId))
-    .orderBy(desc(page.lastMessageAt), desc(page.id));
+    .orderBy(...(due ? [asc(page.slaDueAt), asc(page.id)] : [desc(page.lastMessageAt), desc(page.id)]));
   return rows.map((r) => ({
     item: { ...toTicket(r.ticket), unread: r.unread, customer: toUserSummary(r.customer) },
-    lastMessageAt: r.ticket.lastMessageAt,
+    orderedAt: (due ? r.ticket.slaDueAt : r.ticket.lastMessageAt) ?? r.ticket.lastMessageAt,
   }));
 }
 

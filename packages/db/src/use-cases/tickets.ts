@@ -37,6 +37,7 @@ import {
 } from '../scope';
 import { findMessageBySeq, insertMessage } from './messages';
 import { searchVectorOf } from './search';
+import { autoAssign } from './service-levels';
 
 export interface CreateTicketOptions {
   source?: 'miniapp' | 'bot';
@@ -117,7 +118,8 @@ export async function createTicket(
     via: source,
     attachments: options.attachments ?? [],
   });
-  return { ticket, message, created: true };
+  const assigned = await autoAssign(scope, row);
+  return { ticket: assigned ?? ticket, message, created: true };
 }
 
 function statusTimestamps(from: TicketStatus, to: TicketStatus) {

@@ -1,0 +1,93 @@
+import { createLogger, type Logger } from '@tikethet/config';
+import { run, runMigrations, runOnce, type TaskList, Logger as WorkerLogger } from 'graphile-worker';
+import pg from 'pg';
+
+/**
+ * The SLA timers' job queue: graphile-worker in Postgres (its own schema `graphile_worker`). The tickets
+ * trigger of migration 0009 adds one job per ticket (`sla:<id>`) in the writing transaction and moves or
+ * removes it when the ticket's nearest due time changes; a worker runs each job once across all instances
+ * (locked with SKIP LOCKED; a job of a worker that died is retried after its lock expires).
+ */
+export const SLA_TIMER_TASK = 'sla_timer';
+
+function workerLogger(logger: Logger): WorkerLogger {
+  return new WorkerLogger(() => (level, message, meta) => {
+    if (level === 'error') logger.error({ meta }, message);
+    else if (level === 'warning') logger.warn({ meta }, message);
+    else logger.debug({ meta }, message);
+  });
+}
+
+/** Installs or upgrades graphile-worker's schema (runMigrations calls this after the app's migrations). */
+export async function installJobQueue(
+  url: string,
+  logger: Logger = createLogger('db:job-queue'),
+): Promise<void> {
+  const pool = new pg.Pool({ connectionString: url, max: 1, application_name: 'tikethet-migrate' });
+  try {
+    await runMigrations({ pgPool: pool, logger: workerLogger(logger) });
+  } finally {
+    await pool.end();
+  }
+}
+
+export interface SlaTimerWorkerOptions {
+  pool: pg.Pool;
+  /** Handles one timer: the ticket's SLA state is re-read and acted on (use-case `fireSlaTimer`). */
+  fire: (ticketId: number) => Promise<unknown>;
+  logger?: Logger;
+  /**
+   * `listen` (servers): graphile-worker's runner, woken by LISTEN/NOTIFY and polling every `pollMs`; it holds
+   * one connection of the pool for LISTEN. `poll` (the embedded PGlite, one connection for everything): no
+   * held connection; ready jobs are run every `pollMs`.
+   */
+  mode: 'listen' | 'poll';
+  pollMs?: number;
+  concurrency?: number;
+}
+
+export interface SlaTimerWorker {
+  stop(): Promise<void>;
+}
+
+/** Starts running the SLA timer jobs of this database. */
+export async function startSlaTimerWorker(options: SlaTimerWorkerOptions): Promise<SlaTimerWorker> {
+  const logger = options.logger ?? createLogger('db:sla-timers');
+  const pollMs = options.pollMs ?? 2000;
+  const taskList: TaskList = {
+    [SLA_TIMER_TASK]: async (payload) => {
+      const ticketId = (payload as { ticketId?: unknown } | null)?.ticketId;
+      if (typeof ticketId !== 'number' || !Number.isInteger(ticketId)) return;
+      await options.fire(ticketId);
+    },
+  };
+  const common = {
+    pgPool: options.pool,
+    taskList,
+    logger: workerLogger(logger),
+    noHandleSignals: true,
+    concurrency: options.concurrency ?? (options.mode === 'poll' ? 1 : 2),
+  };
+  if (options.mode === 'listen') {
+    const runner = await run({ ...common, pollInterval: pollMs });
+    return { stop: () => runner.stop() };
+  }
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
+    running = runOnce({ ...common })
+      .catch((error: unknown) => logger.warn({ err: error }, 'SLA timer poll failed; next poll retries'))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, pollMs);
+      });
+  };
+  tick();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

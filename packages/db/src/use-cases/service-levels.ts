@@ -1,0 +1,184 @@
+import {
+  type Actor,
+  type Availability,
+  availabilitySchema,
+  canManageServiceLevels,
+  canSetAvailability,
+  ForbiddenError,
+  NotFoundError,
+  parseInput,
+  type ServiceLevels,
+  type SlaAlertKind,
+  type SlaTimerName,
+  serviceLevelsSchema,
+  type Ticket,
+  type User,
+  ValidationError,
+} from '@tikethet/domain';
+import { eq, sql } from 'drizzle-orm';
+import type { Queryable } from '../client';
+import { iso, toTicket, toUser } from '../mappers';
+import { serviceLevels, tickets, users } from '../schema';
+import { appendEvent, bumpTicket, lockTicket, type TicketRow, type TxScope } from '../scope';
+
+/** The service-level settings (one row, seeded by migration 0009). */
+export async function readServiceLevels(q: Queryable): Promise<ServiceLevels> {
+  const rows = await q.select({ settings: serviceLevels.settings }).from(serviceLevels);
+  const row = rows[0];
+  if (!row) throw new Error('service_levels has no row (migration 0009 seeds it)');
+  return row.settings as ServiceLevels;
+}
+
+export async function getServiceLevels(q: Queryable, actor: Actor): Promise<ServiceLevels> {
+  if (!canManageServiceLevels(actor)) throw new ForbiddenError('only admins read the service levels');
+  return readServiceLevels(q);
+}
+
+/**
+ * Replaces the settings. New values apply to timers that start or move from now on (a ticket's due times
+ * are derived when it changes); tickets already running keep theirs until then.
+ */
+export async function putServiceLevels(scope: TxScope, actor: Actor, raw: unknown): Promise<ServiceLevels> {
+  if (!canManageServiceLevels(actor)) throw new ForbiddenError('only admins set the service levels');
+  const settings = parseInput(serviceLevelsSchema, raw);
+  // The arithmetic runs in Postgres: its time zone database must know the name too.
+  const known = await scope.tx.execute<{ ok: boolean }>(
+    sql`select exists (select 1 from pg_timezone_names where name = ${settings.timezone}) as ok`,
+  );
+  if (!known.rows[0]?.ok) {
+    throw new ValidationError([{ path: 'timezone', message: 'is not a time zone the database knows' }]);
+  }
+  settings.holidays = [...new Set(settings.holidays)].sort();
+  await scope.tx
+    .update(serviceLevels)
+    .set({ settings, updatedAt: sql`now()` })
+    .where(eq(serviceLevels.id, true));
+  return settings;
+}
+
+/** Online staff may be handed new tickets by auto-assignment; away staff keep theirs and get none new. */
+export async function setAvailability(scope: TxScope, actor: Actor, status: Availability): Promise<User> {
+  if (!canSetAvailability(actor)) throw new ForbiddenError('only agents and admins set an availability');
+  const parsed = parseInput(availabilitySchema, status, 'status');
+  const rows = await scope.tx
+    .update(users)
+    .set({ availability: parsed, updatedAt: sql`now()` })
+    .where(eq(users.id, actor.id))
+    .returning();
+  const row = rows[0];
+  if (!row) throw new NotFoundError('user');
+  return toUser(row);
+}
+
+/** The instant the database's clock says, and where `due` stands against it. */
+async function timerState(scope: TxScope, due: string) {
+  const result = await scope.tx.execute<{ breach: boolean; warning: boolean }>(
+    sql`select now() >= ${due}::timestamptz as breach,
+      now() >= ${due}::timestamptz - interval '15 minutes' as warning`,
+  );
+  const row = result.rows[0];
+  return row?.breach ? 'breach' : row?.warning ? 'warning' : null;
+}
+
+/** Sets the ticket's one timer job (`sla:<id>`, as the 0009 trigger does) to run `before` ahead of `due`. */
+async function scheduleTimer(scope: TxScope, ticketId: number, due: string, before: '0' | '15 minutes') {
+  await scope.tx.execute(
+    sql`select graphile_worker.add_job('sla_timer', json_build_object('ticketId', ${ticketId}::int),
+      run_at := ${due}::timestamptz - ${before}::interval, job_key := ${`sla:${ticketId}`},
+      job_key_mode := 'replace', max_attempts := 25)`,
+  );
+}
+
+/** Which timer a due time is (the nearest of the three). */
+function timerOf(row: TicketRow, due: string): SlaTimerName {
+  if (row.slaFirstResponseDueAt === due) return 'firstResponse';
+  if (row.slaNextResponseDueAt === due) return 'nextResponse';
+  return 'resolution';
+}
+
+/**
+ * One SLA timer job (graphile-worker runs it once across instances, again after a crash): 15 minutes before
+ * the ticket's nearest due time a warning, at it a breach. Each goes out once per due time (`sla_alerted`,
+ * written with its `ticket.updated` event in this transaction, which the bot turns into the Telegram
+ * notice); a due time that moved since the job was set is followed, not alerted early.
+ */
+export async function fireSlaTimer(scope: TxScope, ticketId: number): Promise<Ticket | null> {
+  const row = await lockTicket(scope, ticketId);
+  if (!row || row.slaDueAt === null) return null;
+  const due = row.slaDueAt;
+  const kind = await timerState(scope, due);
+  if (kind === null) {
+    await scheduleTimer(scope, ticketId, due, '15 minutes');
+    return null;
+  }
+  if (kind === 'warning') await scheduleTimer(scope, ticketId, due, '0');
+  const mark = `${kind}:${due}`;
+  if (row.slaAlerted === mark) return null;
+  return alert(scope, row, due, kind, mark);
+}
+
+async function alert(scope: TxScope, row: TicketRow, due: string, kind: SlaAlertKind, mark: string) {
+  const updated = await bumpTicket(scope, row.id, 1, {
+    slaAlerted: mark,
+    ...(kind === 'breach'
+      ? { slaBreachedAt: sql`coalesce(${tickets.slaBreachedAt}, ${tickets.slaDueAt})` }
+      : {}),
+  });
+  const ticket = toTicket(updated);
+  await appendEvent(scope, updated, updated.lastSeq, {
+    type: 'ticket.updated',
+    internal: false,
+    actorId: null,
+    data: { ticket, changes: ['sla'], slaAlert: { kind, timer: timerOf(row, due), dueAt: iso(due) } },
+  });
+  return ticket;
+}
+
+/** Every auto-assignment takes this transaction-scoped lock: decisions are made one at a time (the cap holds). */
+const ASSIGNMENT_LOCK_KEY = 7_411_902_316;
+
+/**
+ * Hands a new ticket to an online agent by the settings' mode, within the cap of open tickets per agent:
+ * `round_robin` the agent who got one longest ago, `least_loaded` the one with the fewest open tickets. Runs
+ * in the creating transaction under one advisory lock, so concurrent creations see each other's choices and
+ * no agent passes the cap. Nobody online under the cap (or `manual`): the ticket stays unassigned. The
+ * `ticket.updated` it appends (no actor) is what tells the agent, as any assignment does.
+ */
+export async function autoAssign(scope: TxScope, row: TicketRow): Promise<Ticket | null> {
+  const { mode, maxOpenPerAgent } = (await readServiceLevels(scope.tx)).assignment;
+  if (mode === 'manual' || row.assigneeId !== null) return null;
+  await scope.tx.execute(sql`select pg_advisory_xact_lock(${ASSIGNMENT_LOCK_KEY})`);
+  const order =
+    mode === 'round_robin'
+      ? sql`u.last_assigned_at asc nulls first, u.id`
+      : sql`l.load asc, u.last_assigned_at asc nulls first, u.id`;
+  const picked = await scope.tx.execute<{ id: string }>(sql`select u.id from ${users} u
+    cross join lateral (select count(*)::int as load from ${tickets} t
+      where t.assignee_id = u.id and t.status in ('new', 'open', 'pending')) l
+    where u.role = 'agent' and u.availability = 'online' and u.id <> ${row.customerId}
+      and l.load < ${maxOpenPerAgent}
+    order by ${order} limit 1`);
+  const chosen = picked.rows[0];
+  if (!chosen) return null;
+  const assigneeId = Number(chosen.id);
+  // The clock, not now(): the lock's order, whatever order the transactions started in.
+  await scope.tx
+    .update(users)
+    .set({ lastAssignedAt: sql`clock_timestamp()` })
+    .where(eq(users.id, assigneeId));
+  const changes = row.status === 'new' ? ['assigneeId', 'status'] : ['assigneeId'];
+  const updated = await bumpTicket(scope, row.id, 1, {
+    assigneeId,
+    status: row.status === 'new' ? 'open' : row.status,
+    version: row.version + 1,
+    updatedAt: sql`now()`,
+  });
+  const ticket = toTicket(updated);
+  await appendEvent(scope, updated, updated.lastSeq, {
+    type: 'ticket.updated',
+    internal: false,
+    actorId: null,
+    data: { ticket, changes },
+  });
+  return ticket;
+}

@@ -145,7 +145,13 @@ export const texts = {
       '• «Взять» под сообщением о новом тикете назначает тикет на вас.',
       '• Ответ на такое сообщение уходит клиенту от вашего имени.',
       '• Когда клиент пишет в ваш тикет или вам назначают тикет, бот пишет вам сюда; ответ на такое сообщение тоже уходит клиенту.',
+      '• /online — новые тикеты могут назначаться на вас автоматически; /away — новых не будет, ваши остаются у вас.',
     ].join('\n'),
+    availability: (online: boolean) =>
+      online
+        ? '🟢 Вы на связи: новые тикеты могут назначаться на вас.'
+        : '🌙 Вы отошли: новые тикеты на вас не назначаются, ваши остаются у вас.',
+    staffOnly: 'Эта команда — для агентов поддержки.',
     newTicket: customerPost('🆕', 'от'),
     customerWrote: customerPost('💬', 'от'),
     assignedToYou: (id: number, subject: string, by: string | null) =>
@@ -231,7 +237,13 @@ export const texts = {
       '• Take under a new-ticket post assigns the ticket to you.',
       '• A reply to such a post goes to the customer as your message.',
       '• When a customer writes on your ticket or a ticket is assigned to you, the bot tells you here; a reply to that message goes to the customer too.',
+      '• /online — new tickets may be assigned to you automatically; /away — none new, you keep yours.',
     ].join('\n'),
+    availability: (online: boolean) =>
+      online
+        ? '🟢 You are online: new tickets may be assigned to you.'
+        : '🌙 You are away: no new tickets are assigned to you; you keep yours.',
+    staffOnly: 'This command is for support agents.',
     newTicket: customerPost('🆕', 'from'),
     customerWrote: customerPost('💬', 'from'),
     assignedToYou: (id: number, subject: string, by: string | null) =>

@@ -11,7 +11,7 @@ const TICKETS_LISTED = 10;
 
 export const pendingNewKey = (userId: number) => `bot:new:${userId}`;
 
-/** /start [ticket_<id>], /tickets, /new, /help — private chats only. */
+/** /start [ticket_<id>], /tickets, /new, /online, /away, /help — private chats only. */
 export function registerCommands(bot: Composer<BotContext>, runtime: BotRuntime): void {
   const privateOnly = new Composer<BotContext>();
 
@@ -76,6 +76,20 @@ export function registerCommands(bot: Composer<BotContext>, runtime: BotRuntime)
     await s.tx.setState(pendingNewKey(s.user.id), { since: new Date().toISOString() });
     await enqueueText(s.tx, ctx.chat.id, s.texts.askProblem);
   });
+
+  // Staff availability for auto-assignment (the Mini App's toggle does the same: PUT /me/availability).
+  for (const status of ['online', 'away'] as const) {
+    privateOnly.command(status, async (ctx) => {
+      const s = senderOf(ctx);
+      if (!s) return;
+      if (!isStaff(s.user.role)) {
+        await enqueueText(s.tx, ctx.chat.id, s.texts.staffOnly);
+        return;
+      }
+      await s.tx.setAvailability(s.actor, status);
+      await enqueueText(s.tx, ctx.chat.id, s.texts.availability(status === 'online'));
+    });
+  }
 
   privateOnly.help(async (ctx) => {
     const s = senderOf(ctx);

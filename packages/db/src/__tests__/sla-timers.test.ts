@@ -1,0 +1,120 @@
+import type { Actor, ServiceLevels } from '@tikethet/domain';
+import pg from 'pg';
+import { type SlaTimerWorker, startSlaTimerWorker } from '../job-queue';
+import { type DbFixture, makeUser, setupDb } from './helpers';
+
+/**
+ * The SLA timer jobs on graphile-worker with real runners: two workers on one database fire a timer once,
+ * a job scheduled while no worker runs fires when one starts again, and a moved due time moves the job.
+ */
+let f: DbFixture;
+let customer: Actor;
+let admin: Actor;
+const pools: pg.Pool[] = [];
+const workers: SlaTimerWorker[] = [];
+
+const allWeek = Object.fromEntries(
+  ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]),
+) as ServiceLevels['hours'];
+
+beforeAll(async () => {
+  f = await setupDb('sla_timers', 8);
+  admin = await makeUser(f.uc, 'admin');
+  customer = await makeUser(f.uc);
+  const current = await f.uc.getServiceLevels(admin);
+  await f.uc.putServiceLevels(admin, { ...current, timezone: 'UTC', hours: allWeek });
+});
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.stop()));
+  await Promise.all(pools.map((p) => p.end()));
+  await f.close();
+});
+
+/** A worker as an API process runs one: its own pool, LISTEN, the use-case as the task. */
+async function startWorker(fired: number[]) {
+  const pool = new pg.Pool({ connectionString: f.database.url, max: 4 });
+  pools.push(pool);
+  const worker = await startSlaTimerWorker({
+    pool,
+    mode: 'listen',
+    pollMs: 200,
+    fire: async (ticketId) => {
+      fired.push(ticketId);
+      return f.uc.fireSlaTimer(ticketId);
+    },
+  });
+  workers.push(worker);
+  return worker;
+}
+
+/** Moves the ticket's creation back so its first response falls due `inSeconds` from now (normal: 240 min). */
+async function dueIn(id: number, inSeconds: number) {
+  await f.client.pool.query(
+    `update tickets set created_at = now() - interval '240 minutes' + make_interval(secs => $2),
+      sla_awaiting_since = now() where id = $1`,
+    [id, inSeconds],
+  );
+}
+
+async function alertsOf(id: number) {
+  const { rows } = await f.client.pool.query<{ kind: string }>(
+    `select data->'slaAlert'->>'kind' as kind from events
+     where ticket_id = $1 and type = 'ticket.updated' and data ? 'slaAlert' order by seq`,
+    [id],
+  );
+  return rows.map((r) => r.kind);
+}
+
+async function until(check: () => Promise<boolean>, ms = 20_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('timed out waiting');
+}
+
+test('two workers: a breach fires once', async () => {
+  const firedA: number[] = [];
+  const firedB: number[] = [];
+  await startWorker(firedA);
+  await startWorker(firedB);
+  const { ticket } = await f.uc.createTicket(customer, { subject: 'two workers', body: 'x' });
+  await dueIn(ticket.id, -5);
+  await until(async () => (await alertsOf(ticket.id)).length > 0);
+  // Time for a second firing, were there one.
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(await alertsOf(ticket.id)).toEqual(['breach']);
+  expect([...firedA, ...firedB].filter((id) => id === ticket.id)).toHaveLength(1);
+  await Promise.all(workers.splice(0).map((w) => w.stop()));
+});
+
+test('scheduled with no worker running, it fires when a worker starts again; a move follows', async () => {
+  // Warning due 2 s from now (15 minutes before a due time 15 min 2 s away), while no worker runs.
+  const { ticket } = await f.uc.createTicket(customer, { subject: 'restart', body: 'x' });
+  await dueIn(ticket.id, 15 * 60 + 2);
+  const { rows } = await f.client.pool.query<{ run_at: Date; due: Date }>(
+    `select j.run_at, t.sla_due_at as due from graphile_worker.jobs j, tickets t
+     where j.key = 'sla:' || t.id and t.id = $1`,
+    [ticket.id],
+  );
+  expect((rows[0]?.due.getTime() ?? 0) - (rows[0]?.run_at.getTime() ?? 0)).toBe(15 * 60_000);
+  await new Promise((r) => setTimeout(r, 3000));
+  expect(await alertsOf(ticket.id)).toEqual([]);
+  const fired: number[] = [];
+  await startWorker(fired);
+  await until(async () => (await alertsOf(ticket.id)).length > 0);
+  expect(await alertsOf(ticket.id)).toEqual(['warning']);
+  // The warning re-scheduled the job at the due time itself.
+  const job = await f.client.pool.query<{ run_at: Date; due: Date }>(
+    `select j.run_at, t.sla_due_at as due from graphile_worker.jobs j, tickets t
+     where j.key = 'sla:' || t.id and t.id = $1`,
+    [ticket.id],
+  );
+  expect(job.rows[0]?.run_at.toISOString()).toBe(job.rows[0]?.due.toISOString());
+  // The priority goes up: urgent's 15 minutes are long past, so the breach fires now.
+  const current = await f.uc.getTicket(admin, ticket.id);
+  await f.uc.updateTicket(admin, ticket.id, { priority: 'urgent', version: current.version });
+  await until(async () => (await alertsOf(ticket.id)).length > 1);
+  expect(await alertsOf(ticket.id)).toEqual(['warning', 'breach']);
+});

@@ -234,11 +234,11 @@ async function main() {
     `The reference's matching parts: pub/sub hop + ws relay p50 ${f(medianOver(runs.parts, (x) => x.hop.p50) + medianOver(runs.parts, (x) => x.relay.p50))} ms; its insert p50 ${f(medianOver(runs.parts, (x) => x.insert.p50))} ms.`,
     'The publish is not awaited by the use-case, so "after commit" runs from the return of the call, just after the publish is issued.',
     '',
-    'The common message (no status change, no files) is one autocommit statement (`packages/db/src/use-cases/post-message-fast.ts`):',
-    "one round trip instead of the transaction's 7–8. What is left of the write is work the reference does not do: three rows",
+    'Every message goes through the one message writer (`packages/db/src/use-cases/message-writer.ts`): `BEGIN`, the ticket locked',
+    'with its author read, one statement for message, event and ticket bump, `COMMIT`. What is left of the write is work the reference does not do: three rows',
     '(the ticket row rewritten — not a HOT update, as `last_message_at` is indexed —, the message with its search vector, the',
     'event with the message as JSON), three foreign-key checks, and a larger WAL flush at commit; auto_explain puts the',
-    "statement's executor time near 0.1 ms, the rest is the commit and the round trip. After commit the event crosses one",
+    "statement's executor time near 0.1 ms, the rest is the commit and the round trips. After commit the event crosses one",
     'more process than the reference (Redis -> gateway -> socket, where the reference relays inside the benchmark process).',
   ]);
   console.log(

@@ -12,10 +12,10 @@ import { eq, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { type Database, runTransaction, type Transaction } from './client';
 import { iso } from './mappers';
-import { prepared } from './prepared';
 import type { EventPublisher } from './publisher';
 import { withConnectionRetry } from './retry';
 import { events, tickets } from './schema';
+import { prepared } from './statements';
 
 export interface Deps {
   db: Database;
@@ -117,7 +117,24 @@ export async function appendEvent(
       .returning({ id: events.id, createdAt: events.createdAt })
       .prepare('tt_append_event'),
   );
-  const rows = await insert.execute({
+  const rows = await insert.execute(eventRow({ ticket, seq, event }));
+  const row = rows[0];
+  if (!row) throw new Error('event insert returned nothing');
+  const stored = storedEvent(event, ticket, seq, row);
+  scope.events.push(stored);
+  return stored;
+}
+
+/** An event to append: its ticket, its seq and what happened. */
+export interface PlannedEvent {
+  ticket: Pick<TicketRow, 'id' | 'customerId'>;
+  seq: number;
+  event: NewTicketEvent;
+}
+
+/** The events row of a planned event. */
+function eventRow({ ticket, seq, event }: PlannedEvent) {
+  return {
     ticketId: ticket.id,
     seq,
     type: event.type,
@@ -127,11 +144,22 @@ export async function appendEvent(
     // The object: the jsonb column's encoder serializes it (a string here was encoded again and stored as a
     // JSON string, not an object).
     data: event.data,
+  };
+}
+
+/** Appends several events in one statement, ids in the order given (give them in seq order). */
+export async function appendEvents(scope: TxScope, planned: PlannedEvent[]): Promise<TicketEvent[]> {
+  if (planned.length === 0) return [];
+  const rows = await scope.tx
+    .insert(events)
+    .values(planned.map(eventRow))
+    .returning({ id: events.id, createdAt: events.createdAt });
+  const stored = planned.map(({ ticket, seq, event }, i) => {
+    const row = rows[i];
+    if (!row) throw new Error('event insert returned too few rows');
+    return storedEvent(event, ticket, seq, row);
   });
-  const row = rows[0];
-  if (!row) throw new Error('event insert returned nothing');
-  const stored = storedEvent(event, ticket, seq, row);
-  scope.events.push(stored);
+  scope.events.push(...stored);
   return stored;
 }
 

@@ -9,14 +9,21 @@ import { attachmentsOf, bodyTextOf, isUnsupportedContent } from './attachments';
 import { pendingNewKey } from './commands';
 import { type BotContext, type Sender, senderOf } from './context';
 
-/** Posts on the ticket; null when the ticket takes no message from this sender (closed, not theirs). */
+/**
+ * Posts on the ticket, linked to the Telegram message (replies and edits find it); null when the ticket takes
+ * no message from this sender (closed, not theirs).
+ */
 async function tryPost(s: Sender, ticketId: number, body: string, message: Message) {
   try {
     return await s.tx.postMessage(
       s.actor,
       ticketId,
       { body },
-      { via: 'bot', attachments: attachmentsOf(message) },
+      {
+        via: 'bot',
+        attachments: attachmentsOf(message),
+        telegram: { chatId: message.chat.id, telegramMessageId: message.message_id },
+      },
     );
   } catch (error) {
     if (
@@ -77,28 +84,18 @@ async function fromCustomer(s: Sender, message: Message, runtime: BotRuntime) {
   }
   const target = repliedTo ?? (pending ? undefined : (await s.tx.latestOpenTicket(s.user.id))?.id);
   const posted = target === undefined ? null : await tryPost(s, target, body, message);
-  if (posted) {
-    await s.tx.linkTelegramMessage({
-      chatId,
-      telegramMessageId: message.message_id,
-      ticketId: posted.ticket.id,
-      messageId: posted.message.id,
-    });
-    return;
-  }
+  if (posted) return;
   if (!describesProblem(text, files)) {
     await answer(s.texts.describeInWords);
     return;
   }
   const subject = subjectFrom(body);
-  const created = await s.tx.createTicket(s.actor, { subject, body }, { source: 'bot', attachments: files });
+  const created = await s.tx.createTicket(
+    s.actor,
+    { subject, body },
+    { source: 'bot', attachments: files, telegram: { chatId, telegramMessageId: message.message_id } },
+  );
   if (pending) await s.tx.setState(pendingNewKey(s.user.id), null);
-  await s.tx.linkTelegramMessage({
-    chatId,
-    telegramMessageId: message.message_id,
-    ticketId: created.ticket.id,
-    messageId: created.message.id,
-  });
   const id = created.ticket.id;
   // A reply to a closed ticket's message opens a new one: say so, or the customer looks for their answer there.
   const confirmation = s.texts.created(id, created.ticket.subject);
@@ -121,15 +118,7 @@ async function fromAgentReply(s: Sender, message: Message) {
   // A screenshot without a caption is the agent's message too: the customer is told and sees it in the Mini App.
   const { body } = contentOf(s, message);
   if (!body) return true;
-  const posted = await tryPost(s, link.ticketId, body, message);
-  if (posted) {
-    await s.tx.linkTelegramMessage({
-      chatId: message.chat.id,
-      telegramMessageId: message.message_id,
-      ticketId: posted.ticket.id,
-      messageId: posted.message.id,
-    });
-  }
+  await tryPost(s, link.ticketId, body, message);
   return true;
 }
 

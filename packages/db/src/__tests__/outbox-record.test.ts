@@ -180,7 +180,7 @@ describe('recordTelegramSent: the outbox row, its Telegram link and the delivery
   it('two sends of one ticket recorded at once both commit (no lock upgrade between them)', async () => {
     const first = await claimedReply('pair');
     const second = await claimedReplyOn(first, 'pair-2');
-    // A writer that holds the ticket without blocking foreign keys to it (postMessageFast's UPDATE takes this
+    // A writer that holds the ticket without blocking foreign keys to it (the message writer's bump takes this
     // lock): both recordings queue behind it for the ticket lock, and must not deadlock once it commits.
     const holder = await f.client.pool.connect();
     let recorded: Promise<unknown[]> | undefined;

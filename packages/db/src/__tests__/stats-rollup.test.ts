@@ -109,7 +109,7 @@ describe('the stats rollup', () => {
     const ids: number[] = [];
     for (let i = 0; i < 20; i++) ids.push((await ticket(`Mix ${i}`)).id);
     const [a, b, c, d, e, g, h, k] = ids as [number, number, number, number, number, number, number, number];
-    // First responses: the one-statement message write (post-message-fast) and a claim.
+    // First responses: the message writer and a claim.
     await f.uc.postMessage(agent, a, { body: 'on it' });
     await f.uc.postMessage(agent, b, { body: 'looking' });
     await f.uc.claimTicket(agent, c);

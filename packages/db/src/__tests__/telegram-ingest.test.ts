@@ -79,6 +79,36 @@ describe('ingestCustomerTexts', () => {
     expect(links).toHaveLength(3);
   });
 
+  it('reopens a resolved ticket in the batch: the text, then its ticket.updated, in seq order', async () => {
+    const { customer, ticketId } = await customerWithTicket();
+    const agent = await makeUser(f.uc, 'agent');
+    const replied = await f.uc.postMessage(agent, ticketId, { body: 'fixed?' });
+    const resolved = await f.uc.updateTicket(agent, ticketId, {
+      status: 'resolved',
+      version: replied.ticket.version,
+    });
+    await f.uc.flush();
+    f.bus.published.length = 0;
+
+    const outcomes = await f.uc.ingestCustomerTexts([
+      text(customer.id, 'not yet'),
+      text(customer.id, 'still'),
+    ]);
+    await f.uc.flush();
+
+    expect(outcomes).toEqual(['processed', 'processed']);
+    const ticket = await f.uc.findTicket(ticketId);
+    expect(ticket).toMatchObject({ status: 'open', version: resolved.version + 1, resolvedAt: null });
+    expect(ticket?.lastSeq).toBe(resolved.lastSeq + 3);
+    const events = await f.uc.readEvents(ticketId, resolved.lastSeq);
+    expect(events.map((e) => [e.seq, e.type])).toEqual([
+      [resolved.lastSeq + 1, 'message.created'],
+      [resolved.lastSeq + 2, 'ticket.updated'],
+      [resolved.lastSeq + 3, 'message.created'],
+    ]);
+    expect(publishedEvents()).toEqual(events);
+  });
+
   it('stores quotes, backslashes, braces, NULL-looking and non-Latin text as sent, in the message and its event', async () => {
     const { customer, ticketId } = await customerWithTicket();
     const awkward = [

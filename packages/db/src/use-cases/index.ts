@@ -8,7 +8,6 @@ import * as catalog from './catalog';
 import * as deadLetters from './dead-letters';
 import * as messages from './messages';
 import * as outbox from './outbox';
-import { postMessageFast } from './post-message-fast';
 import * as readEvents from './read-events';
 import * as readTickets from './read-tickets';
 import * as serviceLevels from './service-levels';
@@ -132,8 +131,6 @@ export function createUseCases({ db, bus, logger = createLogger('db:use-cases') 
         (fn as (s: TxScope, ...a: unknown[]) => Promise<unknown>)(scope, ...args),
       );
   }
-  // The common message in one statement, not a transaction (post-message-fast.ts); inside `transaction`, as usual.
-  facade.postMessage = (...args: Parameters<UseCases['postMessage']>) => postMessageFast(deps, ...args);
   for (const [name, fn] of Object.entries(reads)) {
     facade[name] = (...args: unknown[]) =>
       withConnectionRetry(() => (fn as (q: Queryable, ...a: unknown[]) => Promise<unknown>)(db, ...args));
@@ -148,6 +145,7 @@ export function createUseCases({ db, bus, logger = createLogger('db:use-cases') 
 
 export type { DeadLetter, DeadLetterPage } from './dead-letters';
 export { describeFailure, isTransientFailure } from './dead-letters';
+export type { MessageDraft, WrittenMessage } from './message-writer';
 export type { PostedMessage, PostMessageOptions } from './messages';
 export type { OutboxItem, OutboxRow } from './outbox';
 export { createPendingEventSource, toTicketEvent } from './read-events';

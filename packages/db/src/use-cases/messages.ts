@@ -1,6 +1,5 @@
 import {
   type Actor,
-  acceptsMessage,
   BODY_MAX,
   ConflictError,
   canPostMessage,
@@ -16,152 +15,80 @@ import {
   type PostMessageInput,
   parseInput,
   postMessageInputSchema,
-  statusAfterMessage,
   type Ticket,
   textSchema,
 } from '@tikethet/domain';
 import { and, asc, eq, gt, inArray, ne, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
-import { previewOf, toMessage, toTicket } from '../mappers';
-import { prepared } from '../prepared';
+import { toMessage, toTicket } from '../mappers';
 import { attachments, messageColumns, messages, tickets, users } from '../schema';
-import {
-  type AuthorRow,
-  appendEvent,
-  bumpTicket,
-  lockVisibleTicket,
-  type TicketRow,
-  type TicketSet,
-  type TxScope,
-} from '../scope';
-
-interface NewMessage {
-  kind: MessageKind;
-  authorId: number | null;
-  body: string;
-  clientMessageId: string | null;
-  via: 'miniapp' | 'bot';
-  attachments: IncomingAttachment[];
-}
+import { appendEvent, bumpTicket, lockVisibleTicket, type TxScope } from '../scope';
+import { prepared } from '../statements';
+import { authorColumns, authorOf } from './authors';
+import { type MessageDraft, writeMessages } from './message-writer';
 
 /** The kind of message the actor writes: a note when internal, else an agent's or a customer's reply. */
 export function messageKindOf(actor: Actor, internal: boolean): MessageKind {
   return internal ? 'note' : isStaff(actor.role) ? 'agent' : 'customer';
 }
 
-/** Agent replies written in the Mini App still have to reach the customer's Telegram chat. */
-export function deliveryOf(kind: MessageKind, via: 'miniapp' | 'bot'): DeliveryState {
-  return kind === 'agent' && via === 'miniapp' ? 'pending' : 'none';
+/** A stored message with its author and files, as the API shows it. */
+async function loadMessage(q: Queryable, row: MessageRow, scope?: TxScope): Promise<Message> {
+  const files = await q.select().from(attachments).where(eq(attachments.messageId, row.id));
+  return toMessage(row, await authorOf(q, row.authorId, scope), files);
+}
+
+type MessageRow = Awaited<ReturnType<typeof selectMessages>>[number];
+const selectMessages = (q: Queryable, where: SQL | undefined) =>
+  q.select(messageColumns).from(messages).where(where);
+
+export async function findMessageBySeq(q: Queryable, ticketId: number, seq: number): Promise<Message | null> {
+  const rows = await selectMessages(q, and(eq(messages.ticketId, ticketId), eq(messages.seq, seq)));
+  return rows[0] ? loadMessage(q, rows[0]) : null;
+}
+
+/** The ticket locked for a new message (in this transaction), and the author as stored: one statement. */
+async function lockForMessage(scope: TxScope, actor: Actor, ticketId: number) {
+  const select = prepared(scope.tx, 'tt_lock_for_message', (q) =>
+    q
+      .select({ ticket: tickets, author: authorColumns })
+      .from(tickets)
+      .leftJoin(users, eq(users.id, sql.placeholder('authorId')))
+      .where(eq(tickets.id, sql.placeholder('ticketId')))
+      .for('update', { of: tickets })
+      .prepare('tt_lock_for_message'),
+  );
+  const rows = await select.execute({ ticketId, authorId: actor.id });
+  const row = rows[0];
+  if (!row || !canViewTicket(actor, row.ticket)) throw new NotFoundError('ticket');
+  return row;
 }
 
 /**
- * What a new message changes on its ticket besides seq and status: activity and preview for public
- * messages; the first agent reply's time; the SLA's awaiting-since. `preview` is a value or an SQL chunk (a placeholder). (Its words
- * are searched on the message itself.)
+ * The message a clientMessageId already posted on the ticket. Read after the ticket's lock, in a statement
+ * of its own: its snapshot then sees what the writer that held the lock before us committed.
  */
-export function messageTicketSet(kind: MessageKind, preview: string | SQL): TicketSet {
-  const set: TicketSet = { updatedAt: sql`now()` };
-  if (kind !== 'note') {
-    Object.assign(set, {
-      lastMessageAt: sql`now()`,
-      lastMessagePreview: preview,
-    });
-  }
-  if (kind === 'agent') set.firstResponseAt = sql`coalesce(${tickets.firstResponseAt}, now())`;
-  // The SLA's next-response clock (0009 derives the due times): runs from the oldest unanswered customer
-  // message until an agent replies.
-  if (kind === 'agent') set.slaAwaitingSince = null;
-  if (kind === 'customer') set.slaAwaitingSince = sql`coalesce(${tickets.slaAwaitingSince}, now())`;
-  return set;
-}
-
-export async function authorOf(q: Queryable, authorId: number | null, known?: Map<number, AuthorRow>) {
-  if (authorId === null) return null;
-  const seen = known?.get(authorId);
-  if (seen) return seen;
-  const select = prepared(q, 'tt_message_author', (h) =>
-    h
-      .select({
-        id: users.id,
-        firstName: users.firstName,
-        lastName: users.lastName,
-        username: users.username,
-        role: users.role,
-      })
-      .from(users)
-      .where(eq(users.id, sql.placeholder('id')))
-      .prepare('tt_message_author'),
-  );
-  const rows = await select.execute({ id: authorId });
-  return rows[0] ?? null;
-}
-
-/** Inserts a message (and its files) carrying `seq` and appends its message.created event with that seq. */
-export async function insertMessage(
-  scope: TxScope,
-  ticket: TicketRow,
-  seq: number,
-  m: NewMessage,
-): Promise<Message> {
-  const insert = prepared(scope.tx, 'tt_insert_message', (q) =>
+async function messageByClientId(scope: TxScope, ticketId: number, clientMessageId: string) {
+  const select = prepared(scope.tx, 'tt_message_by_client_id', (q) =>
     q
-      .insert(messages)
-      .values({
-        ticketId: sql.placeholder('ticketId'),
-        seq: sql.placeholder('seq'),
-        kind: sql.placeholder('kind'),
-        authorId: sql.placeholder('authorId'),
-        body: sql.placeholder('body'),
-        clientMessageId: sql.placeholder('clientMessageId'),
-        via: sql.placeholder('via'),
-        delivery: sql.placeholder('delivery'),
-      })
-      .returning(messageColumns)
-      .prepare('tt_insert_message'),
+      .select(messageColumns)
+      .from(messages)
+      .where(
+        and(
+          eq(messages.ticketId, sql.placeholder('ticketId')),
+          eq(messages.clientMessageId, sql.placeholder('clientMessageId')),
+        ),
+      )
+      .prepare('tt_message_by_client_id'),
   );
-  const rows = await insert.execute({
-    ticketId: ticket.id,
-    seq,
-    kind: m.kind,
-    authorId: m.authorId,
-    body: m.body,
-    clientMessageId: m.clientMessageId,
-    via: m.via,
-    delivery: deliveryOf(m.kind, m.via),
-  });
-  const row = rows[0];
-  if (!row) throw new Error('message insert returned nothing');
-  const files =
-    m.attachments.length > 0
-      ? await scope.tx
-          .insert(attachments)
-          .values(m.attachments.map((a) => ({ ...a, messageId: row.id })))
-          .returning()
-      : [];
-  const message = toMessage(row, await authorOf(scope.tx, m.authorId, scope.authors), files);
-  await appendEvent(scope, ticket, seq, {
-    type: 'message.created',
-    internal: message.internal,
-    actorId: m.authorId,
-    data: { message },
-  });
-  return message;
-}
-
-export async function findMessageBySeq(q: Queryable, ticketId: number, seq: number): Promise<Message | null> {
-  const rows = await q
-    .select(messageColumns)
-    .from(messages)
-    .where(and(eq(messages.ticketId, ticketId), eq(messages.seq, seq)));
-  const row = rows[0];
-  if (!row) return null;
-  const files = await q.select().from(attachments).where(eq(attachments.messageId, row.id));
-  return toMessage(row, await authorOf(q, row.authorId), files);
+  return (await select.execute({ ticketId, clientMessageId }))[0];
 }
 
 export interface PostMessageOptions {
   via?: 'miniapp' | 'bot';
   attachments?: IncomingAttachment[];
+  /** The Telegram message it came from (the bot): linked to the new message. */
+  telegram?: MessageDraft['telegram'];
 }
 
 export interface PostedMessage {
@@ -172,8 +99,8 @@ export interface PostedMessage {
 }
 
 /**
- * Adds a reply (customer or agent) or an internal note. Idempotent by clientMessageId; moves the ticket
- * per the state machine (a customer reply reopens, the first agent reply opens); gap-free seq.
+ * Adds a reply (customer or agent) or an internal note through the message writer. Idempotent by
+ * clientMessageId (under the ticket's lock); moves the ticket per the state machine; gap-free seq.
  */
 export async function postMessage(
   scope: TxScope,
@@ -184,54 +111,29 @@ export async function postMessage(
 ): Promise<PostedMessage> {
   const input = parseInput(postMessageInputSchema, rawInput);
   const internal = input.internal === true;
-  const row = await lockVisibleTicket(scope, actor, ticketId);
-  if (!canPostMessage(actor, row, internal)) throw new ForbiddenError('internal notes are for agents');
-  if (input.clientMessageId) {
-    const existing = await scope.tx
-      .select(messageColumns)
-      .from(messages)
-      .where(and(eq(messages.ticketId, row.id), eq(messages.clientMessageId, input.clientMessageId)));
-    const found = existing[0];
-    if (found) {
-      if (found.authorId !== actor.id)
-        throw new ConflictError('conflict', 'clientMessageId already used on this ticket');
-      const files = await scope.tx.select().from(attachments).where(eq(attachments.messageId, found.id));
-      return {
-        message: toMessage(found, await authorOf(scope.tx, found.authorId), files),
-        ticket: toTicket(row),
-        created: false,
-      };
-    }
+  const clientMessageId = input.clientMessageId ?? null;
+  const { ticket, author } = await lockForMessage(scope, actor, ticketId);
+  if (!canPostMessage(actor, ticket, internal)) throw new ForbiddenError('internal notes are for agents');
+  const earlier = clientMessageId ? await messageByClientId(scope, ticket.id, clientMessageId) : undefined;
+  if (earlier) {
+    if (earlier.authorId !== actor.id)
+      throw new ConflictError('conflict', 'clientMessageId already used on this ticket');
+    return { message: await loadMessage(scope.tx, earlier, scope), ticket: toTicket(ticket), created: false };
   }
-  const kind = messageKindOf(actor, internal);
-  if (!acceptsMessage(row.status, kind)) {
-    throw new ConflictError('invalid_transition', 'the ticket is closed; reopen it to write again');
-  }
-  const status = statusAfterMessage(row.status, kind);
-  const statusChanged = status !== row.status;
-  const set = messageTicketSet(kind, previewOf(input.body));
-  if (statusChanged)
-    Object.assign(set, { status, version: row.version + 1, resolvedAt: null, closedAt: null });
-  const updated = await bumpTicket(scope, row.id, statusChanged ? 2 : 1, set);
-  const messageSeq = updated.lastSeq - (statusChanged ? 1 : 0);
-  const message = await insertMessage(scope, updated, messageSeq, {
-    kind,
-    authorId: actor.id,
-    body: input.body,
-    clientMessageId: input.clientMessageId ?? null,
-    via: options.via ?? 'miniapp',
-    attachments: options.attachments ?? [],
-  });
-  const ticket = toTicket(updated);
-  if (statusChanged) {
-    await appendEvent(scope, updated, updated.lastSeq, {
-      type: 'ticket.updated',
-      internal: false,
-      actorId: actor.id,
-      data: { ticket, changes: ['status'] },
-    });
-  }
-  return { message, ticket, created: true };
+  const [written] = await writeMessages(scope, [
+    {
+      ticket,
+      kind: messageKindOf(actor, internal),
+      author,
+      body: input.body,
+      clientMessageId,
+      via: options.via ?? 'miniapp',
+      attachments: options.attachments,
+      telegram: options.telegram,
+    },
+  ]);
+  if (!written) throw new Error('the message writer wrote nothing');
+  return { ...written, created: true };
 }
 
 /** The author edited the text in Telegram: the first text is kept in originalBody. */
@@ -258,8 +160,7 @@ export async function editMessage(
   const updatedRow = updatedRows[0];
   if (!updatedRow) throw new NotFoundError('message');
   const ticketRow = await bumpTicket(scope, row.id, 1);
-  const files = await scope.tx.select().from(attachments).where(eq(attachments.messageId, messageId));
-  const message = toMessage(updatedRow, await authorOf(scope.tx, updatedRow.authorId), files);
+  const message = await loadMessage(scope.tx, updatedRow, scope);
   await appendEvent(scope, ticketRow, ticketRow.lastSeq, {
     type: 'message.updated',
     internal: message.internal,
@@ -292,8 +193,7 @@ export async function setDelivery(
   const updatedRow = updatedRows[0];
   if (!updatedRow) return null;
   const ticketRow = await bumpTicket(scope, current.ticketId, 1);
-  const files = await scope.tx.select().from(attachments).where(eq(attachments.messageId, messageId));
-  const message = toMessage(updatedRow, await authorOf(scope.tx, updatedRow.authorId), files);
+  const message = await loadMessage(scope.tx, updatedRow, scope);
   await appendEvent(scope, ticketRow, ticketRow.lastSeq, {
     type: 'message.updated',
     internal: message.internal,

@@ -1,9 +1,9 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
 import { iso } from '../mappers';
-import { prepared } from '../prepared';
 import { kvState, telegramOutbox } from '../schema';
 import type { TxScope } from '../scope';
+import { prepared } from '../statements';
 import { setDelivery } from './messages';
 import { linkTelegramMessage } from './telegram';
 

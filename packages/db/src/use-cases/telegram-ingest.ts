@@ -2,21 +2,19 @@ import {
   acceptsMessage,
   canPostMessage,
   isStaff,
-  type NewTicketEvent,
   postMessageInputSchema,
   type Role,
-  statusAfterMessage,
   type TelegramProfile,
 } from '@tikethet/domain';
-import { type SQL, sql } from 'drizzle-orm';
-import { previewOf } from '../mappers';
-import { dialect, p, renderOnce, runRendered } from '../rendered';
-import { events, kvState, messages, telegramMessages, telegramUpdates, tickets, users } from '../schema';
-import { type AuthorRow, storedEvent, type TicketRow, type TxScope } from '../scope';
-import { draftMessage, isoSql, messageCreatedData } from './message-event-sql';
-import { deliveryOf, messageTicketSet } from './messages';
+import { sql } from 'drizzle-orm';
+import { kvState, tickets, users } from '../schema';
+import type { AuthorRow, TicketRow, TxScope } from '../scope';
+import { dialect, p, rendered, runRendered } from '../statements';
+import { rememberAuthor } from './authors';
+import { type MessageDraft, writeMessages } from './message-writer';
 import { ROUTABLE_STATUSES } from './read-tickets';
-import { profileUpdateSet, profileValues, rememberAuthor } from './users';
+import { claimTelegramUpdates } from './telegram';
+import { profileUpdateSet, profileValues } from './users';
 
 /** A plain text a customer wrote to the bot in their private chat (no command, no reply, no file). */
 export interface IngestTextItem {
@@ -32,8 +30,8 @@ export interface IngestTextItem {
 
 /**
  * processed: posted on the sender's latest open ticket; duplicate: its update_id was claimed before;
- * fallback: nothing written for it here — run it through the bot's full, one-update path (a new ticket, a
- * pending /new, a status change, staff, input the schemas refuse).
+ * fallback: nothing written for it here — run it through the bot's one-update path (a new ticket, a
+ * pending /new, staff, input the schemas refuse).
  */
 export type IngestOutcome = 'processed' | 'duplicate' | 'fallback';
 
@@ -41,14 +39,14 @@ export type IngestOutcome = 'processed' | 'duplicate' | 'fallback';
 type RoutedTicket = Pick<TicketRow, 'id' | 'customerId' | 'status' | 'lastSeq'>;
 
 /**
- * The bot's many-updates path: a batch of plain customer texts in ONE transaction of three statements,
+ * The bot's many-updates path: a batch of plain customer texts in ONE transaction of four statements,
  * each a named prepared statement that takes the batch as arrays (so neither its SQL nor Postgres's plan is
  * built per batch): upsert the senders; lock their latest open tickets (and see who asked for a new one);
- * then claim the update_ids and write the messages, their events and Telegram links and bump each ticket
- * once. It writes exactly what the one-update path writes for such a text (postMessage via 'bot' + the
- * link), and leaves every text it cannot treat that way to it: once one text of a sender falls back, that
- * sender's later texts do too, so a sender's texts keep their order. Locks are taken in id order (users,
- * then tickets).
+ * claim the update_ids; then the message writer (message-writer.ts) writes the messages, their events and
+ * Telegram links and bumps each ticket once — what the one-update path writes for such a text, as it runs the
+ * same writer. Every text it cannot treat that way is left to that path: once one text of a sender falls
+ * back, that sender's later texts do too, so a sender's texts keep their order. Locks are taken in id order
+ * (users, then tickets).
  */
 export async function ingestCustomerTexts(scope: TxScope, items: IngestTextItem[]): Promise<IngestOutcome[]> {
   const outcomes: IngestOutcome[] = items.map(() => 'fallback');
@@ -82,7 +80,7 @@ export async function ingestCustomerTexts(scope: TxScope, items: IngestTextItem[
   const pendingKeys = [...new Set(valid.map((i) => items[i]?.pendingKey ?? ''))];
   const { ticketOf, pending } = await lockLatestTickets(scope, customerIds, pendingKeys);
 
-  // 3. What can go the short way: a customer with an open ticket that takes the text without a status change.
+  // 3. What the writer takes: a customer's text on their open ticket (status changes included).
   const candidates: number[] = [];
   for (const i of valid) {
     const item = items[i] as IngestTextItem;
@@ -96,61 +94,35 @@ export async function ingestCustomerTexts(scope: TxScope, items: IngestTextItem[
       !pending.has(item.pendingKey) &&
       ticket !== undefined &&
       canPostMessage({ id: userId, role }, ticket, false) &&
-      acceptsMessage(ticket.status, 'customer') &&
-      statusAfterMessage(ticket.status, 'customer') === ticket.status;
+      acceptsMessage(ticket.status, 'customer');
     if (fits) candidates.push(i);
     else fallBack(i);
   }
   if (candidates.length === 0) return outcomes;
 
-  // 4. One statement: claim the update_ids (one taken before, or by a concurrent copy that committed, is a
-  // duplicate), then messages, events and links for the claimed ones, and each touched ticket once.
-  for (const i of candidates) outcomes[i] = 'duplicate';
-  const drafts = candidates.map((index) => {
+  // 4. Claim the update_ids: one taken before (or by a concurrent copy that committed) is a duplicate, and so
+  // is the second copy of an update_id within the batch. Then write the claimed texts.
+  const claimed = await claimTelegramUpdates(
+    scope,
+    candidates.map((i) => (items[i] as IngestTextItem).updateId),
+  );
+  const drafts: (MessageDraft & { index: number })[] = [];
+  for (const index of candidates) {
     const item = items[index] as IngestTextItem;
-    const ticket = ticketOf.get(item.profile.id) as RoutedTicket;
-    const message = draftMessage(
-      {
-        ticketId: ticket.id,
-        kind: 'customer',
-        authorId: item.profile.id,
-        body: item.body,
-        clientMessageId: null,
-        via: 'bot',
-      },
-      scope.authors?.get(item.profile.id) ?? null,
-    );
-    return { index, item, ticket, message };
-  });
-  const written = await runRendered<WrittenRow>(scope.tx, writeStatement(), {
-    updateIds: drafts.map((d) => d.item.updateId),
-    ticketIds: drafts.map((d) => d.ticket.id),
-    customerIds: drafts.map((d) => d.ticket.customerId),
-    baseSeqs: drafts.map((d) => d.ticket.lastSeq),
-    bodies: drafts.map((d) => d.item.body),
-    previews: drafts.map((d) => previewOf(d.item.body)),
-    chatIds: drafts.map((d) => d.item.chatId),
-    telegramMessageIds: drafts.map((d) => d.item.telegramMessageId),
-    // As text: the statement turns each into jsonb.
-    data: drafts.map((d) => JSON.stringify({ message: d.message })),
-    delivery: deliveryOf('customer', 'bot'),
-  });
-  written.sort((a, b) => a.ord - b.ord);
-  for (const row of written) {
-    const draft = drafts[row.ord - 1];
-    if (!draft) throw new Error('batch write returned an unknown row');
-    const message = { ...draft.message, id: row.messageId, seq: row.seq, createdAt: row.messageCreatedAt };
-    const event: NewTicketEvent = {
-      type: 'message.created',
-      internal: false,
-      actorId: draft.item.profile.id,
-      data: { message },
-    };
-    scope.events.push(
-      storedEvent(event, draft.ticket, row.seq, { id: row.eventId, createdAt: row.eventCreatedAt }),
-    );
-    outcomes[draft.index] = 'processed';
+    outcomes[index] = 'duplicate';
+    if (!claimed.delete(item.updateId)) continue;
+    drafts.push({
+      index,
+      ticket: ticketOf.get(item.profile.id) as RoutedTicket,
+      kind: 'customer',
+      author: scope.authors?.get(item.profile.id) ?? null,
+      body: item.body,
+      via: 'bot',
+      telegram: { chatId: item.chatId, telegramMessageId: item.telegramMessageId },
+    });
   }
+  await writeMessages(scope, drafts);
+  for (const d of drafts) outcomes[d.index] = 'processed';
   return outcomes;
 }
 
@@ -199,18 +171,9 @@ async function lockLatestTickets(scope: TxScope, customerIds: number[], pendingK
   };
 }
 
-interface WrittenRow {
-  ord: number;
-  messageId: number;
-  seq: number;
-  messageCreatedAt: string;
-  eventId: number;
-  eventCreatedAt: Date;
-}
-
 /** `insert … select` from the statement's arrays, in id order; a known id takes the new profile (users.ts). */
 const upsertStatement = () =>
-  renderOnce(
+  rendered(
     'tt_ingest_upsert_senders',
     () => sql`insert into ${users} (id, first_name, last_name, username, language_code, photo_url, role, bot_chat_id)
 select * from unnest(${p('ids')}::bigint[], ${p('firstNames')}::text[], ${p('lastNames')}::text[],
@@ -222,7 +185,7 @@ returning id, first_name as "firstName", last_name as "lastName", username, role
 
 /** The latest open ticket of each customer, locked in id order, and which of the keys are pending /new. */
 const lockStatement = () =>
-  renderOnce(
+  rendered(
     'tt_ingest_lock_tickets',
     () => sql`select t.id, t.customer_id as "customerId", t.status, t.last_seq as "lastSeq",
   array(select k.key from ${kvState} k where k.key = any(${p('pendingKeys')}::text[])) as pending
@@ -233,57 +196,3 @@ where t.id in (select distinct on (l.customer_id) l.id from ${tickets} l
 order by t.id
 for update of t`,
   );
-
-/**
- * Claim, then write: `n` numbers the claimed texts of each ticket after its locked last_seq, so a duplicate
- * takes no seq (an update_id twice in one batch is claimed once: its first copy is written). Every write reads `n` (materialized once); the ticket gets the seq and preview of its last text.
- */
-const writeStatement = () =>
-  renderOnce('tt_ingest_write_texts', () => {
-    const bump: SQL = dialect.buildUpdateSet(tickets, {
-      ...messageTicketSet('customer', sql`x.preview`),
-      lastSeq: sql`x.seq`,
-    } as Parameters<typeof dialect.buildUpdateSet>[1]);
-    return sql`with i as (
-  select * from unnest(${p('updateIds')}::bigint[], ${p('ticketIds')}::int[], ${p('customerIds')}::bigint[],
-    ${p('baseSeqs')}::int[], ${p('bodies')}::text[], ${p('previews')}::text[], ${p('chatIds')}::bigint[],
-    ${p('telegramMessageIds')}::bigint[], ${p('data')}::text[]) with ordinality
-    as i(update_id, ticket_id, customer_id, base_seq, body, preview, chat_id, telegram_message_id, data, ord)
-),
-c as (
-  insert into ${telegramUpdates} (update_id) select update_id from i order by ord
-  on conflict do nothing returning update_id
-),
-n as materialized (
-  select d.*, (d.base_seq + row_number() over (partition by d.ticket_id order by d.ord))::int as seq
-  from (select distinct on (i.update_id) i.* from i join c on c.update_id = i.update_id
-    order by i.update_id, i.ord) d
-),
-m as (
-  insert into ${messages} (ticket_id, seq, kind, author_id, body, via, delivery)
-  select ticket_id, seq, 'customer', customer_id, body, 'bot', ${p('delivery')} from n order by ord
-  returning id, ticket_id, seq, created_at
-),
-e as (
-  insert into ${events} (ticket_id, seq, type, customer_id, internal, actor_id, data)
-  select n.ticket_id, n.seq, 'message.created', n.customer_id, false, n.customer_id,
-    ${messageCreatedData(sql`n.data`, { id: sql`m.id`, seq: sql`m.seq`, createdAt: sql`m.created_at` })}
-  from n join m on m.ticket_id = n.ticket_id and m.seq = n.seq order by n.ord
-  returning id, ticket_id, seq, created_at
-),
-l as (
-  insert into ${telegramMessages} (chat_id, telegram_message_id, ticket_id, message_id)
-  select n.chat_id, n.telegram_message_id, n.ticket_id, m.id
-  from n join m on m.ticket_id = n.ticket_id and m.seq = n.seq
-  on conflict do nothing
-),
-b as (
-  update ${tickets} set ${bump}
-  from (select distinct on (ticket_id) ticket_id, seq, preview from n order by ticket_id, seq desc) x
-  where ${tickets.id} = x.ticket_id
-)
-select n.ord::int as ord, m.id as "messageId", n.seq, ${isoSql(sql`m.created_at`)} as "messageCreatedAt",
-  e.id as "eventId", e.created_at as "eventCreatedAt"
-from n join m on m.ticket_id = n.ticket_id and m.seq = n.seq
-  join e on e.ticket_id = n.ticket_id and e.seq = n.seq`;
-  });

@@ -1,25 +1,28 @@
 import { type Actor, canViewTicket, NotFoundError, type Role } from '@tikethet/domain';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
-import { prepared } from '../prepared';
 import { attachments, messages, telegramMessages, telegramUpdates, tickets, users } from '../schema';
 import type { TxScope } from '../scope';
+import { p, prepared, rendered, runRendered } from '../statements';
 
 /**
  * Claims a Telegram update_id inside the scope's transaction. false: it was processed before (or is being
  * processed by a concurrent transaction that then commits), and the caller must change nothing.
  */
 export async function claimTelegramUpdate(scope: TxScope, updateId: number): Promise<boolean> {
-  const claim = prepared(scope.tx, 'tt_claim_update', (q) =>
-    q
-      .insert(telegramUpdates)
-      .values({ updateId: sql.placeholder('updateId') })
-      .onConflictDoNothing()
-      .returning({ updateId: telegramUpdates.updateId })
-      .prepare('tt_claim_update'),
+  return (await claimTelegramUpdates(scope, [updateId])).has(updateId);
+}
+
+/** `claimTelegramUpdate` for many update_ids at once (the bot's batch): the set of those claimed now. */
+export async function claimTelegramUpdates(scope: TxScope, updateIds: number[]): Promise<Set<number>> {
+  const claim = rendered(
+    'tt_claim_updates',
+    () => sql`insert into ${telegramUpdates} (update_id)
+select u from unnest(${p('updateIds')}::bigint[]) with ordinality as x(u, ord) order by ord
+on conflict do nothing returning update_id as "updateId"`,
   );
-  const rows = await claim.execute({ updateId });
-  return rows.length === 1;
+  const rows = await runRendered<{ updateId: number }>(scope.tx, claim, { updateIds });
+  return new Set(rows.map((r) => r.updateId));
 }
 
 /** Remembers that a Telegram message in a chat stands for a ticket (and maybe one of its messages). */

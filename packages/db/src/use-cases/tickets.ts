@@ -35,13 +35,17 @@ import {
   type TicketSet,
   type TxScope,
 } from '../scope';
-import { findMessageBySeq, insertMessage } from './messages';
+import { authorOf } from './authors';
+import { type MessageDraft, writeMessages } from './message-writer';
+import { findMessageBySeq } from './messages';
 import { searchVectorOf } from './search';
 import { autoAssign } from './service-levels';
 
 export interface CreateTicketOptions {
   source?: 'miniapp' | 'bot';
   attachments?: IncomingAttachment[];
+  /** The Telegram message it came from (the bot): linked to the first message. */
+  telegram?: MessageDraft['telegram'];
 }
 
 export interface CreatedTicket {
@@ -83,7 +87,7 @@ export async function createTicket(
       categoryId: input.categoryId ?? null,
       source,
       clientRequestId: input.clientMessageId ?? null,
-      lastSeq: 0,
+      lastSeq: 2,
       lastMessagePreview: previewOf(input.body),
       search: searchVectorOf(input.subject),
     })
@@ -102,23 +106,28 @@ export async function createTicket(
     return { ticket: toTicket(row), message, created: false };
   }
   const base = inserted[0];
-  const row = await bumpTicket(scope, base.id, 2);
-  const ticket = toTicket(row);
-  await appendEvent(scope, row, 1, {
+  // Inserted with both seqs taken: 1 is the ticket.created event, 2 the first message the writer adds.
+  await appendEvent(scope, base, 1, {
     type: 'ticket.created',
     internal: false,
     actorId: actor.id,
-    data: { ticket },
+    data: { ticket: toTicket(base) },
   });
-  const message = await insertMessage(scope, row, 2, {
-    kind: 'customer',
-    authorId: actor.id,
-    body: input.body,
-    clientMessageId: null,
-    via: source,
-    attachments: options.attachments ?? [],
-  });
-  const assigned = await autoAssign(scope, row);
+  const [written] = await writeMessages(scope, [
+    {
+      ticket: { ...base, lastSeq: 1 },
+      kind: 'customer',
+      author: await authorOf(scope.tx, actor.id, scope),
+      body: input.body,
+      via: source,
+      attachments: options.attachments,
+      telegram: options.telegram,
+    },
+  ]);
+  if (!written) throw new Error('the message writer wrote nothing');
+  const { ticket, message } = written;
+  // The writer changed neither the ticket's version nor its status: the inserted row is current for this.
+  const assigned = await autoAssign(scope, base);
   return { ticket: assigned ?? ticket, message, created: true };
 }
 

@@ -14,9 +14,10 @@ import {
 import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
 import { toUser } from '../mappers';
-import { prepared } from '../prepared';
 import { users } from '../schema';
-import type { AuthorRow, TxScope } from '../scope';
+import type { TxScope } from '../scope';
+import { prepared } from '../statements';
+import { forgetAuthor, rememberAuthor } from './authors';
 
 export interface UpsertUserOptions {
   /** Telegram ids that are admins by configuration (ADMIN_TELEGRAM_IDS). */
@@ -57,18 +58,6 @@ export function profileUpdateSet(withChat: boolean) {
     role: sql`case when excluded.role = 'admin' then 'admin' else ${users.role} end`,
     updatedAt: sql`now()`,
   };
-}
-
-/** Keeps the user as a known author for the rest of the transaction (messages by them need no read). */
-export function rememberAuthor(scope: TxScope, row: AuthorRow): void {
-  scope.authors ??= new Map();
-  scope.authors.set(row.id, {
-    id: row.id,
-    firstName: row.firstName,
-    lastName: row.lastName,
-    username: row.username,
-    role: row.role,
-  });
 }
 
 /** Records the Telegram profile (name, username, language, photo); see `profileUpdateSet` for the role. */
@@ -153,7 +142,7 @@ export async function setRole(scope: TxScope, actor: Actor, targetId: number, ro
     .returning();
   const row = rows[0];
   if (!row) throw new NotFoundError('user');
-  scope.authors?.delete(targetId);
+  forgetAuthor(scope, targetId);
   scope.extra.push({ kind: 'role_changed', userId: targetId, role: parsedRole });
   return toUser(row);
 }

@@ -9,47 +9,16 @@ import {
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { iso } from '../mappers';
-import { isoSql } from '../use-cases/message-event-sql';
+import { isoSql } from '../use-cases/message-writer';
 import { type DbFixture, makeUser, setupDb } from './helpers';
 
 let f: DbFixture;
 beforeAll(async () => {
-  f = await setupDb('post_message_fast', 10);
+  f = await setupDb('message_writer', 10);
 });
 afterAll(async () => {
   await f.close();
 });
-
-/** What postMessage said to Postgres: statement names (the one-statement path) and BEGINs (the full path). */
-function traceStatements() {
-  const seen: string[] = [];
-  const original = pg.Client.prototype.query;
-  const spy = jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (
-    this: pg.Client,
-    ...args: unknown[]
-  ) {
-    const first = args[0] as string | { name?: string; text?: string };
-    const label = typeof first === 'string' ? first : (first.name ?? first.text ?? '');
-    if (label === 'begin' || label.startsWith('tt_post_message_')) seen.push(label);
-    return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
-  });
-  return {
-    seen,
-    fast: () => seen.some((s) => s.startsWith('tt_post_message_')) && !seen.includes('begin'),
-    full: () => seen.includes('begin'),
-    stop: () => spy.mockRestore(),
-  };
-}
-
-async function traced<T>(run: () => Promise<T>) {
-  const trace = traceStatements();
-  try {
-    const result = await run();
-    return { result, fast: trace.fast(), full: trace.full(), seen: trace.seen };
-  } finally {
-    trace.stop();
-  }
-}
 
 async function openTicket(customer: Actor, agent: Actor, subject = 'Printer') {
   const { ticket } = await f.uc.createTicket(customer, { subject, body: 'it jams' });
@@ -64,10 +33,16 @@ async function storedEventOf(message: Message): Promise<TicketEvent> {
   return event;
 }
 
+function publishedOf(ticketId: number): TicketEvent[] {
+  return f.bus.published.flatMap((m) =>
+    m.kind === 'event' && m.event.ticketId === ticketId ? [m.event] : [],
+  );
+}
+
 const generated = (m: Message) => ({ ...m, id: 0, ticketId: 0, seq: 0, createdAt: '' });
 
-describe('postMessage in one statement', () => {
-  it('writes what the full transaction writes, for replies and notes', async () => {
+describe('the message writer', () => {
+  it('writes the same message and ticket on the API’s path and inside a caller’s transaction', async () => {
     const customer = await makeUser(f.uc, 'customer', 'Ann');
     const agent = await makeUser(f.uc, 'agent', 'Bob');
     const cases: [Actor, { body: string; internal?: boolean; clientMessageId?: string }][] = [
@@ -79,10 +54,8 @@ describe('postMessage in one statement', () => {
     const b = await openTicket(customer, agent);
     for (const [actor, input] of cases) {
       f.bus.published.length = 0;
-      const fast = await traced(() => f.uc.postMessage(actor, a.id, input));
-      const slow = await traced(() => f.uc.transaction((t) => t.postMessage(actor, b.id, input)));
-      expect(fast.fast).toBe(true);
-      expect(slow.full).toBe(true);
+      const fast = { result: await f.uc.postMessage(actor, a.id, input) };
+      const slow = { result: await f.uc.transaction((t) => t.postMessage(actor, b.id, input)) };
       const fm = fast.result.message;
       const sm = slow.result.message;
       expect(generated(fm)).toEqual(generated(sm));
@@ -136,21 +109,17 @@ describe('postMessage in one statement', () => {
   });
 });
 
-describe('what one statement cannot do falls back to the full transaction', () => {
+describe('what the writer refuses or answers without writing', () => {
   it('a missing ticket or someone else’s is not found', async () => {
     const customer = await makeUser(f.uc);
     const other = await makeUser(f.uc);
     const agent = await makeUser(f.uc, 'agent');
     const ticket = await openTicket(customer, agent);
     const seqBefore = (await f.uc.findTicket(ticket.id))?.lastSeq;
-    const missing = await traced(() =>
-      f.uc.postMessage(customer, 99_999_999, { body: 'hi' }).catch((e) => e),
-    );
-    expect(missing.result).toBeInstanceOf(NotFoundError);
-    expect(missing.full).toBe(true);
-    const foreign = await traced(() => f.uc.postMessage(other, ticket.id, { body: 'hi' }).catch((e) => e));
-    expect(foreign.result).toBeInstanceOf(NotFoundError);
-    expect(foreign.full).toBe(true);
+    const missing = await f.uc.postMessage(customer, 99_999_999, { body: 'hi' }).catch((e) => e);
+    expect(missing).toBeInstanceOf(NotFoundError);
+    const foreign = await f.uc.postMessage(other, ticket.id, { body: 'hi' }).catch((e) => e);
+    expect(foreign).toBeInstanceOf(NotFoundError);
     expect((await f.uc.findTicket(ticket.id))?.lastSeq).toBe(seqBefore);
   });
 
@@ -158,10 +127,10 @@ describe('what one statement cannot do falls back to the full transaction', () =
     const customer = await makeUser(f.uc);
     const agent = await makeUser(f.uc, 'agent');
     const ticket = await openTicket(customer, agent);
-    const note = await traced(() =>
-      f.uc.postMessage(customer, ticket.id, { body: 'psst', internal: true }).catch((e) => e),
-    );
-    expect(note.result).toBeInstanceOf(ForbiddenError);
+    const note = await f.uc
+      .postMessage(customer, ticket.id, { body: 'psst', internal: true })
+      .catch((e) => e);
+    expect(note).toBeInstanceOf(ForbiddenError);
   });
 
   it('a closed ticket refuses the customer', async () => {
@@ -169,62 +138,61 @@ describe('what one statement cannot do falls back to the full transaction', () =
     const agent = await makeUser(f.uc, 'agent');
     const ticket = await openTicket(customer, agent);
     const now = await f.uc.findTicket(ticket.id);
-    await f.uc.updateTicket(agent, ticket.id, { status: 'closed', version: now?.version ?? 0 });
-    const late = await traced(() =>
-      f.uc.postMessage(customer, ticket.id, { body: 'hello?' }).catch((e) => e),
-    );
-    expect(late.result).toBeInstanceOf(ConflictError);
-    expect((late.result as ConflictError).code).toBe('invalid_transition');
-    expect(late.full).toBe(true);
+    const closed = await f.uc.updateTicket(agent, ticket.id, {
+      status: 'closed',
+      version: now?.version ?? 0,
+    });
+    const late = await f.uc.postMessage(customer, ticket.id, { body: 'hello?' }).catch((e) => e);
+    expect(late).toBeInstanceOf(ConflictError);
+    expect((late as ConflictError).code).toBe('invalid_transition');
+    expect((await f.uc.findTicket(ticket.id))?.lastSeq).toBe(closed.lastSeq);
   });
 
-  it('a message that moves the ticket takes the full path: the first agent reply, a customer on pending', async () => {
+  it('a message that moves the ticket takes the next seq for its ticket.updated: the first agent reply, a customer on pending', async () => {
     const customer = await makeUser(f.uc);
     const agent = await makeUser(f.uc, 'agent');
     const { ticket } = await f.uc.createTicket(customer, { subject: 'New one', body: 'hi' });
-    const first = await traced(() => f.uc.postMessage(agent, ticket.id, { body: 'hello' }));
-    expect(first.full).toBe(true);
-    expect(first.result.ticket.status).toBe('open');
+    f.bus.published.length = 0;
+    const first = await f.uc.postMessage(agent, ticket.id, { body: 'hello' });
+    expect(first.ticket.status).toBe('open');
+    expect(first.ticket.firstResponseAt).not.toBeNull();
     const pending = await f.uc.updateTicket(agent, ticket.id, {
       status: 'pending',
-      version: first.result.ticket.version,
+      version: first.ticket.version,
     });
-    const back = await traced(() => f.uc.postMessage(customer, ticket.id, { body: 'any news?' }));
-    expect(back.full).toBe(true);
-    expect(back.result.ticket.status).toBe('open');
-    expect(back.result.ticket.version).toBe(pending.version + 1);
+    const back = await f.uc.postMessage(customer, ticket.id, { body: 'any news?' });
+    expect(back.ticket.status).toBe('open');
+    expect(back.ticket.version).toBe(pending.version + 1);
     const events = await f.uc.readEvents(ticket.id, 0);
     expect(events.map((e) => e.type).slice(-2)).toEqual(['message.created', 'ticket.updated']);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-    // On the now open ticket the next reply is one statement again.
-    const next = await traced(() => f.uc.postMessage(customer, ticket.id, { body: 'thanks' }));
-    expect(next.fast).toBe(true);
-    expect(next.result.message.seq).toBe(events.length + 1);
+    const moved = events[events.length - 1];
+    expect(moved?.type === 'ticket.updated' && moved.data.ticket).toEqual(back.ticket);
+    // Published in seq order, as stored.
+    const published = publishedOf(ticket.id);
+    expect(published).toEqual(events.slice(-published.length));
+    const next = await f.uc.postMessage(customer, ticket.id, { body: 'thanks' });
+    expect(next.message.seq).toBe(events.length + 1);
+    expect(next.ticket.version).toBe(back.ticket.version);
   });
 
   it('a clientMessageId seen before answers with the first message, or a conflict for another author', async () => {
     const customer = await makeUser(f.uc);
     const agent = await makeUser(f.uc, 'agent');
     const ticket = await openTicket(customer, agent);
-    const first = await traced(() =>
-      f.uc.postMessage(customer, ticket.id, { body: 'once', clientMessageId: 'k-1' }),
-    );
-    expect(first.fast).toBe(true);
-    const again = await traced(() =>
-      f.uc.postMessage(customer, ticket.id, { body: 'once', clientMessageId: 'k-1' }),
-    );
-    expect(again.full).toBe(true);
-    expect(again.result.created).toBe(false);
-    expect(again.result.message).toEqual(first.result.message);
+    const first = await f.uc.postMessage(customer, ticket.id, { body: 'once', clientMessageId: 'k-1' });
+    const again = await f.uc.postMessage(customer, ticket.id, { body: 'once', clientMessageId: 'k-1' });
+    expect(again.created).toBe(false);
+    expect(again.message).toEqual(first.message);
     await expect(
       f.uc.postMessage(agent, ticket.id, { body: 'x', clientMessageId: 'k-1' }),
     ).rejects.toMatchObject({
       code: 'conflict',
     });
-    expect((await f.uc.findTicket(ticket.id))?.lastSeq).toBe(first.result.message.seq);
+    expect((await f.uc.findTicket(ticket.id))?.lastSeq).toBe(first.message.seq);
   });
 
-  it('a clientMessageId committed by someone else meanwhile (unique violation) is answered by the full path', async () => {
+  it('a clientMessageId another transaction is committing is answered once it commits, without a second message', async () => {
     const customer = await makeUser(f.uc);
     const agent = await makeUser(f.uc, 'agent');
     const ticket = await openTicket(customer, agent);
@@ -239,61 +207,68 @@ describe('what one statement cannot do falls back to the full transaction', () =
          values ($1, 1000, 'customer', $2, 'raced', 'k-race')`,
         [ticket.id, customer.id],
       );
-      const posting = traced(() =>
-        f.uc.postMessage(customer, ticket.id, { body: 'raced', clientMessageId: 'k-race' }),
-      );
-      // The statement waits on the unique index for that transaction, then fails and falls back.
+      const posting = f.uc.postMessage(customer, ticket.id, { body: 'raced', clientMessageId: 'k-race' });
+      // The post waits for that transaction (its insert holds the ticket against the post's lock).
       for (let i = 0; i < 100; i++) {
         const waiting = await f.client.pool.query(
-          `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'with t as%'`,
+          `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
         );
         if (waiting.rowCount) break;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       await other.query('commit');
       const raced = await posting;
-      expect(raced.seen.filter((s) => s.startsWith('tt_post_message_'))).toHaveLength(1);
-      expect(raced.full).toBe(true);
-      expect(raced.result.created).toBe(false);
-      expect(raced.result.message).toMatchObject({ seq: 1000, body: 'raced', clientMessageId: 'k-race' });
+      expect(raced.created).toBe(false);
+      expect(raced.message).toMatchObject({ seq: 1000, body: 'raced', clientMessageId: 'k-race' });
     } finally {
       await other.end();
     }
-    // The failed statement took no seq.
     expect((await f.uc.findTicket(ticket.id))?.lastSeq).toBe(seqBefore);
   });
 
-  it('files go through the full transaction', async () => {
+  it('files are stored with the message, and its event carries them', async () => {
     const customer = await makeUser(f.uc);
     const agent = await makeUser(f.uc, 'agent');
     const ticket = await openTicket(customer, agent);
-    const withFile = await traced(() =>
-      f.uc.postMessage(
-        customer,
-        ticket.id,
-        { body: 'photo' },
-        { via: 'bot', attachments: [{ kind: 'photo', telegramFileId: 'f-1', width: 10, height: 10 }] },
-      ),
+    const withFile = await f.uc.postMessage(
+      customer,
+      ticket.id,
+      { body: 'photo' },
+      { via: 'bot', attachments: [{ kind: 'photo', telegramFileId: 'f-1', width: 10, height: 10 }] },
     );
-    expect(withFile.full).toBe(true);
-    expect(withFile.result.message.attachments).toHaveLength(1);
+    expect(withFile.message.attachments).toHaveLength(1);
+    const event = await storedEventOf(withFile.message);
+    expect(event.type === 'message.created' && event.data.message).toEqual(withFile.message);
+    const listed = await f.uc.listMessages(customer, ticket.id, { after: String(withFile.message.seq - 1) });
+    expect(listed[0]).toEqual(withFile.message);
   });
 
-  it('an author renamed since we last saw them is written with the new name', async () => {
+  it('an author renamed since their last message is written with the new name', async () => {
     const customer = await makeUser(f.uc, 'customer', 'Old');
     const agent = await makeUser(f.uc, 'agent');
     const ticket = await openTicket(customer, agent);
-    const before = await traced(() => f.uc.postMessage(customer, ticket.id, { body: 'one' }));
-    expect(before.fast).toBe(true);
-    expect(before.result.message.author?.name).toBe('Old');
+    const before = await f.uc.postMessage(customer, ticket.id, { body: 'one' });
+    expect(before.message.author?.name).toBe('Old');
     await f.uc.upsertUser({ id: customer.id, first_name: 'New', last_name: 'Name' });
-    const renamed = await traced(() => f.uc.postMessage(customer, ticket.id, { body: 'two' }));
-    expect(renamed.full).toBe(true);
-    expect(renamed.result.message.author?.name).toBe('New Name');
-    const event = await storedEventOf(renamed.result.message);
+    const renamed = await f.uc.postMessage(customer, ticket.id, { body: 'two' });
+    expect(renamed.message.author?.name).toBe('New Name');
+    const event = await storedEventOf(renamed.message);
     expect(event.type === 'message.created' && event.data.message.author?.name).toBe('New Name');
-    const after = await traced(() => f.uc.postMessage(customer, ticket.id, { body: 'three' }));
-    expect(after.fast).toBe(true);
-    expect(after.result.message.author?.name).toBe('New Name');
+  });
+
+  it('links the Telegram message it came from', async () => {
+    const customer = await makeUser(f.uc);
+    const agent = await makeUser(f.uc, 'agent');
+    const ticket = await openTicket(customer, agent);
+    const posted = await f.uc.postMessage(
+      customer,
+      ticket.id,
+      { body: 'from the bot' },
+      { via: 'bot', telegram: { chatId: customer.id, telegramMessageId: 4242 } },
+    );
+    expect(await f.uc.findTelegramLink(customer.id, 4242)).toMatchObject({
+      ticketId: ticket.id,
+      messageId: posted.message.id,
+    });
   });
 });

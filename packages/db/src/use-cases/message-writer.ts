@@ -1,0 +1,311 @@
+import {
+  acceptsMessage,
+  ConflictError,
+  type DeliveryState,
+  type IncomingAttachment,
+  type Message,
+  type MessageKind,
+  type NewTicketEvent,
+  statusAfterMessage,
+  type Ticket,
+  type TicketStatus,
+} from '@tikethet/domain';
+import { getTableColumns, type SQL, sql } from 'drizzle-orm';
+import { previewOf, toAttachment, toMessage, toTicket } from '../mappers';
+import { attachments, events, messages, telegramMessages, tickets } from '../schema';
+import {
+  type AuthorRow,
+  appendEvents,
+  type PlannedEvent,
+  storedEvent,
+  type TicketRow,
+  type TxScope,
+} from '../scope';
+import { dialect, p, rendered, runRendered } from '../statements';
+
+/**
+ * The one message writer. Every message enters a ticket here — a reply or note from the Mini App (N = 1), the
+ * bot's one-update path, a ticket's first message, the bot's batch of plain texts (N = many) — as drafts on
+ * tickets the caller has locked in its transaction. One statement writes the drafts' messages, their
+ * message.created events and Telegram links, and bumps each ticket once (seq, activity, preview, first
+ * response, and the status the domain's state machine gives it). A write with files or a status change
+ * stores the files, then all its events in seq order, in two more statements.
+ */
+export interface MessageDraft {
+  /** The ticket as the caller locked it (FOR UPDATE) in this transaction: drafts are numbered after lastSeq. */
+  ticket: Pick<TicketRow, 'id' | 'customerId' | 'status' | 'lastSeq'>;
+  kind: MessageKind;
+  /** The author as messages show them; null for none (a system line). */
+  author: AuthorRow | null;
+  body: string;
+  clientMessageId?: string | null;
+  via: 'miniapp' | 'bot';
+  attachments?: IncomingAttachment[];
+  /** The Telegram message it came from (the bot): linked to the message so replies and edits find it. */
+  telegram?: { chatId: number; telegramMessageId: number };
+}
+
+export interface WrittenMessage {
+  message: Message;
+  /** The ticket after the whole write (every draft on it). */
+  ticket: Ticket;
+}
+
+/** Agent replies written in the Mini App still have to reach the customer's Telegram chat. */
+export function deliveryOf(kind: MessageKind, via: 'miniapp' | 'bot'): DeliveryState {
+  return kind === 'agent' && via === 'miniapp' ? 'pending' : 'none';
+}
+
+/** One ticket's part of a write: where its seq ends, its status, and what its bump sets. */
+interface TicketPlan {
+  id: number;
+  customerId: number;
+  lastSeq: number;
+  status: TicketStatus;
+  /** Status changes: each takes a seq for its ticket.updated event, after the message that caused it. */
+  moves: { seq: number; actorId: number | null }[];
+  preview: string | null;
+  agentReplied: boolean;
+  /**
+   * The SLA's next-response clock (0009 derives the due times from it), which runs from the oldest unanswered
+   * customer message until an agent replies: 'start' keeps a running clock, 'restart' starts it now (an
+   * agent replied earlier in this write), 'clear' stops it; null leaves it.
+   */
+  awaiting: 'start' | 'restart' | 'clear' | null;
+}
+
+/**
+ * Writes the drafts in order (a ticket's drafts get consecutive seqs, each status change the seq after its
+ * message). A draft the ticket does not take (a customer on a closed ticket) fails the whole write.
+ */
+export async function writeMessages(scope: TxScope, drafts: MessageDraft[]): Promise<WrittenMessage[]> {
+  const plans = new Map<number, TicketPlan>();
+  const seqs = drafts.map((d) => {
+    let plan = plans.get(d.ticket.id);
+    if (!plan) {
+      plan = { ...d.ticket, moves: [], preview: null, agentReplied: false, awaiting: null };
+      plans.set(d.ticket.id, plan);
+    }
+    if (!acceptsMessage(plan.status, d.kind)) {
+      throw new ConflictError('invalid_transition', 'the ticket is closed; reopen it to write again');
+    }
+    plan.lastSeq += 1;
+    const seq = plan.lastSeq;
+    const next = statusAfterMessage(plan.status, d.kind);
+    if (next !== plan.status) {
+      plan.status = next;
+      plan.lastSeq += 1;
+      plan.moves.push({ seq: plan.lastSeq, actorId: d.author?.id ?? null });
+    }
+    if (d.kind !== 'note') plan.preview = previewOf(d.body);
+    if (d.kind === 'agent') {
+      plan.agentReplied = true;
+      plan.awaiting = 'clear';
+    }
+    if (d.kind === 'customer')
+      plan.awaiting = plan.awaiting === null || plan.awaiting === 'start' ? 'start' : 'restart';
+    return seq;
+  });
+  const built = drafts.map((d, i) => builtMessage(d, seqs[i] as number));
+  const ticketPlans = [...plans.values()];
+  // The common write (no files, no status change) stores its events in the statement; otherwise they are
+  // stored after it, all together in seq order (event ids follow seqs: the relay and catch-ups read by id).
+  const inline =
+    ticketPlans.every((t) => t.moves.length === 0) && drafts.every((d) => !d.attachments?.length);
+  const rows = await runRendered<WriteRow>(scope.tx, writeStatement(), {
+    ticketIds: drafts.map((d) => d.ticket.id),
+    customerIds: drafts.map((d) => d.ticket.customerId),
+    seqs,
+    kinds: drafts.map((d) => d.kind),
+    authorIds: drafts.map((d) => d.author?.id ?? null),
+    bodies: drafts.map((d) => d.body),
+    clientMessageIds: drafts.map((d) => d.clientMessageId ?? null),
+    vias: drafts.map((d) => d.via),
+    deliveries: built.map((m) => m.delivery),
+    // As text (the statement makes it jsonb); null: the event is stored after the statement.
+    data: built.map((m) => (inline ? JSON.stringify({ message: m }) : null)),
+    chatIds: drafts.map((d) => d.telegram?.chatId ?? null),
+    telegramMessageIds: drafts.map((d) => d.telegram?.telegramMessageId ?? null),
+    bumpIds: ticketPlans.map((t) => t.id),
+    bumpSeqs: ticketPlans.map((t) => t.lastSeq),
+    bumpStatuses: ticketPlans.map((t) => t.status),
+    bumpMoves: ticketPlans.map((t) => t.moves.length),
+    bumpPreviews: ticketPlans.map((t) => t.preview),
+    bumpAgentReplied: ticketPlans.map((t) => t.agentReplied),
+    bumpAwaiting: ticketPlans.map((t) => t.awaiting),
+  });
+  if (rows.length !== drafts.length) throw new Error('the message write returned a row per draft');
+  const finalRows = new Map<number, TicketRow>();
+  const written = rows.map((row) => {
+    const { ord, messageId, messageCreatedAt, eventId, eventCreatedAt, ...ticketRow } = row;
+    finalRows.set(ticketRow.id, ticketRow as TicketRow);
+    const index = ord - 1;
+    const draft = drafts[index] as MessageDraft;
+    const message = { ...(built[index] as Message), id: messageId, createdAt: messageCreatedAt };
+    if (eventId !== null) {
+      const created = createdEvent(message);
+      scope.events.push(
+        storedEvent(created, draft.ticket, message.seq, { id: eventId, createdAt: eventCreatedAt }),
+      );
+    }
+    return { draft, message };
+  });
+  if (!inline) {
+    await writeFiles(scope, written);
+    const later: PlannedEvent[] = written.map(({ draft, message }) => ({
+      ticket: draft.ticket,
+      seq: message.seq,
+      event: createdEvent(message),
+    }));
+    for (const plan of ticketPlans) {
+      const row = finalRows.get(plan.id) as TicketRow;
+      for (const move of plan.moves) {
+        const data = { ticket: toTicket(row), changes: ['status'] };
+        later.push({
+          ticket: row,
+          seq: move.seq,
+          event: { type: 'ticket.updated', internal: false, actorId: move.actorId, data },
+        });
+      }
+    }
+    await appendEvents(
+      scope,
+      later.sort((a, b) => a.ticket.id - b.ticket.id || a.seq - b.seq),
+    );
+  }
+  return written.map(({ draft, message }) => ({
+    message,
+    ticket: toTicket(finalRows.get(draft.ticket.id) as TicketRow),
+  }));
+}
+
+/** The message as the mapper builds it, before its row exists (id 0, the epoch): the statement fills both in. */
+function builtMessage(d: MessageDraft, seq: number): Message {
+  return toMessage(
+    {
+      id: 0,
+      ticketId: d.ticket.id,
+      seq,
+      kind: d.kind,
+      authorId: d.author?.id ?? null,
+      body: d.body,
+      originalBody: null,
+      clientMessageId: d.clientMessageId ?? null,
+      via: d.via,
+      delivery: deliveryOf(d.kind, d.via),
+      createdAt: new Date(0).toISOString(),
+      editedAt: null,
+    },
+    d.author,
+  );
+}
+
+const createdEvent = (message: Message): NewTicketEvent => ({
+  type: 'message.created',
+  internal: message.internal,
+  actorId: message.authorId,
+  data: { message },
+});
+
+/** The drafts' files, onto their messages. */
+async function writeFiles(scope: TxScope, written: { draft: MessageDraft; message: Message }[]) {
+  const files = written.flatMap(({ draft, message }) =>
+    (draft.attachments ?? []).map((a) => ({ ...a, messageId: message.id })),
+  );
+  if (files.length === 0) return;
+  const stored = await scope.tx.insert(attachments).values(files).returning();
+  for (const w of written) {
+    w.message.attachments = stored.filter((f) => f.messageId === w.message.id).map(toAttachment);
+  }
+}
+
+type WriteRow = Omit<TicketRow, 'search'> & {
+  ord: number;
+  messageId: number;
+  messageCreatedAt: string;
+  eventId: number | null;
+  eventCreatedAt: Date;
+};
+
+/**
+ * A timestamp as `iso()` in mappers.ts writes it (JavaScript's toISOString: UTC, milliseconds truncated),
+ * for JSON composed inside a statement.
+ */
+export function isoSql(timestamp: SQL): SQL {
+  return sql`to_char(${timestamp} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/** What the bump sets on each ticket (`x` is the ticket's part of the write). */
+function bumpSet(): SQL {
+  return dialect.buildUpdateSet(tickets, {
+    lastSeq: sql`x.last_seq`,
+    status: sql`x.status`,
+    version: sql`${tickets.version} + x.moves`,
+    resolvedAt: sql`case when x.moves > 0 then null else ${tickets.resolvedAt} end`,
+    closedAt: sql`case when x.moves > 0 then null else ${tickets.closedAt} end`,
+    updatedAt: sql`now()`,
+    // Notes are not activity: a ticket's preview and activity time follow its public messages.
+    lastMessageAt: sql`case when x.preview is null then ${tickets.lastMessageAt} else now() end`,
+    lastMessagePreview: sql`coalesce(x.preview, ${tickets.lastMessagePreview})`,
+    firstResponseAt: sql`case when x.agent_replied then coalesce(${tickets.firstResponseAt}, now()) else ${tickets.firstResponseAt} end`,
+    slaAwaitingSince: sql`case x.awaiting when 'clear' then null when 'restart' then now()
+      when 'start' then coalesce(${tickets.slaAwaitingSince}, now()) else ${tickets.slaAwaitingSince} end`,
+  } as Parameters<typeof dialect.buildUpdateSet>[1]);
+}
+
+/**
+ * The write, one named prepared statement fed with arrays (neither its SQL nor Postgres's plan is built per
+ * write): `i` the drafts, `m` their messages, `e` the events of those without files (the message JSON built
+ * by the mapper, with the row's id and time filled in), `l` the Telegram links, `b` each ticket's bump.
+ */
+const writeStatement = () =>
+  rendered('tt_write_messages', () => {
+    const { search: _search, ...ticketColumns } = getTableColumns(tickets);
+    const returned = Object.entries(ticketColumns).map(
+      ([key, column]) => sql`b.${sql.identifier(column.name)} as ${sql.identifier(key)}`,
+    );
+    return sql`with i as (
+  select * from unnest(${p('ticketIds')}::int[], ${p('customerIds')}::bigint[], ${p('seqs')}::int[],
+    ${p('kinds')}::text[], ${p('authorIds')}::bigint[], ${p('bodies')}::text[], ${p('clientMessageIds')}::text[],
+    ${p('vias')}::text[], ${p('deliveries')}::text[], ${p('data')}::text[], ${p('chatIds')}::bigint[],
+    ${p('telegramMessageIds')}::bigint[]) with ordinality
+    as i(ticket_id, customer_id, seq, kind, author_id, body, client_message_id, via, delivery, data, chat_id,
+      telegram_message_id, ord)
+),
+m as (
+  insert into ${messages} (ticket_id, seq, kind, author_id, body, client_message_id, via, delivery)
+  select ticket_id, seq, kind, author_id, body, client_message_id, via, delivery from i order by ord
+  returning id, ticket_id, seq, created_at
+),
+e as (
+  insert into ${events} (ticket_id, seq, type, customer_id, internal, actor_id, data)
+  select i.ticket_id, i.seq, 'message.created', i.customer_id, i.kind = 'note', i.author_id,
+    jsonb_set(jsonb_set(i.data::jsonb, '{message,id}', to_jsonb(m.id)),
+      '{message,createdAt}', to_jsonb(${isoSql(sql`m.created_at`)}))
+  from i join m on m.ticket_id = i.ticket_id and m.seq = i.seq
+  where i.data is not null order by i.ord
+  returning id, ticket_id, seq, created_at
+),
+l as (
+  insert into ${telegramMessages} (chat_id, telegram_message_id, ticket_id, message_id)
+  select i.chat_id, i.telegram_message_id, i.ticket_id, m.id
+  from i join m on m.ticket_id = i.ticket_id and m.seq = i.seq
+  where i.chat_id is not null
+  on conflict do nothing
+),
+b as (
+  update ${tickets} set ${bumpSet()}
+  from unnest(${p('bumpIds')}::int[], ${p('bumpSeqs')}::int[], ${p('bumpStatuses')}::text[],
+    ${p('bumpMoves')}::int[], ${p('bumpPreviews')}::text[], ${p('bumpAgentReplied')}::boolean[],
+    ${p('bumpAwaiting')}::text[])
+    as x(id, last_seq, status, moves, preview, agent_replied, awaiting)
+  where ${tickets.id} = x.id
+  returning ${tickets}.*
+)
+select i.ord::int as ord, m.id as "messageId", ${isoSql(sql`m.created_at`)} as "messageCreatedAt",
+  e.id as "eventId", e.created_at as "eventCreatedAt", ${sql.join(returned, sql`, `)}
+from i join m on m.ticket_id = i.ticket_id and m.seq = i.seq
+  left join e on e.ticket_id = i.ticket_id and e.seq = i.seq
+  join b on b.id = i.ticket_id
+order by i.ord`;
+  });

@@ -26,6 +26,8 @@ export interface StartRedisServerOptions {
   readyTimeoutMs?: number;
   /** Defaults to `redis-server` on PATH. */
   binary?: string;
+  /** More `redis-server` arguments (cluster mode, for one). */
+  extraArgs?: string[];
 }
 
 const running = new Set<ChildProcess>();
@@ -87,7 +89,10 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
 
   async function launch(): Promise<void> {
     output = '';
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    const args = [
+      ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ...(options.extraArgs ?? []),
+    ];
     const started = spawn(binary, args, { cwd: os.tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
     child = started;
     running.add(started);

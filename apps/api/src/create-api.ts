@@ -1,10 +1,10 @@
+import type { RedisClient } from '@tikethet/bus';
 import { createLogger, type Logger } from '@tikethet/config';
 import { createUseCases, type DbClient, type UseCases } from '@tikethet/db';
 import type { Bus, BusMessage } from '@tikethet/domain';
 import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';
-import type Redis from 'ioredis';
 import { createAuthenticator } from './auth/authenticate';
 import { UserCache } from './auth/user-cache';
 import { mountDevLogin } from './dev/dev-login';
@@ -28,7 +28,8 @@ export interface ApiDeps {
   db: DbClient;
   bus: Bus;
   /** Shared rate-limit counters; without it each process counts on its own. */
-  redis?: Redis;
+  /** One Redis or a Redis Cluster, for the rate limits shared by every instance. */
+  redis?: RedisClient;
   logger?: Logger;
   /** Namespace of the Redis rate-limit keys (tests give each app its own). */
   rateLimitPrefix?: string;
@@ -56,7 +57,7 @@ function countingBus(bus: Bus, metrics: ApiMetrics): Bus {
           throw error;
         },
       ),
-    subscribe: (handler) => bus.subscribe(handler),
+    subscribe: (handler, options) => bus.subscribe(handler, options),
     onStatus: (listener) => bus.onStatus(listener),
     get healthy() {
       return bus.healthy;
@@ -89,9 +90,13 @@ export function createApi(deps: ApiDeps): Api {
   let draining = false;
 
   // A role change anywhere drops the cached user; a bus outage may have lost such news, so forget all.
-  const unsubscribe = deps.bus.subscribe((message) => {
-    if (message.kind === 'role_changed') cache.invalidate(message.userId);
-  });
+  // Only role changes matter here: on Redis Cluster that is the control channel alone, no ticket shard.
+  const unsubscribe = deps.bus.subscribe(
+    (message) => {
+      if (message.kind === 'role_changed') cache.invalidate(message.userId);
+    },
+    { tickets: 'followed' },
+  );
   const unwatch = deps.bus.onStatus(() => cache.clear());
 
   const authenticator = createAuthenticator({

@@ -1,8 +1,7 @@
 import http from 'node:http';
-import { createBus, createRelay } from '@tikethet/bus';
+import { createBus, createRelay, openRedisClient, redisTarget } from '@tikethet/bus';
 import { createLogger, exitOnSignals, orExitOnEnvError } from '@tikethet/config';
 import { createDb, createPendingEventSource, createUseCases, startSlaTimerWorker } from '@tikethet/db';
-import Redis from 'ioredis';
 import { createApi } from './create-api';
 import { apiPort, loadApiEnv } from './env';
 
@@ -18,10 +17,10 @@ async function main(): Promise<void> {
     applicationName: 'tikethet-api',
     statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
   });
-  const bus = createBus({ redisUrl: env.REDIS_URL, logger: createLogger('api:bus') });
-  const redis = env.REDIS_URL
-    ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
-    : undefined;
+  // REDIS_CLUSTER_NODES wins over REDIS_URL: the sharded bus and a cluster client for the rate limits.
+  const target = redisTarget(env);
+  const bus = createBus({ redis: target, logger: createLogger('api:bus') });
+  const redis = target ? openRedisClient(target, 'tikethet-api-limits') : undefined;
   redis?.on('error', (err) => logger.debug({ err }, 'rate-limit Redis error'));
   const relay = createRelay({
     source: createPendingEventSource(db.db),

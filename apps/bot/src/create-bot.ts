@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RedisClient } from '@tikethet/bus';
 import { createLogger, type Logger } from '@tikethet/config';
 import { createUseCases, type DbClient, pingDb } from '@tikethet/db';
 import type { Bus } from '@tikethet/domain';
-import type { Redis } from 'ioredis';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import { type BotEnv, webhookUrlOf } from './env';
@@ -30,7 +30,7 @@ export interface BotDeps {
   bus: Bus;
   logger?: Logger;
   /** Shares the outbound limits with the other instances of this bot (ARCHITECTURE §9); without it, per process. */
-  redis?: Redis;
+  redis?: RedisClient;
 }
 
 export interface Bot {
@@ -53,7 +53,7 @@ export interface Bot {
 }
 
 /** The outbound limits: in Redis for every instance when there is one, else in this process. */
-function sendGateOf(env: BotEnv, redis: Redis | undefined, logger: Logger): SendGate {
+function sendGateOf(env: BotEnv, redis: RedisClient | undefined, logger: Logger): SendGate {
   const local = new SendLimiter(limitsFrom(env));
   if (!redis) return local;
   // Instances of one bot (one token) share a budget; other bots on the same Redis do not touch it.

@@ -1,8 +1,7 @@
 import http from 'node:http';
-import { createBus } from '@tikethet/bus';
+import { createBus, openRedisClient, redisTarget } from '@tikethet/bus';
 import { createLogger, exitOnSignals, orExitOnEnvError, resolvePort } from '@tikethet/config';
 import { createDb } from '@tikethet/db';
-import { Redis } from 'ioredis';
 import { createBot } from './create-bot';
 import { loadBotEnv } from './env';
 
@@ -10,15 +9,11 @@ async function main() {
   const env = orExitOnEnvError(() => loadBotEnv());
   const logger = createLogger('bot');
   const db = createDb(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE, applicationName: 'tikethet-bot' });
-  const bus = await createBus(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {});
-  // The outbound limits are shared through Redis when there is one, so several bot instances keep them together.
-  const redis = env.REDIS_URL
-    ? new Redis(env.REDIS_URL, {
-        maxRetriesPerRequest: 1,
-        enableOfflineQueue: false,
-        connectionName: 'tikethet-bot-limits',
-      })
-    : undefined;
+  // REDIS_CLUSTER_NODES wins over REDIS_URL. The outbound limits are shared through Redis when there is one,
+  // so several bot instances keep them together.
+  const target = redisTarget(env);
+  const bus = createBus({ redis: target });
+  const redis = target ? openRedisClient(target, 'tikethet-bot-limits') : undefined;
   redis?.on('error', (err) => logger.debug({ err }, 'send-limit Redis error'));
   const bot = createBot({ env, db, bus, logger, redis });
   const server = http.createServer((req, res) => void bot.httpHandler(req, res));

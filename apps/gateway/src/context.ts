@@ -1,6 +1,6 @@
 import type { Logger } from '@tikethet/config';
 import type { UseCases } from '@tikethet/db';
-import type { Bus } from '@tikethet/domain';
+import type { Bus, BusFollow } from '@tikethet/domain';
 import type { Connection } from './connection';
 import type { GatewayEnv } from './env';
 import type { EventReader } from './event-reader';
@@ -21,6 +21,8 @@ export interface GatewayContext {
   userDirectory: UserDirectory;
   /** Topic name (`ticket:<id>`, `queue`) -> sockets following it. */
   topics: Map<string, Set<Connection>>;
+  /** Topic -> this gateway's follow of its shard (sharded buses only; see bus-follows.ts). */
+  follows: Map<string, BusFollow>;
   /** Telegram user id -> that user's authenticated sockets. */
   users: Map<number, Set<Connection>>;
   connections: Set<Connection>;

@@ -82,11 +82,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }),
     userDirectory: createUserDirectory(uc, { ttlMs: USER_KEEP_MS, canKeep: () => bus.healthy }),
     topics: new Map(),
+    follows: new Map(),
     users: new Map(),
     connections: new Set(),
   };
 
-  const offMessages = bus.subscribe((message) => routeBusMessage(ctx, message));
+  // On Redis Cluster only the shards of the topics followed here arrive (bus-follows.ts).
+  const offMessages = bus.subscribe((message) => routeBusMessage(ctx, message), { tickets: 'followed' });
   let wasDown = false;
   const offStatus = bus.onStatus((status) => {
     metrics.busUp.set(status === 'up' ? 1 : 0);

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { createBus } from '@tikethet/bus';
+import { createBus, redisTarget } from '@tikethet/bus';
 import { createLogger, exitOnSignals, orExitOnEnvError } from '@tikethet/config';
 import { createDb } from '@tikethet/db';
 import { createGateway } from './create-gateway';
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const env = orExitOnEnvError(() => loadGatewayEnv());
   const logger = createLogger('gateway');
   const db = createDb(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE, applicationName: 'tikethet-gateway' });
-  const bus = createBus({ redisUrl: env.REDIS_URL, logger: createLogger('gateway:bus') });
+  const bus = createBus({ redis: redisTarget(env), logger: createLogger('gateway:bus') });
   const gateway = createGateway({ env, db, bus, logger });
   const server = http.createServer(gateway.httpHandler);
   server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));

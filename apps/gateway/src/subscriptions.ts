@@ -1,4 +1,5 @@
 import { canSeeEvent, canSeePresence, canSubscribeQueue, canViewTicket } from '@tikethet/domain';
+import { followTopic, unfollowTopic } from './bus-follows';
 import type { Connection } from './connection';
 import { addTo, type GatewayContext, removeFrom } from './context';
 import { eventFrame } from './frames';
@@ -55,6 +56,7 @@ export async function subscribe(
     if (!conn.queue) {
       conn.queue = true;
       addTo(ctx.topics, 'queue', conn);
+      followTopic(ctx, 'queue', 'all');
       ctx.metrics.subscriptions.inc({ kind: 'queue' });
     }
     conn.sendJson({ type: 'subscribed', topic: 'queue' });
@@ -81,6 +83,7 @@ export async function subscribe(
   });
   conn.followState().tickets.set(topic.name, subscription);
   addTo(ctx.topics, topic.name, conn);
+  followTopic(ctx, topic.name, ticket.id);
   ctx.metrics.subscriptions.inc({ kind: 'ticket' });
   conn.sendJson({ type: 'subscribed', topic: topic.name, lastSeq: ticket.lastSeq });
   if (cursor < ticket.lastSeq) subscription.catchUp();
@@ -94,6 +97,7 @@ export function unsubscribeTicket(ctx: GatewayContext, conn: Connection, topic: 
   subscription.close();
   conn.followState().tickets.delete(topic);
   removeFrom(ctx.topics, topic, conn);
+  unfollowTopic(ctx, topic);
   ctx.metrics.subscriptions.dec({ kind: 'ticket' });
   if (conn.person) ctx.presence.remove(subscription.ticketId, conn.person.id);
 }
@@ -102,6 +106,7 @@ function leaveQueue(ctx: GatewayContext, conn: Connection): void {
   if (!conn.queue) return;
   conn.queue = false;
   removeFrom(ctx.topics, 'queue', conn);
+  unfollowTopic(ctx, 'queue');
   ctx.metrics.subscriptions.dec({ kind: 'queue' });
 }
 

@@ -1,5 +1,32 @@
 import type { Logger } from '@tikethet/config';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+
+export interface ClusterNode {
+  host: string;
+  port: number;
+}
+
+/** Where Redis is: one server (`REDIS_URL`) or a Redis Cluster (`REDIS_CLUSTER_NODES`, which wins). */
+export type RedisTarget = { url: string } | { clusterNodes: ClusterNode[] };
+
+/** A client for keyed commands: rate limits and send limits take either. */
+export type RedisClient = Redis | Cluster;
+
+/** The target the environment names, if any: cluster nodes win over a URL. */
+export function redisTarget(env: {
+  REDIS_URL?: string | undefined;
+  REDIS_CLUSTER_NODES?: ClusterNode[] | undefined;
+}): RedisTarget | undefined {
+  if (env.REDIS_CLUSTER_NODES && env.REDIS_CLUSTER_NODES.length > 0) {
+    return { clusterNodes: env.REDIS_CLUSTER_NODES };
+  }
+  return env.REDIS_URL ? { url: env.REDIS_URL } : undefined;
+}
+
+/** A human-readable name for logs. */
+export function describeTarget(target: RedisTarget): string {
+  return 'url' in target ? 'redis' : `redis cluster (${target.clusterNodes.length} seed nodes)`;
+}
 
 export interface ConnectionSettings {
   /** Rejects any command (publish included) that gets no reply within this time. */
@@ -63,4 +90,22 @@ export async function closeConnection(connection: Redis): Promise<void> {
     }
   }
   connection.disconnect();
+}
+
+/**
+ * The client the API's rate limiter and the bot's shared send limits use: commands fail fast (no offline
+ * queue, one retry) so that the callers fall back to counting in the process while Redis is away. On a
+ * cluster a master's slots moving to its replica are followed (MOVED, slot refresh) by ioredis.
+ */
+export function openRedisClient(target: RedisTarget, name: string): RedisClient {
+  const redisOptions: RedisOptions = { connectionName: name, maxRetriesPerRequest: 1 };
+  if ('url' in target) return new Redis(target.url, { ...redisOptions, enableOfflineQueue: false });
+  return new Cluster(target.clusterNodes, {
+    redisOptions,
+    enableOfflineQueue: false,
+    clusterRetryStrategy: (attempt) => reconnectDelay(attempt, 2000),
+    retryDelayOnClusterDown: 100,
+    retryDelayOnFailover: 100,
+    slotsRefreshTimeout: 1000,
+  });
 }

@@ -7,12 +7,25 @@ import {
   EnvError,
   loadEnv,
   portEnv,
+  redisEnv,
   resolvePort,
   statementTimeoutEnv,
   telegramAuthEnv,
 } from './env';
 
 describe('loadEnv', () => {
+  it('parses REDIS_CLUSTER_NODES into hosts and ports, and names it when bad', () => {
+    const env = loadEnv(redisEnv, { REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b:7001' });
+    expect(env.REDIS_CLUSTER_NODES).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'redis-b', port: 7001 },
+    ]);
+    for (const bad of ['10.0.0.1', 'a:b', 'x:70000', ',']) {
+      expect(() => loadEnv(redisEnv, { REDIS_CLUSTER_NODES: bad })).toThrow(/REDIS_CLUSTER_NODES/);
+    }
+    expect(loadEnv(redisEnv, {}).REDIS_CLUSTER_NODES).toBeUndefined();
+  });
+
   it('names a missing variable', () => {
     expect(() => loadEnv({ ...databaseEnv }, {})).toThrow(/DATABASE_URL/);
   });

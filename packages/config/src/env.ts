@@ -37,8 +37,32 @@ export const statementTimeoutEnv = {
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
 };
 
+/** One `host:port` of REDIS_CLUSTER_NODES. */
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}$/, 'must be comma-separated host:port pairs')
+  .transform((v) => {
+    const at = v.lastIndexOf(':');
+    return { host: v.slice(0, at), port: Number(v.slice(at + 1)) };
+  })
+  .refine((n) => n.port > 0 && n.port < 65536, 'a port must be 1-65535');
+
+/**
+ * `REDIS_CLUSTER_NODES` (some or all nodes of a Redis Cluster) wins over `REDIS_URL` and selects the
+ * cluster client; neither set means the in-process bus and per-process limits.
+ */
 export const redisEnv = {
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(hostPort).min(1, 'must name at least one host:port'))
+    .optional(),
 };
 
 export const telegramAuthEnv = {

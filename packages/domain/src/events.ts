@@ -97,13 +97,33 @@ export const busMessageSchema = z.discriminatedUnion('kind', [
 export type BusMessage = z.infer<typeof busMessageSchema>;
 export type Person = z.infer<typeof personSchema>;
 
-/** The one contract every bus implementation (Redis, in-process) keeps. */
+/**
+ * What a subscriber needs: `all` (the default) every message; `followed` only the tickets named through
+ * `Bus.follow` (plus role changes). Buses that broadcast everything anyway (in-process, one Redis) ignore it.
+ */
+export interface BusSubscribeOptions {
+  tickets?: 'all' | 'followed';
+}
+
+/** Interest in one ticket's messages (or every ticket's) on a sharded bus; `release` ends it. */
+export interface BusFollow {
+  /**
+   * Resolves once the ticket's messages arrive here: `already` when they did before the call, `subscribed`
+   * when its shard had to be subscribed (messages published meanwhile were missed: read them from Postgres).
+   */
+  readonly ready: Promise<'already' | 'subscribed'>;
+  release(): void;
+}
+
+/** The one contract every bus implementation (Redis, Redis Cluster, in-process) keeps. */
 export interface Bus {
   publish(message: BusMessage): Promise<void>;
   /** Several messages in order, in one write where the transport allows it; settles per message. */
   publishMany?(messages: BusMessage[]): Promise<Array<PromiseSettledResult<void>>>;
   /** Handlers receive parsed messages only; what does not parse is logged and dropped. */
-  subscribe(handler: (message: BusMessage) => void): () => void;
+  subscribe(handler: (message: BusMessage) => void, options?: BusSubscribeOptions): () => void;
+  /** Sharded buses only: receive this ticket's messages (`all`: every ticket's) until released. */
+  follow?(ticketId: number | 'all'): BusFollow;
   /** Called with `up` after every (re)subscription and `down` when the link is lost. */
   onStatus(listener: (status: 'up' | 'down') => void): () => void;
   readonly healthy: boolean;

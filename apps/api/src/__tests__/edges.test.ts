@@ -80,7 +80,7 @@ describe('rate limits', () => {
       }
     }
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
-    expect((await redis.keys(`${prefix}:user:960001:*`)).length).toBe(1);
+    expect((await redis.keys(`${prefix}:{user:960001}:*`)).length).toBe(1);
   });
 
   it('per client IP (after TRUST_PROXY_HOPS), counting unauthenticated requests too', async () => {

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 export interface RateDecision {
   allowed: boolean;
@@ -49,7 +49,8 @@ export function createMemoryLimiter(options: LimiterOptions): RateLimiter {
 }
 
 export interface RedisLimiterOptions extends LimiterOptions {
-  redis: Redis;
+  /** One Redis or a Redis Cluster. */
+  redis: Redis | Cluster;
   prefix?: string;
   /** A Redis that does not answer within this time is skipped. Default 250 ms. */
   timeoutMs?: number;
@@ -59,9 +60,17 @@ export interface RedisLimiterOptions extends LimiterOptions {
 }
 
 /**
- * Fixed windows shared by every API instance: INCR + PEXPIRE on `<prefix>:<key>:<window>`, every key of a hit
- * in one MULTI. When Redis is
- * not connected, fails or is slow, the request is counted in the process instead (never refused for that).
+ * The counter of one key in one window: `<prefix>:{<key>}:<window>`. The hash tag puts every window of a key
+ * in one Redis Cluster slot, so its INCR + PEXPIRE transaction never spans slots (CROSSSLOT).
+ */
+export function windowKey(prefix: string, key: string, index: number): string {
+  return `${prefix}:{${key}}:${index}`;
+}
+
+/**
+ * Fixed windows shared by every API instance: INCR + PEXPIRE of each key in a MULTI of its own (one slot
+ * each on a cluster); the transactions of one hit leave together, in one round trip. When Redis is not
+ * connected, fails or is slow, the request is counted in the process instead (never refused for that).
  */
 export function createRedisLimiter(options: RedisLimiterOptions): RateLimiter {
   const windowMs = options.windowMs ?? 60_000;
@@ -76,17 +85,20 @@ export function createRedisLimiter(options: RedisLimiterOptions): RateLimiter {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('rate limit: Redis timed out')), timeoutMs);
     });
-    const multi = redis.multi();
-    for (const key of keys) multi.incr(key).pexpire(key, windowMs);
+    const counts = keys.map((key) =>
+      redis
+        .multi()
+        .incr(key)
+        .pexpire(key, windowMs)
+        .exec()
+        .then((replies) => {
+          const incr = replies?.[0];
+          if (!incr || incr[0]) throw incr?.[0] ?? new Error('rate limit: no reply');
+          return Number(incr[1]);
+        }),
+    );
     try {
-      const replies = await Promise.race([multi.exec(), timeout]);
-      let highest = 0;
-      for (let i = 0; i < keys.length; i++) {
-        const incr = replies?.[2 * i];
-        if (!incr || incr[0]) throw incr?.[0] ?? new Error('rate limit: no reply');
-        highest = Math.max(highest, Number(incr[1]));
-      }
-      return highest;
+      return Math.max(0, ...(await Promise.race([Promise.all(counts), timeout])));
     } finally {
       if (timer) clearTimeout(timer);
     }
@@ -98,7 +110,7 @@ export function createRedisLimiter(options: RedisLimiterOptions): RateLimiter {
       const t = now();
       const index = Math.floor(t / windowMs);
       try {
-        const n = await count(keys.map((key) => `${prefix}:${key}:${index}`));
+        const n = await count(keys.map((key) => windowKey(prefix, key, index)));
         return decide(n, options.limit, (index + 1) * windowMs, t);
       } catch (error) {
         options.onFailure?.(error);

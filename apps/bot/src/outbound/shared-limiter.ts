@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@tikethet/config';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { SendGate, SendLimiter, SendTicket } from './limiter';
 
 // The same sliding-window logs as SendLimiter (its limits, spans and poll arrive as ARGV), kept in Redis
@@ -59,7 +59,8 @@ return 0
 `;
 
 export interface SharedLimiterOptions {
-  redis: Redis;
+  /** One Redis or a Redis Cluster. */
+  redis: Redis | Cluster;
   /**
    * This process's limiter: its limits, guard and poll are the shared ones too, and it answers whenever
    * Redis does not, so the limits still hold per process.
@@ -84,11 +85,14 @@ export function createSharedLimiter(options: SharedLimiterOptions): SendGate {
   let sequence = 0;
   let degraded = false;
 
+  // Every script touches the global keys and a chat's together, so all of them carry one hash tag: on a
+  // Redis Cluster they share a slot (a script's keys must), on one Redis the braces change nothing.
+  const tag = `{${prefix}}`;
   const keys = (chatId: number) => ({
-    globalLog: `${prefix}:log:all`,
-    chatLog: `${prefix}:log:${chatId}`,
-    globalPause: `${prefix}:pause:all`,
-    chatPause: `${prefix}:pause:${chatId}`,
+    globalLog: `${tag}:log:all`,
+    chatLog: `${tag}:log:${chatId}`,
+    globalPause: `${tag}:pause:all`,
+    chatPause: `${tag}:pause:${chatId}`,
   });
 
   async function call<T>(run: () => Promise<T>): Promise<T | undefined> {

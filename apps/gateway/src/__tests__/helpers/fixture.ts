@@ -30,6 +30,8 @@ export interface RunningGateway {
 export async function startGateway(
   world: Pick<World, 'database' | 'redisUrl' | 'channel'>,
   overrides: Record<string, string> = {},
+  /** Another bus than the world's Redis channel (a Redis Cluster's, say). */
+  makeBus?: () => Bus,
 ): Promise<RunningGateway> {
   const { redisUrl, channel } = world;
   const dbUrl = world.database.url;
@@ -41,12 +43,14 @@ export async function startGateway(
     ...overrides,
   });
   const db = createDb(dbUrl, { max: 5 });
-  const bus = createRedisBus({
-    url: redisUrl,
-    channel,
-    healthCheckIntervalMs: 1000,
-    maxReconnectDelayMs: 500,
-  });
+  const bus =
+    makeBus?.() ??
+    createRedisBus({
+      url: redisUrl,
+      channel,
+      healthCheckIntervalMs: 1000,
+      maxReconnectDelayMs: 500,
+    });
   const gateway = createGateway({ env, db, bus });
   const server = http.createServer(gateway.httpHandler);
   server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));

@@ -32,6 +32,13 @@ export function ticketCreatedEvent(id: number, seq = 1, ticketId = 7): TicketEve
         resolvedAt: null,
         closedAt: null,
         rating: null,
+        sla: {
+          firstResponseDueAt: null,
+          nextResponseDueAt: null,
+          resolutionDueAt: null,
+          breachedAt: null,
+          pausedAt: null,
+        },
       },
     },
   };

@@ -57,6 +57,8 @@ export const ticketDetailSchema = ticketSchema.extend({
     averageRating: z.number().nullable(),
   }),
   assignee: userSummarySchema.nullable(),
+  /** Staff only: the ticket's topic in the agents' forum group (null: none); absent for customers. */
+  topic: z.object({ chatId: z.number().int(), threadId: z.number().int() }).nullable().optional(),
 });
 export type TicketDetail = z.infer<typeof ticketDetailSchema>;
 

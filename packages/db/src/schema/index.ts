@@ -11,5 +11,6 @@ export * from './telegram';
 export * from './ticket-stats-daily';
 export * from './ticket-stats-durations';
 export * from './ticket-status-counts';
+export * from './ticket-topics';
 export * from './tickets';
 export * from './users';

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+} from 'drizzle-orm/pg-core';
 import { createdAt, telegramId, tstz } from './columns';
 import { messages } from './messages';
 import { tickets } from './tickets';
@@ -22,7 +32,11 @@ export const telegramMessages = pgTable(
     messageId: bigint('message_id', { mode: 'number' }).references(() => messages.id),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.chatId, t.telegramMessageId] })],
+  (t) => [
+    primaryKey({ columns: [t.chatId, t.telegramMessageId] }),
+    // The Telegram messages a ticket message is (0012): the topic mirror's lookups.
+    index('telegram_messages_message_idx').on(t.messageId).where(sql`${t.messageId} is not null`),
+  ],
 );
 
 /** The outbound queue to Telegram: survives restarts; delivery state is mirrored onto the message. */
@@ -37,6 +51,8 @@ export const telegramOutbox = pgTable(
     messageId: bigint('message_id', { mode: 'number' }).references(() => messages.id),
     /** Unique per purpose (e.g. `reply:<messageId>`), so a redelivered event enqueues nothing twice. */
     dedupeKey: text('dedupe_key').unique(),
+    /** Posted into its ticket's forum topic: the queue fills in message_thread_id when it sends it (0011). */
+    inTopic: boolean('in_topic').notNull().default(false),
     status: text('status', { enum: ['queued', 'sending', 'sent', 'failed'] })
       .notNull()
       .default('queued'),

@@ -16,6 +16,7 @@ import * as stats from './stats';
 import * as telegram from './telegram';
 import * as telegramIngest from './telegram-ingest';
 import * as tickets from './tickets';
+import * as topics from './topics';
 import * as users from './users';
 
 /** Every write: runs in a transaction scope; its events are published after commit. */
@@ -47,6 +48,10 @@ const writes = {
   putServiceLevels: serviceLevels.putServiceLevels,
   setAvailability: serviceLevels.setAvailability,
   fireSlaTimer: serviceLevels.fireSlaTimer,
+  lockTopicMirror: topics.lockTopicMirror,
+  saveTopicMirror: topics.saveTopicMirror,
+  recordTopicCreated: topics.recordTopicCreated,
+  forgetTopicThread: topics.forgetTopicThread,
 };
 
 /** Every read: plain queries on the pool (or on the transaction inside `transaction`). */
@@ -77,6 +82,10 @@ const reads = {
   listDeadLetters: deadLetters.listDeadLetters,
   getServiceLevels: serviceLevels.getServiceLevels,
   readServiceLevels: serviceLevels.readServiceLevels,
+  findTicketTopic: topics.findTicketTopic,
+  findTopicByThread: topics.findTopicByThread,
+  findTelegramCopies: topics.findTelegramCopies,
+  findStaffByUsername: topics.findStaffByUsername,
 };
 
 type Writes = typeof writes;
@@ -153,4 +162,5 @@ export type { StaffChat } from './staff';
 export type { Stats } from './stats';
 export type { IngestOutcome, IngestTextItem } from './telegram-ingest';
 export type { CreatedTicket, CreateTicketOptions } from './tickets';
+export type { TicketTopic } from './topics';
 export type { ListUsersQuery, UpsertUserOptions } from './users';

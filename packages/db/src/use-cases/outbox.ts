@@ -17,6 +17,8 @@ export interface OutboxItem {
   messageId?: number | null;
   /** Unique per purpose (e.g. `reply:<messageId>`): enqueueing the same key again changes nothing. */
   dedupeKey?: string | null;
+  /** Posted into the forum topic of `ticketId`: the queue fills in message_thread_id when it sends. */
+  inTopic?: boolean;
 }
 
 /**
@@ -33,6 +35,7 @@ export async function enqueueTelegram(scope: TxScope, item: OutboxItem): Promise
       ticketId: item.ticketId ?? null,
       messageId: item.messageId ?? null,
       dedupeKey: item.dedupeKey ?? null,
+      inTopic: item.inTopic ?? false,
     })
     .onConflictDoNothing()
     .returning({ id: telegramOutbox.id });

@@ -2,6 +2,7 @@ import {
   type Actor,
   acceptsMessage,
   canViewTicket,
+  isStaff,
   type ListTicketsQuery,
   listTicketsQuerySchema,
   NotFoundError,
@@ -18,6 +19,7 @@ import { tickets, users } from '../schema';
 import { prepared } from '../statements';
 import { searchTickets } from './search';
 import { listedTickets, listOrder, ticketFilters } from './ticket-list';
+import { findTicketTopic } from './topics';
 
 interface Cursor {
   at: string;
@@ -176,7 +178,14 @@ export async function getTicket(q: Queryable, actor: Actor, ticketId: number): P
       averageRating: s?.avg ?? null,
     },
     assignee: assignee ? toUserSummary(assignee) : null,
+    ...(isStaff(actor.role) ? { topic: await topicLink(q, row.id) } : {}),
   };
+}
+
+/** Where staff open the ticket's topic in the agents' forum group; null while it has none. */
+async function topicLink(q: Queryable, ticketId: number) {
+  const topic = await findTicketTopic(q, ticketId);
+  return topic?.threadId ? { chatId: topic.chatId, threadId: topic.threadId } : null;
 }
 
 /** The bare ticket row for permission checks (gateway subscriptions, bot routing); null when missing. */

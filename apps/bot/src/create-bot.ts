@@ -23,6 +23,9 @@ import { createOutboxWorker } from './outbound/worker';
 import { createPoller, type Poller } from './polling';
 import { callOf, registerMenuButton, registerProfile, registerWebhook, withRetry } from './registration';
 import type { BotRuntime } from './runtime';
+import { registerTopicMessages } from './topics/inbound';
+import { detectAgentsMode, loadMigrations, recordMigration } from './topics/mode';
+import { createTopicSender } from './topics/sender';
 
 export interface BotDeps {
   env: BotEnv;
@@ -74,6 +77,9 @@ export function createBot({ env, db, bus, logger = createLogger('bot'), redis }:
     publicUrl: env.PUBLIC_URL,
     webhookUrl: webhookUrlOf(env, env.PUBLIC_URL),
     botUsername: undefined,
+    agentsChatId: env.AGENTS_CHAT_ID,
+    topicsChatId: undefined,
+    migratedChats: new Map(),
   };
   const telegraf = new Telegraf<BotContext>(env.TELEGRAM_BOT_TOKEN, {
     contextType: BotContext,
@@ -83,8 +89,11 @@ export function createBot({ env, db, bus, logger = createLogger('bot'), redis }:
     throw error;
   });
   const call = callOf(telegraf.telegram);
+  const onMigrated = (fromChatId: number, toChatId: number) =>
+    recordMigration({ uc, runtime, logger, call }, fromChatId, toChatId);
   const outcomes = new WeakMap<object, UpdateOutcome>();
   useTransaction(telegraf, uc, outcomes);
+  registerTopicMessages(telegraf, runtime, onMigrated);
   registerCommands(telegraf, runtime);
   registerCallbacks(telegraf, runtime);
   registerMessages(telegraf, runtime);
@@ -104,6 +113,7 @@ export function createBot({ env, db, bus, logger = createLogger('bot'), redis }:
     maxAttempts: env.BOT_SEND_MAX_ATTEMPTS,
     retryBaseMs: env.BOT_RETRY_BASE_MS,
     pollIntervalMs: env.BOT_POLL_INTERVAL_MS,
+    hooks: createTopicSender({ uc, runtime, logger: logger.child({ part: 'topics' }), onMigrated }),
   });
   const processOne = createUpdateProcessor({ bot: telegraf, uc, logger, metrics, outcomes });
   const processAlone = async (update: Update) => {
@@ -123,7 +133,14 @@ export function createBot({ env, db, bus, logger = createLogger('bot'), redis }:
     uc,
     bus,
     pool: db.pool,
-    handlers: { uc, runtime, agentsChatId: env.AGENTS_CHAT_ID },
+    handlers: {
+      uc,
+      runtime,
+      // The group as it is now (a group that became a supergroup has a new id).
+      get agentsChatId() {
+        return runtime.agentsChatId;
+      },
+    },
     logger: logger.child({ part: 'events' }),
     intervalMs: Math.max(1000, env.BOT_POLL_INTERVAL_MS * 3),
     onEnqueued: () => worker.wake(),
@@ -174,6 +191,15 @@ export function createBot({ env, db, bus, logger = createLogger('bot'), redis }:
           runtime.botUsername = me.username;
         },
         'getMe',
+        logger,
+        stopped,
+      );
+      await loadMigrations(uc, runtime);
+      await withRetry(
+        async () => {
+          await detectAgentsMode(call, runtime, logger);
+        },
+        'agents chat mode',
         logger,
         stopped,
       );

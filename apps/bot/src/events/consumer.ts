@@ -47,7 +47,8 @@ export function createEventConsumer(deps: {
 
   const handleOnce = (event: TicketEvent): Promise<boolean> => {
     assignees.observe(event);
-    if (handled.has(event.id) || !concernsBot(event)) return Promise.resolve(true);
+    if (handled.has(event.id) || !concernsBot(event, handlers.runtime.topicsChatId !== undefined))
+      return Promise.resolve(true);
     const existing = inFlight.get(event.id);
     if (existing) return existing;
     const task = handleEvent(handlers, event)

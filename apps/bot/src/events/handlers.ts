@@ -12,6 +12,7 @@ import {
 } from '../links';
 import { enqueueEdit, enqueueText } from '../outbound/enqueue';
 import type { BotRuntime } from '../runtime';
+import { mirrorTicket } from '../topics/mirror';
 import type { AssigneeTracker } from './assignees';
 
 export interface EventHandlerDeps {
@@ -24,11 +25,22 @@ export interface EventHandlerDeps {
 
 type TicketUpdated = TicketEvent & { type: 'ticket.updated' };
 
+/** A caption holds 1024 characters: the reply's body, leaving room for its header. */
+const CAPTION_BODY_MAX = 900;
+
 /** How much of a customer's message an agent's DM previews (the whole of it is one tap away). */
 const PREVIEW_MAX = 1000;
 
-/** Whether the bot has anything to do for this event (cheap: no database read). */
-export function concernsBot(event: TicketEvent): boolean {
+/**
+ * Whether the bot has anything to do for this event (cheap: no database read). In topic mode every event
+ * is mirrored into its ticket's topic.
+ */
+export function concernsBot(event: TicketEvent, topics = false): boolean {
+  if (topics) return true;
+  if (event.type === 'message.updated') {
+    const { kind } = event.data.message;
+    return !event.internal && kind === 'agent';
+  }
   if (event.type === 'message.created') {
     const { kind } = event.data.message;
     return !event.internal && (kind === 'agent' || kind === 'customer');
@@ -69,6 +81,30 @@ async function replyToCustomer(deps: EventHandlerDeps, event: TicketEvent, messa
     return 0;
   }
   const author = message.author?.name ?? to.texts.support;
+  // Files an agent sent in a ticket's topic move as they are (media stays media), captioned as the reply.
+  const topics = runtime.topicsChatId;
+  const origin =
+    topics !== undefined && message.attachments.length > 0
+      ? (await uc.findTelegramCopies(message.id)).find((c) => c.chatId === topics)
+      : undefined;
+  if (origin) {
+    const copied = await uc.enqueueTelegram({
+      chatId: to.chatId,
+      method: 'copyMessage',
+      payload: {
+        chat_id: to.chatId,
+        from_chat_id: origin.chatId,
+        message_id: origin.telegramMessageId,
+        caption: to.texts.agentReply(event.ticketId, author, truncate(message.body, CAPTION_BODY_MAX)),
+        parse_mode: 'HTML',
+        reply_markup: openTicketKeyboard(runtime, to.texts, event.ticketId),
+      },
+      ticketId: event.ticketId,
+      messageId: message.id,
+      dedupeKey: `reply:${message.id}`,
+    });
+    return copied ? 1 : 0;
+  }
   const html = to.texts.agentReply(event.ticketId, author, truncate(message.body, TELEGRAM_BODY_MAX));
   const queued = await enqueueText(uc, to.chatId, html, {
     ticketId: event.ticketId,
@@ -76,6 +112,31 @@ async function replyToCustomer(deps: EventHandlerDeps, event: TicketEvent, messa
     dedupeKey: `reply:${message.id}`,
     replyMarkup: openTicketKeyboard(runtime, to.texts, event.ticketId),
   });
+  return queued ? 1 : 0;
+}
+
+/**
+ * An agent's reply edited (in the Mini App, or its Telegram message in a topic or DM): the customer's copy
+ * says the same. The edit is recorded on the message (its original kept) by the use-case that made the event.
+ */
+async function editCustomerCopy(deps: EventHandlerDeps, event: TicketEvent, message: Message) {
+  const { uc, runtime } = deps;
+  // message.updated also says a delivery state changed: only an edit (editedAt) changes the copy.
+  if (message.editedAt === null) return 0;
+  const [sent] = await uc.findOutboxByKeys([`reply:${message.id}`]);
+  if (sent?.status !== 'sent' || sent.telegramMessageId === null) return 0;
+  const to = await customerChat(uc, event.customerId);
+  if (!to) return 0;
+  const author = message.author?.name ?? to.texts.support;
+  const queued = await enqueueEdit(
+    uc,
+    { chatId: sent.chatId, telegramMessageId: sent.telegramMessageId },
+    {
+      html: to.texts.agentReply(event.ticketId, author, truncate(message.body, TELEGRAM_BODY_MAX)),
+      replyMarkup: openTicketKeyboard(runtime, to.texts, event.ticketId),
+      dedupeKey: `reply-edit:${message.id}:${message.editedAt}`,
+    },
+  );
   return queued ? 1 : 0;
 }
 
@@ -277,9 +338,19 @@ async function tellSlaAlert(deps: EventHandlerDeps, event: TicketUpdated) {
  * twice (bus redelivery, catch-up after a restart) enqueues nothing new.
  */
 export async function handleEvent(deps: EventHandlerDeps, event: TicketEvent): Promise<number> {
-  if (!concernsBot(event)) return 0;
+  const topics = deps.runtime.topicsChatId !== undefined;
+  if (!concernsBot(event, topics)) return 0;
+  // The topic first: the ticket's card and its topic are queued before anything refers to them.
+  const mirrored = topics ? await mirrorTicket(deps, event) : 0;
+  return mirrored + (concernsBot(event) ? await deliver(deps, event, topics) : 0);
+}
+
+/** The event's sends outside the topic: the customer's chat, the assignee's DM, the group posts. */
+async function deliver(deps: EventHandlerDeps, event: TicketEvent, topics: boolean): Promise<number> {
+  if (event.type === 'message.updated') return editCustomerCopy(deps, event, event.data.message);
   if (event.type === 'message.created') {
     const message = event.data.message;
+    if (message.internal) return 0;
     return message.kind === 'agent'
       ? replyToCustomer(deps, event, message)
       : tellAssignee(deps, event, message);
@@ -296,6 +367,7 @@ export async function handleEvent(deps: EventHandlerDeps, event: TicketEvent): P
     if (changes.includes('sla')) queued += await tellSlaAlert(deps, event);
     return queued;
   }
-  if (event.type === 'ticket.created') return postNewTicket(deps, event);
+  // In topic mode the ticket's card in its topic is the post.
+  if (event.type === 'ticket.created' && !topics) return postNewTicket(deps, event);
   return 0;
 }

@@ -10,15 +10,15 @@ import { pendingNewKey } from './commands';
 import { type BotContext, type Sender, senderOf } from './context';
 
 /**
- * Posts on the ticket, linked to the Telegram message (replies and edits find it); null when the ticket takes
- * no message from this sender (closed, not theirs).
+ * Posts on the ticket (an internal note with `internal`), linked to the Telegram message (replies and edits
+ * find it); null when the ticket takes no message from this sender (closed, not theirs).
  */
-async function tryPost(s: Sender, ticketId: number, body: string, message: Message) {
+export async function tryPost(s: Sender, ticketId: number, body: string, message: Message, internal = false) {
   try {
     return await s.tx.postMessage(
       s.actor,
       ticketId,
-      { body },
+      { body, ...(internal ? { internal } : {}) },
       {
         via: 'bot',
         attachments: attachmentsOf(message),
@@ -51,7 +51,7 @@ function describesProblem(text: string, files: IncomingAttachment[]): boolean {
 }
 
 /** What a message puts on a ticket: its text (or caption), its files, and the body — the text, or a line naming the file. */
-function contentOf(s: Sender, message: Message) {
+export function contentOf(s: Sender, message: Message) {
   const files = attachmentsOf(message);
   const text = bodyTextOf(message);
   const first = files[0];

@@ -9,6 +9,8 @@ export interface SendOptions {
   /** The ticket message it delivers: its delivery state follows the send. */
   messageId?: number;
   dedupeKey?: string;
+  /** A forum topic the message goes to (an answer in the topic a command was written in). */
+  threadId?: number;
 }
 
 /** Queues an HTML sendMessage in the caller's transaction; the queue sends it after commit. */
@@ -26,6 +28,7 @@ export function enqueueText(
   };
   if (options.replyMarkup && options.replyMarkup.inline_keyboard.length > 0)
     payload.reply_markup = options.replyMarkup;
+  if (options.threadId !== undefined) payload.message_thread_id = options.threadId;
   if (options.replyTo !== undefined) {
     payload.reply_parameters = { message_id: options.replyTo, allow_sending_without_reply: true };
   }

@@ -6,6 +6,9 @@ export interface OutboxRow {
   method: string;
   payload: Record<string, unknown>;
   attempts: number;
+  ticketId: number | null;
+  /** Posted into its ticket's forum topic: message_thread_id is filled in when it is sent. */
+  inTopic: boolean;
 }
 
 interface RawRow {
@@ -14,6 +17,8 @@ interface RawRow {
   method: string;
   payload: Record<string, unknown>;
   attempts: number;
+  ticket_id: number | null;
+  in_topic: boolean;
 }
 
 const toRow = (r: RawRow): OutboxRow => ({
@@ -22,6 +27,8 @@ const toRow = (r: RawRow): OutboxRow => ({
   method: r.method,
   payload: r.payload,
   attempts: r.attempts,
+  ticketId: r.ticket_id,
+  inTopic: r.in_topic,
 });
 
 /**
@@ -77,7 +84,7 @@ export function createOutboxStore({ pool }: DbClient) {
              where q.status = 'queued' and q.next_attempt_at <= now()
                and not exists (select 1 from telegram_outbox s where s.chat_id = q.chat_id and s.status = 'sending')
              order by q.id limit $1 for update skip locked)
-           returning o.id, o.chat_id, o.method, o.payload, o.attempts`,
+           returning o.id, o.chat_id, o.method, o.payload, o.attempts, o.ticket_id, o.in_topic`,
           [limit],
         );
         return result.rows.map(toRow).sort((a, b) => a.id - b.id);

@@ -12,6 +12,26 @@ export type CallApi = (
   signal: AbortSignal,
 ) => Promise<unknown>;
 
+/** A Bot API call made inside the queue's limits (waits for its slot like a row would). */
+export type LimitedCall = (method: string, payload: Record<string, unknown>) => Promise<unknown>;
+
+/**
+ * What the queue asks before and after a row's call (forum topics, migrated groups): the payload to send,
+ * and what a failure means. `sent`: the call's purpose is met (TOPIC_NOT_MODIFIED); `again`: prepare and
+ * call once more now (a topic to create again, a group's new id); undefined: the usual handling.
+ */
+export interface SendHooks {
+  prepare(row: OutboxRow, call: LimitedCall): Promise<Record<string, unknown>>;
+  recover(
+    row: OutboxRow,
+    sent: Record<string, unknown>,
+    error: unknown,
+  ): Promise<'sent' | 'again' | undefined>;
+}
+
+/** How often one row may be prepared again after `again` before its failure counts as usual. */
+const MAX_RECOVERIES = 3;
+
 export interface OutboxWorkerOptions {
   store: OutboxStore;
   uc: UseCases;
@@ -24,6 +44,7 @@ export interface OutboxWorkerOptions {
   pollIntervalMs: number;
   /** Rows held in memory at most (claimed, waiting for their chat's turn). */
   capacity?: number;
+  hooks?: SendHooks;
 }
 
 export interface OutboxWorker {
@@ -57,7 +78,8 @@ function messageIdOf(result: unknown): number | null {
  * `maxAttempts` a row is failed and its message's delivery marked failed so the agent sees it.
  */
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
-  const { store, uc, limiter, callApi, logger, metrics, maxAttempts, retryBaseMs, pollIntervalMs } = options;
+  const { store, uc, limiter, callApi, logger, metrics, maxAttempts, retryBaseMs, pollIntervalMs, hooks } =
+    options;
   const capacity = options.capacity ?? 500;
   const lanes = new Map<number, OutboxRow[]>();
   const running = new Set<Promise<void>>();
@@ -113,28 +135,60 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     await record(row, () => uc.recordTelegramFailed(row.id, message));
   }
 
+  /** Waits for a slot of `chatId` (messages count, other calls only obey pauses); undefined when stopping. */
+  async function slotFor(chatId: number, method: string): Promise<SendTicket | undefined> {
+    while (!stopping) {
+      const slot = await limiter.acquire(chatId, MESSAGE_METHODS.has(method));
+      if (slot.ticket) return slot.ticket;
+      await sleep(slot.waitMs);
+    }
+    return undefined;
+  }
+
+  /** A call a hook makes for a row (a topic to create, a recap), inside the same limits. */
+  const limitedCall =
+    (chatId: number): LimitedCall =>
+    async (method, payload) => {
+      const ticket = await slotFor(chatId, method);
+      if (!ticket) throw new Error('outbound queue stopping');
+      try {
+        return await callApi(method, payload, abort.signal);
+      } finally {
+        ticket.done();
+      }
+    };
+
   /** Sends the lane's rows in order; on a transient failure the rest of the lane goes back to the queue. */
   async function runLane(chatId: number, lane: OutboxRow[]) {
+    let recoveries = 0;
     try {
       while (lane.length > 0 && !stopping) {
         const row = lane[0];
         if (!row) break;
-        const counts = MESSAGE_METHODS.has(row.method);
-        let ticket: SendTicket | undefined;
-        while (!stopping) {
-          const slot = await limiter.acquire(chatId, counts);
-          ticket = slot.ticket;
-          if (ticket) break;
-          await sleep(slot.waitMs);
-        }
+        const ticket = await slotFor(chatId, row.method);
         if (stopping || !ticket) break;
         let result: unknown;
+        let payload = row.payload;
         try {
-          result = await callApi(row.method, row.payload, abort.signal);
+          if (hooks) payload = await hooks.prepare(row, limitedCall(chatId));
+          result = await callApi(row.method, payload, abort.signal);
           ticket.done();
         } catch (error) {
           ticket.done();
           if (stopping) break;
+          const recovered =
+            hooks && recoveries < MAX_RECOVERIES ? await hooks.recover(row, payload, error) : undefined;
+          if (recovered === 'again') {
+            recoveries += 1;
+            continue;
+          }
+          if (recovered === 'sent') {
+            lane.shift();
+            recoveries = 0;
+            metrics.sends.inc({ outcome: 'sent' });
+            await record(row, () => uc.recordTelegramSent(row.id, null));
+            continue;
+          }
           const failure = classifySendError(error);
           if (failure.kind === 'rate_limited') {
             metrics.sends.inc({ outcome: 'rate_limited' });
@@ -161,6 +215,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           break;
         }
         lane.shift();
+        recoveries = 0;
         metrics.sends.inc({ outcome: 'sent' });
         // The row, its Telegram link and the message's delivery: one transaction.
         await record(row, () => uc.recordTelegramSent(row.id, messageIdOf(result)));

@@ -54,6 +54,8 @@ export interface HarnessOptions {
   redisTarget?: RedisTarget;
   /** The bot reaches Postgres through a TCP proxy (`harness.proxy`); the test's own queries do not. */
   dbProxy?: boolean;
+  /** Sets up the fake Bot API before the bot starts (e.g. `api.makeForum(...)`). */
+  beforeStart?: (api: FakeBotApi) => void;
 }
 
 export async function startHarness(
@@ -65,6 +67,7 @@ export async function startHarness(
   const database = await createTestDatabase(`${label}_${mode}`);
   await runMigrations(database.url);
   const api = await startFakeBotApi({ allowHttpWebhook: true });
+  options.beforeStart?.(api);
   const db = createDb(database.url, { max: 20 });
   const proxy = options.dbProxy
     ? await startTcpProxy({

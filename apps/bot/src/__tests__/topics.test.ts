@@ -1,0 +1,308 @@
+import {
+  makeMediaUpdate,
+  makePhotoUpdate,
+  makeServiceUpdate,
+  makeTextUpdate,
+  type TgChat,
+  type TgMessage,
+  waitFor,
+} from '@tikethet/testkit';
+import { type Harness, makeAgent, newUserId, startHarness, textOf } from './helpers/harness';
+
+const FORUM = -1002200330044;
+const forumChat: TgChat = { id: FORUM, type: 'supergroup', title: 'Support', is_forum: true };
+
+/** Issue 16: one forum topic per ticket, answered from the topic. */
+describe('agents forum: one topic per ticket', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    // Every ticket of the desk posts in one group: Telegram's 20/min per group is raised for the test.
+    h = await startHarness(
+      'polling',
+      { AGENTS_CHAT_ID: String(FORUM), BOT_RATE_GROUP_PER_MIN: '6000' },
+      'topics',
+      {
+        beforeStart: (api) => api.makeForum(FORUM, { title: 'Support' }),
+      },
+    );
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const topicOf = (ticketId: number) =>
+    waitFor(
+      async () =>
+        (
+          await h.query<{ thread_id: number | null }>(
+            'select thread_id from ticket_topics where ticket_id = $1 and thread_id is not null',
+            [ticketId],
+          )
+        )[0]?.thread_id ?? undefined,
+      { description: `topic of #${ticketId}` },
+    );
+  const inTopic = (threadId: number) => h.api.topicMessages(FORUM, threadId);
+  const waitInTopic = (threadId: number, predicate: (m: TgMessage) => boolean, what: string) =>
+    waitFor(() => inTopic(threadId).find(predicate), { description: what });
+  const ticketOf = async (customerId: number) =>
+    waitFor(
+      async () =>
+        (
+          await h.query<{ id: number; status: string }>(
+            'select id, status from tickets where customer_id = $1 order by id desc limit 1',
+            [customerId],
+          )
+        )[0],
+      { description: `ticket of ${customerId}` },
+    );
+  const agentInTopic = (agent: number, threadId: number, text: string, extra: Partial<TgMessage> = {}) =>
+    makeTextUpdate({ from: { id: agent, first_name: 'Anna' }, chat: forumChat, threadId, text, ...extra });
+
+  it('detects the forum at start and creates the topic of a bot ticket with its card and the message', async () => {
+    expect(h.api.callsOf('getChat')[0]?.params).toMatchObject({ chat_id: FORUM });
+    const customer = newUserId();
+    await h.send(makeTextUpdate({ from: { id: customer, first_name: 'Olga' }, text: 'Printer is on fire' }));
+    const ticket = await ticketOf(customer);
+    const thread = await topicOf(ticket.id);
+    const created = h.api.callsOf('createForumTopic');
+    expect(created).toHaveLength(1);
+    expect(created[0]?.params).toMatchObject({ chat_id: FORUM, name: `#${ticket.id} Printer is on fire` });
+    await waitInTopic(thread, (m) => m.text === 'Printer is on fire', 'the customer message copied');
+    const texts = inTopic(thread).map((m) => (m.forum_topic_created ? 'created' : textOf(m)));
+    expect(texts[0]).toBe('created');
+    expect(texts[1]).toContain(`#${ticket.id}`);
+    expect(texts[1]).toContain('Olga');
+    expect(texts.slice(2)).toEqual(['Printer is on fire']);
+    // The copy is the customer's own message, not a retelling.
+    expect(h.api.callsOf('copyMessage').at(-1)?.params).toMatchObject({
+      chat_id: FORUM,
+      from_chat_id: customer,
+      message_thread_id: thread,
+    });
+  });
+
+  it('carries photos and voice as media, answers from the topic, keeps /note internal', async () => {
+    const agent = await makeAgent(h, 'Anna');
+    const customer = newUserId();
+    await h.send(makeTextUpdate({ from: { id: customer, first_name: 'Ivan' }, text: 'Wi-Fi drops' }));
+    const ticket = await ticketOf(customer);
+    const thread = await topicOf(ticket.id);
+    await h.send(makePhotoUpdate({ from: { id: customer }, caption: 'router lights' }));
+    await h.send(makeMediaUpdate({ from: { id: customer }, kind: 'voice' }));
+    await waitInTopic(thread, (m) => m.voice !== undefined, 'voice in topic');
+    const photo = inTopic(thread).find((m) => m.photo !== undefined);
+    expect(photo?.caption).toBe('router lights');
+
+    // The agent answers in the topic: the customer gets it as the agent's reply.
+    await h.send(agentInTopic(agent, thread, 'Please restart the router'));
+    const reply = await waitFor(
+      () => h.api.sentMessages(customer).find((m) => textOf(m).includes('Please restart the router')),
+      { description: 'reply delivered' },
+    );
+    expect(textOf(reply)).toContain('Anna');
+    // A photo too, moved as a photo.
+    await h.send(
+      makePhotoUpdate({
+        from: { id: agent, first_name: 'Anna' },
+        chat: forumChat,
+        threadId: thread,
+        caption: 'this button',
+      }),
+    );
+    await waitFor(
+      () => h.api.calls.find((c) => c.method === 'copyMessage' && c.params.chat_id === customer && c.ok),
+      {
+        description: 'the photo copied to the customer',
+      },
+    );
+
+    await h.send(agentInTopic(agent, thread, '/note customer sounds angry'));
+    await waitInTopic(thread, (m) => textOf(m).includes('Заметка сохранена'), 'note confirmed');
+    const messages = await h.uc.listMessages({ id: agent, role: 'agent' }, ticket.id);
+    const note = messages.find((m) => m.body === 'customer sounds angry');
+    expect(note?.internal).toBe(true);
+    const forCustomer = await h.uc.listMessages({ id: customer, role: 'customer' }, ticket.id);
+    expect(JSON.stringify(forCustomer)).not.toContain('angry');
+    expect(JSON.stringify(h.api.calls.filter((c) => c.params.chat_id === customer))).not.toContain('angry');
+    // Its event is internal: the gateway never sends such an event to a customer's socket.
+    const [noteEvent] = await h.query<{ internal: boolean }>(
+      "select internal from events where ticket_id = $1 and type = 'message.created' and data::text like '%sounds angry%'",
+      [ticket.id],
+    );
+    expect(noteEvent?.internal).toBe(true);
+    // Nothing the agent wrote in the topic is posted there twice.
+    const echoes = inTopic(thread).filter((m) => m.from?.is_bot && textOf(m).includes('Please restart'));
+    expect(echoes).toHaveLength(0);
+  });
+
+  it('/resolve closes the topic and asks for a rating; the customer writing reopens both', async () => {
+    const agent = await makeAgent(h, 'Boris');
+    const customer = newUserId();
+    await h.send(makeTextUpdate({ from: { id: customer }, text: 'Refund please' }));
+    const ticket = await ticketOf(customer);
+    const thread = await topicOf(ticket.id);
+    await h.send(agentInTopic(agent, thread, '/resolve'));
+    await waitFor(() => h.api.forumTopics(FORUM).find((t) => t.threadId === thread && t.closed), {
+      description: 'topic closed',
+    });
+    expect(h.api.forumTopics(FORUM).find((t) => t.threadId === thread)).toMatchObject({
+      closed: true,
+      name: `#${ticket.id} ✅ Refund please`,
+    });
+    await waitFor(
+      () => h.api.sentMessages(customer).find((m) => JSON.stringify(m.reply_markup ?? '').includes('rate:')),
+      { description: 'rating asked' },
+    );
+    await waitInTopic(thread, (m) => textOf(m).includes('решён'), 'status post');
+
+    await h.send(makeTextUpdate({ from: { id: customer }, text: 'It came back' }));
+    expect((await ticketOf(customer)).status).toBe('open');
+    await waitFor(() => h.api.forumTopics(FORUM).find((t) => t.threadId === thread && !t.closed), {
+      description: 'topic reopened',
+    });
+  });
+
+  it('refuses a non-agent politely and ignores service messages and General', async () => {
+    const customer = newUserId();
+    await h.send(makeTextUpdate({ from: { id: customer }, text: 'Login broken' }));
+    const ticket = await ticketOf(customer);
+    const thread = await topicOf(ticket.id);
+    const stranger = newUserId();
+    await h.send(
+      makeTextUpdate({ from: { id: stranger }, chat: forumChat, threadId: thread, text: 'hi all' }),
+    );
+    await waitInTopic(thread, (m) => textOf(m).includes('только агенты'), 'refusal');
+    // A reply in General carries a thread id without is_topic_message: not the topic.
+    const agent = await makeAgent(h, 'Vera');
+    await h.send(
+      makeTextUpdate({
+        from: { id: agent },
+        chat: forumChat,
+        threadId: thread,
+        topicMessage: false,
+        text: 'general chatter',
+      }),
+    );
+    await h.send(
+      makeServiceUpdate({
+        from: { id: agent },
+        chat: forumChat,
+        threadId: thread,
+        content: { forum_topic_closed: {} },
+      }),
+    );
+    const rows = await h.query('select body from messages where ticket_id = $1', [ticket.id]);
+    expect(JSON.stringify(rows)).not.toContain('general chatter');
+    expect(JSON.stringify(rows)).not.toContain('hi all');
+  });
+
+  it('gives a Mini App ticket a topic too, with the message as a line', async () => {
+    const customer = newUserId();
+    await h.uc.upsertUser({ id: customer, first_name: 'Mini' });
+    const created = await h.uc.createTicket(
+      { id: customer, role: 'customer' },
+      { subject: 'x'.repeat(150), body: 'From the Mini App' },
+    );
+    const thread = await topicOf(created.ticket.id);
+    const name = String(h.api.callsOf('createForumTopic').at(-1)?.params.name);
+    expect(name.startsWith(`#${created.ticket.id} `)).toBe(true);
+    expect(name.length).toBeLessThanOrEqual(128);
+    await waitInTopic(thread, (m) => textOf(m).includes('From the Mini App'), 'Mini App message mirrored');
+  });
+
+  it('re-creates a topic a person deleted, with a recap, on the next message', async () => {
+    const customer = newUserId();
+    await h.send(makeTextUpdate({ from: { id: customer }, text: 'Topic will vanish' }));
+    const ticket = await ticketOf(customer);
+    const thread = await topicOf(ticket.id);
+    await waitInTopic(thread, (m) => m.text === 'Topic will vanish', 'first copy');
+    h.api.deleteTopicAsUser(FORUM, thread);
+    await h.send(makeTextUpdate({ from: { id: customer }, text: 'Anyone there?' }));
+    const again = await waitFor(
+      async () => {
+        const id = await topicOf(ticket.id);
+        return id !== thread ? id : undefined;
+      },
+      { description: 'a new topic' },
+    );
+    await waitInTopic(again, (m) => m.text === 'Anyone there?', 'message in the new topic');
+    const texts = inTopic(again).map((m) => textOf(m));
+    expect(texts.findIndex((t) => t.includes('создана заново'))).toBeLessThan(texts.indexOf('Anyone there?'));
+  });
+
+  it('waits out a 429 on createForumTopic, and makes one topic for 20 first messages at once', async () => {
+    h.api.failNext('createForumTopic', 1, { retryAfter: 1 });
+    const customer = newUserId();
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        h.send(makeTextUpdate({ from: { id: customer }, text: `Burst ${i} about the same problem` })),
+      ),
+    );
+    const ticket = await ticketOf(customer);
+    const thread = await topicOf(ticket.id);
+    const tickets = await h.query('select id from tickets where customer_id = $1', [customer]);
+    expect(tickets).toHaveLength(1);
+    const calls = h.api
+      .callsOf('createForumTopic')
+      .filter((c) => String(c.params.name).startsWith(`#${ticket.id} `));
+    expect(calls.filter((c) => c.ok)).toHaveLength(1);
+    expect(calls[0]?.errorCode).toBe(429);
+    expect((calls[1]?.at ?? 0) - (calls[0]?.at ?? 0)).toBeGreaterThanOrEqual(900);
+    await waitFor(
+      () => inTopic(thread).filter((m) => m.text?.startsWith('Burst')).length === 20 || undefined,
+      {
+        description: 'all 20 in the topic',
+        timeoutMs: 15_000,
+      },
+    );
+    const order = inTopic(thread)
+      .filter((m) => m.text?.startsWith('Burst'))
+      .map((m) => m.text);
+    expect(new Set(order).size).toBe(20);
+  });
+});
+
+describe('agents group migrated to a supergroup', () => {
+  let h: Harness;
+  const oldGroup = -4_000_123;
+  const supergroup = -1_004_000_123;
+
+  beforeAll(async () => {
+    h = await startHarness('polling', { AGENTS_CHAT_ID: String(oldGroup) }, 'topics_migrated');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('keeps posting new tickets with the new id', async () => {
+    h.api.migrateChat(oldGroup, supergroup);
+    const customer = newUserId();
+    await h.send(makeTextUpdate({ from: { id: customer }, text: 'After the migration' }));
+    await waitFor(
+      () => h.api.sentMessages(supergroup).find((m) => textOf(m).includes('After the migration')),
+      {
+        description: 'post in the supergroup',
+      },
+    );
+    const saved = await h.query<{ value: unknown }>(
+      "select value from kv_state where key = 'bot:migrated-chats'",
+    );
+    expect(saved[0]?.value).toEqual({ [String(oldGroup)]: supergroup });
+    // Telegram's service message says the same; the next post goes straight to the new id.
+    await h.send(
+      makeServiceUpdate({
+        from: { id: customer },
+        chat: { id: oldGroup, type: 'group' },
+        content: { migrate_to_chat_id: supergroup },
+      }),
+    );
+    const second = newUserId();
+    const before = h.api.calls.filter((c) => c.params.chat_id === oldGroup).length;
+    await h.send(makeTextUpdate({ from: { id: second }, text: 'Second after' }));
+    await waitFor(() => h.api.sentMessages(supergroup).find((m) => textOf(m).includes('Second after')), {
+      description: 'second post',
+    });
+    expect(h.api.calls.filter((c) => c.params.chat_id === oldGroup).length).toBe(before);
+  });
+});

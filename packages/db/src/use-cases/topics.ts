@@ -1,8 +1,8 @@
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
-import { prepared } from '../statements';
 import { telegramMessages, ticketTopics, users } from '../schema';
 import type { TxScope } from '../scope';
+import { prepared } from '../statements';
 
 /** A ticket's forum topic as the bot keeps it (issue 16). */
 export interface TicketTopic {

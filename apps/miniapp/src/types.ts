@@ -64,3 +64,13 @@ export function personName(user: {
   const full = [user.firstName, user.lastName].filter(Boolean).join(' ').trim();
   return full || (user.username ? `@${user.username}` : '—');
 }
+
+/**
+ * The t.me link of a ticket's topic in the agents' forum group: `https://t.me/c/<chat>/<thread>`, where
+ * `<chat>` is the supergroup id without its `-100` (Telegram's link to a message in a private supergroup).
+ */
+export function topicUrl(topic: { chatId: number; threadId: number }): string | null {
+  const chat = String(topic.chatId);
+  if (!chat.startsWith('-100') || !Number.isInteger(topic.threadId) || topic.threadId <= 0) return null;
+  return `https://t.me/c/${chat.slice(4)}/${topic.threadId}`;
+}

@@ -1,4 +1,5 @@
 import {
+  makeEditedMessageUpdate,
   makeMediaUpdate,
   makePhotoUpdate,
   makeServiceUpdate,
@@ -161,6 +162,65 @@ describe('agents forum: one topic per ticket', () => {
     await waitFor(() => h.api.forumTopics(FORUM).find((t) => t.threadId === thread && !t.closed), {
       description: 'topic reopened',
     });
+  });
+
+  it('runs /take, /assign, /priority in the topic and edits the customer copy of an edited reply', async () => {
+    const agent = await makeAgent(h, 'Gleb');
+    const other = await makeAgent(h, 'Dina');
+    await h.uc.upsertUser({ id: other, first_name: 'Dina', username: 'dina_support' });
+    const customer = newUserId();
+    await h.send(makeTextUpdate({ from: { id: customer }, text: 'VPN is slow' }));
+    const ticket = await ticketOf(customer);
+    const thread = await topicOf(ticket.id);
+
+    await h.send(agentInTopic(agent, thread, '/take'));
+    await waitFor(async () => (await h.uc.findTicket(ticket.id))?.assigneeId === agent || undefined, {
+      description: 'taken',
+    });
+    await h.send(agentInTopic(agent, thread, '/assign @nobody_here'));
+    await waitInTopic(thread, (m) => textOf(m).includes('@nobody_here'), 'unknown agent answered');
+    await h.send(agentInTopic(agent, thread, '/assign @Dina_Support'));
+    await waitFor(async () => (await h.uc.findTicket(ticket.id))?.assigneeId === other || undefined, {
+      description: 'assigned to Dina',
+    });
+    await h.send(agentInTopic(agent, thread, '/priority sky-high'));
+    await waitInTopic(
+      thread,
+      (m) => textOf(m).includes('/priority low|normal|high|urgent'),
+      'usage answered',
+    );
+    await h.send(agentInTopic(agent, thread, '/priority urgent'));
+    await waitFor(
+      () => h.api.forumTopics(FORUM).find((t) => t.threadId === thread && t.name.includes('🔥')),
+      {
+        description: 'name marks urgent',
+      },
+    );
+    await waitInTopic(thread, (m) => textOf(m).includes('срочный'), 'priority post');
+    await waitInTopic(
+      thread,
+      (m) => textOf(m).includes('Назначен') && textOf(m).includes('Dina'),
+      'assignment post',
+    );
+
+    // An edit of an agent's topic message edits the customer's copy; the message keeps its original.
+    const said = agentInTopic(agent, thread, 'Reboot the modem');
+    await h.send(said);
+    const copy = await waitFor(
+      () => h.api.sentMessages(customer).find((m) => textOf(m).includes('Reboot the modem')),
+      { description: 'reply delivered' },
+    );
+    await h.send(makeEditedMessageUpdate({ original: said.message as TgMessage, text: 'Reboot the router' }));
+    const edit = await h.api.waitForCall(
+      'editMessageText',
+      (c) => c.params.chat_id === customer && c.params.message_id === copy.message_id,
+    );
+    expect(String(edit.params.text)).toContain('Reboot the router');
+    const [row] = await h.query<{ body: string; original_body: string }>(
+      "select body, original_body from messages where ticket_id = $1 and body like 'Reboot%'",
+      [ticket.id],
+    );
+    expect(row).toEqual({ body: 'Reboot the router', original_body: 'Reboot the modem' });
   });
 
   it('refuses a non-agent politely and ignores service messages and General', async () => {

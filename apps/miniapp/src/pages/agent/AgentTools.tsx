@@ -11,6 +11,7 @@ import {
   type StaffUser,
   type Ticket,
   type TicketDetail,
+  topicUrl,
 } from '../../types';
 import { choicesOf, SelectField } from '../../ui/fields';
 
@@ -65,6 +66,7 @@ export function AgentTools({ ticket, onTicket, onReload, onMessage }: Props) {
   };
 
   const c = ticket.customer;
+  const topic = ticket.topic ? topicUrl(ticket.topic) : null;
   return (
     <>
       <section className="customer-card" data-testid="customer-card" aria-label={t('card.title')}>
@@ -110,6 +112,11 @@ export function AgentTools({ ticket, onTicket, onReload, onMessage }: Props) {
           >
             {t('ticket.claim')}
           </button>
+        ) : null}
+        {topic ? (
+          <a className="chip" href={topic} target="_blank" rel="noopener noreferrer" data-testid="topic-link">
+            # {t('ticket.openTopic')}
+          </a>
         ) : null}
         <button
           type="button"

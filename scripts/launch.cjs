@@ -164,7 +164,7 @@ async function main() {
   const { createUseCases, startSlaTimerWorker } = require(built('packages/db/dist/index.js'));
   const timerUseCases = createUseCases({ db: dbClient.db, bus });
   const timers = await startSlaTimerWorker({
-    pool: dbClient.pool,
+    db: dbClient.db,
     fire: (ticketId) => timerUseCases.fireSlaTimer(ticketId),
     mode: embedded || Number(env.DATABASE_POOL_SIZE ?? 10) <= 1 ? 'poll' : 'listen',
   });

@@ -146,7 +146,7 @@ async function main() {
     rounds.push(row);
     process.stdout.write(`${JSON.stringify(row)}\n`);
   }
-  const { rows } = await db.pool.query('select count(*)::int as n from messages');
+  const { rows } = await db.db.$client.query('select count(*)::int as n from messages');
   const { machineLine, median, updateBenchmarksDoc, writeResults } = await import('../fanout/report.mjs');
   const result = {
     scenario: 'bot-inbound',

@@ -23,7 +23,7 @@ async function main() {
   const bus = createBus({});
   const uc = createUseCases({ db: db.db, bus });
   const times = new Map();
-  db.pool.on('connect', (client) => {
+  db.db.$client.on('connect', (client) => {
     const query = client.query.bind(client);
     client.query = (...args) => {
       const text = (typeof args[0] === 'string' ? args[0] : args[0].text).replace(/\s+/g, ' ').slice(0, 40);

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   // SLA timers (graphile-worker): every API instance runs jobs; each job runs once across them.
   const timerUseCases = createUseCases({ db: db.db, bus, logger: createLogger('api:sla-timers') });
   const timers = await startSlaTimerWorker({
-    pool: db.pool,
+    db: db.db,
     fire: (ticketId) => timerUseCases.fireSlaTimer(ticketId),
     logger: createLogger('api:sla-timers'),
     // A pool of one connection (the embedded PGlite) cannot give one up to LISTEN: poll instead.

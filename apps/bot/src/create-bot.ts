@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RedisClient } from '@tikethet/bus';
 import { createLogger, type Logger } from '@tikethet/config';
-import { createUseCases, type DbClient, pingDb } from '@tikethet/db';
+import { createOutboxQueue, createUseCases, type DbClient } from '@tikethet/db';
 import type { Bus } from '@tikethet/domain';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
@@ -18,7 +18,6 @@ import { createUpdateProcessor, type UpdateOutcome, useTransaction } from './inb
 import { createMetrics } from './metrics';
 import { limitsFrom, type SendGate, SendLimiter } from './outbound/limiter';
 import { createSharedLimiter } from './outbound/shared-limiter';
-import { createOutboxStore } from './outbound/store';
 import { createOutboxWorker } from './outbound/worker';
 import { createPoller, type Poller } from './polling';
 import { callOf, registerMenuButton, registerProfile, registerWebhook, withRetry } from './registration';
@@ -104,7 +103,7 @@ export function createBot({ env, db, bus, logger = createLogger('bot'), redis }:
     options: { signal: AbortSignal },
   ) => Promise<unknown>;
   const worker = createOutboxWorker({
-    store: createOutboxStore(db),
+    store: createOutboxQueue(db.db),
     uc,
     limiter: sendGateOf(env, redis, logger),
     callApi: (method, payload, signal) => callApi(method, payload, { signal }),
@@ -132,7 +131,6 @@ export function createBot({ env, db, bus, logger = createLogger('bot'), redis }:
   const consumer = createEventConsumer({
     uc,
     bus,
-    pool: db.pool,
     handlers: {
       uc,
       runtime,
@@ -173,7 +171,7 @@ export function createBot({ env, db, bus, logger = createLogger('bot'), redis }:
     mode: env.BOT_MODE,
     secret,
     processUpdate,
-    ready: async () => !stopping && started && bus.healthy && (await pingDb(db.pool)),
+    ready: async () => !stopping && started && bus.healthy && (await db.ping()),
     metrics,
     logger,
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createLogger, type Logger } from '@tikethet/config';
-import { createUseCases, type DbClient, pingDb } from '@tikethet/db';
+import { createUseCases, type DbClient } from '@tikethet/db';
 import type { Bus } from '@tikethet/domain';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { broadcastPresence, catchUpAll, routeBusMessage } from './bus-router';
@@ -203,7 +203,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const httpHandler = createHttpHandler({
     registry: metrics.registry,
     async ready() {
-      const dbOk = await pingDb(db.pool);
+      const dbOk = await db.ping();
       const checks = { draining: !draining, db: dbOk, bus: bus.healthy };
       return { ok: !draining && dbOk && bus.healthy, checks };
     },

@@ -135,13 +135,13 @@ export async function seedDemo(apiUrl: string, databaseUrl: string): Promise<Dem
   // History for the charts: spread creation (and resolution, first response) over the last four weeks.
   const db = createDb(databaseUrl, { max: 1 });
   try {
-    await db.pool.query(
+    await db.db.$client.query(
       `update tickets
          set created_at = now() - ((id * 7 % 27) || ' days')::interval - ((id * 5 % 11) || ' hours')::interval
        where id = any($1::int[])`,
       [others],
     );
-    await db.pool.query(
+    await db.db.$client.query(
       `update tickets
          set first_response_at = case when first_response_at is null then null
                else created_at + ((5 + id * 13 % 50) || ' minutes')::interval end,

@@ -13,9 +13,11 @@ const inTransaction: unique symbol = Symbol('tikethet.transaction');
 /** Either the pool-backed database or an open transaction: read helpers accept both. */
 export type Queryable = Database | Transaction;
 
+/** A process's database: the drizzle handle the use-cases take, a readiness probe, and the way to close it. */
 export interface DbClient {
   db: Database;
-  pool: pg.Pool;
+  /** Ready when a trivial query answers within the timeout (health checks). */
+  ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -54,7 +56,7 @@ export function createDb(url: string, options: CreateDbOptions = {}): DbClient {
   const db = drizzle(pool, { schema });
   return {
     db,
-    pool,
+    ping: (timeoutMs) => pingDb(pool, timeoutMs),
     async close() {
       await pool.end();
     },
@@ -62,7 +64,7 @@ export function createDb(url: string, options: CreateDbOptions = {}): DbClient {
 }
 
 /** Ready when a trivial query answers within the timeout. */
-export async function pingDb(pool: pg.Pool, timeoutMs = 2000): Promise<boolean> {
+async function pingDb(pool: pg.Pool, timeoutMs = 2000): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
@@ -104,7 +106,7 @@ export async function runTransaction<T>(db: Database, fn: (tx: Transaction) => P
   return runPgTransaction(db.$client, (client) => fn(handleOf(client)));
 }
 
-/** `runTransaction` for plain SQL on the pg connection (workers that own their statements). */
+/** `runTransaction` on the bare pg connection. */
 export async function runPgTransaction<T>(
   pool: pg.Pool,
   fn: (client: pg.PoolClient) => Promise<T>,

@@ -1,4 +1,13 @@
-export * from './client';
+export {
+  type CreateDbOptions,
+  createDb,
+  type Database,
+  type DbClient,
+  isTransaction,
+  type Queryable,
+  runTransaction,
+  type Transaction,
+} from './client';
 export * from './job-queue';
 export { iso } from './mappers';
 export * from './migrate';

@@ -1,6 +1,7 @@
 import { createLogger, type Logger } from '@tikethet/config';
 import { run, runMigrations, runOnce, type TaskList, Logger as WorkerLogger } from 'graphile-worker';
 import pg from 'pg';
+import type { Database } from './client';
 
 /**
  * The SLA timers' job queue: graphile-worker in Postgres (its own schema `graphile_worker`). The tickets
@@ -32,7 +33,8 @@ export async function installJobQueue(
 }
 
 export interface SlaTimerWorkerOptions {
-  pool: pg.Pool;
+  /** The process's database: the runner takes its connections from its pool. */
+  db: Database;
   /** Handles one timer: the ticket's SLA state is re-read and acted on (use-case `fireSlaTimer`). */
   fire: (ticketId: number) => Promise<unknown>;
   logger?: Logger;
@@ -62,7 +64,7 @@ export async function startSlaTimerWorker(options: SlaTimerWorkerOptions): Promi
     },
   };
   const common = {
-    pgPool: options.pool,
+    pgPool: options.db.$client,
     taskList,
     logger: workerLogger(logger),
     noHandleSignals: true,

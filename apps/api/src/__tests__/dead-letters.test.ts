@@ -87,8 +87,11 @@ describe('what Postgres cannot store', () => {
       expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual([field]);
     }
     expect(
-      (await t.db.pool.query('select count(*)::int as n from messages where ticket_id = $1', [ticket.id]))
-        .rows,
+      (
+        await t.db.db.$client.query('select count(*)::int as n from messages where ticket_id = $1', [
+          ticket.id,
+        ])
+      ).rows,
     ).toEqual([{ n: 1 }]);
   });
 

@@ -147,7 +147,7 @@ describe('development sign-in', () => {
   const devApp = (env: Record<string, string> = {}) =>
     app({ DEV_LOGIN: '1', NODE_ENV: 'development', TELEGRAM_BOT_TOKEN: devToken, ...env });
   const roleOf = async (id: number) =>
-    (await db.pool.query('select role from users where id = $1', [id])).rows[0]?.role;
+    (await db.db.$client.query('select role from users where id = $1', [id])).rows[0]?.role;
 
   it('signs in as each role with the right role in the database', async () => {
     const a = devApp();

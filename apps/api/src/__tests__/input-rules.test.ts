@@ -18,7 +18,7 @@ afterAll(async () => {
 const v1 = (path: string) => `/api/v1${path}`;
 
 async function count(table: string): Promise<number> {
-  const r = await t.db.pool.query<{ n: number }>(`select count(*)::int as n from ${table}`);
+  const r = await t.db.db.$client.query<{ n: number }>(`select count(*)::int as n from ${table}`);
   return r.rows[0]?.n ?? -1;
 }
 
@@ -220,7 +220,7 @@ describe('authentication cache and roles', () => {
   });
 
   it('ADMIN_TELEGRAM_IDS makes an admin whatever the row says, on the next profile write', async () => {
-    await t.db.pool.query(`update users set role = 'customer' where id = ${people.admin.id}`);
+    await t.db.db.$client.query(`update users set role = 'customer' where id = ${people.admin.id}`);
     const fresh = authFor({ ...people.admin.profile, last_name: 'Bootstrapped' });
     const res = await request(t.app).get(v1('/me')).set('Authorization', fresh);
     expect(res.body).toMatchObject({ role: 'admin', lastName: 'Bootstrapped' });

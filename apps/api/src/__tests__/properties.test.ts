@@ -43,10 +43,10 @@ const TABLES = [
 async function snapshot(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const table of TABLES) {
-    const r = await t.db.pool.query<{ n: number }>(`select count(*)::int as n from ${table}`);
+    const r = await t.db.db.$client.query<{ n: number }>(`select count(*)::int as n from ${table}`);
     out[table] = r.rows[0]?.n ?? -1;
   }
-  const v = await t.db.pool.query<{ s: string }>(
+  const v = await t.db.db.$client.query<{ s: string }>(
     "select string_agg(id || ':' || version || ':' || status || ':' || priority, ',' order by id) as s from tickets",
   );
   out.ticketState = (v.rows[0]?.s ?? '').length;

@@ -22,7 +22,7 @@ beforeAll(async () => {
   ({ agent, customer } = await team(t.uc));
   await ticketOf(t.uc, customer);
   lockerDb = createDb(t.database.url, { max: 1 });
-  locker = await lockerDb.pool.connect();
+  locker = await lockerDb.db.$client.connect();
 });
 afterAll(async () => {
   locker.release();

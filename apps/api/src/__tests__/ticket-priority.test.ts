@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 async function ticketCount(): Promise<number> {
-  const r = await t.db.pool.query<{ n: number }>('select count(*)::int as n from tickets');
+  const r = await t.db.db.$client.query<{ n: number }>('select count(*)::int as n from tickets');
   return r.rows[0]?.n ?? -1;
 }
 

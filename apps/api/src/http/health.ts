@@ -1,4 +1,4 @@
-import { type DbClient, pingDb } from '@tikethet/db';
+import type { DbClient } from '@tikethet/db';
 import type { Bus } from '@tikethet/domain';
 import express, { type Router } from 'express';
 import type { Registry } from 'prom-client';
@@ -22,7 +22,7 @@ export function healthRouter(options: HealthOptions): Router {
       res.status(503).json({ status: 'draining' });
       return;
     }
-    const db = await pingDb(options.db.pool);
+    const db = await options.db.ping();
     const bus = options.bus.healthy;
     res.status(db && bus ? 200 : 503).json({ status: db && bus ? 'ready' : 'unavailable', db, bus });
   });

@@ -57,7 +57,7 @@ describe('webhook: plain customer texts in batches', () => {
    * (all of them, as the waiting gauge shows), then releases: they are written as one batch.
    */
   async function inOneBatch(blocker: { id: number; ticketId: number }, updates: TgUpdate[]) {
-    const lock = await h.db.pool.connect();
+    const lock = await h.db.db.$client.connect();
     try {
       await lock.query('begin');
       await lock.query('select 1 from tickets where id = $1 for update', [blocker.ticketId]);
@@ -287,7 +287,7 @@ describe('webhook: plain customer texts in batches', () => {
         headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
         body: JSON.stringify(update),
       }).then((r) => r.status);
-    const lock = await h.db.pool.connect();
+    const lock = await h.db.db.$client.connect();
     try {
       await lock.query('begin');
       await lock.query('select 1 from tickets where id = $1 for update', [blocker.ticketId]);

@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createOutboxQueue, OUTBOX_CLAIM_LOCK, OUTBOX_LEASE_MS } from '@tikethet/db';
 import { makeTextUpdate, testRedisUrl, waitFor } from '@tikethet/testkit';
 import { Redis } from 'ioredis';
 import { type Bot, createBot } from '../create-bot';
-import { CLAIM_LOCK, createOutboxStore, LEASE_MS } from '../outbound/store';
 import { type Harness, newUserId, startHarness } from './helpers/harness';
 
 const texts = (h: Harness, chatId: number) =>
@@ -270,11 +270,11 @@ describe('outbound queue: several instances', () => {
 
 describe('outbound queue: leases', () => {
   let h: Harness;
-  let store: ReturnType<typeof createOutboxStore>;
+  let store: ReturnType<typeof createOutboxQueue>;
   beforeAll(async () => {
     h = await startHarness('webhook', {}, 'lease');
     await h.bot.stop();
-    store = createOutboxStore(h.db);
+    store = createOutboxQueue(h.db.db);
   });
   afterAll(async () => {
     await h.close();
@@ -302,7 +302,7 @@ describe('outbound queue: leases', () => {
     );
     await store.renew([claimed[0]?.id ?? 0]);
     const [renewed, notRenewed] = await leaseLeft();
-    expect(renewed?.s).toBeGreaterThan(LEASE_MS / 1000 - 10);
+    expect(renewed?.s).toBeGreaterThan(OUTBOX_LEASE_MS / 1000 - 10);
     expect(notRenewed?.s).toBeLessThan(2);
     expect(await store.requeueExpired()).toBe(0);
     await h.query(
@@ -336,10 +336,10 @@ describe('outbound queue: leases', () => {
       { chatId: chat, text: 'turn 2' },
     ]);
     // Another instance's claim, not yet committed: it holds the claim lock and has taken the chat's first row.
-    const other = await h.db.pool.connect();
+    const other = await h.db.db.$client.connect();
     try {
       await other.query('begin');
-      await other.query('select pg_advisory_xact_lock($1)', [CLAIM_LOCK]);
+      await other.query('select pg_advisory_xact_lock($1)', [OUTBOX_CLAIM_LOCK]);
       await other.query(
         "update telegram_outbox set status = 'sending' where id = (select min(id) from telegram_outbox where chat_id = $1)",
         [chat],
@@ -350,7 +350,7 @@ describe('outbound queue: leases', () => {
           (
             await h.query(
               "select 1 from pg_locks where locktype = 'advisory' and objid = $1 and not granted",
-              [CLAIM_LOCK],
+              [OUTBOX_CLAIM_LOCK],
             )
           ).length === 1,
         { description: 'the claim waits for its turn' },

@@ -1,8 +1,6 @@
 import type { Logger } from '@tikethet/config';
-import type { DbClient, UseCases } from '@tikethet/db';
+import type { UseCases } from '@tikethet/db';
 import type { Bus, TicketEvent } from '@tikethet/domain';
-
-type Pool = DbClient['pool'];
 
 import { createAssigneeTracker } from './assignees';
 import { concernsBot, type EventHandlerDeps, handleEvent } from './handlers';
@@ -26,13 +24,12 @@ export interface EventConsumer {
 export function createEventConsumer(deps: {
   uc: UseCases;
   bus: Bus;
-  pool: Pool;
   handlers: EventHandlerDeps;
   logger: Logger;
   intervalMs: number;
   onEnqueued: () => void;
 }): EventConsumer {
-  const { uc, bus, pool, logger, intervalMs, onEnqueued } = deps;
+  const { uc, bus, logger, intervalMs, onEnqueued } = deps;
   // Every event goes past the tracker, so a customer's message on an unassigned ticket needs no read.
   const assignees = deps.handlers.assignees ?? createAssigneeTracker();
   const handlers: EventHandlerDeps = { ...deps.handlers, assignees };
@@ -114,10 +111,7 @@ export function createEventConsumer(deps: {
       if (saved && typeof saved.eventId === 'number') cursor = saved.eventId;
       else {
         // First run: start from now, not from the whole history.
-        const result = await pool.query<{ id: number }>(
-          'select coalesce(max(id), 0)::bigint as id from events',
-        );
-        cursor = Number(result.rows[0]?.id ?? 0);
+        cursor = await uc.lastEventId();
         await uc.setState(CURSOR_KEY, { eventId: cursor });
       }
       unsubscribers.push(

@@ -1,10 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from '@tikethet/config';
-import type { UseCases } from '@tikethet/db';
+import { type ClaimedOutboxRow, OUTBOX_LEASE_RENEW_MS, type OutboxQueue, type UseCases } from '@tikethet/db';
 import type { BotMetrics } from '../metrics';
 import { classifySendError, MESSAGE_METHODS } from './classify';
 import type { SendGate, SendTicket } from './limiter';
-import { LEASE_RENEW_MS, type OutboxRow, type OutboxStore } from './store';
 
 export type CallApi = (
   method: string,
@@ -21,9 +20,9 @@ export type LimitedCall = (method: string, payload: Record<string, unknown>) => 
  * call once more now (a topic to create again, a group's new id); undefined: the usual handling.
  */
 export interface SendHooks {
-  prepare(row: OutboxRow, call: LimitedCall): Promise<Record<string, unknown>>;
+  prepare(row: ClaimedOutboxRow, call: LimitedCall): Promise<Record<string, unknown>>;
   recover(
-    row: OutboxRow,
+    row: ClaimedOutboxRow,
     sent: Record<string, unknown>,
     error: unknown,
   ): Promise<'sent' | 'again' | undefined>;
@@ -33,7 +32,7 @@ export interface SendHooks {
 const MAX_RECOVERIES = 3;
 
 export interface OutboxWorkerOptions {
-  store: OutboxStore;
+  store: OutboxQueue;
   uc: UseCases;
   limiter: SendGate;
   callApi: CallApi;
@@ -81,7 +80,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { store, uc, limiter, callApi, logger, metrics, maxAttempts, retryBaseMs, pollIntervalMs, hooks } =
     options;
   const capacity = options.capacity ?? 500;
-  const lanes = new Map<number, OutboxRow[]>();
+  const lanes = new Map<number, ClaimedOutboxRow[]>();
   const running = new Set<Promise<void>>();
   const abort = new AbortController();
   // Every in-flight call listens to it.
@@ -114,7 +113,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
    * Telegram has answered, so its outcome must be recorded: a record that fails is tried again, or a sent row
    * would stay `sending` and go out a second time once its lease ran out.
    */
-  async function record(row: OutboxRow, write: () => Promise<void>) {
+  async function record(row: ClaimedOutboxRow, write: () => Promise<void>) {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await write();
@@ -129,7 +128,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
   }
 
-  async function fail(row: OutboxRow, message: string) {
+  async function fail(row: ClaimedOutboxRow, message: string) {
     logger.warn({ outboxId: row.id, chatId: row.chatId, err: message }, 'outbound call failed for good');
     metrics.sends.inc({ outcome: 'failed' });
     await record(row, () => uc.recordTelegramFailed(row.id, message));
@@ -159,7 +158,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     };
 
   /** Sends the lane's rows in order; on a transient failure the rest of the lane goes back to the queue. */
-  async function runLane(chatId: number, lane: OutboxRow[]) {
+  async function runLane(chatId: number, lane: ClaimedOutboxRow[]) {
     let recoveries = 0;
     try {
       while (lane.length > 0 && !stopping) {
@@ -237,7 +236,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const room = capacity - held();
     if (room <= 0) return 0;
     const rows = await store.claim(room);
-    const fresh = new Map<number, OutboxRow[]>();
+    const fresh = new Map<number, ClaimedOutboxRow[]>();
     for (const row of rows) {
       const lane = lanes.get(row.chatId) ?? fresh.get(row.chatId) ?? [];
       lane.push(row);
@@ -260,7 +259,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       let claimed = 0;
       try {
         claimed = await fill();
-        if (Date.now() - lastLeaseCheck > LEASE_RENEW_MS) {
+        if (Date.now() - lastLeaseCheck > OUTBOX_LEASE_RENEW_MS) {
           lastLeaseCheck = Date.now();
           await store.renew([...lanes.values()].flatMap((lane) => lane.map((row) => row.id)));
           await store.requeueExpired();

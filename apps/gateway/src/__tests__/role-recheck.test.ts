@@ -17,7 +17,7 @@ let customer: TestUser;
 
 /** Changes a role behind the gateway's back: a plain UPDATE, nothing published. */
 async function setRoleSilently(userId: number, role: string): Promise<void> {
-  await suite.world.client.pool.query('update users set role = $2 where id = $1', [userId, role]);
+  await suite.world.client.db.$client.query('update users set role = $2 where id = $1', [userId, role]);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -67,7 +67,7 @@ it('stops an admin turned customer from receiving internal notes (ticket stream 
 it('closes the sockets of a user whose row is gone', async () => {
   const agent = await makeUser(suite.world.uc, 'agent', 'Gone');
   const client = await connect(agent);
-  await suite.world.client.pool.query('delete from users where id = $1', [agent.id]);
+  await suite.world.client.db.$client.query('delete from users where id = $1', [agent.id]);
   expect(await client.closed()).toBe(4000);
 });
 

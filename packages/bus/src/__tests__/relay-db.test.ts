@@ -143,7 +143,7 @@ it('the relays of two API instances share a backlog: every pending event is publ
     await eventually(() => expect(copies.size).toBe(30), 5000);
     copies.clear();
     // As if every publish had been lost: the whole ticket is a backlog of 30 pending events.
-    await client.pool.query('update events set published_at = null where ticket_id = $1', [ticket.id]);
+    await client.db.$client.query('update events set published_at = null where ticket_id = $1', [ticket.id]);
     await Promise.all(relays.map((relay) => relay.runOnce()));
     await eventually(() => expect(copies.size).toBe(30), 5000);
     expect([...copies.values()].every((n) => n === 1)).toBe(true);

@@ -192,7 +192,7 @@ function cases(seed: number, count: number): Case[] {
 }
 
 async function sqlResults(list: Case[]) {
-  const { rows } = await f.client.pool.query<{ due: Date | null; seconds: number }>(
+  const { rows } = await f.client.db.$client.query<{ due: Date | null; seconds: number }>(
     `select tikethet_business_add(c.s, c.start, c.minutes * 60) as due,
        tikethet_business_seconds(c.s, c.start, c.until) as seconds
      from unnest($1::jsonb[], $2::timestamptz[], $3::int[], $4::timestamptz[]) with ordinality
@@ -244,7 +244,7 @@ const weekdays9to18 = (timezone: string, extra: Partial<Schedule['hours']> = {})
 });
 
 async function add(s: Schedule, start: string, minutes: number): Promise<string | null> {
-  const { rows } = await f.client.pool.query<{ due: Date | null }>(
+  const { rows } = await f.client.db.$client.query<{ due: Date | null }>(
     'select tikethet_business_add($1::jsonb, $2::timestamptz, $3 * 60) as due',
     [JSON.stringify(s), start, minutes],
   );

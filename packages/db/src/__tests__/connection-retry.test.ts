@@ -47,7 +47,7 @@ it('retries a write and a read whose connection was terminated', async () => {
   expect((await f.uc.readEvents(ticket.id, 0)).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
   // Every connection went back to the pool or was destroyed: none leaked by a failed BEGIN.
   await uc.flush();
-  expect(viaProxy.pool.totalCount).toBe(viaProxy.pool.idleCount);
+  expect(viaProxy.db.$client.totalCount).toBe(viaProxy.db.$client.idleCount);
 });
 
 it('classifies connection failures, not statement errors', () => {

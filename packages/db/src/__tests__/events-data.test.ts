@@ -54,7 +54,7 @@ it('migration 0005 turns data stored as a JSON string back into the object, and 
     { type: 'message.created', kind: 'object' },
   ]);
   const repair = readFileSync(path.join(__dirname, '../../drizzle/0005_events_data_objects.sql'), 'utf8');
-  await f.client.pool.query(repair);
+  await f.client.db.$client.query(repair);
   expect(await kinds(ticket.id)).toEqual([
     { type: 'ticket.created', kind: 'object' },
     { type: 'message.created', kind: 'object' },

@@ -210,7 +210,7 @@ describe('what the writer refuses or answers without writing', () => {
       const posting = f.uc.postMessage(customer, ticket.id, { body: 'raced', clientMessageId: 'k-race' });
       // The post waits for that transaction (its insert holds the ticket against the post's lock).
       for (let i = 0; i < 100; i++) {
-        const waiting = await f.client.pool.query(
+        const waiting = await f.client.db.$client.query(
           `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
         );
         if (waiting.rowCount) break;

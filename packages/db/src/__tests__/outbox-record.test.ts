@@ -182,7 +182,7 @@ describe('recordTelegramSent: the outbox row, its Telegram link and the delivery
     const second = await claimedReplyOn(first, 'pair-2');
     // A writer that holds the ticket without blocking foreign keys to it (the message writer's bump takes this
     // lock): both recordings queue behind it for the ticket lock, and must not deadlock once it commits.
-    const holder = await f.client.pool.connect();
+    const holder = await f.client.db.$client.connect();
     let recorded: Promise<unknown[]> | undefined;
     try {
       await holder.query('begin');

@@ -19,7 +19,7 @@ describe('bot support use-cases: outbox, worker state, staff chats', () => {
         throw new Error('roll back');
       }),
     ).rejects.toThrow('roll back');
-    const rows = await f.client.pool.query('select dedupe_key, status, payload from telegram_outbox');
+    const rows = await f.client.db.$client.query('select dedupe_key, status, payload from telegram_outbox');
     expect(rows.rows).toEqual([{ dedupe_key: 'k:1', status: 'queued', payload: { text: 'hi' } }]);
   });
 

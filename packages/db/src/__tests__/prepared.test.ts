@@ -33,7 +33,7 @@ describe('prepared statements on reused connections', () => {
       expect(last?.data).toEqual({ message: posted.message });
     }
     await expect(f.uc.transaction((t) => t.claimTelegramUpdate(2))).resolves.toBe(false);
-    const stored = await f.client.pool.query('select count(*)::int as n from pg_prepared_statements');
+    const stored = await f.client.db.$client.query('select count(*)::int as n from pg_prepared_statements');
     expect(stored.rows[0].n).toBeGreaterThan(0);
   });
 
@@ -95,7 +95,7 @@ describe('prepared statements on reused connections', () => {
     await expect(f.uc.getBotChatId(7400)).resolves.toBe(7400);
     await f.uc.upsertUser({ id: 7400, first_name: 'New' }, { botChatId: 9999 });
     await expect(f.uc.getBotChatId(7400)).resolves.toBe(9999);
-    await f.client.pool.query(`update users set role = 'agent' where id = 7400`);
+    await f.client.db.$client.query(`update users set role = 'agent' where id = 7400`);
     await expect(f.uc.upsertUser({ id: 7400, first_name: 'New' })).resolves.toMatchObject({ role: 'agent' });
     await expect(
       f.uc.upsertUser({ id: 7400, first_name: 'New' }, { adminIds: [7400] }),

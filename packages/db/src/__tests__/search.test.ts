@@ -136,7 +136,7 @@ describe('search', () => {
       );
       return r.rows;
     });
-    const outside = await f.client.pool.query(
+    const outside = await f.client.db.$client.query(
       "select current_setting('max_parallel_workers_per_gather') as par, current_setting('jit') as jit",
     );
     expect(after).toEqual([{ seq: 'on', par: outside.rows[0].par, jit: outside.rows[0].jit }]);
@@ -155,7 +155,7 @@ describe('search', () => {
       body: 'подозрительный ксилофон, обычная переписка, гобой',
     });
     const busy = await f.uc.createTicket(chatty, { subject: 'Busy', body: 'start' });
-    await f.client.pool.query(
+    await f.client.db.$client.query(
       `insert into messages (ticket_id, seq, kind, author_id, body)
        select $1, 1000 + g, 'customer', $2, 'обычная переписка номер ' || g || case when g % 100 = 0 then ' гобой' else '' end
        from generate_series(1, 10500) g`,

@@ -30,7 +30,7 @@ const minutesBetween = (a: string | null, b: string | null) =>
   a === null || b === null ? null : Math.round((Date.parse(b) - Date.parse(a)) / 60_000);
 
 async function row(id: number) {
-  const { rows } = await f.client.pool.query(
+  const { rows } = await f.client.db.$client.query(
     `select sla_due_at, sla_alerted, sla_breached_at, created_at from tickets where id = $1`,
     [id],
   );
@@ -39,7 +39,7 @@ async function row(id: number) {
 
 /** Moves a ticket's creation back and lets the trigger derive its timers again (as if time had passed). */
 async function backdate(id: number, by: string) {
-  await f.client.pool.query(
+  await f.client.db.$client.query(
     `update tickets set created_at = created_at - $2::interval, sla_resolution_since = sla_resolution_since - $2::interval,
       sla_awaiting_since = coalesce(sla_awaiting_since, created_at) - $2::interval where id = $1`,
     [id, by],
@@ -47,7 +47,7 @@ async function backdate(id: number, by: string) {
 }
 
 async function jobOf(id: number) {
-  const { rows } = await f.client.pool.query<{ run_at: Date }>(
+  const { rows } = await f.client.db.$client.query<{ run_at: Date }>(
     `select run_at from graphile_worker.jobs where key = $1`,
     [`sla:${id}`],
   );
@@ -138,7 +138,7 @@ describe('timers', () => {
     expect(pending.sla.resolutionDueAt).toBeNull();
     expect(pending.sla.pausedAt).not.toBeNull();
     // As if it had waited for the customer for an hour.
-    await f.client.pool.query(
+    await f.client.db.$client.query(
       `update tickets set sla_paused_at = sla_paused_at - interval '1 hour' where id = $1`,
       [ticket.id],
     );
@@ -239,7 +239,7 @@ describe('auto-assignment', () => {
     expect(counts.get(away.id)).toBeUndefined();
     expect(counts.get(null)).toBe(20);
     // In the database too (not only in the answers).
-    const { rows } = await f.client.pool.query<{ assignee_id: string; n: number }>(
+    const { rows } = await f.client.db.$client.query<{ assignee_id: string; n: number }>(
       `select assignee_id, count(*)::int as n from tickets where subject like 'rr %' group by assignee_id`,
     );
     expect(rows.filter((r) => r.assignee_id !== null).every((r) => r.n === 10)).toBe(true);

@@ -1,5 +1,5 @@
 import type { Actor, ServiceLevels } from '@tikethet/domain';
-import pg from 'pg';
+import { createDb, type DbClient } from '../client';
 import { type SlaTimerWorker, startSlaTimerWorker } from '../job-queue';
 import { type DbFixture, makeUser, setupDb } from './helpers';
 
@@ -10,7 +10,7 @@ import { type DbFixture, makeUser, setupDb } from './helpers';
 let f: DbFixture;
 let customer: Actor;
 let admin: Actor;
-const pools: pg.Pool[] = [];
+const clients: DbClient[] = [];
 const workers: SlaTimerWorker[] = [];
 
 const allWeek = Object.fromEntries(
@@ -26,16 +26,16 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.stop()));
-  await Promise.all(pools.map((p) => p.end()));
+  await Promise.all(clients.map((c) => c.close()));
   await f.close();
 });
 
 /** A worker as an API process runs one: its own pool, LISTEN, the use-case as the task. */
 async function startWorker(fired: number[]) {
-  const pool = new pg.Pool({ connectionString: f.database.url, max: 4 });
-  pools.push(pool);
+  const client = createDb(f.database.url, { max: 4 });
+  clients.push(client);
   const worker = await startSlaTimerWorker({
-    pool,
+    db: client.db,
     mode: 'listen',
     pollMs: 200,
     fire: async (ticketId) => {
@@ -49,7 +49,7 @@ async function startWorker(fired: number[]) {
 
 /** Moves the ticket's creation back so its first response falls due `inSeconds` from now (normal: 240 min). */
 async function dueIn(id: number, inSeconds: number) {
-  await f.client.pool.query(
+  await f.client.db.$client.query(
     `update tickets set created_at = now() - interval '240 minutes' + make_interval(secs => $2),
       sla_awaiting_since = now() where id = $1`,
     [id, inSeconds],
@@ -57,7 +57,7 @@ async function dueIn(id: number, inSeconds: number) {
 }
 
 async function alertsOf(id: number) {
-  const { rows } = await f.client.pool.query<{ kind: string }>(
+  const { rows } = await f.client.db.$client.query<{ kind: string }>(
     `select data->'slaAlert'->>'kind' as kind from events
      where ticket_id = $1 and type = 'ticket.updated' and data ? 'slaAlert' order by seq`,
     [id],
@@ -93,7 +93,7 @@ test('scheduled with no worker running, it fires when a worker starts again; a m
   // Warning due 2 s from now (15 minutes before a due time 15 min 2 s away), while no worker runs.
   const { ticket } = await f.uc.createTicket(customer, { subject: 'restart', body: 'x' });
   await dueIn(ticket.id, 15 * 60 + 2);
-  const { rows } = await f.client.pool.query<{ run_at: Date; due: Date }>(
+  const { rows } = await f.client.db.$client.query<{ run_at: Date; due: Date }>(
     `select j.run_at, t.sla_due_at as due from graphile_worker.jobs j, tickets t
      where j.key = 'sla:' || t.id and t.id = $1`,
     [ticket.id],
@@ -106,7 +106,7 @@ test('scheduled with no worker running, it fires when a worker starts again; a m
   await until(async () => (await alertsOf(ticket.id)).length > 0);
   expect(await alertsOf(ticket.id)).toEqual(['warning']);
   // The warning re-scheduled the job at the due time itself.
-  const job = await f.client.pool.query<{ run_at: Date; due: Date }>(
+  const job = await f.client.db.$client.query<{ run_at: Date; due: Date }>(
     `select j.run_at, t.sla_due_at as due from graphile_worker.jobs j, tickets t
      where j.key = 'sla:' || t.id and t.id = $1`,
     [ticket.id],

@@ -43,7 +43,7 @@ const ROLLUP_SQL = {
 async function incrementalAndRebuilt(): Promise<[Rollup, Rollup]> {
   const rebuildError = new Error('roll back the rebuild');
   let result: [Rollup, Rollup] | undefined;
-  await runPgTransaction(f.client.pool, async (c) => {
+  await runPgTransaction(f.client.db.$client, async (c) => {
     const read = async (): Promise<Rollup> => ({
       counts: (await c.query(ROLLUP_SQL.counts)).rows,
       daily: (await c.query(ROLLUP_SQL.daily)).rows,

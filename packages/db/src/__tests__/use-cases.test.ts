@@ -306,6 +306,16 @@ describe('roles, catalog, stats, telegram', () => {
     expect(mine.items).toHaveLength(1);
   });
 
+  it('names the newest event (where a new reader of the log starts) and pings the database', async () => {
+    const customer = await makeUser(f.uc);
+    await f.uc.createTicket(customer, { subject: 'Newest', body: 'last one' });
+    const newest = await f.uc.lastEventId();
+    expect(await f.uc.readEventsSince(newest)).toEqual([]);
+    const before = await f.uc.readEventsSince(newest - 1);
+    expect(before.map((e) => [e.id, e.type])).toEqual([[newest, 'message.created']]);
+    expect(await f.client.ping()).toBe(true);
+  });
+
   it('records edits keeping the original', async () => {
     const customer = await makeUser(f.uc);
     const { message } = await f.uc.createTicket(customer, { subject: 'Edit', body: 'tpyo' });

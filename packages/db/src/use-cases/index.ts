@@ -70,6 +70,7 @@ const reads = {
   readEvents: readEvents.readEvents,
   readEventsSince: readEvents.readEventsSince,
   lastSeqsOf: readEvents.lastSeqsOf,
+  lastEventId: readEvents.lastEventId,
   listCategories: catalog.listCategories,
   listCannedReplies: catalog.listCannedReplies,
   getStats: stats.getStats,
@@ -157,6 +158,14 @@ export { describeFailure, isTransientFailure } from './dead-letters';
 export type { MessageDraft, WrittenMessage } from './message-writer';
 export type { PostedMessage, PostMessageOptions } from './messages';
 export type { OutboxItem, OutboxRow } from './outbox';
+export {
+  type ClaimedOutboxRow,
+  createOutboxQueue,
+  OUTBOX_CLAIM_LOCK,
+  OUTBOX_LEASE_MS,
+  OUTBOX_LEASE_RENEW_MS,
+  type OutboxQueue,
+} from './outbox-queue';
 export { createPendingEventSource, toTicketEvent } from './read-events';
 export type { StaffChat } from './staff';
 export type { Stats } from './stats';

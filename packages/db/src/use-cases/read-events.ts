@@ -47,6 +47,12 @@ export async function lastSeqsOf(q: Queryable, ticketIds: readonly number[]): Pr
   return new Map(rows.map((row) => [row.id, row.lastSeq]));
 }
 
+/** The id of the newest event (0 for none): where a new reader of the whole log starts. */
+export async function lastEventId(q: Queryable): Promise<number> {
+  const rows = await q.select({ id: sql<number>`coalesce(max(${events.id}), 0)::bigint` }).from(events);
+  return Number(rows[0]?.id ?? 0);
+}
+
 /** Events of all tickets after a global event id (the agents' queue catch-up and the bot's backlog). */
 export async function readEventsSince(q: Queryable, afterId: number, limit = 1000): Promise<TicketEvent[]> {
   const rows = await q

@@ -107,7 +107,7 @@ export async function startHarness(
   await bot.start();
   if (mode === 'webhook') await waitFor(() => api.webhook, { description: 'webhook registered' });
   const query = async <T>(sql: string, params: unknown[] = []) =>
-    (await db.pool.query(sql, params)).rows as T[];
+    (await db.db.$client.query(sql, params)).rows as T[];
   return {
     mode,
     api,

@@ -166,7 +166,7 @@ export async function appendEvents(
   count: number,
   bodyChars: number,
 ) {
-  await world.client.pool.query(
+  await world.client.db.$client.query(
     `with t as (update tickets set last_seq = last_seq + $2 where id = $1 returning last_seq - $2 as base),
        first as (select * from events where ticket_id = $1 and type = 'message.created' order by seq limit 1)
      insert into events (ticket_id, seq, type, customer_id, internal, actor_id, data, published_at)

@@ -166,6 +166,7 @@ async function main() {
   const timers = await startSlaTimerWorker({
     db: dbClient.db,
     fire: (ticketId) => timerUseCases.fireSlaTimer(ticketId),
+    autoReply: (ticketId) => timerUseCases.sendAutoReply(ticketId),
     mode: embedded || Number(env.DATABASE_POOL_SIZE ?? 10) <= 1 ? 'poll' : 'listen',
   });
   const { createApi } = require(built('apps/api/dist/create-api.js'));

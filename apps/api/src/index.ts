@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   const timers = await startSlaTimerWorker({
     db: db.db,
     fire: (ticketId) => timerUseCases.fireSlaTimer(ticketId),
+    autoReply: (ticketId) => timerUseCases.sendAutoReply(ticketId),
     logger: createLogger('api:sla-timers'),
     // A pool of one connection (the embedded PGlite) cannot give one up to LISTEN: poll instead.
     mode: env.DATABASE_POOL_SIZE > 1 ? 'listen' : 'poll',

@@ -10,6 +10,8 @@ import type { Database } from './client';
  * (locked with SKIP LOCKED; a job of a worker that died is retried after its lock expires).
  */
 export const SLA_TIMER_TASK = 'sla_timer';
+/** The out-of-hours reply of a ticket (added by the messages trigger of 0013). */
+export const AUTO_REPLY_TASK = 'auto_reply';
 
 function workerLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger(() => (level, message, meta) => {
@@ -37,6 +39,8 @@ export interface SlaTimerWorkerOptions {
   db: Database;
   /** Handles one timer: the ticket's SLA state is re-read and acted on (use-case `fireSlaTimer`). */
   fire: (ticketId: number) => Promise<unknown>;
+  /** Sends a ticket's out-of-hours reply if it is still due (use-case `sendAutoReply`). */
+  autoReply: (ticketId: number) => Promise<unknown>;
   logger?: Logger;
   /**
    * `listen` (servers): graphile-worker's runner, woken by LISTEN/NOTIFY and polling every `pollMs`; it holds
@@ -56,12 +60,16 @@ export interface SlaTimerWorker {
 export async function startSlaTimerWorker(options: SlaTimerWorkerOptions): Promise<SlaTimerWorker> {
   const logger = options.logger ?? createLogger('db:sla-timers');
   const pollMs = options.pollMs ?? 2000;
-  const taskList: TaskList = {
-    [SLA_TIMER_TASK]: async (payload) => {
+  const perTicket =
+    (handle: (ticketId: number) => Promise<unknown>): TaskList[string] =>
+    async (payload) => {
       const ticketId = (payload as { ticketId?: unknown } | null)?.ticketId;
       if (typeof ticketId !== 'number' || !Number.isInteger(ticketId)) return;
-      await options.fire(ticketId);
-    },
+      await handle(ticketId);
+    };
+  const taskList: TaskList = {
+    [SLA_TIMER_TASK]: perTicket(options.fire),
+    [AUTO_REPLY_TASK]: perTicket(options.autoReply),
   };
   const common = {
     pgPool: options.db.$client,

@@ -6,12 +6,14 @@ import {
   type NewTicketEvent,
   NotFoundError,
   type Role,
+  type SlaAlert,
+  type Ticket,
   type TicketEvent,
 } from '@tikethet/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { type Database, runTransaction, type Transaction } from './client';
-import { iso } from './mappers';
+import { iso, toTicket } from './mappers';
 import type { EventPublisher } from './publisher';
 import { withConnectionRetry } from './retry';
 import { events, tickets } from './schema';
@@ -185,4 +187,31 @@ export async function lockVisibleTicket(scope: TxScope, actor: Actor, ticketId: 
   const row = await lockTicket(scope, ticketId);
   if (!row || !canViewTicket(actor, row)) throw new NotFoundError('ticket');
   return row;
+}
+
+/**
+ * Applies a change of the ticket's own fields under its lock and announces it as `ticket.updated` (by
+ * `actorId`; null for the system: auto-assignment, the SLA timer). `version` moves unless `keepVersion`
+ * (the timer's alert state is not something a client edits, so it must not fail their next patch).
+ */
+export async function changeTicket(
+  scope: TxScope,
+  row: TicketRow,
+  set: TicketSet,
+  change: { actorId: number | null; changes: string[]; slaAlert?: SlaAlert; keepVersion?: boolean },
+): Promise<Ticket> {
+  const version = change.keepVersion ? {} : { version: row.version + 1, updatedAt: sql`now()` };
+  const updated = await bumpTicket(scope, row.id, 1, { ...set, ...version });
+  const ticket = toTicket(updated);
+  await appendEvent(scope, updated, updated.lastSeq, {
+    type: 'ticket.updated',
+    internal: false,
+    actorId: change.actorId,
+    data: {
+      ticket,
+      changes: change.changes,
+      ...(change.slaAlert ? { slaAlert: change.slaAlert } : {}),
+    },
+  });
+  return ticket;
 }

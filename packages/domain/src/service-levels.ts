@@ -88,7 +88,8 @@ export const slaAlertSchema = z.object({
   timer: z.enum(slaTimerNames),
   dueAt: z.string(),
 });
-export type SlaAlertKind = z.infer<typeof slaAlertSchema>['kind'];
+export type SlaAlert = z.infer<typeof slaAlertSchema>;
+export type SlaAlertKind = SlaAlert['kind'];
 
 /** `sla=due_soon` lists tickets whose nearest due time is within this many minutes. */
 export const SLA_DUE_SOON_MIN = 60;
@@ -104,4 +105,17 @@ export const setAvailabilityInputSchema = z.strictObject({ status: availabilityS
 export function fillAutoReply(settings: ServiceLevels, language: 'ru' | 'en', expected: string): string {
   const template = settings.autoReply[language];
   return template.includes('{time}') ? template.replaceAll('{time}', expected) : `${template} ${expected}`;
+}
+
+/** When the customer can expect an answer, as they read it: weekday, date and time in the business's zone. */
+export function formatExpectedTime(instant: Date, timezone: string, language: 'ru' | 'en'): string {
+  return new Intl.DateTimeFormat(language === 'ru' ? 'ru-RU' : 'en-GB', {
+    timeZone: timezone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'long',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(instant);
 }

@@ -113,4 +113,25 @@ describe('bot and service levels', () => {
       h.api.sentMessages(agentsChat).filter((m) => textOf(m).includes(`<b>#${id}</b>: срок`)),
     ).toHaveLength(0);
   });
+
+  it('the out-of-hours reply reaches the customer’s chat (the job run by hand here)', async () => {
+    const customer = newUserId();
+    const days = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+    const other = days[(new Date().getUTCDay() + 3) % 7];
+    const hours = Object.fromEntries(days.map((d) => [d, d === other ? [['09:00', '18:00']] : []]));
+    await h.query(
+      `update service_levels set settings = jsonb_set(jsonb_set(jsonb_set(settings, '{hours}', $1::jsonb),
+        '{timezone}', '"UTC"'), '{autoReply,enabled}', 'true')`,
+      [JSON.stringify(hours)],
+    );
+    await h.send(
+      makeTextUpdate({ from: { id: customer, first_name: 'Ivan', language_code: 'en' }, text: 'Night owl' }),
+    );
+    const [row] = await h.query<{ id: number }>('select id from tickets where customer_id = $1', [customer]);
+    const reply = await h.uc.sendAutoReply(row?.id ?? 0);
+    expect(reply?.kind).toBe('system');
+    expect(await h.uc.sendAutoReply(row?.id ?? 0)).toBeNull();
+    const sent = await lastSent(h, customer, (m) => textOf(m).includes('09:00 UTC'));
+    expect(textOf(sent)).toContain('business hours');
+  });
 });

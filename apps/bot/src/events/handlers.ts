@@ -43,7 +43,8 @@ export function concernsBot(event: TicketEvent, topics = false): boolean {
   }
   if (event.type === 'message.created') {
     const { kind } = event.data.message;
-    return !event.internal && (kind === 'agent' || kind === 'customer');
+    // System lines (the out-of-hours reply) reach the customer like an agent's reply.
+    return !event.internal && (kind === 'agent' || kind === 'customer' || kind === 'system');
   }
   if (event.type === 'ticket.updated') {
     const { changes } = event.data;
@@ -351,9 +352,9 @@ async function deliver(deps: EventHandlerDeps, event: TicketEvent, topics: boole
   if (event.type === 'message.created') {
     const message = event.data.message;
     if (message.internal) return 0;
-    return message.kind === 'agent'
-      ? replyToCustomer(deps, event, message)
-      : tellAssignee(deps, event, message);
+    return message.kind === 'customer'
+      ? tellAssignee(deps, event, message)
+      : replyToCustomer(deps, event, message);
   }
   if (event.type === 'ticket.updated') {
     const { changes } = event.data;

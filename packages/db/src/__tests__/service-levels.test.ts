@@ -109,11 +109,13 @@ describe('timers', () => {
   test('a priority change moves the timers and the job', async () => {
     const { ticket } = await f.uc.createTicket(customer, { subject: 'priority', body: 'hello' });
     const urgent = await f.uc.updateTicket(agent, ticket.id, { priority: 'urgent', version: ticket.version });
-    expect(minutesBetween(ticket.createdAt, urgent.sla.firstResponseDueAt)).toBe(15);
+    expect(minutesBetween(ticket.createdAt, urgent.sla.firstResponseDueAt)).toBe(30);
     expect(minutesBetween(ticket.createdAt, urgent.sla.resolutionDueAt)).toBe(240);
-    // 15 minutes before is already past: the job runs now (the change's transaction time).
     const job = await jobOf(ticket.id);
-    expect(job?.run_at.toISOString()).toBe(urgent.updatedAt);
+    expect(minutesBetween(job?.run_at.toISOString() ?? null, urgent.sla.firstResponseDueAt)).toBe(15);
+    // Due sooner than the warning's 15 minutes: the job runs at once (the change's transaction time).
+    await backdate(ticket.id, '20 minutes');
+    expect((await jobOf(ticket.id))?.run_at.getTime()).toBeLessThanOrEqual(Date.now());
   });
 
   test('an agent reply stops first response; the customer writing again starts next response', async () => {

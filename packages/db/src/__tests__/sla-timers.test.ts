@@ -42,6 +42,7 @@ async function startWorker(fired: number[]) {
       fired.push(ticketId);
       return f.uc.fireSlaTimer(ticketId);
     },
+    autoReply: (ticketId) => f.uc.sendAutoReply(ticketId),
   });
   workers.push(worker);
   return worker;
@@ -117,4 +118,57 @@ test('scheduled with no worker running, it fires when a worker starts again; a m
   await f.uc.updateTicket(admin, ticket.id, { priority: 'urgent', version: current.version });
   await until(async () => (await alertsOf(ticket.id)).length > 1);
   expect(await alertsOf(ticket.id)).toEqual(['warning', 'breach']);
+});
+
+test('out of hours: one auto-reply per off-hours period per ticket, with the expected time', async () => {
+  await startWorker([]);
+  // Business hours only on a weekday other than today (UTC), so now is off-hours.
+  const days = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+  const other = days[(new Date().getUTCDay() + 3) % 7] as (typeof days)[number];
+  const hours = Object.fromEntries(days.map((d) => [d, d === other ? [['09:00', '18:00']] : []]));
+  const current = await f.uc.getServiceLevels(admin);
+  await f.uc.putServiceLevels(admin, {
+    ...current,
+    timezone: 'UTC',
+    hours: hours as ServiceLevels['hours'],
+    autoReply: { enabled: true, ru: 'Ответим {time}.', en: 'We will answer around {time}.' },
+  });
+  const english = await makeUser(f.uc);
+  await f.client.pool.query(`update users set language_code = 'en' where id = $1`, [english.id]);
+  const { ticket } = await f.uc.createTicket(english, { subject: 'night', body: 'anyone?' });
+  const systemMessages = async () =>
+    (
+      await f.client.pool.query<{ body: string }>(
+        `select body from messages where ticket_id = $1 and kind = 'system' order by seq`,
+        [ticket.id],
+      )
+    ).rows.map((r) => r.body);
+  await until(async () => (await systemMessages()).length === 1);
+  const [reply] = await systemMessages();
+  expect(reply).toMatch(/^We will answer around \w{3} \d{1,2} \w+ at 09:00 UTC\.$/);
+  // Writing again in the same night: no second reply.
+  await f.uc.postMessage(english, ticket.id, { body: 'hello?' });
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(await systemMessages()).toHaveLength(1);
+  // As if the last reply was before the last business day: a new off-hours period, a new reply.
+  await f.client.pool.query(`update tickets set auto_replied_at = now() - interval '8 days' where id = $1`, [
+    ticket.id,
+  ]);
+  await f.uc.postMessage(english, ticket.id, { body: 'next night' });
+  await until(async () => (await systemMessages()).length === 2);
+  // Within business hours: none.
+  await f.uc.putServiceLevels(admin, { ...(await f.uc.getServiceLevels(admin)), hours: allWeek });
+  await f.client.pool.query(`update tickets set auto_replied_at = null where id = $1`, [ticket.id]);
+  await f.uc.postMessage(english, ticket.id, { body: 'daytime' });
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(await systemMessages()).toHaveLength(2);
+  // Switched off: none either.
+  await f.uc.putServiceLevels(admin, {
+    ...(await f.uc.getServiceLevels(admin)),
+    hours: hours as ServiceLevels['hours'],
+    autoReply: { enabled: false, ru: 'x', en: 'x' },
+  });
+  await f.uc.postMessage(english, ticket.id, { body: 'off' });
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(await systemMessages()).toHaveLength(2);
 });

@@ -52,6 +52,7 @@ const writes = {
   saveTopicMirror: topics.saveTopicMirror,
   recordTopicCreated: topics.recordTopicCreated,
   forgetTopicThread: topics.forgetTopicThread,
+  sendAutoReply: serviceLevels.sendAutoReply,
 };
 
 /** Every read: plain queries on the pool (or on the transaction inside `transaction`). */

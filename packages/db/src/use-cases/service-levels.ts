@@ -5,6 +5,10 @@ import {
   canManageServiceLevels,
   canSetAvailability,
   ForbiddenError,
+  fillAutoReply,
+  formatExpectedTime,
+  languageFrom,
+  type Message,
   NotFoundError,
   parseInput,
   type ServiceLevels,
@@ -17,9 +21,10 @@ import {
 } from '@tikethet/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
-import { iso, toTicket, toUser } from '../mappers';
+import { iso, previewOf, toUser } from '../mappers';
 import { serviceLevels, tickets, users } from '../schema';
-import { appendEvent, bumpTicket, lockTicket, type TicketRow, type TxScope } from '../scope';
+import { bumpTicket, changeTicket, lockTicket, type TicketRow, type TxScope } from '../scope';
+import { insertMessage, messageTicketSet } from './messages';
 
 /** The service-level settings (one row, seeded by migration 0009). */
 export async function readServiceLevels(q: Queryable): Promise<ServiceLevels> {
@@ -118,20 +123,19 @@ export async function fireSlaTimer(scope: TxScope, ticketId: number): Promise<Ti
 }
 
 async function alert(scope: TxScope, row: TicketRow, due: string, kind: SlaAlertKind, mark: string) {
-  const updated = await bumpTicket(scope, row.id, 1, {
-    slaAlerted: mark,
-    ...(kind === 'breach'
-      ? { slaBreachedAt: sql`coalesce(${tickets.slaBreachedAt}, ${tickets.slaDueAt})` }
-      : {}),
-  });
-  const ticket = toTicket(updated);
-  await appendEvent(scope, updated, updated.lastSeq, {
-    type: 'ticket.updated',
-    internal: false,
-    actorId: null,
-    data: { ticket, changes: ['sla'], slaAlert: { kind, timer: timerOf(row, due), dueAt: iso(due) } },
-  });
-  return ticket;
+  const breach =
+    kind === 'breach' ? { slaBreachedAt: sql`coalesce(${tickets.slaBreachedAt}, ${tickets.slaDueAt})` } : {};
+  return changeTicket(
+    scope,
+    row,
+    { slaAlerted: mark, ...breach },
+    {
+      actorId: null,
+      changes: ['sla'],
+      slaAlert: { kind, timer: timerOf(row, due), dueAt: iso(due) },
+      keepVersion: true,
+    },
+  );
 }
 
 /** Every auto-assignment takes this transaction-scoped lock: decisions are made one at a time (the cap holds). */
@@ -167,18 +171,48 @@ export async function autoAssign(scope: TxScope, row: TicketRow): Promise<Ticket
     .set({ lastAssignedAt: sql`clock_timestamp()` })
     .where(eq(users.id, assigneeId));
   const changes = row.status === 'new' ? ['assigneeId', 'status'] : ['assigneeId'];
+  const status = row.status === 'new' ? 'open' : row.status;
+  return changeTicket(scope, row, { assigneeId, status }, { actorId: null, changes });
+}
+
+/**
+ * The out-of-hours reply (job `auto_reply`, queued by the messages trigger of 0013 when a customer writes
+ * outside business hours): a `system` message on the ticket in the customer's language with the time they can
+ * expect an answer (the next opening), at most once per off-hours period per ticket — none when business time
+ * has not passed since the last one, none once business hours have begun or the reply is switched off.
+ */
+export async function sendAutoReply(scope: TxScope, ticketId: number): Promise<Message | null> {
+  const row = await lockTicket(scope, ticketId);
+  if (!row || row.status === 'closed') return null;
+  const settings = await readServiceLevels(scope.tx);
+  if (!settings.autoReply.enabled) return null;
+  const result = await scope.tx.execute<{ opens: Date | string | null; repliedThisPeriod: boolean }>(
+    sql`select tikethet_business_add(s.settings, now(), 0) as opens,
+      (${row.autoRepliedAt}::timestamptz is not null
+        and tikethet_business_seconds(s.settings, ${row.autoRepliedAt}::timestamptz, now()) = 0) as "repliedThisPeriod"
+    from ${serviceLevels} s where s.id`,
+  );
+  const state = result.rows[0];
+  if (!state || state.opens === null || state.repliedThisPeriod) return null;
+  const opens = new Date(state.opens);
+  const now = await scope.tx.execute<{ now: Date | string }>(sql`select now() as now`);
+  if (opens.getTime() <= new Date(now.rows[0]?.now ?? 0).getTime()) return null;
+  const customer = await scope.tx
+    .select({ languageCode: users.languageCode })
+    .from(users)
+    .where(eq(users.id, row.customerId));
+  const language = languageFrom(customer[0]?.languageCode);
+  const body = fillAutoReply(settings, language, formatExpectedTime(opens, settings.timezone, language));
   const updated = await bumpTicket(scope, row.id, 1, {
-    assigneeId,
-    status: row.status === 'new' ? 'open' : row.status,
-    version: row.version + 1,
-    updatedAt: sql`now()`,
+    ...messageTicketSet('system', previewOf(body)),
+    autoRepliedAt: sql`now()`,
   });
-  const ticket = toTicket(updated);
-  await appendEvent(scope, updated, updated.lastSeq, {
-    type: 'ticket.updated',
-    internal: false,
-    actorId: null,
-    data: { ticket, changes },
+  return insertMessage(scope, updated, updated.lastSeq, {
+    kind: 'system',
+    authorId: null,
+    body,
+    clientMessageId: null,
+    via: 'bot',
+    attachments: [],
   });
-  return ticket;
 }

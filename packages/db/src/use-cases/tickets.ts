@@ -30,8 +30,8 @@ import { categories, ratings, tickets, users } from '../schema';
 import {
   appendEvent,
   bumpTicket,
+  changeTicket,
   lockVisibleTicket,
-  type TicketRow,
   type TicketSet,
   type TxScope,
 } from '../scope';
@@ -199,30 +199,7 @@ export async function updateTicket(
     }
   }
   if (changes.length === 0) return current;
-  return changeTicket(scope, actor, row, set, changes);
-}
-
-/** Applies a change of the ticket's own fields (a new version) and announces it as `ticket.updated`. */
-async function changeTicket(
-  scope: TxScope,
-  actor: Actor,
-  row: TicketRow,
-  set: TicketSet,
-  changes: string[],
-): Promise<Ticket> {
-  const updated = await bumpTicket(scope, row.id, 1, {
-    ...set,
-    version: row.version + 1,
-    updatedAt: sql`now()`,
-  });
-  const ticket = toTicket(updated);
-  await appendEvent(scope, updated, updated.lastSeq, {
-    type: 'ticket.updated',
-    internal: false,
-    actorId: actor.id,
-    data: { ticket, changes },
-  });
-  return ticket;
+  return changeTicket(scope, row, set, { actorId: actor.id, changes });
 }
 
 /** Atomic take of an unassigned ticket: of any number of concurrent claims exactly one wins. */
@@ -237,7 +214,7 @@ export async function claimTicket(scope: TxScope, actor: Actor, ticketId: number
   }
   const status = statusAfterClaim(row.status);
   const changes = status === row.status ? ['assigneeId'] : ['assigneeId', 'status'];
-  return changeTicket(scope, actor, row, { assigneeId: actor.id, status }, changes);
+  return changeTicket(scope, row, { assigneeId: actor.id, status }, { actorId: actor.id, changes });
 }
 
 /** The customer rates a resolved or closed ticket 1–5; rating again replaces the score. */

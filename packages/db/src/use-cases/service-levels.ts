@@ -21,10 +21,10 @@ import {
 } from '@tikethet/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
-import { iso, previewOf, toUser } from '../mappers';
+import { iso, toUser } from '../mappers';
 import { serviceLevels, tickets, users } from '../schema';
-import { bumpTicket, changeTicket, lockTicket, type TicketRow, type TxScope } from '../scope';
-import { insertMessage, messageTicketSet } from './messages';
+import { changeTicket, lockTicket, type TicketRow, type TxScope } from '../scope';
+import { writeMessages } from './message-writer';
 
 /** The service-level settings (one row, seeded by migration 0009). */
 export async function readServiceLevels(q: Queryable): Promise<ServiceLevels> {
@@ -203,16 +203,9 @@ export async function sendAutoReply(scope: TxScope, ticketId: number): Promise<M
     .where(eq(users.id, row.customerId));
   const language = languageFrom(customer[0]?.languageCode);
   const body = fillAutoReply(settings, language, formatExpectedTime(opens, settings.timezone, language));
-  const updated = await bumpTicket(scope, row.id, 1, {
-    ...messageTicketSet('system', previewOf(body)),
-    autoRepliedAt: sql`now()`,
-  });
-  return insertMessage(scope, updated, updated.lastSeq, {
-    kind: 'system',
-    authorId: null,
-    body,
-    clientMessageId: null,
-    via: 'bot',
-    attachments: [],
-  });
+  await scope.tx.update(tickets).set({ autoRepliedAt: sql`now()` }).where(eq(tickets.id, row.id));
+  const [written] = await writeMessages(scope, [
+    { ticket: row, kind: 'system', author: null, body, via: 'bot' },
+  ]);
+  return written?.message ?? null;
 }

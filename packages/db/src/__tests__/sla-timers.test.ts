@@ -134,11 +134,11 @@ test('out of hours: one auto-reply per off-hours period per ticket, with the exp
     autoReply: { enabled: true, ru: 'Ответим {time}.', en: 'We will answer around {time}.' },
   });
   const english = await makeUser(f.uc);
-  await f.client.pool.query(`update users set language_code = 'en' where id = $1`, [english.id]);
+  await f.client.db.$client.query(`update users set language_code = 'en' where id = $1`, [english.id]);
   const { ticket } = await f.uc.createTicket(english, { subject: 'night', body: 'anyone?' });
   const systemMessages = async () =>
     (
-      await f.client.pool.query<{ body: string }>(
+      await f.client.db.$client.query<{ body: string }>(
         `select body from messages where ticket_id = $1 and kind = 'system' order by seq`,
         [ticket.id],
       )
@@ -151,14 +151,15 @@ test('out of hours: one auto-reply per off-hours period per ticket, with the exp
   await new Promise((r) => setTimeout(r, 1500));
   expect(await systemMessages()).toHaveLength(1);
   // As if the last reply was before the last business day: a new off-hours period, a new reply.
-  await f.client.pool.query(`update tickets set auto_replied_at = now() - interval '8 days' where id = $1`, [
-    ticket.id,
-  ]);
+  await f.client.db.$client.query(
+    `update tickets set auto_replied_at = now() - interval '8 days' where id = $1`,
+    [ticket.id],
+  );
   await f.uc.postMessage(english, ticket.id, { body: 'next night' });
   await until(async () => (await systemMessages()).length === 2);
   // Within business hours: none.
   await f.uc.putServiceLevels(admin, { ...(await f.uc.getServiceLevels(admin)), hours: allWeek });
-  await f.client.pool.query(`update tickets set auto_replied_at = null where id = $1`, [ticket.id]);
+  await f.client.db.$client.query(`update tickets set auto_replied_at = null where id = $1`, [ticket.id]);
   await f.uc.postMessage(english, ticket.id, { body: 'daytime' });
   await new Promise((r) => setTimeout(r, 1500));
   expect(await systemMessages()).toHaveLength(2);

@@ -193,6 +193,29 @@ describe('fake Bot API: forum topics', () => {
     });
   });
 
+  it('edits captions of media and text of texts only, as Telegram does', async () => {
+    const text = (await call('sendMessage', { chat_id: 42, text: 'hello' })).body.result as TgMessage;
+    api.putFile('AgACAgI-photo', { path: 'photos/p.jpg', content: Buffer.from('JPEG'), type: 'photo' });
+    const photo = (await call('sendPhoto', { chat_id: 42, photo: 'AgACAgI-photo', caption: 'old' })).body
+      .result as TgMessage;
+    expect(await call('editMessageText', { chat_id: 42, message_id: photo.message_id, text: 'x' })).toEqual(
+      bad('there is no text in the message to edit'),
+    );
+    expect(
+      await call('editMessageCaption', { chat_id: 42, message_id: text.message_id, caption: 'x' }),
+    ).toEqual(bad('there is no caption in the message to edit'));
+    const edited = await call('editMessageCaption', {
+      chat_id: 42,
+      message_id: photo.message_id,
+      caption: 'new',
+    });
+    expect(edited.body.result).toMatchObject({ caption: 'new', edit_date: expect.any(Number) });
+    expect(
+      (await call('editMessageCaption', { chat_id: 42, message_id: photo.message_id, caption: 'new' }))
+        .status,
+    ).toBe(400);
+  });
+
   it('builds topic messages and service updates', () => {
     const inTopic = makeTextUpdate({
       from: { id: 7 },

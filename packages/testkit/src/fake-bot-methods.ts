@@ -287,12 +287,29 @@ export function createMethodHandlers(state: FakeBotState): Record<string, Method
       if (text.length > 4096) throw badRequest('message is too long');
       const message = editable(params);
       if (message === true) return true;
+      if (message.text === undefined) throw badRequest('there is no text in the message to edit');
       const markup = isInlineKeyboard(params.reply_markup) ? params.reply_markup : undefined;
       if (message.text === text && sameJson(message.reply_markup, markup)) throw badRequest(NOT_MODIFIED);
       const { reply_markup: _old, ...rest } = message;
       return store({
         ...rest,
         text,
+        edit_date: now(),
+        ...(markup === undefined ? {} : { reply_markup: markup }),
+      });
+    },
+    editMessageCaption: (params) => {
+      const message = editable(params);
+      if (message === true) return true;
+      if (message.text !== undefined) throw badRequest('there is no caption in the message to edit');
+      const edit = caption(params);
+      const markup = isInlineKeyboard(params.reply_markup) ? params.reply_markup : undefined;
+      if (message.caption === edit.caption && sameJson(message.reply_markup, markup))
+        throw badRequest(NOT_MODIFIED);
+      const { reply_markup: _old, caption: _caption, ...rest } = message;
+      return store({
+        ...rest,
+        ...edit,
         edit_date: now(),
         ...(markup === undefined ? {} : { reply_markup: markup }),
       });

@@ -57,7 +57,7 @@ describe('agents forum: one topic per ticket', () => {
         )[0],
       { description: `ticket of ${customerId}` },
     );
-  const agentInTopic = (agent: number, threadId: number, text: string, extra: Partial<TgMessage> = {}) =>
+  const agentInTopic = (agent: number, threadId: number, text: string, extra: { replyTo?: TgMessage } = {}) =>
     makeTextUpdate({ from: { id: agent, first_name: 'Anna' }, chat: forumChat, threadId, text, ...extra });
 
   it('detects the forum at start and creates the topic of a bot ticket with its card and the message', async () => {
@@ -118,14 +118,38 @@ describe('agents forum: one topic per ticket', () => {
       },
     );
 
+    // The photo's caption edited in the topic: the customer's copy says so, as a caption.
+    const [photoMessage] = h.api
+      .topicMessages(FORUM, thread)
+      .filter((m) => m.from?.id === agent && m.caption === 'this button');
+    await h.send(makeEditedMessageUpdate({ original: photoMessage as TgMessage, text: 'this red button' }));
+    const captionEdit = await h.api.waitForCall('editMessageCaption', (c) => c.params.chat_id === customer);
+    expect(String(captionEdit.params.caption)).toContain('this red button');
+
     await h.send(agentInTopic(agent, thread, '/note customer sounds angry'));
     await waitInTopic(thread, (m) => textOf(m).includes('Заметка сохранена'), 'note confirmed');
     const messages = await h.uc.listMessages({ id: agent, role: 'agent' }, ticket.id);
     const note = messages.find((m) => m.body === 'customer sounds angry');
     expect(note?.internal).toBe(true);
+    // A reply to a note is a note too.
+    const noteLine = await waitInTopic(thread, (m) => textOf(m).startsWith('/note'), 'the /note message');
+    await h.send(agentInTopic(agent, thread, 'and wants a refund', { replyTo: noteLine }));
+    await waitFor(
+      async () =>
+        (
+          await h.query(
+            "select 1 from messages where kind = 'note' and body = 'and wants a refund' and ticket_id = $1",
+            [ticket.id],
+          )
+        ).length === 1 || undefined,
+      { description: 'reply to a note kept as a note' },
+    );
     const forCustomer = await h.uc.listMessages({ id: customer, role: 'customer' }, ticket.id);
     expect(JSON.stringify(forCustomer)).not.toContain('angry');
-    expect(JSON.stringify(h.api.calls.filter((c) => c.params.chat_id === customer))).not.toContain('angry');
+    expect(JSON.stringify(forCustomer)).not.toContain('refund');
+    const toCustomer = JSON.stringify(h.api.calls.filter((c) => c.params.chat_id === customer));
+    expect(toCustomer).not.toContain('angry');
+    expect(toCustomer).not.toContain('refund');
     // Its event is internal: the gateway never sends such an event to a customer's socket.
     const [noteEvent] = await h.query<{ internal: boolean }>(
       "select internal from events where ticket_id = $1 and type = 'message.created' and data::text like '%sounds angry%'",

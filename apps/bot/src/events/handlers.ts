@@ -129,15 +129,29 @@ async function editCustomerCopy(deps: EventHandlerDeps, event: TicketEvent, mess
   const to = await customerChat(uc, event.customerId);
   if (!to) return 0;
   const author = message.author?.name ?? to.texts.support;
-  const queued = await enqueueEdit(
-    uc,
-    { chatId: sent.chatId, telegramMessageId: sent.telegramMessageId },
-    {
-      html: to.texts.agentReply(event.ticketId, author, truncate(message.body, TELEGRAM_BODY_MAX)),
-      replyMarkup: openTicketKeyboard(runtime, to.texts, event.ticketId),
-      dedupeKey: `reply-edit:${message.id}:${message.editedAt}`,
-    },
-  );
+  const target = { chatId: sent.chatId, telegramMessageId: sent.telegramMessageId };
+  const replyMarkup = openTicketKeyboard(runtime, to.texts, event.ticketId);
+  const dedupeKey = `reply-edit:${message.id}:${message.editedAt}`;
+  // A reply that went as the agent's own file (copyMessage) carries the text as its caption.
+  const queued =
+    sent.method === 'copyMessage'
+      ? await uc.enqueueTelegram({
+          chatId: target.chatId,
+          method: 'editMessageCaption',
+          payload: {
+            chat_id: target.chatId,
+            message_id: target.telegramMessageId,
+            caption: to.texts.agentReply(event.ticketId, author, truncate(message.body, CAPTION_BODY_MAX)),
+            parse_mode: 'HTML',
+            reply_markup: replyMarkup,
+          },
+          dedupeKey,
+        })
+      : await enqueueEdit(uc, target, {
+          html: to.texts.agentReply(event.ticketId, author, truncate(message.body, TELEGRAM_BODY_MAX)),
+          replyMarkup,
+          dedupeKey,
+        });
   return queued ? 1 : 0;
 }
 

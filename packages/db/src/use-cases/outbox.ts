@@ -108,6 +108,8 @@ export async function recordTelegramFailed(scope: TxScope, id: number, error: st
 export interface OutboxRow {
   dedupeKey: string;
   chatId: number;
+  /** The Bot API method it calls (a reply sent with copyMessage is edited as a caption). */
+  method: string;
   status: 'queued' | 'sending' | 'sent' | 'failed';
   /** The Telegram message it made, once sent. */
   telegramMessageId: number | null;
@@ -125,6 +127,7 @@ export async function findOutboxByKeys(q: Queryable, dedupeKeys: string[]): Prom
     .select({
       dedupeKey: telegramOutbox.dedupeKey,
       chatId: telegramOutbox.chatId,
+      method: telegramOutbox.method,
       status: telegramOutbox.status,
       telegramMessageId: telegramOutbox.telegramMessageId,
       createdAt: telegramOutbox.createdAt,

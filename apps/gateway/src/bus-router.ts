@@ -1,15 +1,8 @@
-import {
-  type BusMessage,
-  canSeeEvent,
-  canSeePresence,
-  canSeeTyping,
-  canViewTicket,
-  type Person,
-} from '@tikethet/domain';
+import { type BusMessage, canSeeEvent, canSeePresence, canSeeTyping, type Person } from '@tikethet/domain';
+import { CloseCode, ticketTopic } from '@tikethet/protocol';
 import type { Connection } from './connection';
 import type { GatewayContext } from './context';
-import { eventFrame, QUEUE_EVENT_TYPES } from './frames';
-import { CloseCode } from './protocol';
+import { encodeFrame, eventFrame, QUEUE_EVENT_TYPES } from './frames';
 
 /** Routes one bus message to the sockets allowed to see it (one Redis subscription per process). */
 export function routeBusMessage(ctx: GatewayContext, message: BusMessage): void {
@@ -17,7 +10,7 @@ export function routeBusMessage(ctx: GatewayContext, message: BusMessage): void 
   switch (message.kind) {
     case 'event': {
       const event = message.event;
-      const topic = `ticket:${event.ticketId}`;
+      const topic = ticketTopic(event.ticketId);
       const followers = ctx.topics.get(topic);
       if (followers) for (const conn of followers) conn.tickets.get(topic)?.offer(event);
       if (!QUEUE_EVENT_TYPES.has(event.type)) return;
@@ -32,14 +25,14 @@ export function routeBusMessage(ctx: GatewayContext, message: BusMessage): void 
       return;
     }
     case 'typing': {
-      const frame = JSON.stringify({
+      const frame = encodeFrame({
         type: 'typing',
-        topic: `ticket:${message.ticketId}`,
+        topic: ticketTopic(message.ticketId),
         ticketId: message.ticketId,
         internal: message.internal,
         user: message.user,
       });
-      for (const conn of ctx.topics.get(`ticket:${message.ticketId}`) ?? []) {
+      for (const conn of ctx.topics.get(ticketTopic(message.ticketId)) ?? []) {
         if (!conn.actor || conn.actor.id === message.user.id || !canSeeTyping(conn.actor, message)) continue;
         conn.send(frame);
       }
@@ -48,19 +41,6 @@ export function routeBusMessage(ctx: GatewayContext, message: BusMessage): void 
     case 'presence':
       ctx.presence.receive(message);
       return;
-    case 'delivery': {
-      const frame = JSON.stringify({
-        type: 'delivery',
-        topic: `ticket:${message.ticketId}`,
-        ticketId: message.ticketId,
-        messageId: message.messageId,
-        delivery: message.delivery,
-      });
-      for (const conn of ctx.topics.get(`ticket:${message.ticketId}`) ?? []) {
-        if (conn.actor && canViewTicket(conn.actor, message)) conn.send(frame);
-      }
-      return;
-    }
     case 'role_changed':
       closeForRoleChange(ctx, message.userId, message.role);
       return;
@@ -87,9 +67,9 @@ export function closeForRoleChange(
 
 /** Sends the merged viewers of a ticket to its staff subscribers. */
 export function broadcastPresence(ctx: GatewayContext, ticketId: number, viewers: Person[]): void {
-  const frame = JSON.stringify({ type: 'presence', topic: `ticket:${ticketId}`, ticketId, viewers });
-  for (const conn of ctx.topics.get(`ticket:${ticketId}`) ?? []) {
-    const subscription = conn.tickets.get(`ticket:${ticketId}`);
+  const frame = encodeFrame({ type: 'presence', topic: ticketTopic(ticketId), ticketId, viewers });
+  for (const conn of ctx.topics.get(ticketTopic(ticketId)) ?? []) {
+    const subscription = conn.tickets.get(ticketTopic(ticketId));
     if (!conn.actor || !subscription) continue;
     if (canSeePresence(conn.actor, { customerId: subscription.customerId })) conn.send(frame);
   }

@@ -1,6 +1,8 @@
 import type { Actor, Person } from '@tikethet/domain';
+import type { CloseCodeValue, ServerFrame } from '@tikethet/protocol';
 import WebSocket from 'ws';
 import { watchDrain } from './drain-watch';
+import { encodeFrame } from './frames';
 import type { GatewayMetrics } from './metrics';
 import { PING_SLICES } from './ping';
 import { CloseCode } from './protocol';
@@ -147,12 +149,12 @@ export class Connection {
     for (const resolve of waiters) resolve();
   }
 
-  sendJson(frame: Record<string, unknown>): boolean {
-    return this.send(JSON.stringify(frame));
+  sendJson(frame: ServerFrame): boolean {
+    return this.send(encodeFrame(frame));
   }
 
   /** Closes with a code; a socket that cannot flush its close frame is destroyed soon after. */
-  close(code: number, reason: string, metricReason: string): void {
+  close(code: CloseCodeValue, reason: string, metricReason: string): void {
     if (this.closed) return;
     this.closed = true;
     this.metrics.closes.inc({ reason: metricReason });

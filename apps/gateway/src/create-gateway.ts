@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { createLogger, type Logger } from '@tikethet/config';
 import { createUseCases, type DbClient } from '@tikethet/db';
 import type { Bus } from '@tikethet/domain';
+import { CloseCode, type CloseCodeValue } from '@tikethet/protocol';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { broadcastPresence, catchUpAll, routeBusMessage } from './bus-router';
 import { clientAddress } from './client-address';
@@ -17,7 +18,6 @@ import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import { every } from './periodic';
 import { startPinger } from './ping';
 import { createPresence } from './presence';
-import { CloseCode } from './protocol';
 import { handleFrame } from './session';
 import { releaseConnection } from './subscriptions';
 import { recheckRoles, sweepTickets } from './sweep';
@@ -45,7 +45,7 @@ export interface Gateway {
   /** `/readyz` turns 503 and new upgrades are refused. */
   startDraining(): void;
   /** Closes every socket with `code` (1012 by default) and stops; the caller closes db and bus. */
-  close(code?: number): Promise<void>;
+  close(code?: CloseCodeValue): Promise<void>;
 }
 
 function refuse(socket: Duplex, status: number, text: string): void {

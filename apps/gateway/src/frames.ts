@@ -1,4 +1,10 @@
 import type { TicketEvent } from '@tikethet/domain';
+import { QUEUE_TOPIC, type ServerFrame, ticketTopic } from '@tikethet/protocol';
+
+/** A frame as sent: the protocol package declares every one (its type checks what is built here). */
+export function encodeFrame(frame: ServerFrame): string {
+  return JSON.stringify(frame);
+}
 
 const ticketFrames = new WeakMap<TicketEvent, Buffer>();
 const queueFrames = new WeakMap<TicketEvent, Buffer>();
@@ -8,8 +14,8 @@ export function eventFrame(event: TicketEvent, topic: 'ticket' | 'queue'): Buffe
   const cache = topic === 'queue' ? queueFrames : ticketFrames;
   let frame = cache.get(event);
   if (!frame) {
-    const name = topic === 'queue' ? 'queue' : `ticket:${event.ticketId}`;
-    frame = Buffer.from(JSON.stringify({ type: 'event', topic: name, seq: event.seq, event }));
+    const name = topic === 'queue' ? QUEUE_TOPIC : ticketTopic(event.ticketId);
+    frame = Buffer.from(encodeFrame({ type: 'event', topic: name, seq: event.seq, event }));
     cache.set(event, frame);
   }
   return frame;

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { createBus, redisTarget } from '@tikethet/bus';
 import { createLogger, exitOnSignals, orExitOnEnvError } from '@tikethet/config';
 import { createDb } from '@tikethet/db';
+import { CloseCode } from '@tikethet/protocol';
 import { createGateway } from './create-gateway';
 import { gatewayPort, loadGatewayEnv } from './env';
 
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
     server,
     startDraining: () => gateway.startDraining(),
     hardExitMs: 2500,
-    release: () => gateway.close(1012).then(() => Promise.allSettled([bus.close(), db.close()])),
+    release: () => gateway.close(CloseCode.restart).then(() => Promise.allSettled([bus.close(), db.close()])),
   });
 }
 

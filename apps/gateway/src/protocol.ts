@@ -1,7 +1,19 @@
+import {
+  CloseCode,
+  QUEUE_TOPIC,
+  type TicketTopicName,
+  ticketIdOfTopic,
+  ticketTopic,
+  type ClientFrame as WireClientFrame,
+} from '@tikethet/protocol';
 import { z } from 'zod';
 
+export { CloseCode };
+
 /** A topic the client may name: one ticket's stream or the agents' queue. */
-export type Topic = { kind: 'ticket'; ticketId: number; name: string } | { kind: 'queue'; name: 'queue' };
+export type Topic =
+  | { kind: 'ticket'; ticketId: number; name: TicketTopicName }
+  | { kind: 'queue'; name: 'queue' };
 
 const ticketIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
@@ -9,14 +21,13 @@ export const topicSchema = z
   .string()
   .max(64)
   .transform((value, ctx): Topic => {
-    if (value === 'queue') return { kind: 'queue', name: 'queue' };
-    const match = /^ticket:([1-9][0-9]{0,15})$/.exec(value);
-    const id = match?.[1] ? Number(match[1]) : Number.NaN;
-    if (!Number.isSafeInteger(id)) {
+    if (value === QUEUE_TOPIC) return { kind: 'queue', name: QUEUE_TOPIC };
+    const id = ticketIdOfTopic(value);
+    if (id === null) {
       ctx.addIssue({ code: 'custom', message: 'must be "queue" or "ticket:<id>"' });
       return z.NEVER;
     }
-    return { kind: 'ticket', ticketId: id, name: `ticket:${id}` };
+    return { kind: 'ticket', ticketId: id, name: ticketTopic(id) };
   });
 
 /** Every frame a client may send (ARCHITECTURE §12). Unknown fields are ignored, unknown types rejected. */
@@ -33,6 +44,11 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong') }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
+// The schema takes exactly the frames the protocol package declares (checked both ways at compile time).
+const _declared = (frame: z.input<typeof clientFrameSchema>): WireClientFrame => frame;
+const _accepted = (frame: WireClientFrame): z.input<typeof clientFrameSchema> => frame;
+void _declared;
+void _accepted;
 
 export type ParsedFrame =
   | { ok: true; frame: ClientFrame }
@@ -61,17 +77,3 @@ export function parseClientFrame(raw: string): ParsedFrame {
     ...(topic ? { topic } : {}),
   };
 }
-
-/** Close codes the gateway uses. */
-export const CloseCode = {
-  normal: 1000,
-  policy: 1008,
-  tooBig: 1009,
-  restart: 1012,
-  tryAgainLater: 1013,
-  unauthorized: 4401,
-  /** The user's role changed: reconnect and say hello again to get the new one. */
-  roleChanged: 4000,
-  /** The user already holds MAX_SOCKETS_PER_USER sockets: close one, or retry later. */
-  tooManySockets: 4429,
-} as const;

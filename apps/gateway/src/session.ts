@@ -1,4 +1,5 @@
 import { canViewTicket, isStaff } from '@tikethet/domain';
+import { ticketTopic } from '@tikethet/protocol';
 import { authenticate } from './authenticate';
 import type { Connection } from './connection';
 import { addTo, type GatewayContext } from './context';
@@ -85,12 +86,12 @@ async function hello(ctx: GatewayContext, conn: Connection, initData: string): P
 async function typing(ctx: GatewayContext, conn: Connection, ticketId: number, internal: boolean) {
   const actor = conn.actor;
   const person = conn.person;
-  const subscription = conn.tickets.get(`ticket:${ticketId}`);
+  const subscription = conn.tickets.get(ticketTopic(ticketId));
   if (!actor || !person || !subscription || !canViewTicket(actor, subscription)) {
     conn.sendJson({
       type: 'error',
       code: 'forbidden',
-      topic: `ticket:${ticketId}`,
+      topic: ticketTopic(ticketId),
       message: 'subscribe first',
     });
     return;

@@ -1,4 +1,5 @@
 import { canSeeEvent, canSeePresence, canSubscribeQueue, canViewTicket } from '@tikethet/domain';
+import { ticketTopic } from '@tikethet/protocol';
 import { followTopic, unfollowTopic } from './bus-follows';
 import type { Connection } from './connection';
 import { addTo, type GatewayContext, removeFrom } from './context';
@@ -21,7 +22,7 @@ function claimTopic(conn: Connection, topic: string): number {
 export function sendPresence(ctx: GatewayContext, conn: Connection, ticketId: number): void {
   conn.sendJson({
     type: 'presence',
-    topic: `ticket:${ticketId}`,
+    topic: ticketTopic(ticketId),
     ticketId,
     viewers: ctx.presence.merged(ticketId),
   });

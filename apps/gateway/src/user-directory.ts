@@ -1,5 +1,6 @@
 import type { UseCases } from '@tikethet/db';
 import { type Actor, displayName, type Person, type TelegramProfile, type User } from '@tikethet/domain';
+import { encodeFrame } from './frames';
 
 /** What a hello needs of a user, built once and shared by every socket of that user. */
 export interface KnownUser {
@@ -15,7 +16,7 @@ export function knownUser(user: User): KnownUser {
     user,
     actor: { id: user.id, role: user.role },
     person: { id: user.id, name: displayName(user), role: user.role },
-    readyFrame: Buffer.from(JSON.stringify({ type: 'ready', user })),
+    readyFrame: Buffer.from(encodeFrame({ type: 'ready', user })),
   };
 }
 

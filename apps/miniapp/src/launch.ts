@@ -84,9 +84,5 @@ export function startParamFromSearch(search: string): string | null {
   return params.get('tgWebAppStartParam') ?? params.get('startapp') ?? params.get('start_param');
 }
 
-/** Russian first: no code, or a language of the Russian-reading world, gives ru; others give en. */
-export function languageFrom(code: string | null | undefined): 'ru' | 'en' {
-  if (!code) return 'ru';
-  const base = code.toLowerCase().split(/[-_]/)[0] ?? '';
-  return ['ru', 'uk', 'be', 'kk', 'uz', 'ky', 'tg'].includes(base) ? 'ru' : 'en';
-}
+/** Russian first: the rule the server uses too (@tikethet/protocol). */
+export { languageFrom } from '@tikethet/protocol';

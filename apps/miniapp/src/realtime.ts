@@ -2,11 +2,13 @@
  * The Mini App's WebSocket client (ARCHITECTURE §12), free of React so it can be tested against a real `ws` server.
  *
  * - first frame `{type:'hello', initData}`; topics are (re)subscribed after `{type:'ready'}`;
- * - reconnects with jittered exponential backoff; stops on 4401 (bad initData);
+ * - reconnects with jittered exponential backoff; stops on 4401 (`CloseCode.unauthorized`: bad initData);
  * - resumes each `ticket:<id>` topic with `after` = the last seq seen for that ticket;
  * - drops duplicate events by (ticketId, seq) per topic;
  * - `typing` frames are throttled per ticket (a note's typing separately from a reply's).
  */
+
+import { CloseCode, ticketIdOfTopic, ticketTopic } from '@tikethet/protocol';
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'unauthorized' | 'closed';
 
@@ -79,14 +81,7 @@ export function gatewayUrl(
   return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/ws`;
 }
 
-export function ticketTopic(ticketId: number): string {
-  return `ticket:${ticketId}`;
-}
-
-function ticketIdOfTopic(topic: string): number | null {
-  const m = /^ticket:(\d+)$/.exec(topic);
-  return m?.[1] ? Number(m[1]) : null;
-}
+export { ticketTopic };
 
 export class RealtimeClient {
   private socket: SocketLike | null = null;
@@ -238,7 +233,7 @@ export class RealtimeClient {
       if (this.socket !== socket) return;
       this.socket = null;
       for (const state of this.topics.values()) state.subscribed = false;
-      if (ev.code === 4401 || ev.code === 4403) {
+      if (ev.code === CloseCode.unauthorized) {
         this.stopped = true;
         this.setState('unauthorized');
         return;

@@ -52,9 +52,8 @@ export interface Stats {
 
 export type StaffUser = Pick<User, 'id' | 'firstName' | 'lastName' | 'username' | 'role'> & Partial<User>;
 
-export function isStaffRole(role: Role | undefined): boolean {
-  return role === 'agent' || role === 'admin';
-}
+/** Agents and admins: the rule the server uses too (@tikethet/protocol). */
+export { isStaffRole } from '@tikethet/protocol';
 
 export function personName(user: {
   firstName?: string | null;

@@ -86,13 +86,6 @@ export const busMessageSchema = z.discriminatedUnion('kind', [
     viewers: z.array(personSchema),
   }),
   z.object({ kind: z.literal('role_changed'), userId: telegramIdSchema, role: roleSchema }),
-  z.object({
-    kind: z.literal('delivery'),
-    ticketId: idSchema,
-    customerId: telegramIdSchema,
-    messageId: idSchema,
-    delivery: z.enum(['pending', 'sent', 'failed']),
-  }),
 ]);
 export type BusMessage = z.infer<typeof busMessageSchema>;
 export type Person = z.infer<typeof personSchema>;

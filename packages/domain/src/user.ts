@@ -6,12 +6,8 @@ import { cleanText, telegramStringSchema } from './text';
 export const languageSchema = z.enum(['ru', 'en']);
 export type Language = z.infer<typeof languageSchema>;
 
-/** Russian first: no code, or a language of the Russian-reading world, gives ru; any other code gives en. */
-export function languageFrom(code: string | null | undefined): Language {
-  if (!code) return 'ru';
-  const base = code.toLowerCase().split(/[-_]/)[0] ?? '';
-  return ['ru', 'uk', 'be', 'kk', 'uz', 'ky', 'tg'].includes(base) ? 'ru' : 'en';
-}
+/** Russian first (the rule lives in @tikethet/protocol, which the Mini App shares). */
+export { languageFrom } from '@tikethet/protocol';
 
 /**
  * The Telegram user as Telegram describes it (initData `user`, bot `from`). Its strings are cleaned, never

@@ -1,6 +1,18 @@
+import { CloseCode, ERROR_CODES, SERVER_FRAME_TYPES } from '@tikethet/protocol';
 import WebSocket from 'ws';
 
 export type Frame = { type: string; [key: string]: unknown };
+
+const declaredFrames = new Set<string>(SERVER_FRAME_TYPES);
+const declaredErrors = new Set<string>(ERROR_CODES);
+// 1005/1006: what a client reports when the server sent no code (a dropped or terminated connection).
+const declaredCloses = new Set<number>([...Object.values(CloseCode), 1005, 1006]);
+
+/**
+ * Every frame type, error code and close code any test client received that @tikethet/protocol does not
+ * declare (declared-frames.ts fails each gateway test file that saw one).
+ */
+export const undeclared: string[] = [];
 
 /** A plain test socket: records every frame and the close code; no reconnects. */
 export class TestClient {
@@ -24,11 +36,16 @@ export class TestClient {
       this.error = err.message;
     });
     this.socket.on('message', (data) => {
-      this.frames.push(JSON.parse(String(data)) as Frame);
+      const frame = JSON.parse(String(data)) as Frame;
+      if (!declaredFrames.has(frame.type)) undeclared.push(`frame ${frame.type}`);
+      if (frame.type === 'error' && !declaredErrors.has(String(frame.code)))
+        undeclared.push(`error ${frame.code}`);
+      this.frames.push(frame);
     });
     this.closedPromise = new Promise((resolve) => {
       this.socket.once('close', (code, reason) => {
         this.closeCode = code;
+        if (!declaredCloses.has(code)) undeclared.push(`close ${code}`);
         this.closeReason = reason.toString();
         resolve(code);
       });

@@ -102,11 +102,6 @@ export function TicketPage({ id }: { id: number }) {
               if (typingTimer.current) clearTimeout(typingTimer.current);
               typingTimer.current = setTimeout(() => setTyping(null), 5000);
               return;
-            case 'delivery':
-              setMessages((prev) =>
-                prev.map((m) => (m.id === change.messageId ? { ...m, delivery: change.delivery } : m)),
-              );
-              return;
             default:
               return;
           }

@@ -30,7 +30,6 @@ export type TicketChange =
   | { kind: 'ticket'; ticket: Ticket }
   | { kind: 'presence'; viewers: Person[] }
   | { kind: 'typing'; user: Person; internal: boolean }
-  | { kind: 'delivery'; messageId: number; delivery: Message['delivery'] }
   | { kind: 'ignore' };
 
 type Loose = Record<string, unknown>;
@@ -52,11 +51,6 @@ export function interpretFrame(frame: ServerFrame): TicketChange {
     case 'typing':
       return data.user
         ? { kind: 'typing', user: data.user as Person, internal: data.internal === true }
-        : { kind: 'ignore' };
-    case 'delivery':
-    case 'message.delivery':
-      return typeof data.messageId === 'number' && typeof data.delivery === 'string'
-        ? { kind: 'delivery', messageId: data.messageId, delivery: data.delivery as Message['delivery'] }
         : { kind: 'ignore' };
     default:
       return { kind: 'ignore' };

@@ -104,6 +104,8 @@ export function toTicket(row: TicketRow): Ticket {
       breachedAt: isoOrNull(row.slaBreachedAt),
       pausedAt: isoOrNull(row.slaPausedAt),
     },
+    tags: row.tags ?? [],
+    mergedIntoId: row.mergedIntoId ?? null,
   };
 }
 

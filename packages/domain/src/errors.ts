@@ -13,6 +13,7 @@ export type DomainErrorCode =
   | 'conflict'
   | 'version_conflict'
   | 'already_claimed'
+  | 'already_merged'
   | 'invalid_transition';
 
 /** Base of every error a use-case raises on purpose; transports map `code` to a status. */
@@ -63,7 +64,7 @@ export class ForbiddenError extends DomainError {
 
 export class ConflictError extends DomainError {
   constructor(
-    code: 'conflict' | 'version_conflict' | 'already_claimed' | 'invalid_transition',
+    code: 'conflict' | 'version_conflict' | 'already_claimed' | 'already_merged' | 'invalid_transition',
     message: string,
     details?: unknown,
   ) {

@@ -38,7 +38,8 @@ export const ticketEventSchema = z.discriminatedUnion('type', [
   z.object({
     ...storedEventBase,
     type: z.literal('message.created'),
-    data: z.object({ message: messageSchema }),
+    /** `mergedFrom`: the message moved here from that ticket by a merge (old news: the bot tells no one). */
+    data: z.object({ message: messageSchema, mergedFrom: idSchema.optional() }),
   }),
   z.object({
     ...storedEventBase,

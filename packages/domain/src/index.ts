@@ -8,6 +8,8 @@ export * from './roles';
 export * from './service-levels';
 export * from './state-machine';
 export * from './stats';
+export * from './tags';
 export * from './text';
 export * from './ticket';
+export * from './triage';
 export * from './user';

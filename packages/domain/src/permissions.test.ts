@@ -59,6 +59,8 @@ const ticket: Ticket = {
     breachedAt: null,
     pausedAt: null,
   },
+  tags: [],
+  mergedIntoId: null,
 };
 
 /** Each row: a rule and the actors for whom it must hold; it must not hold for the others. */

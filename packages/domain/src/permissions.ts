@@ -41,6 +41,7 @@ export interface TicketPatch {
   priority?: unknown;
   categoryId?: unknown;
   assigneeId?: unknown;
+  tags?: unknown;
 }
 
 /** null when the patch is allowed; otherwise the field that is not the actor's to change. */
@@ -51,7 +52,7 @@ export function forbiddenPatchField(
 ): keyof TicketPatch | null {
   if (!canViewTicket(actor, ticket)) return 'status';
   if (isStaff(actor.role)) return null;
-  for (const field of ['priority', 'categoryId', 'assigneeId'] as const) {
+  for (const field of ['priority', 'categoryId', 'assigneeId', 'tags'] as const) {
     if (patch[field] !== undefined) return field;
   }
   return null;
@@ -102,6 +103,21 @@ export function canManageAgents(actor: Actor): boolean {
 /** Dead letters (Telegram updates the bot could not process) hold anyone's raw messages: admins only. */
 export function canViewDeadLetters(actor: Actor): boolean {
   return actor.role === 'admin';
+}
+
+/** Tags on tickets, bulk actions and merges are the team's triage: staff. */
+export function canTriage(actor: Actor): boolean {
+  return isStaff(actor.role);
+}
+
+/** Renaming and merging tags changes every ticket that carries them: admins. */
+export function canManageTags(actor: Actor): boolean {
+  return actor.role === 'admin';
+}
+
+/** The customer card (history, phone, the team's note) is for staff; a customer never reads it, not even their own. */
+export function canViewCustomer(actor: Actor): boolean {
+  return isStaff(actor.role);
 }
 
 export function canViewStats(actor: Actor): boolean {

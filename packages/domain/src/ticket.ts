@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { clientMessageIdSchema, idSchema, isoDateSchema, telegramIdSchema, textSchema } from './common';
+import { tagSchema, tagsSchema } from './tags';
 import { storableStringSchema } from './text';
 import { userSummarySchema } from './user';
 
@@ -46,6 +47,10 @@ export const ticketSchema = z.object({
   closedAt: isoDateSchema.nullable(),
   rating: z.number().int().min(1).max(5).nullable(),
   sla: ticketSlaSchema,
+  /** Free tags (staff set them; customers see them on their own tickets too). Absent in events written before 0014. */
+  tags: z.array(z.string()).default([]),
+  /** Set when the ticket was merged (closed) into another: where its conversation went on. */
+  mergedIntoId: idSchema.nullable().default(null),
 });
 export type Ticket = z.infer<typeof ticketSchema>;
 
@@ -55,7 +60,13 @@ export const ticketDetailSchema = ticketSchema.extend({
     photoUrl: z.string().nullable(),
     ticketCount: z.number().int(),
     averageRating: z.number().nullable(),
+    /** Staff only (null for the customer): the shared phone and the team's note about the customer. */
+    phone: z.string().nullable(),
+    phoneVerified: z.boolean(),
+    note: z.string().nullable(),
   }),
+  /** The customer's rating comment (CSAT), when they left one. */
+  ratingComment: z.string().nullable(),
   assignee: userSummarySchema.nullable(),
   /** Staff only: the ticket's topic in the agents' forum group (null: none); absent for customers. */
   topic: z.object({ chatId: z.number().int(), threadId: z.number().int() }).nullable().optional(),
@@ -80,6 +91,7 @@ export const updateTicketInputSchema = z
     priority: ticketPrioritySchema.optional(),
     categoryId: idSchema.nullable().optional(),
     assigneeId: telegramIdSchema.nullable().optional(),
+    tags: tagsSchema.optional(),
     version: z.number().int().min(0),
   })
   .refine((p) => Object.keys(p).some((k) => k !== 'version'), {
@@ -111,6 +123,8 @@ export const listTicketsQuerySchema = z.strictObject({
     .string()
     .regex(/^[1-9][0-9]{0,15}$/, 'must be a Telegram user id')
     .optional(),
+  /** Staff: only tickets carrying this tag. */
+  tag: tagSchema.optional(),
   q: storableStringSchema().trim().max(200).optional(),
   limit: z
     .string()

@@ -7,6 +7,7 @@ export * from './kv-state';
 export * from './messages';
 export * from './ratings';
 export * from './service-levels';
+export * from './tags';
 export * from './telegram';
 export * from './ticket-stats-daily';
 export * from './ticket-stats-durations';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, integer, pgTable, smallint, text } from 'drizzle-orm/pg-core';
+import { check, index, integer, pgTable, smallint, text } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns';
 import { tickets } from './tickets';
 
@@ -13,5 +13,9 @@ export const ratings = pgTable(
     comment: text('comment'),
     createdAt: createdAt(),
   },
-  (t) => [check('ratings_score_check', sql`${t.score} between 1 and 5`)],
+  (t) => [
+    check('ratings_score_check', sql`${t.score} between 1 and 5`),
+    // The stats' newest comments of a range (0015).
+    index('ratings_comment_recent_idx').on(t.createdAt.desc()).where(sql`${t.comment} is not null`),
+  ],
 );

@@ -1,5 +1,6 @@
 import { getTableColumns, sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   check,
   doublePrecision,
   type ExtraConfigColumn,
@@ -71,6 +72,10 @@ export const tickets = pgTable(
     slaAlerted: text('sla_alerted'),
     /** The last out-of-hours auto-reply on this ticket (one per off-hours period). */
     autoRepliedAt: tstz('auto_replied_at'),
+    /** Free tags, lower case (domain `tagSchema`); their counts live in `tags` (a trigger, 0014). */
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    /** The ticket this one was merged (closed) into; never a ticket that is itself merged (chains are flattened). */
+    mergedIntoId: integer('merged_into_id').references((): AnyPgColumn => tickets.id),
   },
   (t) => [
     check('tickets_status_check', sql`${t.status} in ('new','open','pending','resolved','closed')`),
@@ -96,6 +101,9 @@ export const tickets = pgTable(
     index('tickets_assignee_sla_due_idx')
       .on(t.assigneeId, t.slaDueAt, t.id)
       .where(sql`${t.slaDueAt} is not null`),
+    // `tag=` and the admins' rename walk this (0015); a common tag is read through the list's order instead.
+    index('tickets_tags_idx').using('gin', t.tags),
+    index('tickets_merged_into_idx').on(t.mergedIntoId).where(sql`${t.mergedIntoId} is not null`),
   ],
 );
 

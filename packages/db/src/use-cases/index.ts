@@ -5,6 +5,7 @@ import { createEventPublisher, type EventPublisher } from '../publisher';
 import { withConnectionRetry } from '../retry';
 import { type Deps, inTransaction, type TxScope } from '../scope';
 import * as catalog from './catalog';
+import * as customers from './customers';
 import * as deadLetters from './dead-letters';
 import * as messages from './messages';
 import * as outbox from './outbox';
@@ -17,6 +18,7 @@ import * as telegram from './telegram';
 import * as telegramIngest from './telegram-ingest';
 import * as tickets from './tickets';
 import * as topics from './topics';
+import * as triage from './triage';
 import * as users from './users';
 
 /** Every write: runs in a transaction scope; its events are published after commit. */
@@ -27,6 +29,12 @@ const writes = {
   updateTicket: tickets.updateTicket,
   claimTicket: tickets.claimTicket,
   rateTicket: tickets.rateTicket,
+  bulkUpdateTicket: triage.bulkUpdateTicket,
+  renameTag: triage.renameTag,
+  mergeTickets: triage.mergeTickets,
+  updateCustomer: customers.updateCustomer,
+  recordOwnContact: customers.recordOwnContact,
+  requestContact: customers.requestContact,
   postMessage: messages.postMessage,
   editMessage: messages.editMessage,
   setDelivery: messages.setDelivery,
@@ -75,6 +83,8 @@ const reads = {
   listCategories: catalog.listCategories,
   listCannedReplies: catalog.listCannedReplies,
   getStats: stats.getStats,
+  listTags: triage.listTags,
+  getCustomer: customers.getCustomer,
   findTelegramLink: telegram.findTelegramLink,
   findAssigneeChat: telegram.findAssigneeChat,
   getAttachment: telegram.getAttachment,
@@ -173,4 +183,5 @@ export type { Stats } from './stats';
 export type { IngestOutcome, IngestTextItem } from './telegram-ingest';
 export type { CreatedTicket, CreateTicketOptions } from './tickets';
 export type { TicketTopic } from './topics';
+export type { MergeResult } from './triage';
 export type { ListUsersQuery, UpsertUserOptions } from './users';

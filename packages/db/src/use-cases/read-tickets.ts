@@ -15,7 +15,7 @@ import {
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
 import { toTicket, toUserSummary } from '../mappers';
-import { tickets, users } from '../schema';
+import { ratings, tickets, users } from '../schema';
 import { prepared } from '../statements';
 import { searchTickets } from './search';
 import { listedTickets, listOrder, ticketFilters } from './ticket-list';
@@ -168,6 +168,9 @@ export async function getTicket(q: Queryable, actor: Actor, ticketId: number): P
   const assignee = row.assigneeId ? people.find((u) => u.id === row.assigneeId) : undefined;
   const statsRows = await customerTicketStats(q).execute({ customer: row.customerId });
   const s = statsRows[0];
+  const staff = isStaff(actor.role);
+  const rating =
+    row.rating === null ? [] : await q.select().from(ratings).where(eq(ratings.ticketId, row.id));
   return {
     ...toTicket(row),
     customer: {
@@ -176,7 +179,12 @@ export async function getTicket(q: Queryable, actor: Actor, ticketId: number): P
       photoUrl: customer.photoUrl,
       ticketCount: s?.count ?? 1,
       averageRating: s?.avg ?? null,
+      // What the team knows about the customer is never shown to the customer.
+      phone: staff ? customer.phone : null,
+      phoneVerified: staff ? customer.phoneVerified : false,
+      note: staff ? customer.note : null,
     },
+    ratingComment: rating[0]?.comment ?? null,
     assignee: assignee ? toUserSummary(assignee) : null,
     ...(isStaff(actor.role) ? { topic: await topicLink(q, row.id) } : {}),
   };

@@ -36,6 +36,8 @@ export interface SearchTerms {
   ticketId?: number;
   /** What a name or @username would contain (3 characters or more), lower case. */
   name?: string;
+  /** The beginning of a phone's digits (`+7 999 123`, 5 digits or more): customers who shared that phone. */
+  phone?: string;
 }
 
 export function searchTerms(q: string): SearchTerms {
@@ -43,10 +45,12 @@ export function searchTerms(q: string): SearchTerms {
   const words = (text.match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_WORDS).map((w) => w.slice(0, 64));
   const id = /^#?([1-9][0-9]{0,8})$/.exec(text)?.[1];
   const name = text.replace(/^@/, '');
+  const phone = /^\+?[0-9][0-9 ()-]{3,30}$/.test(text) ? text.replace(/[^0-9]/g, '') : '';
   return {
     words,
     ...(id ? { ticketId: Number(id) } : {}),
     ...(name.length >= 3 ? { name } : {}),
+    ...(phone.length >= 5 ? { phone } : {}),
   };
 }
 
@@ -144,6 +148,13 @@ function candidates(
         where ${searchableName} like ${likeTerm(terms.name)} order by sim desc, id desc limit ${NAMED_CUSTOMERS})`);
     rows.push(sql`select t.id, 1 + named.sim, null::bigint from named cross join lateral (select id from tickets
       where customer_id = named.id order by last_message_at desc, id desc limit ${TICKETS_PER_CUSTOMER}) t`);
+  }
+  if (staff && terms.phone !== undefined) {
+    // The beginning of the digits (users_phone_idx, text_pattern_ops): those customers' newest tickets.
+    ctes.push(sql`phoned as (select id from users where phone like ${`${terms.phone}%`}
+        order by phone, id limit ${NAMED_CUSTOMERS})`);
+    rows.push(sql`select t.id, 3::real, null::bigint from phoned cross join lateral (select id from tickets
+      where customer_id = phoned.id order by last_message_at desc, id desc limit ${TICKETS_PER_CUSTOMER}) t`);
   }
   return { ctes, rows };
 }

@@ -1,7 +1,9 @@
-import { type Actor, canViewStats, ForbiddenError, statsRange } from '@tikethet/domain';
-import { sql } from 'drizzle-orm';
+import { type Actor, canViewStats, ForbiddenError, statsRange, type TagCount } from '@tikethet/domain';
+import { and, desc, isNotNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
-import { STATS_BUCKETS_PER_DOUBLING, STATS_HISTOGRAM_BUCKETS } from '../schema';
+import { iso } from '../mappers';
+import { ratings, STATS_BUCKETS_PER_DOUBLING, STATS_HISTOGRAM_BUCKETS } from '../schema';
+import { topTags } from './triage';
 
 export interface Stats {
   /** The inclusive UTC days the range-bound numbers cover (`GET /stats?from=&to=`). */
@@ -23,7 +25,14 @@ export interface Stats {
   csat: { average: number | null; count: number };
   /** Every day of the range: tickets created that day, tickets resolved that day. */
   perDay: Array<{ date: string; created: number; resolved: number }>;
+  /** The most used tags now (not bound to the range), most used first. */
+  tags: TagCount[];
+  /** The newest CSAT comments given in the range (at most STATS_COMMENTS), newest first. */
+  comments: Array<{ ticketId: number; score: number; comment: string; createdAt: string }>;
 }
+
+/** How many CSAT comments the stats carry. */
+export const STATS_COMMENTS = 20;
 
 const DAY_MS = 86_400_000;
 
@@ -105,6 +114,24 @@ export async function getStats(q: Queryable, actor: Actor, query: unknown = {}):
   const rated = days.rows.reduce((n, r) => n + Number(r.rated), 0);
   const scoreSum = days.rows.reduce((n, r) => n + Number(r.sum), 0);
   const c = counts.rows[0];
+  // The newest comments of the range, through ratings_comment_recent_idx (0015): a page, however many ratings.
+  const comments = await q
+    .select({
+      ticketId: ratings.ticketId,
+      score: ratings.score,
+      comment: sql<string>`${ratings.comment}`,
+      createdAt: ratings.createdAt,
+    })
+    .from(ratings)
+    .where(
+      and(
+        isNotNull(ratings.comment),
+        sql`${ratings.createdAt} >= ${from}::date`,
+        sql`${ratings.createdAt} < ${to}::date + 1`,
+      ),
+    )
+    .orderBy(desc(ratings.createdAt))
+    .limit(STATS_COMMENTS);
   return {
     from,
     to,
@@ -121,5 +148,7 @@ export async function getStats(q: Queryable, actor: Actor, query: unknown = {}):
       created: Number(byDay.get(date)?.created ?? 0),
       resolved: Number(byDay.get(date)?.resolved ?? 0),
     })),
+    tags: await topTags(q),
+    comments: comments.map((r) => ({ ...r, createdAt: iso(r.createdAt) })),
   };
 }

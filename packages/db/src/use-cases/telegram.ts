@@ -45,11 +45,22 @@ export async function linkTelegramMessage(
   await insert.execute({ ...link, messageId: link.messageId ?? null });
 }
 
-/** The ticket (and message) a Telegram message stands for, if any. */
+/**
+ * The ticket (and message) a Telegram message stands for, if any. A ticket merged into another answers the
+ * survivor (merges keep `merged_into_id` one hop deep), so a reply to the merged ticket's old messages lands
+ * where its conversation went on.
+ */
 export async function findTelegramLink(q: Queryable, chatId: number, telegramMessageId: number) {
   const rows = await q
-    .select()
+    .select({
+      chatId: telegramMessages.chatId,
+      telegramMessageId: telegramMessages.telegramMessageId,
+      ticketId: sql<number>`coalesce(${tickets.mergedIntoId}, ${telegramMessages.ticketId})`.mapWith(Number),
+      messageId: telegramMessages.messageId,
+      createdAt: telegramMessages.createdAt,
+    })
     .from(telegramMessages)
+    .leftJoin(tickets, eq(tickets.id, telegramMessages.ticketId))
     .where(
       and(eq(telegramMessages.chatId, chatId), eq(telegramMessages.telegramMessageId, telegramMessageId)),
     );

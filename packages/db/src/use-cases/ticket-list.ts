@@ -29,6 +29,8 @@ export function ticketFilters(actor: Actor, query: ListTicketsQuery): SQL[] {
       sql`${tickets.slaDueAt} > now() and ${tickets.slaDueAt} <= now() + ${sql.raw(`interval '${SLA_DUE_SOON_MIN} minutes'`)}`,
     );
   }
+  // `@>` is the operator the GIN index on tags serves (0015).
+  if (query.tag) conditions.push(sql`${tickets.tags} @> array[${query.tag}]::text[]`);
   return conditions;
 }
 

@@ -131,7 +131,7 @@ export async function createTicket(
   return { ticket: assigned ?? ticket, message, created: true };
 }
 
-function statusTimestamps(from: TicketStatus, to: TicketStatus) {
+export function statusTimestamps(from: TicketStatus, to: TicketStatus) {
   if (from === to) return {};
   const now = sql`now()`;
   if (to === 'resolved') return { resolvedAt: now };
@@ -198,8 +198,17 @@ export async function updateTicket(
       changes.push('status');
     }
   }
+  if (input.tags !== undefined && !sameTags(input.tags, row.tags)) {
+    set.tags = input.tags;
+    changes.push('tags');
+  }
   if (changes.length === 0) return current;
   return changeTicket(scope, row, set, { actorId: actor.id, changes });
+}
+
+/** Whether two tag lists hold the same tags (order aside). */
+export function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((tag) => b.includes(tag));
 }
 
 /** Atomic take of an unassigned ticket: of any number of concurrent claims exactly one wins. */

@@ -32,6 +32,8 @@ export function ticketCreatedEvent(id: number, seq = 1, ticketId = 7): TicketEve
         resolvedAt: null,
         closedAt: null,
         rating: null,
+        tags: [],
+        mergedIntoId: null,
         sla: {
           firstResponseDueAt: null,
           nextResponseDueAt: null,

@@ -98,6 +98,31 @@ const samples: Record<string, (w: World) => Promise<Sample>> = {
     return { path: `/agents/${target.id}`, body: { role: 'agent' } };
   },
   'GET /stats': async () => ({ path: '/stats' }),
+  'GET /tags': async () => ({ path: '/tags' }),
+  'PUT /tags/:name': async (w) => {
+    const ticket = await ticketOf(t.uc, w.customer);
+    const tag = unique('tag');
+    await t.uc.updateTicket(w.agent, ticket.id, { tags: [tag], version: ticket.version });
+    return { path: `/tags/${tag}`, body: { name: unique('renamed') } };
+  },
+  'POST /tickets/bulk': async (w) => ({
+    path: '/tickets/bulk',
+    body: { ids: [(await ticketOf(t.uc, w.customer)).id], addTags: ['matrix'] },
+  }),
+  'POST /tickets/:id/merge': async (w) => {
+    const into = await ticketOf(t.uc, w.customer);
+    const merged = await ticketOf(t.uc, w.customer);
+    return { path: `/tickets/${merged.id}/merge`, body: { into: into.id } };
+  },
+  'POST /tickets/:id/request-contact': async (w) => {
+    await t.uc.upsertUser(w.customer.profile, { botChatId: w.customer.id });
+    return { path: `/tickets/${(await ticketOf(t.uc, w.customer)).id}/request-contact` };
+  },
+  'GET /customers/:telegramId': async (w) => ({ path: `/customers/${w.customer.id}` }),
+  'PATCH /customers/:telegramId': async (w) => ({
+    path: `/customers/${w.customer.id}`,
+    body: { note: 'VIP' },
+  }),
   'GET /dead-letters': async () => ({ path: '/dead-letters?limit=5' }),
   'GET /settings/service-levels': async () => ({ path: '/settings/service-levels' }),
   'PUT /settings/service-levels': async (w) => ({

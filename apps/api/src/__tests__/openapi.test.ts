@@ -288,6 +288,18 @@ describe('served', () => {
     await call(admin, 'put', '/settings/service-levels', '/settings/service-levels', levels);
     await call(agent, 'put', '/me/availability', '/me/availability', { status: 'away' });
     await call(agent, 'get', '/tickets', '/tickets?sort=due&sla=due_soon');
+    await call(agent, 'post', '/tickets/bulk', '/tickets/bulk', { ids: [id], addTags: ['billing'] });
+    await call(agent, 'get', '/tags', '/tags?q=bil');
+    await call(admin, 'put', '/tags/{name}', '/tags/billing', { name: 'payments' });
+    const duplicate = await call(customer, 'post', '/tickets', '/tickets', {
+      subject: 'Again',
+      body: 'same',
+    });
+    await call(agent, 'post', '/tickets/{id}/merge', `/tickets/${duplicate.id}/merge`, { into: id });
+    await call(agent, 'patch', '/customers/{telegramId}', `/customers/${customer.id}`, { note: 'VIP' });
+    await call(agent, 'get', '/customers/{telegramId}', `/customers/${customer.id}`);
+    await t.uc.upsertUser(customer.profile, { botChatId: customer.id });
+    await call(agent, 'post', '/tickets/{id}/request-contact', `/tickets/${id}/request-contact`);
     // Refusals: each status is one the operation declares, with the shared error body.
     await call(customer, 'get', '/tickets/{id}', '/tickets/2147483647');
     await call(customer, 'get', '/agents', '/agents');

@@ -36,6 +36,7 @@ const statusOfCode: Record<DomainErrorCode, number> = {
   conflict: 409,
   version_conflict: 409,
   already_claimed: 409,
+  already_merged: 409,
   invalid_transition: 409,
 };
 

@@ -1,4 +1,4 @@
-import { idParamSchema, telegramIdParamSchema } from '@tikethet/domain';
+import { idParamSchema, TAG_MAX, telegramIdParamSchema } from '@tikethet/domain';
 import { type ZodType, z } from 'zod';
 import { JSON_LIMIT } from '../routes/mount';
 import type { Access, RouteDef } from '../routes/route';
@@ -34,7 +34,11 @@ export interface OpenApiOptions {
 }
 
 /** The schema of each path parameter the routes use, as `idParam`/`parseWith` read it. */
-const pathParams: Record<string, ZodType> = { id: idParamSchema, telegramId: telegramIdParamSchema };
+const pathParams: Record<string, ZodType> = {
+  id: idParamSchema,
+  telegramId: telegramIdParamSchema,
+  name: z.string().min(1).max(TAG_MAX).describe('a tag name'),
+};
 
 const ACCESS: Record<Access | 'public', string> = {
   public: 'anyone, no sign-in',

@@ -1,16 +1,20 @@
 import { attachmentRoutes } from './attachments';
 import { catalogRoutes } from './catalog';
+import { customerRoutes } from './customers';
 import { deadLetterRoutes } from './dead-letters';
 import { messageRoutes } from './messages';
 import { peopleRoutes } from './people';
 import type { RouteDef } from './route';
 import { serviceLevelRoutes } from './service-levels';
 import { ticketRoutes } from './tickets';
+import { triageRoutes } from './triage';
 
 /** Every authenticated route of /api/v1: the router and the authorization matrix test both read this. */
 export const routeTable: readonly RouteDef[] = [
   ...peopleRoutes,
+  ...triageRoutes,
   ...ticketRoutes,
+  ...customerRoutes,
   ...messageRoutes,
   ...attachmentRoutes,
   ...catalogRoutes,

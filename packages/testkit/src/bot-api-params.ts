@@ -45,8 +45,21 @@ export function synthesizeChat(chatId: number | string): TgChat {
   return { id: chatId, type: 'group', title: `Group ${chatId}` };
 }
 
-/** Inline buttons' `callback_data` may be at most 64 bytes; longer fails the whole call. */
+/**
+ * Inline buttons' `callback_data` may be at most 64 bytes; longer fails the whole call. A reply keyboard
+ * (`keyboard`: rows of buttons with a text) that is not one is refused as Telegram refuses it.
+ */
 export function checkReplyMarkup(markup: unknown): void {
+  if (typeof markup === 'object' && markup !== null && 'keyboard' in markup) {
+    const rows = (markup as { keyboard: unknown }).keyboard;
+    const button = (b: unknown) =>
+      typeof b === 'string' ||
+      (typeof b === 'object' && b !== null && typeof (b as { text?: unknown }).text === 'string');
+    if (!Array.isArray(rows) || !rows.every((row) => Array.isArray(row) && row.every(button))) {
+      throw badRequest("can't parse reply keyboard markup JSON object");
+    }
+    return;
+  }
   if (typeof markup !== 'object' || markup === null || !('inline_keyboard' in markup)) return;
   const rows = (markup as { inline_keyboard: unknown }).inline_keyboard;
   if (!Array.isArray(rows))

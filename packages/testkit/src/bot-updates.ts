@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type {
   TgChat,
+  TgContact,
   TgDocument,
   TgMediaFile,
   TgMessage,
@@ -247,4 +248,16 @@ export interface ServiceUpdateInput extends MessageBase {
 /** A service message (a topic created or closed, a group migrated) as a `message` update. */
 export function makeServiceUpdate(input: ServiceUpdateInput): TgUpdate {
   return withId({ message: { ...baseMessage(input), ...input.content } }, input.updateId);
+}
+
+export interface ContactUpdateInput extends MessageBase {
+  contact: TgContact;
+}
+
+/**
+ * A `message` update carrying a contact. What the `request_contact` button sends is the sender's own contact
+ * (`user_id` = `from.id`); a forwarded card or someone else's has another `user_id`, or none.
+ */
+export function makeContactUpdate(input: ContactUpdateInput): TgUpdate {
+  return withId({ message: { ...baseMessage(input), contact: input.contact } }, input.updateId);
 }

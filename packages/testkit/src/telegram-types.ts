@@ -101,6 +101,16 @@ export interface TgMessage {
   /** Service message in a group that became a supergroup: its new id. */
   migrate_to_chat_id?: number;
   migrate_from_chat_id?: number;
+  contact?: TgContact;
+}
+
+/** A shared contact. `user_id` is set when the contact is a Telegram user (the sender's own via `request_contact`). */
+export interface TgContact {
+  phone_number: string;
+  first_name: string;
+  last_name?: string;
+  user_id?: number;
+  vcard?: string;
 }
 
 export interface TgCallbackQuery {

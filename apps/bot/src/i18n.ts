@@ -112,6 +112,11 @@ export const texts = {
     created: (id: number, subject: string) =>
       `Обращение ${n(id)} создано: ${escapeHtml(subject)}\nМы ответим здесь. Чтобы дописать, просто напишите ещё или ответьте на это сообщение.`,
     closedSoNew: (closedId: number) => `Обращение ${n(closedId)} уже закрыто, поэтому мы открыли новое.`,
+    mergedInto: (id: number, into: number) =>
+      `Обращение ${n(id)} объединено с ${n(into)}: переписка продолжается там. Отвечать можно на любое из сообщений.`,
+    askContact: 'Поделитесь, пожалуйста, номером телефона — кнопка ниже. Так мы быстрее найдём ваши данные.',
+    shareContact: '📱 Поделиться номером',
+    contactSaved: 'Спасибо, номер сохранён.',
     describeInWords:
       'Чтобы открыть обращение, опишите проблему словами — к тексту можно приложить фото или файл.',
     unsupported:
@@ -205,6 +210,11 @@ export const texts = {
     created: (id: number, subject: string) =>
       `Request ${n(id)} created: ${escapeHtml(subject)}\nWe will answer here. To add more, just write again or reply to this message.`,
     closedSoNew: (closedId: number) => `Request ${n(closedId)} is already closed, so we opened a new one.`,
+    mergedInto: (id: number, into: number) =>
+      `Request ${n(id)} is merged into ${n(into)}: the conversation goes on there. You can reply to any of its messages.`,
+    askContact: 'Please share your phone number with the button below: it helps us find your details faster.',
+    shareContact: '📱 Share my number',
+    contactSaved: 'Thank you, your number is saved.',
     describeInWords:
       'To open a request, please describe the problem in words — you can attach a photo or a file.',
     unsupported:

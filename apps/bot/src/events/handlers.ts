@@ -31,6 +31,9 @@ const CAPTION_BODY_MAX = 900;
 /** How much of a customer's message an agent's DM previews (the whole of it is one tap away). */
 const PREVIEW_MAX = 1000;
 
+/** A status change or a merge (which closes the ticket into another): the customer hears of it. */
+const tellsCustomer = (changes: string[]) => changes.includes('status') || changes.includes('mergedIntoId');
+
 /**
  * Whether the bot has anything to do for this event (cheap: no database read). In topic mode every event
  * is mirrored into its ticket's topic.
@@ -42,6 +45,8 @@ export function concernsBot(event: TicketEvent, topics = false): boolean {
     return !event.internal && kind === 'agent';
   }
   if (event.type === 'message.created') {
+    // A message a merge moved is old news: it was delivered (or told) when it was written.
+    if (event.data.mergedFrom !== undefined) return false;
     const { kind } = event.data.message;
     // System lines (the out-of-hours reply) reach the customer like an agent's reply.
     return !event.internal && (kind === 'agent' || kind === 'customer' || kind === 'system');
@@ -51,7 +56,8 @@ export function concernsBot(event: TicketEvent, topics = false): boolean {
     return (
       changes.includes('assigneeId') ||
       changes.includes('sla') ||
-      (changes.includes('status') && event.actorId !== event.customerId)
+      changes.includes('contactRequested') ||
+      (tellsCustomer(changes) && event.actorId !== event.customerId)
     );
   }
   return event.type === 'ticket.created';
@@ -204,12 +210,35 @@ async function tellCustomerStatus(deps: EventHandlerDeps, event: TicketUpdated) 
   if (!to || (await cameWithAgentReply(uc, event))) return 0;
   const { ticket } = event.data;
   const resolved = ticket.status === 'resolved';
-  const html = resolved ? to.texts.rateAsk(ticket.id) : to.texts.statusChanged(ticket.id, ticket.status);
-  const markup = resolved ? ratingKeyboard(ticket.id) : openTicketKeyboard(runtime, to.texts, ticket.id);
+  const html =
+    ticket.mergedIntoId !== null
+      ? to.texts.mergedInto(ticket.id, ticket.mergedIntoId)
+      : resolved
+        ? to.texts.rateAsk(ticket.id)
+        : to.texts.statusChanged(ticket.id, ticket.status);
+  const markup = resolved
+    ? ratingKeyboard(ticket.id)
+    : openTicketKeyboard(runtime, to.texts, ticket.mergedIntoId ?? ticket.id);
   const queued = await enqueueText(uc, to.chatId, html, {
     ticketId: ticket.id,
     dedupeKey: `status:${ticket.id}:${event.seq}`,
     replyMarkup: markup,
+  });
+  return queued ? 1 : 0;
+}
+
+/** An agent asked for the customer's phone: a keyboard whose one button shares their own contact. */
+async function askForContact(deps: EventHandlerDeps, event: TicketUpdated) {
+  const to = await customerChat(deps.uc, event.customerId);
+  if (!to) return 0;
+  const queued = await enqueueText(deps.uc, to.chatId, to.texts.askContact, {
+    ticketId: event.ticketId,
+    dedupeKey: `contact:${event.ticketId}:${event.seq}`,
+    replyMarkup: {
+      keyboard: [[{ text: to.texts.shareContact, request_contact: true }]],
+      one_time_keyboard: true,
+      resize_keyboard: true,
+    },
   });
   return queued ? 1 : 0;
 }
@@ -373,8 +402,9 @@ async function deliver(deps: EventHandlerDeps, event: TicketEvent, topics: boole
   if (event.type === 'ticket.updated') {
     const { changes } = event.data;
     let queued = 0;
-    if (changes.includes('status') && event.actorId !== event.customerId)
+    if (tellsCustomer(changes) && event.actorId !== event.customerId)
       queued += await tellCustomerStatus(deps, event);
+    if (changes.includes('contactRequested')) queued += await askForContact(deps, event);
     if (changes.includes('assigneeId')) {
       queued += await tellNewAssignee(deps, event);
       queued += await refreshPosts(deps, event);

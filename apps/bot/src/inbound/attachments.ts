@@ -52,6 +52,12 @@ export function isUnsupportedContent(message: Message): boolean {
 /** The text of a message: its text or its caption, as Telegram sent it. */
 export function textOf(message: Message): string {
   if ('text' in message && typeof message.text === 'string') return message.text;
+  // A contact that is not the sender's own (theirs is stored as their phone): kept as a line of text.
+  if ('contact' in message && message.contact) {
+    const { first_name, last_name, phone_number } = message.contact;
+    const name = [first_name, last_name].filter(Boolean).join(' ');
+    return `📇 ${name}: ${phone_number.startsWith('+') ? '' : '+'}${phone_number}`;
+  }
   if ('caption' in message && typeof message.caption === 'string') return message.caption;
   return '';
 }

@@ -122,11 +122,27 @@ async function fromAgentReply(s: Sender, message: Message) {
   return true;
 }
 
+/**
+ * A contact shared in the private chat: the sender's own (the `request_contact` button, or the Mini App's
+ * requestContact) is stored as their verified phone and thanked for. Anyone else's, or a forwarded card, is
+ * not theirs to verify: false, and it goes on as an ordinary message (its text line on the ticket).
+ */
+async function ownContact(s: Sender, message: Message): Promise<boolean> {
+  if (message.chat.type !== 'private' || !('contact' in message) || 'forward_origin' in message) return false;
+  if (!(await s.tx.recordOwnContact(s.user.id, message.contact))) return false;
+  await enqueueText(s.tx, message.chat.id, s.texts.contactSaved, {
+    replyTo: message.message_id,
+    replyMarkup: { remove_keyboard: true },
+  });
+  return true;
+}
+
 export function registerMessages(bot: Composer<BotContext>, runtime: BotRuntime): void {
   bot.on('message', async (ctx) => {
     const s = senderOf(ctx);
     if (!s) return;
     const message = ctx.message;
+    if (await ownContact(s, message)) return;
     if (await fromAgentReply(s, message)) return;
     if (message.chat.type === 'private') await fromCustomer(s, message, runtime);
   });

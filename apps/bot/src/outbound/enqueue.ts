@@ -1,8 +1,17 @@
 import type { TransactionUseCases } from '@tikethet/db';
 import type { InlineKeyboard } from '../links';
 
+/** A reply keyboard under the input field (`request_contact`), or its removal. */
+export type ReplyKeyboard =
+  | {
+      keyboard: Array<Array<{ text: string; request_contact?: boolean }>>;
+      one_time_keyboard?: boolean;
+      resize_keyboard?: boolean;
+    }
+  | { remove_keyboard: true };
+
 export interface SendOptions {
-  replyMarkup?: { inline_keyboard: InlineKeyboard };
+  replyMarkup?: { inline_keyboard: InlineKeyboard } | ReplyKeyboard;
   replyTo?: number;
   /** The ticket this message stands for: once sent, a reply to it lands on that ticket. */
   ticketId?: number;
@@ -26,8 +35,9 @@ export function enqueueText(
     parse_mode: 'HTML',
     link_preview_options: { is_disabled: true },
   };
-  if (options.replyMarkup && options.replyMarkup.inline_keyboard.length > 0)
-    payload.reply_markup = options.replyMarkup;
+  const markup = options.replyMarkup;
+  if (markup && (!('inline_keyboard' in markup) || markup.inline_keyboard.length > 0))
+    payload.reply_markup = markup;
   if (options.threadId !== undefined) payload.message_thread_id = options.threadId;
   if (options.replyTo !== undefined) {
     payload.reply_parameters = { message_id: options.replyTo, allow_sending_without_reply: true };

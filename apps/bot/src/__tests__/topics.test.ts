@@ -8,6 +8,7 @@ import {
   type TgMessage,
   waitFor,
 } from '@tikethet/testkit';
+import { mirrorTicket } from '../topics/mirror';
 import { type Harness, makeAgent, newUserId, startHarness, textOf } from './helpers/harness';
 
 const FORUM = -1002200330044;
@@ -293,6 +294,44 @@ describe('agents forum: one topic per ticket', () => {
     expect(name.startsWith(`#${created.ticket.id} `)).toBe(true);
     expect(name.length).toBeLessThanOrEqual(128);
     await waitInTopic(thread, (m) => textOf(m).includes('From the Mini App'), 'Mini App message mirrored');
+  });
+
+  it('mirrors Mini App replies, notes and status lines in the ticket order, each once', async () => {
+    const agent = await makeAgent(h, 'Lena');
+    const customer = newUserId();
+    await h.send(makeTextUpdate({ from: { id: customer }, text: 'Invoice is wrong' }));
+    const ticket = await ticketOf(customer);
+    const thread = await topicOf(ticket.id);
+    const staff = { id: agent, role: 'agent' as const };
+    await h.uc.postMessage(staff, ticket.id, { body: 'Checking the invoice' });
+    await h.uc.postMessage(staff, ticket.id, { body: 'billing bug again', internal: true });
+    await h.send(makeTextUpdate({ from: { id: customer }, text: 'Thanks' }));
+    await waitInTopic(thread, (m) => m.text === 'Thanks', 'the last message');
+    const lines = inTopic(thread)
+      .filter((m) => m.from?.is_bot && !m.forum_topic_created)
+      .map((m) => textOf(m));
+    expect(lines.slice(1)).toEqual([
+      'Invoice is wrong',
+      '💬 <b>Lena</b> → клиенту: Checking the invoice',
+      'ℹ️ Статус: <b>в работе</b> — Lena',
+      '📝 <b>Заметка</b> — Lena: billing bug again',
+      'Thanks',
+    ]);
+    // The same events handled again (a bus redelivery, the catch-up after a restart) queue nothing.
+    const runtime = {
+      publicUrl: undefined,
+      webhookUrl: undefined,
+      botUsername: undefined,
+      topicsChatId: FORUM,
+    };
+    const [last] = await h.query<{ last_seq: number }>('select last_seq from tickets where id = $1', [
+      ticket.id,
+    ]);
+    for (const seq of [1, 2, last?.last_seq ?? 0]) {
+      expect(
+        await mirrorTicket({ uc: h.uc, runtime }, { ticketId: ticket.id, seq, type: 'message.created' }),
+      ).toBe(0);
+    }
   });
 
   it('re-creates a topic a person deleted, with a recap, on the next message', async () => {

@@ -354,6 +354,30 @@ describe('agents forum: one topic per ticket', () => {
     expect(texts.findIndex((t) => t.includes('создана заново'))).toBeLessThan(texts.indexOf('Anyone there?'));
   });
 
+  it('survives a bot without "Manage topics": the customer is served, the topic comes once the right is back', async () => {
+    h.api.makeForum(FORUM, { canManageTopics: false });
+    const customer = newUserId();
+    await h.send(makeTextUpdate({ from: { id: customer }, text: 'No rights yet' }));
+    const ticket = await ticketOf(customer);
+    await waitFor(() => h.api.sentMessages(customer).find((m) => textOf(m).includes(`#${ticket.id}`)), {
+      description: 'the customer told the ticket number',
+    });
+    await waitFor(
+      async () =>
+        (
+          await h.query(
+            "select 1 from telegram_outbox where ticket_id = $1 and in_topic and status = 'failed' and last_error like '%not enough rights%'",
+            [ticket.id],
+          )
+        ).length > 0 || undefined,
+      { description: 'the topic row failed with Telegram’s reason' },
+    );
+    h.api.makeForum(FORUM, { canManageTopics: true });
+    await h.send(makeTextUpdate({ from: { id: customer }, text: 'Still here' }));
+    const thread = await topicOf(ticket.id);
+    await waitInTopic(thread, (m) => m.text === 'Still here', 'the message in the topic');
+  });
+
   it('waits out a 429 on createForumTopic, and makes one topic for 20 first messages at once', async () => {
     h.api.failNext('createForumTopic', 1, { retryAfter: 1 });
     const customer = newUserId();

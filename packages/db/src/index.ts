@@ -1,3 +1,5 @@
+export * from './blobs/blob-store';
+export { type S3Config, s3ConfigOf } from './blobs/s3-objects';
 export {
   type CreateDbOptions,
   createDb,

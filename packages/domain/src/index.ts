@@ -2,6 +2,7 @@ export * from './catalog';
 export * from './common';
 export * from './errors';
 export * from './events';
+export * from './files';
 export * from './message';
 export * from './permissions';
 export * from './roles';

@@ -13,7 +13,19 @@ export const deliveryStates = ['none', 'pending', 'sent', 'failed'] as const;
 export const deliveryStateSchema = z.enum(deliveryStates);
 export type DeliveryState = z.infer<typeof deliveryStateSchema>;
 
-export const attachmentKinds = ['photo', 'document', 'video', 'voice', 'audio', 'sticker', 'file'] as const;
+/** What a file is to Telegram (DESIGN §11); `file` is kept for rows written before the other kinds. */
+export const attachmentKinds = [
+  'photo',
+  'document',
+  'voice',
+  'audio',
+  'video',
+  'video_note',
+  'sticker',
+  'animation',
+  'file',
+] as const;
+export type AttachmentKind = (typeof attachmentKinds)[number];
 export const attachmentSchema = z.object({
   id: idSchema,
   kind: z.enum(attachmentKinds),
@@ -25,10 +37,14 @@ export const attachmentSchema = z.object({
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
 
-/** What the bot knows about a file a customer sent in Telegram. */
+/**
+ * A file a message is written with: one a customer sent in Telegram (its file id), or one uploaded in the
+ * Mini App (its blob, stored before the message is written).
+ */
 export const incomingAttachmentSchema = z.strictObject({
   kind: z.enum(attachmentKinds),
-  telegramFileId: z.string().min(1).max(512),
+  telegramFileId: z.string().min(1).max(512).optional(),
+  blobId: idSchema.optional(),
   telegramFileUniqueId: z.string().max(128).optional(),
   fileName: z.string().max(512).optional(),
   mimeType: z.string().max(255).optional(),

@@ -1,8 +1,15 @@
-import { bigint, bigserial, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { attachmentKinds } from '@tikethet/domain';
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, check, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { blobs } from './blobs';
 import { createdAt } from './columns';
 import { messages } from './messages';
 
-/** Files customers send through Telegram: kept as Telegram file ids, fetched on demand. */
+/**
+ * Files on a message: ones that came through Telegram are kept as Telegram file ids and fetched on demand;
+ * ones uploaded in the Mini App have their bytes in a blob (0016), and a Telegram file id too once the bot
+ * has sent them (later sends reuse it).
+ */
 export const attachments = pgTable(
   'attachments',
   {
@@ -11,16 +18,21 @@ export const attachments = pgTable(
       .notNull()
       .references(() => messages.id),
     kind: text('kind', {
-      enum: ['photo', 'document', 'video', 'voice', 'audio', 'sticker', 'file'],
+      enum: attachmentKinds,
     }).notNull(),
-    telegramFileId: text('telegram_file_id').notNull(),
+    telegramFileId: text('telegram_file_id'),
     telegramFileUniqueId: text('telegram_file_unique_id'),
     fileName: text('file_name'),
     mimeType: text('mime_type'),
     size: integer('size'),
     width: integer('width'),
     height: integer('height'),
+    blobId: bigint('blob_id', { mode: 'number' }).references(() => blobs.id),
     createdAt: createdAt(),
   },
-  (t) => [index('attachments_message_idx').on(t.messageId)],
+  (t) => [
+    index('attachments_message_idx').on(t.messageId),
+    index('attachments_blob_idx').on(t.blobId).where(sql`${t.blobId} is not null`),
+    check('attachments_source_check', sql`${t.telegramFileId} is not null or ${t.blobId} is not null`),
+  ],
 );

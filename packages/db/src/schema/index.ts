@@ -1,4 +1,5 @@
 export * from './attachments';
+export * from './blobs';
 export * from './canned-replies';
 export * from './categories';
 export * from './dead-letters';

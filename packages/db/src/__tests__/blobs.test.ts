@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import S3rver from 's3rver';
+import { type BlobStore, BlobTooLargeError, CHUNK_BYTES, createBlobStore } from '../blobs/blob-store';
+import { type DbFixture, setupDb } from './helpers';
+
+/** `total` bytes in pieces of `piece`, each byte its offset mod 251: any slip of order or loss shows. */
+async function* bytes(total: number, piece = 64 * 1024): AsyncGenerator<Buffer> {
+  for (let at = 0; at < total; at += piece) {
+    const length = Math.min(piece, total - at);
+    const chunk = Buffer.alloc(length);
+    for (let i = 0; i < length; i += 1) chunk[i] = (at + i) % 251;
+    yield chunk;
+  }
+}
+
+async function collect(stream: AsyncIterable<Buffer | Uint8Array>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(Buffer.from(part));
+  return Buffer.concat(parts);
+}
+
+async function expected(total: number) {
+  return collect(bytes(total));
+}
+
+let fx: DbFixture;
+
+beforeAll(async () => {
+  fx = await setupDb('blobs', 4);
+});
+afterAll(() => fx.close());
+
+const count = async (sql: string) => Number((await fx.client.db.$client.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
+
+/** What every store must do; run against Postgres and S3 below. */
+function behavesAsAStore(name: string, store: () => BlobStore) {
+  it(`${name}: streams a file in and out byte for byte, with its size and sha256`, async () => {
+    const total = 3 * CHUNK_BYTES + 12_345;
+    const blob = await store().put(bytes(total), { maxBytes: total });
+    const want = await expected(total);
+    expect(blob.size).toBe(total);
+    expect(blob.sha256).toBe(createHash('sha256').update(want).digest('hex'));
+    const opened = await store().open(blob.id);
+    expect(opened?.size).toBe(total);
+    expect((await collect(opened?.stream ?? bytes(0))).equals(want)).toBe(true);
+  });
+
+  it(`${name}: a file over the limit is refused and leaves nothing behind`, async () => {
+    const before = await count('select count(*) as n from blobs');
+    await expect(store().put(bytes(CHUNK_BYTES * 2), { maxBytes: CHUNK_BYTES + 1 })).rejects.toBeInstanceOf(
+      BlobTooLargeError,
+    );
+    expect(await count('select count(*) as n from blobs')).toBe(before);
+  });
+
+  it(`${name}: remove deletes the blob and its bytes`, async () => {
+    const blob = await store().put(bytes(1000), { maxBytes: 1000 });
+    await store().remove([blob.id]);
+    expect(await store().open(blob.id)).toBeNull();
+  });
+}
+
+describe('Postgres blobs', () => {
+  const pg = () => createBlobStore({ db: fx.client.db });
+  behavesAsAStore('pg', pg);
+
+  it('keeps the bytes in 256 KiB rows, and an empty file as a blob of no rows', async () => {
+    const blob = await pg().put(bytes(CHUNK_BYTES * 2 + 1), { maxBytes: 10 * CHUNK_BYTES });
+    const rows = await fx.client.db.$client.query<{ n: number; len: number }>(
+      'select n, octet_length(data) as len from blob_chunks where blob_id = $1 order by n',
+      [blob.id],
+    );
+    expect(rows.rows).toEqual([
+      { n: 0, len: CHUNK_BYTES },
+      { n: 1, len: CHUNK_BYTES },
+      { n: 2, len: 1 },
+    ]);
+    const empty = await pg().put(bytes(0), { maxBytes: 10 });
+    expect(empty.size).toBe(0);
+    expect((await collect((await pg().open(empty.id))?.stream ?? bytes(0))).length).toBe(0);
+  });
+
+  it('a blob in S3 cannot be read without the S3 store configured', async () => {
+    const [row] = (
+      await fx.client.db.$client.query<{ id: number }>(
+        "insert into blobs (store, key, size, sha256) values ('s3', 'blobs/x', 1, 'x') returning id",
+      )
+    ).rows;
+    await expect(pg().open(Number(row?.id))).rejects.toThrow(/no S3 store is configured/);
+  });
+});
+
+describe('S3 blobs (s3rver, an S3-compatible server from npm, on 127.0.0.1)', () => {
+  let server: S3rver;
+  let directory: string;
+  let store: BlobStore;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'tikethet-s3-'));
+    server = new S3rver({
+      address: '127.0.0.1',
+      port: 0,
+      silent: true,
+      directory,
+      configureBuckets: [{ name: 'tikethet-files', configs: [] }],
+    });
+    const address = (await server.run()) as AddressInfo;
+    store = createBlobStore({
+      db: fx.client.db,
+      s3: {
+        bucket: 'tikethet-files',
+        region: 'us-east-1',
+        endpoint: `http://127.0.0.1:${address.port}`,
+        accessKeyId: 'S3RVER',
+        secretAccessKey: 'S3RVER',
+      },
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  behavesAsAStore('s3', () => store);
+
+  it('records the object key, keeps no bytes in Postgres, and still reads Postgres blobs', async () => {
+    const total = 6 * 1024 * 1024; // over one 5 MB part: a real multipart upload
+    const blob = await store.put(bytes(total), { maxBytes: total });
+    const row = (
+      await fx.client.db.$client.query<{ store: string; key: string }>(
+        'select store, key from blobs where id = $1',
+        [blob.id],
+      )
+    ).rows[0];
+    expect(row?.store).toBe('s3');
+    expect(row?.key).toMatch(/^blobs\/[0-9a-f-]{36}$/);
+    expect(await count(`select count(*) as n from blob_chunks where blob_id = ${blob.id}`)).toBe(0);
+    expect(
+      (await collect((await store.open(blob.id))?.stream ?? bytes(0))).equals(await expected(total)),
+    ).toBe(true);
+    const inPg = await createBlobStore({ db: fx.client.db }).put(bytes(10), { maxBytes: 10 });
+    expect((await collect((await store.open(inPg.id))?.stream ?? bytes(0))).length).toBe(10);
+  });
+});

@@ -1,0 +1,174 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { PassThrough, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Database } from '../client';
+import { blobChunks, blobs } from '../schema';
+import { createS3Objects, type S3Config } from './s3-objects';
+
+/** Bytes per `blob_chunks` row: big enough that a 20 MB file is 80 rows, small enough to hold one in memory. */
+export const CHUNK_BYTES = 256 * 1024;
+
+/** The source stream was longer than `maxBytes`: nothing of it is kept. */
+export class BlobTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`file is larger than ${maxBytes} bytes`);
+    this.name = 'BlobTooLargeError';
+  }
+}
+
+export interface StoredBlob {
+  id: number;
+  size: number;
+  sha256: string;
+}
+
+export interface BlobStore {
+  /** Where new blobs go. */
+  readonly kind: 'pg' | 's3';
+  /**
+   * Streams `source` into the store, never holding more than a chunk of it; past `maxBytes` the source is
+   * left unread, what was written is removed and the promise rejects with BlobTooLargeError.
+   */
+  put(source: AsyncIterable<Buffer | Uint8Array>, options: { maxBytes: number }): Promise<StoredBlob>;
+  /** The blob's bytes as a stream (read chunk by chunk), and its size; null when there is no such blob. */
+  open(id: number): Promise<{ size: number; stream: Readable } | null>;
+  /** Removes blobs no attachment took (an upload whose message was never written). */
+  remove(ids: number[]): Promise<void>;
+}
+
+export interface BlobStoreOptions {
+  db: Database;
+  /** Given: new blobs go to this S3-compatible bucket (blobs already in Postgres stay readable). */
+  s3?: S3Config;
+}
+
+/** Cuts a byte stream into `size`-byte pieces (the last shorter), counting and hashing as it goes. */
+async function* pieces(
+  source: AsyncIterable<Buffer | Uint8Array>,
+  size: number,
+  maxBytes: number,
+  hash: ReturnType<typeof createHash>,
+): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let total = 0;
+  for await (const raw of source) {
+    const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
+    total += chunk.length;
+    if (total > maxBytes) throw new BlobTooLargeError(maxBytes);
+    hash.update(chunk);
+    pending.push(chunk);
+    pendingBytes += chunk.length;
+    while (pendingBytes >= size) {
+      const joined = Buffer.concat(pending);
+      yield joined.subarray(0, size);
+      pending = [joined.subarray(size)];
+      pendingBytes -= size;
+    }
+  }
+  if (pendingBytes > 0) yield Buffer.concat(pending);
+}
+
+/**
+ * The one way to files' bytes. In Postgres a blob is a `blobs` row and its `blob_chunks`, each chunk its own
+ * INSERT (no transaction held open while a slow client uploads; a failed upload deletes what it wrote).
+ * With S3 the object is uploaded in parts (`@aws-sdk/lib-storage`, one part in flight) and then recorded.
+ */
+export function createBlobStore(options: BlobStoreOptions): BlobStore {
+  const { db } = options;
+  const s3 = options.s3 ? createS3Objects(options.s3) : undefined;
+
+  async function putPg(source: AsyncIterable<Buffer | Uint8Array>, maxBytes: number) {
+    const [row] = await db
+      .insert(blobs)
+      .values({ store: 'pg', size: 0, sha256: '' })
+      .returning({ id: blobs.id });
+    if (!row) throw new Error('blob row was not created');
+    const hash = createHash('sha256');
+    let size = 0;
+    let n = 0;
+    try {
+      for await (const data of pieces(source, CHUNK_BYTES, maxBytes, hash)) {
+        await db.insert(blobChunks).values({ blobId: row.id, n, data });
+        n += 1;
+        size += data.length;
+      }
+      const sha256 = hash.digest('hex');
+      await db.update(blobs).set({ size, sha256 }).where(eq(blobs.id, row.id));
+      return { id: row.id, size, sha256 };
+    } catch (error) {
+      await db
+        .delete(blobs)
+        .where(eq(blobs.id, row.id))
+        .catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async function putS3(
+    objects: NonNullable<typeof s3>,
+    source: AsyncIterable<Buffer | Uint8Array>,
+    maxBytes: number,
+  ) {
+    const key = `blobs/${randomUUID()}`;
+    const hash = createHash('sha256');
+    let size = 0;
+    const counted = async function* () {
+      for await (const piece of pieces(source, CHUNK_BYTES, maxBytes, hash)) {
+        size += piece.length;
+        yield piece;
+      }
+    };
+    const body = new PassThrough({ highWaterMark: CHUNK_BYTES });
+    const feeding = pipeline(Readable.from(counted()), body);
+    const uploading = objects.upload(key, body).catch((error: unknown) => {
+      body.destroy(error as Error);
+      throw error;
+    });
+    const [uploaded, fed] = await Promise.allSettled([uploading, feeding]);
+    if (uploaded.status === 'rejected' || fed.status === 'rejected') {
+      await objects.remove(key).catch(() => undefined);
+      // Too large is the caller's answer to give; an upload aborted because of it is not an S3 failure.
+      if (fed.status === 'rejected' && fed.reason instanceof BlobTooLargeError) throw fed.reason;
+      throw uploaded.status === 'rejected' ? uploaded.reason : (fed as PromiseRejectedResult).reason;
+    }
+    const sha256 = hash.digest('hex');
+    const [row] = await db
+      .insert(blobs)
+      .values({ store: 's3', key, size, sha256 })
+      .returning({ id: blobs.id });
+    if (!row) throw new Error('blob row was not created');
+    return { id: row.id, size, sha256 };
+  }
+
+  async function* chunksOf(id: number): AsyncGenerator<Buffer> {
+    for (let n = 0; ; n += 1) {
+      const [chunk] = await db
+        .select({ data: blobChunks.data })
+        .from(blobChunks)
+        .where(and(eq(blobChunks.blobId, id), eq(blobChunks.n, n)));
+      if (!chunk) return;
+      yield chunk.data;
+    }
+  }
+
+  return {
+    kind: s3 ? 's3' : 'pg',
+    put(source, { maxBytes }) {
+      return s3 ? putS3(s3, source, maxBytes) : putPg(source, maxBytes);
+    },
+    async open(id) {
+      const [row] = await db.select().from(blobs).where(eq(blobs.id, id));
+      if (!row) return null;
+      if (row.store === 'pg') return { size: row.size, stream: Readable.from(chunksOf(id)) };
+      if (!s3 || !row.key) throw new Error(`blob ${id} is in S3 but no S3 store is configured`);
+      return { size: row.size, stream: await s3.download(row.key) };
+    },
+    async remove(ids) {
+      if (ids.length === 0) return;
+      const rows = await db.delete(blobs).where(inArray(blobs.id, ids)).returning({ key: blobs.key });
+      for (const { key } of rows) if (key && s3) await s3.remove(key).catch(() => undefined);
+    },
+  };
+}

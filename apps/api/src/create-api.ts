@@ -1,6 +1,6 @@
 import type { RedisClient } from '@tikethet/bus';
 import { createLogger, type Logger } from '@tikethet/config';
-import { createUseCases, type DbClient, type UseCases } from '@tikethet/db';
+import { createBlobStore, createUseCases, type DbClient, s3ConfigOf, type UseCases } from '@tikethet/db';
 import type { Bus, BusMessage } from '@tikethet/domain';
 import cors from 'cors';
 import express from 'express';
@@ -22,6 +22,7 @@ import { createMemoryLimiter, createRedisLimiter, type RateLimiter } from './rat
 import { rateLimit } from './rate-limit/middleware';
 import { mountRoutes } from './routes/mount';
 import { routeTable } from './routes/table';
+import { createTelegramFiles } from './routes/telegram-file';
 
 export interface ApiDeps {
   env: ApiEnv;
@@ -141,7 +142,17 @@ export function createApi(deps: ApiDeps): Api {
   // The route table counts after authentication (the user once signed in, else the client address); it is
   // mounted before the per-client middleware, which therefore only sees the other routes (sign-in, unknown paths).
   mountRoutes(v1, routeTable, {
-    services: { uc, env, cache, logger },
+    services: {
+      uc,
+      env,
+      cache,
+      logger,
+      blobs: createBlobStore({ db: deps.db.db, s3: s3ConfigOf(env) }),
+      telegramFiles: createTelegramFiles({
+        apiRoot: env.TELEGRAM_API_ROOT,
+        botToken: env.TELEGRAM_BOT_TOKEN,
+      }),
+    },
     authenticator,
     limit: limiter
       ? async (req, userId) => {

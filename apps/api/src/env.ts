@@ -11,6 +11,7 @@ import {
   redisEnv,
   resolvePort,
   statementTimeoutEnv,
+  storageEnv,
   telegramAuthEnv,
 } from '@tikethet/config';
 import { z } from 'zod';
@@ -25,6 +26,7 @@ export const apiEnvShape = {
   ...adminEnv,
   ...publicUrlEnv,
   ...rateLimitEnv,
+  ...storageEnv,
   ...portEnv('API_PORT', 3000),
   /** Bot API base URL the attachment route fetches files from (a self-hosted Bot API or a test double). */
   TELEGRAM_API_ROOT: z

@@ -40,6 +40,8 @@ const attachmentNames: Record<Language, Record<AttachmentKind, string>> = {
     voice: 'Голосовое сообщение',
     audio: 'Аудио',
     sticker: 'Стикер',
+    video_note: 'Видеосообщение',
+    animation: 'GIF',
     file: 'Файл',
   },
   en: {
@@ -49,6 +51,8 @@ const attachmentNames: Record<Language, Record<AttachmentKind, string>> = {
     voice: 'Voice message',
     audio: 'Audio',
     sticker: 'Sticker',
+    video_note: 'Video message',
+    animation: 'GIF',
     file: 'File',
   },
 };

@@ -103,7 +103,26 @@ function parametersOf(route: { path: string; query?: ZodType }): Operation['para
   return out.length > 0 ? out : undefined;
 }
 
-function bodyOf(route: Pick<RouteDef, 'body' | 'customerBody' | 'bodyOptional'>): Operation['requestBody'] {
+/** A multipart form: its text parts as the schema says, its file parts as binary strings. */
+function formOf(multipart: NonNullable<RouteDef['multipart']>): JsonSchema {
+  const fields = jsonSchemaOf(multipart.fields);
+  const properties = (fields.properties ?? {}) as Record<string, JsonSchema>;
+  return {
+    ...fields,
+    properties: {
+      ...properties,
+      [multipart.files.name]: {
+        type: 'array',
+        items: { type: 'string', contentMediaType: 'application/octet-stream' },
+        maxItems: multipart.files.maxItems,
+      },
+    },
+  };
+}
+
+function bodyOf(
+  route: Pick<RouteDef, 'body' | 'customerBody' | 'bodyOptional' | 'multipart'>,
+): Operation['requestBody'] {
   if (!route.body) return undefined;
   const schema = route.customerBody
     ? {
@@ -113,7 +132,9 @@ function bodyOf(route: Pick<RouteDef, 'body' | 'customerBody' | 'bodyOptional'>)
         ],
       }
     : jsonSchemaOf(route.body);
-  return { required: route.bodyOptional !== true, content: { 'application/json': { schema } } };
+  const content: Record<string, { schema: JsonSchema }> = { 'application/json': { schema } };
+  if (route.multipart) content['multipart/form-data'] = { schema: formOf(route.multipart) };
+  return { required: route.bodyOptional !== true, content };
 }
 
 function success(status: number, file: boolean, response?: ZodType): Record<string, unknown> {

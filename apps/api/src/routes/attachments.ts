@@ -1,6 +1,7 @@
+import { HttpError } from '../http/errors';
 import { idParam } from '../http/validate';
+import { sendFile } from './file-response';
 import { type RouteDef, STREAMED } from './route';
-import { sendTelegramFile } from './telegram-file';
 
 export const attachmentRoutes: RouteDef[] = [
   {
@@ -8,13 +9,23 @@ export const attachmentRoutes: RouteDef[] = [
     path: '/attachments/:id',
     access: 'ticket',
     file: true,
-    summary: 'Download an attachment of a ticket the caller may see (streamed from Telegram)',
+    summary: 'Download an attachment of a ticket the caller may see',
+    description:
+      'Uploaded files are streamed from storage; files that came through Telegram from Telegram (getFile), ' +
+      'except ones over the Bot API’s 20 MB limit: 404 `file_too_big`. Internal notes’ files are staff-only.',
     async handle({ services, actor, params, res }) {
       const file = await services.uc.getAttachment(actor, idParam(params));
-      await sendTelegramFile(res, file, {
-        apiRoot: services.env.TELEGRAM_API_ROOT,
-        botToken: services.env.TELEGRAM_BOT_TOKEN,
-      });
+      if (file.blobId !== null) {
+        const blob = await services.blobs.open(file.blobId);
+        if (!blob) throw new HttpError(404, 'not_found', 'the file is no longer available');
+        // Uploaded bytes never change under an id: the browser may keep them.
+        await sendFile(res, file, blob.stream, {
+          length: blob.size,
+          cache: 'private, max-age=86400, immutable',
+        });
+      } else if (file.telegramFileId !== null) {
+        await services.telegramFiles.send(res, { ...file, telegramFileId: file.telegramFileId });
+      } else throw new HttpError(404, 'not_found', 'the file is no longer available');
       return STREAMED;
     },
   },

@@ -69,6 +69,7 @@ export function mountRoutes(router: Router, table: readonly RouteDef[], options:
           return parseBody(schema, req.body);
         },
         services: options.services,
+        req,
         res,
       });
       if (result === STREAMED) return;

@@ -1,10 +1,11 @@
 import type { Logger } from '@tikethet/config';
-import type { UseCases } from '@tikethet/db';
+import type { BlobStore, UseCases } from '@tikethet/db';
 import type { Actor, User } from '@tikethet/domain';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { ZodType, z } from 'zod';
 import type { UserCache } from '../auth/user-cache';
 import type { ApiEnv } from '../env';
+import type { TelegramFiles } from './telegram-file';
 
 /**
  * Who a route is for, as the authorization matrix tests it:
@@ -18,6 +19,10 @@ export interface RouteServices {
   env: ApiEnv;
   cache: UserCache;
   logger: Logger;
+  /** Uploaded files' bytes (Postgres chunks or S3). */
+  blobs: BlobStore;
+  /** Files kept in Telegram, fetched through getFile. */
+  telegramFiles: TelegramFiles;
 }
 
 export interface RouteContext {
@@ -33,6 +38,8 @@ export interface RouteContext {
    */
   readBody<S extends ZodType>(schema: S): z.output<S>;
   services: RouteServices;
+  /** The request itself: only for a route that streams its body (`multipart`). */
+  req: Request;
   res: Response;
 }
 
@@ -67,6 +74,11 @@ export interface RouteDef {
   body?: ZodType;
   customerBody?: ZodType;
   bodyOptional?: boolean;
+  /**
+   * The route also takes multipart/form-data: `fields` is the schema of its text parts (each a string),
+   * `files` the name of its file parts and how many there may be. Described in the OpenAPI document.
+   */
+  multipart?: { fields: ZodType; files: { name: string; maxItems: number } };
   /** The JSON a success answers with: described in the OpenAPI document (the tests check answers against it). */
   response?: ZodType;
   /** The answer is a file relayed from Telegram (its own Content-Type; 502 when Telegram fails), not JSON. */

@@ -1,17 +1,14 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { BOT_API_DOWNLOAD_MAX } from '@tikethet/domain';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { HttpError } from '../http/errors';
+import { type FileMeta, sendFile } from './file-response';
 
-/** Raster images a browser may show inline; anything else (SVG, HTML, PDF, ...) is downloaded. */
-const INLINE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
-
-export interface StoredFile {
-  kind: string;
+export interface TelegramFile extends FileMeta {
   telegramFileId: string;
-  fileName: string | null;
-  mimeType: string | null;
+  size: number | null;
 }
 
 const getFileReply = z.object({
@@ -23,24 +20,19 @@ const getFileReply = z.object({
       .refine((p) => !p.includes('..')),
   }),
 });
+const getFileError = z.object({ ok: z.literal(false), description: z.string() });
 
-/**
- * The stored MIME type is the sender's choice: only a raster image keeps its own; anything else (HTML, SVG,
- * script, text, PDF, ...) is served as application/octet-stream, so nothing a sender picks can render or run
- * at the app's origin.
- */
-function contentTypeOf(file: StoredFile): string {
-  const mime = file.mimeType?.toLowerCase().trim();
-  if (mime && INLINE_TYPES.has(mime)) return mime;
-  return file.kind === 'photo' && !mime ? 'image/jpeg' : 'application/octet-stream';
-}
+/** Telegram keeps a getFile path valid for an hour; the API reuses one for a few minutes. */
+const PATH_TTL_MS = 10 * 60 * 1000;
+const PATH_CACHE_MAX = 2000;
 
-/** RFC 6266 filename with an ASCII fallback. */
-function dispositionOf(file: StoredFile): string {
-  const name = file.fileName ?? `file-${file.kind}`;
-  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
+const tooBig = () =>
+  new HttpError(
+    404,
+    'file_too_big',
+    'the file is over the Bot API’s 20 MB download limit: open it in the Telegram chat',
+    { maxBytes: BOT_API_DOWNLOAD_MAX },
+  );
 
 async function upstream(url: string): Promise<globalThis.Response> {
   try {
@@ -50,44 +42,50 @@ async function upstream(url: string): Promise<globalThis.Response> {
   }
 }
 
-/**
- * Streams a file kept in Telegram: `getFile` names its path, `/file/bot<token>/<path>` serves it. Anything
- * that is not a raster image is sent as a download with nosniff, so a file can never run as a page.
- */
-export async function sendTelegramFile(
-  res: Response,
-  file: StoredFile,
-  options: { apiRoot: string; botToken: string },
-): Promise<void> {
+export interface TelegramFiles {
+  /** Streams a file kept in Telegram: `getFile` names its path (cached a while), `/file/bot…/<path>` serves it. */
+  send(res: Response, file: TelegramFile): Promise<void>;
+}
+
+export function createTelegramFiles(options: { apiRoot: string; botToken: string }): TelegramFiles {
   const root = options.apiRoot.replace(/\/$/, '');
-  const meta = await upstream(
-    `${root}/bot${options.botToken}/getFile?file_id=${encodeURIComponent(file.telegramFileId)}`,
-  );
-  const parsed = getFileReply.safeParse(await meta.json().catch(() => null));
-  if (!parsed.success) {
-    if (meta.status === 400) throw new HttpError(404, 'not_found', 'the file is no longer available');
-    throw new HttpError(502, 'upstream_unavailable', 'Telegram did not give the file');
+  const paths = new Map<string, { path: string; until: number }>();
+
+  async function pathOf(fileId: string): Promise<string> {
+    const cached = paths.get(fileId);
+    if (cached && cached.until > Date.now()) return cached.path;
+    const meta = await upstream(
+      `${root}/bot${options.botToken}/getFile?file_id=${encodeURIComponent(fileId)}`,
+    );
+    const answer = (await meta.json().catch(() => null)) as unknown;
+    const parsed = getFileReply.safeParse(answer);
+    if (!parsed.success) {
+      const refusal = getFileError.safeParse(answer);
+      if (refusal.success && /file is too big/i.test(refusal.data.description)) throw tooBig();
+      if (meta.status === 400) throw new HttpError(404, 'not_found', 'the file is no longer available');
+      throw new HttpError(502, 'upstream_unavailable', 'Telegram did not give the file');
+    }
+    if (paths.size >= PATH_CACHE_MAX) paths.delete(paths.keys().next().value as string);
+    const path = parsed.data.result.file_path;
+    paths.set(fileId, { path, until: Date.now() + PATH_TTL_MS });
+    return path;
   }
-  const download = await upstream(`${root}/file/bot${options.botToken}/${parsed.data.result.file_path}`);
-  if (!download.ok || !download.body) {
-    throw new HttpError(502, 'upstream_unavailable', 'Telegram did not give the file');
-  }
-  const type = contentTypeOf(file);
-  res.status(200);
-  res.setHeader('Content-Type', type);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Cache-Control', 'private, max-age=3600');
-  if (!INLINE_TYPES.has(type)) res.setHeader('Content-Disposition', dispositionOf(file));
-  else res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-  const length = download.headers.get('content-length');
-  if (length && /^[0-9]+$/.test(length)) res.setHeader('Content-Length', length);
-  await new Promise<void>((resolve) => {
-    const body = Readable.fromWeb(download.body as WebReadableStream<Uint8Array>);
-    body.on('error', () => {
-      res.destroy();
-      resolve();
-    });
-    res.on('close', resolve);
-    body.pipe(res);
-  });
+
+  return {
+    async send(res, file) {
+      // Telegram says the same, but only after a round trip: a size it reported is enough to know.
+      if (file.size !== null && file.size > BOT_API_DOWNLOAD_MAX) throw tooBig();
+      const path = await pathOf(file.telegramFileId);
+      const download = await upstream(`${root}/file/bot${options.botToken}/${path}`);
+      if (!download.ok || !download.body) {
+        paths.delete(file.telegramFileId);
+        throw new HttpError(502, 'upstream_unavailable', 'Telegram did not give the file');
+      }
+      const length = download.headers.get('content-length');
+      await sendFile(res, file, Readable.fromWeb(download.body as WebReadableStream<Uint8Array>), {
+        cache: 'private, max-age=3600',
+        ...(length && /^[0-9]+$/.test(length) ? { length: Number(length) } : {}),
+      });
+    },
+  };
 }

@@ -40,7 +40,7 @@ export interface BlobStore {
 export interface BlobStoreOptions {
   db: Database;
   /** Given: new blobs go to this S3-compatible bucket (blobs already in Postgres stay readable). */
-  s3?: S3Config;
+  s3?: S3Config | undefined;
 }
 
 /** Cuts a byte stream into `size`-byte pieces (the last shorter), counting and hashing as it goes. */
@@ -50,24 +50,28 @@ async function* pieces(
   maxBytes: number,
   hash: ReturnType<typeof createHash>,
 ): AsyncGenerator<Buffer> {
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  // One buffer per piece, filled in place: no concatenation garbage per incoming chunk.
+  let piece = Buffer.allocUnsafe(size);
+  let filled = 0;
   let total = 0;
   for await (const raw of source) {
-    const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
+    const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     total += chunk.length;
     if (total > maxBytes) throw new BlobTooLargeError(maxBytes);
     hash.update(chunk);
-    pending.push(chunk);
-    pendingBytes += chunk.length;
-    while (pendingBytes >= size) {
-      const joined = Buffer.concat(pending);
-      yield joined.subarray(0, size);
-      pending = [joined.subarray(size)];
-      pendingBytes -= size;
+    let at = 0;
+    while (at < chunk.length) {
+      const copied = chunk.copy(piece, filled, at);
+      filled += copied;
+      at += copied;
+      if (filled === size) {
+        yield piece;
+        piece = Buffer.allocUnsafe(size);
+        filled = 0;
+      }
     }
   }
-  if (pendingBytes > 0) yield Buffer.concat(pending);
+  if (filled > 0) yield piece.subarray(0, filled);
 }
 
 /**

@@ -17,6 +17,8 @@ const kindIcon: Record<Attachment['kind'], string> = {
   voice: '🎤',
   audio: '🎵',
   sticker: '🏷',
+  video_note: '🎥',
+  animation: '🎞',
   file: '📎',
 };
 

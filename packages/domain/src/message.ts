@@ -79,6 +79,10 @@ export const postMessageInputSchema = z.strictObject({
   clientMessageId: clientMessageIdSchema.optional(),
 });
 export type PostMessageInput = z.input<typeof postMessageInputSchema>;
+/** A message that carries files may have no text (a photo alone). */
+export const postMessageWithFilesInputSchema = postMessageInputSchema.extend({
+  body: textSchema(BODY_MAX, 0),
+});
 
 export const listMessagesQuerySchema = z.strictObject({
   after: z

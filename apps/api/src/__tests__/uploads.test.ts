@@ -108,6 +108,21 @@ describe('POST /tickets/:id/messages as multipart/form-data', () => {
     expect(await blobCount()).toBe(before + 1);
   });
 
+  it('a file may go without text; the ticket list previews its name', async () => {
+    const { customer, agent } = people;
+    const ticket = await ticketOf(t.uc, customer);
+    const res = await post(ticket.id, customer.auth).attach('files', PDF, 'invoice.pdf');
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      body: '',
+      attachments: [{ kind: 'document', fileName: 'invoice.pdf' }],
+    });
+    const staffView = await request(t.app)
+      .get(`/api/v1/tickets/${ticket.id}`)
+      .set('Authorization', agent.auth);
+    expect(staffView.body.lastMessagePreview).toBe('📎 invoice.pdf');
+  });
+
   it('a retried upload with the same clientMessageId is the same message, with one set of files', async () => {
     const { customer } = people;
     const ticket = await ticketOf(t.uc, customer);
@@ -146,8 +161,8 @@ describe('POST /tickets/:id/messages as multipart/form-data', () => {
     expect(many.body.error.details).toEqual([{ path: 'files', message: 'must be at most 10 files' }]);
     const flag = await post(ticket.id, customer.auth).field('body', 'x').field('internal', 'yes');
     expect(flag.body.error.details).toEqual([expect.objectContaining({ path: 'internal' })]);
-    const empty = await post(ticket.id, customer.auth).field('body', '   ').attach('files', PNG, 'a.png');
-    expect(empty.status).toBe(400);
+    const empty = await post(ticket.id, customer.auth).field('body', '   ');
+    expect(empty.body.error.details).toEqual([expect.objectContaining({ path: 'body' })]);
     // Another customer's ticket: 404 before a byte is stored.
     const theirs = await post(ticket.id, other.auth).field('body', 'x').attach('files', PNG, 'a.png');
     expect(theirs.status).toBe(404);

@@ -4,6 +4,7 @@ import {
   MAX_FILES_PER_MESSAGE,
   messageSchema,
   postMessageInputSchema,
+  postMessageWithFilesInputSchema,
   rateTicketInputSchema,
   ratingSchema,
 } from '@tikethet/domain';
@@ -20,6 +21,12 @@ export const customerPostMessageSchema = postMessageInputSchema
   .omit({ internal: true })
   .extend({ internal: z.literal(false, 'customers cannot write internal notes').optional() })
   .strict();
+/** With files, a customer's message may have no text either. */
+const customerPostWithFilesSchema = postMessageWithFilesInputSchema
+  .omit({ internal: true })
+  .extend({ internal: z.literal(false, 'customers cannot write internal notes').optional() })
+  .strict();
+
 /** The text parts of a message sent as multipart/form-data (the JSON fields, as strings). */
 export const messageFormSchema = z.strictObject({
   body: z.string().optional(),
@@ -51,7 +58,15 @@ async function postWithFiles({ services, actor, req }: RouteContext, ticketId: n
       ...(fields.internal === undefined ? {} : { internal: fields.internal === 'true' }),
       ...(fields.clientMessageId === undefined ? {} : { clientMessageId: fields.clientMessageId }),
     };
-    const input = parseWith(staff ? postMessageInputSchema : customerPostMessageSchema, json);
+    const withFiles = form.files.length > 0;
+    const schema = staff
+      ? withFiles
+        ? postMessageWithFilesInputSchema
+        : postMessageInputSchema
+      : withFiles
+        ? customerPostWithFilesSchema
+        : customerPostMessageSchema;
+    const input = parseWith(schema, json);
     const { message, created } = await services.uc.postMessage(actor, ticketId, input, {
       via: 'miniapp',
       attachments: form.files,

@@ -51,6 +51,11 @@ export interface WrittenMessage {
   ticket: Ticket;
 }
 
+/** What the ticket list previews for a message of files alone: their names. */
+function filesLine(files: IncomingAttachment[] | undefined): string {
+  return (files ?? []).map((f) => `📎 ${f.fileName ?? f.kind}`).join(', ');
+}
+
 /** Agent replies written in the Mini App still have to reach the customer's Telegram chat. */
 export function deliveryOf(kind: MessageKind, via: 'miniapp' | 'bot'): DeliveryState {
   return kind === 'agent' && via === 'miniapp' ? 'pending' : 'none';
@@ -97,7 +102,7 @@ export async function writeMessages(scope: TxScope, drafts: MessageDraft[]): Pro
       plan.lastSeq += 1;
       plan.moves.push({ seq: plan.lastSeq, actorId: d.author?.id ?? null });
     }
-    if (d.kind !== 'note') plan.preview = previewOf(d.body);
+    if (d.kind !== 'note') plan.preview = previewOf(d.body || filesLine(d.attachments));
     if (d.kind === 'agent') {
       plan.agentReplied = true;
       plan.awaiting = 'clear';

@@ -15,6 +15,7 @@ import {
   type PostMessageInput,
   parseInput,
   postMessageInputSchema,
+  postMessageWithFilesInputSchema,
   type Ticket,
   textSchema,
 } from '@tikethet/domain';
@@ -109,7 +110,8 @@ export async function postMessage(
   rawInput: PostMessageInput,
   options: PostMessageOptions = {},
 ): Promise<PostedMessage> {
-  const input = parseInput(postMessageInputSchema, rawInput);
+  const files = options.attachments?.length ?? 0;
+  const input = parseInput(files > 0 ? postMessageWithFilesInputSchema : postMessageInputSchema, rawInput);
   const internal = input.internal === true;
   const clientMessageId = input.clientMessageId ?? null;
   const { ticket, author } = await lockForMessage(scope, actor, ticketId);

@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 const blobCount = async () =>
-  Number((await t.db.pool.query<{ n: string }>('select count(*) as n from blobs')).rows[0]?.n);
+  Number((await t.db.db.$client.query<{ n: string }>('select count(*) as n from blobs')).rows[0]?.n);
 
 const post = (ticketId: number, auth: string) =>
   request(t.app).post(`/api/v1/tickets/${ticketId}/messages`).set('Authorization', auth);

@@ -34,7 +34,8 @@ beforeAll(async () => {
 });
 afterAll(() => fx.close());
 
-const count = async (sql: string) => Number((await fx.client.db.$client.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
+const count = async (sql: string) =>
+  Number((await fx.client.db.$client.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
 
 /** What every store must do; run against Postgres and S3 below. */
 function behavesAsAStore(name: string, store: () => BlobStore) {

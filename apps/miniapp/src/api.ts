@@ -7,6 +7,7 @@ import type {
   Message,
   Page,
   Role,
+  ServiceLevels,
   StaffUser,
   Stats,
   Ticket,
@@ -154,6 +155,8 @@ export interface TicketFilters {
   priority?: TicketPriority;
   category?: number | 'none';
   assignee?: 'me' | 'none' | number;
+  sla?: 'breached' | 'due_soon';
+  sort?: 'recent' | 'due';
   q?: string;
   limit?: number;
   cursor?: string | null;
@@ -224,6 +227,11 @@ export const api = {
   setRole: (telegramId: number, role: Role) => request<StaffUser>('PUT', `/agents/${telegramId}`, { role }),
 
   stats: (range?: { from: string; to: string }) => request<Stats>('GET', '/stats', undefined, range),
+
+  serviceLevels: () => request<ServiceLevels>('GET', '/settings/service-levels'),
+  saveServiceLevels: (settings: ServiceLevels) =>
+    request<ServiceLevels>('PUT', '/settings/service-levels', settings),
+  setAvailability: (status: 'online' | 'away') => request<User>('PUT', '/me/availability', { status }),
 };
 
 /** A client-chosen idempotency key (letters, digits, `-`). */

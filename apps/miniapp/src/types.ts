@@ -8,6 +8,7 @@ export type {
   DeliveryState,
   Message,
   Role,
+  ServiceLevels,
   Ticket,
   TicketDetail,
   TicketPriority,

@@ -30,6 +30,9 @@ const CategoriesPage = lazy(() =>
   import('../pages/admin/CategoriesPage').then((m) => ({ default: m.CategoriesPage })),
 );
 const CannedPage = lazy(() => import('../pages/admin/CannedPage').then((m) => ({ default: m.CannedPage })));
+const ServiceLevelsPage = lazy(() =>
+  import('../pages/admin/ServiceLevelsPage').then((m) => ({ default: m.ServiceLevelsPage })),
+);
 
 const STORAGE_KEY = 'tikethet.initData';
 
@@ -216,6 +219,8 @@ function Screen({ route }: { route: Route }) {
       return <CategoriesPage />;
     case 'canned':
       return <CannedPage />;
+    case 'service-levels':
+      return <ServiceLevelsPage />;
   }
 }
 

@@ -7,7 +7,8 @@ export type Route =
   | { name: 'dashboard' }
   | { name: 'agents' }
   | { name: 'categories' }
-  | { name: 'canned' };
+  | { name: 'canned' }
+  | { name: 'service-levels' };
 
 export interface StackEntry {
   key: number;

@@ -1,5 +1,6 @@
 import { relativeTime, t } from '../i18n';
 import { seenSeq } from '../seen';
+import { slaBadge } from '../sla';
 import { personName, type TicketRow as Row } from '../types';
 import { PriorityMark, Stars, StatusBadge } from './common';
 
@@ -26,6 +27,8 @@ export function TicketRowCell({
   showCustomer?: boolean;
 }) {
   const unread = isUnread(ticket);
+  // Staff rows (the queue) show the nearest SLA due time; customers never see the team's targets.
+  const sla = showCustomer ? slaBadge(ticket) : null;
   const customer = ticket.customer
     ? personName(ticket.customer)
     : t('queue.customer', { id: ticket.customerId });
@@ -50,6 +53,14 @@ export function TicketRowCell({
             {showCustomer ? <span className="cell__customer">{customer} · </span> : null}
             <StatusBadge status={ticket.status} /> ·{' '}
             <time dateTime={ticket.lastMessageAt}>{relativeTime(ticket.lastMessageAt)}</time>
+            {sla ? (
+              <>
+                {' · '}
+                <span className={sla.overdue ? 'sla sla--overdue' : 'sla'} data-testid="sla-due">
+                  {sla.text}
+                </span>
+              </>
+            ) : null}
           </span>
           {ticket.match?.snippet ? (
             // A search result shows why it was found: the matching message's words in context.

@@ -91,6 +91,7 @@ export function DashboardPage() {
         <ul className="list list--plain">
           {admin ? <NavCell label={t('admin.agents')} to={{ name: 'agents' }} /> : null}
           {admin ? <NavCell label={t('admin.categories')} to={{ name: 'categories' }} /> : null}
+          {admin ? <NavCell label={t('sla.title')} to={{ name: 'service-levels' }} /> : null}
           <NavCell label={t('admin.canned')} to={{ name: 'canned' }} />
         </ul>
       </Section>

@@ -5,6 +5,7 @@ import { useSession } from '../../app/session';
 import { useMainButton } from '../../app/telegram';
 import { statusLabel, t } from '../../i18n';
 import { haptic } from '../../init';
+import { byDue, fitsSlaFilter } from '../../sla';
 import {
   type Category,
   PRIORITIES,
@@ -24,10 +25,12 @@ interface Filters {
   status: string;
   priority: '' | TicketPriority;
   category: string;
+  sla: '' | 'breached' | 'due_soon';
+  sort: 'recent' | 'due';
   q: string;
 }
 
-const NO_FILTERS: Filters = { status: '', priority: '', category: '', q: '' };
+const NO_FILTERS: Filters = { status: '', priority: '', category: '', sla: '', sort: 'recent', q: '' };
 
 /** Whether a ticket from a live event belongs in the list as currently filtered. */
 function matches(ticket: Ticket, tab: Tab, filters: Filters, meId: number): boolean {
@@ -38,6 +41,7 @@ function matches(ticket: Ticket, tab: Tab, filters: Filters, meId: number): bool
   if (filters.category === 'none' && ticket.categoryId !== null) return false;
   if (filters.category && filters.category !== 'none' && String(ticket.categoryId) !== filters.category)
     return false;
+  if (!fitsSlaFilter(ticket, filters.sla)) return false;
   const q = filters.q.trim().toLowerCase();
   if (q && !ticket.subject.toLowerCase().includes(q) && !String(ticket.id).includes(q)) return false;
   return true;
@@ -49,6 +53,8 @@ function toParams(tab: Tab, f: Filters): TicketFilters {
     ...(f.status ? { status: f.status } : tab === 'all' ? {} : { status: 'new,open,pending' }),
     ...(f.priority ? { priority: f.priority } : {}),
     ...(f.category ? { category: f.category === 'none' ? 'none' : Number(f.category) } : {}),
+    ...(f.sla ? { sla: f.sla } : {}),
+    ...(f.sort === 'due' ? { sort: 'due' as const } : {}),
     ...(f.q.trim() ? { q: f.q.trim() } : {}),
     limit: 50,
   };
@@ -119,7 +125,7 @@ export function QueuePage() {
             const rest = prev.filter((p) => p.id !== ticket.id);
             if (!fits) return rest;
             const old = prev.find((p) => p.id === ticket.id);
-            return [...rest, { ...old, ...ticket }].sort(byActivity);
+            return [...rest, { ...old, ...ticket }].sort(f.sort === 'due' || f.sla ? byDue : byActivity);
           });
         },
         onResume: () => {
@@ -171,6 +177,7 @@ export function QueuePage() {
             </button>
           ))}
         </div>
+        <AvailabilityToggle />
         <button
           type="button"
           className="icon-button"
@@ -230,6 +237,29 @@ export function QueuePage() {
           />
           <SelectField
             row
+            label={t('queue.sla')}
+            ariaLabel={t('queue.sla')}
+            value={filters.sla}
+            choices={[
+              { value: '', label: t('queue.slaAny') },
+              { value: 'breached', label: t('queue.slaBreached') },
+              { value: 'due_soon', label: t('queue.slaDueSoon') },
+            ]}
+            onChange={(sla) => setFilter({ sla })}
+          />
+          <SelectField
+            row
+            label={t('queue.sort')}
+            ariaLabel={t('queue.sort')}
+            value={filters.sort}
+            choices={[
+              { value: 'recent', label: t('queue.sortRecent') },
+              { value: 'due', label: t('queue.sortDue') },
+            ]}
+            onChange={(sort) => setFilter({ sort })}
+          />
+          <SelectField
+            row
             label={t('ticket.category')}
             value={filters.category}
             choices={[
@@ -267,7 +297,8 @@ export function QueuePage() {
 
 /** An empty queue: nothing to do yet, or — with a search or filters on — nothing matches them (and a way back). */
 function QueueEmpty({ filters, onReset }: { filters: Filters; onReset: () => void }) {
-  const narrowed = filters.q.trim() !== '' || filters.status || filters.priority || filters.category;
+  const narrowed =
+    filters.q.trim() !== '' || filters.status || filters.priority || filters.category || filters.sla;
   if (!narrowed) return <EmptyState testId="queue-empty">{t('queue.empty')}</EmptyState>;
   return (
     <EmptyState
@@ -280,5 +311,38 @@ function QueueEmpty({ filters, onReset }: { filters: Filters; onReset: () => voi
     >
       {filters.q.trim() ? t('queue.noResultsFor', { q: filters.q.trim() }) : t('queue.noResults')}
     </EmptyState>
+  );
+}
+
+/** Online (auto-assignment may hand you new tickets) or away; the same as /online and /away in the bot. */
+function AvailabilityToggle() {
+  const { me } = useSession();
+  const [status, setStatus] = useState<'online' | 'away'>(me.availability ?? 'online');
+  const [busy, setBusy] = useState(false);
+  const online = status === 'online';
+  const toggle = async () => {
+    setBusy(true);
+    try {
+      const user = await api.setAvailability(online ? 'away' : 'online');
+      setStatus(user.availability);
+      haptic.selection();
+    } catch {
+      haptic.notify('error');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <button
+      type="button"
+      className={online ? 'availability is-online' : 'availability'}
+      aria-pressed={online}
+      aria-label={t('queue.availabilityHint', { state: online ? t('queue.online') : t('queue.away') })}
+      data-testid="availability-toggle"
+      disabled={busy}
+      onClick={toggle}
+    >
+      {online ? t('queue.online') : t('queue.away')}
+    </button>
   );
 }

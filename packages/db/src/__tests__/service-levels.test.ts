@@ -265,4 +265,24 @@ describe('auto-assignment', () => {
     for (const a of agents) await f.uc.setAvailability(a, 'away');
     await settings({ assignment: { mode: 'manual', maxOpenPerAgent: 10 } });
   });
+
+  test('least loaded fills the emptiest online agent first, within the cap', async () => {
+    const [busy, idle] = [await makeUser(f.uc, 'agent'), await makeUser(f.uc, 'agent')];
+    const c = await makeUser(f.uc);
+    // busy already has 3 open tickets (assigned by hand).
+    for (let i = 0; i < 3; i++) {
+      const { ticket } = await f.uc.createTicket(c, { subject: `load ${i}`, body: 'x' });
+      await f.uc.updateTicket(admin, ticket.id, { assigneeId: busy.id, version: ticket.version });
+    }
+    await settings({ assignment: { mode: 'least_loaded', maxOpenPerAgent: 4 } });
+    const created = [];
+    for (let i = 0; i < 6; i++)
+      created.push((await f.uc.createTicket(c, { subject: `ll ${i}`, body: 'x' })).ticket);
+    // idle catches up to 3, then they alternate; the cap of 4 stops both; the rest stay unassigned.
+    expect(
+      created.map((t) => (t.assigneeId === idle.id ? 'idle' : t.assigneeId === busy.id ? 'busy' : null)),
+    ).toEqual(['idle', 'idle', 'idle', 'busy', 'idle', null]);
+    for (const a of [busy, idle]) await f.uc.setAvailability(a, 'away');
+    await settings({ assignment: { mode: 'manual', maxOpenPerAgent: 10 } });
+  });
 });

@@ -1,3 +1,4 @@
+import { UserCache } from '@tikethet/auth';
 import type { RedisClient } from '@tikethet/bus';
 import { createLogger, type Logger } from '@tikethet/config';
 import { createBlobStore, createUseCases, type DbClient, s3ConfigOf, type UseCases } from '@tikethet/db';
@@ -6,7 +7,6 @@ import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';
 import { createAuthenticator } from './auth/authenticate';
-import { UserCache } from './auth/user-cache';
 import { mountDevLogin } from './dev/dev-login';
 import { type ApiEnv, devLoginEnabled } from './env';
 import { rateLimited } from './http/errors';

@@ -1,18 +1,18 @@
-import { validateInitData } from '@tikethet/auth';
+import type { Identity } from '@tikethet/auth';
 import type { KnownUser, UserDirectory } from './user-directory';
 
 export type HelloResult = { ok: true; known: KnownUser } | { ok: false; reason: string };
 
 /**
- * Validates initData and loads the user with the role stored in Postgres (never from the client). A user
- * seen for the first time is recorded, as the API does on first contact.
+ * Validates initData and loads the user with the role stored in Postgres (never from the client), through
+ * packages/auth's identity as the API does: recorded on first contact, an admin when configured so.
  */
 export async function authenticate(
+  identity: Pick<Identity, 'verify'>,
   users: Pick<UserDirectory, 'load'>,
   initData: string,
-  options: { botToken: string; maxAgeS: number },
 ): Promise<HelloResult> {
-  const result = validateInitData(initData, options);
+  const result = identity.verify(initData);
   if (!result.ok) return { ok: false, reason: result.reason };
-  return { ok: true, known: await users.load(result.user) };
+  return { ok: true, known: await users.load(result.profile) };
 }

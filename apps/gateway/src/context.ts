@@ -1,3 +1,4 @@
+import type { Identity } from '@tikethet/auth';
 import type { Logger } from '@tikethet/config';
 import type { UseCases } from '@tikethet/db';
 import type { Bus, BusFollow } from '@tikethet/domain';
@@ -18,6 +19,8 @@ export interface GatewayContext {
   presence: Presence;
   read: EventReader;
   /** The users behind hellos (shared by a user's sockets; a role change evicts). */
+  /** initData -> user with role (packages/auth), as the API has it. */
+  identity: Identity;
   userDirectory: UserDirectory;
   /** Topic name (`ticket:<id>`, `queue`) -> sockets following it. */
   topics: Map<string, Set<Connection>>;

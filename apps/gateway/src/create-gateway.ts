@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { createIdentity, UserCache } from '@tikethet/auth';
 import { createLogger, type Logger } from '@tikethet/config';
 import { createUseCases, type DbClient } from '@tikethet/db';
 import type { Bus } from '@tikethet/domain';
@@ -63,6 +64,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
   let draining = false;
   let closed = false;
 
+  // The one way from initData to a user (packages/auth): kept only while role changes can be heard.
+  const identity = createIdentity({
+    botToken: env.TELEGRAM_BOT_TOKEN,
+    maxAgeS: env.INIT_DATA_MAX_AGE_S,
+    adminIds: env.ADMIN_TELEGRAM_IDS,
+    upsertUser: (profile, options) => uc.upsertUser(profile, options),
+    cache: new UserCache({ ttlMs: USER_KEEP_MS }),
+    canKeep: () => bus.healthy,
+  });
   const ctx: GatewayContext = {
     env,
     uc,
@@ -80,7 +90,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
       onChange: (ticketId, viewers) => broadcastPresence(ctx, ticketId, viewers),
       onPublishError: (err) => logger.debug({ err }, 'presence not announced'),
     }),
-    userDirectory: createUserDirectory(uc, { ttlMs: USER_KEEP_MS, canKeep: () => bus.healthy }),
+    identity,
+    userDirectory: createUserDirectory(identity, { ttlMs: USER_KEEP_MS, canKeep: () => bus.healthy }),
     topics: new Map(),
     follows: new Map(),
     users: new Map(),

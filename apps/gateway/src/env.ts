@@ -1,4 +1,5 @@
 import {
+  adminEnv,
   baseEnv,
   checkBotToken,
   databaseEnv,
@@ -27,6 +28,7 @@ export const gatewayEnvShape = {
   ...databaseEnv,
   ...redisEnv,
   ...telegramAuthEnv,
+  ...adminEnv,
   ...portEnv('GATEWAY_PORT', 3001),
   /** Server ping interval; a socket that missed the previous pong is terminated. */
   PING_INTERVAL_MS: ms(30_000),

@@ -58,10 +58,7 @@ async function hello(ctx: GatewayContext, conn: Connection, initData: string): P
     return;
   }
   conn.helloStarted = true;
-  const result = await authenticate(ctx.userDirectory, initData, {
-    botToken: ctx.env.TELEGRAM_BOT_TOKEN,
-    maxAgeS: ctx.env.INIT_DATA_MAX_AGE_S,
-  });
+  const result = await authenticate(ctx.identity, ctx.userDirectory, initData);
   if (conn.closed) return;
   if (!result.ok) {
     conn.close(CloseCode.unauthorized, `unauthorized: ${result.reason}`, 'unauthorized');

@@ -28,7 +28,7 @@ function contextWith(sockets: Array<ReturnType<typeof socketOf>>) {
   const ctx = {
     users,
     userDirectory: createUserDirectory(
-      { getUser: async () => null, upsertUser: async () => Promise.reject(new Error('unused')) },
+      { userOf: async () => Promise.reject(new Error('unused')) },
       { ttlMs: 5000, canKeep: () => true },
     ),
     uc: { rolesOf: () => new Promise<Map<number, Role>>((resolve) => (answer = resolve)) },

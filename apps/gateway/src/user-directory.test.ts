@@ -16,7 +16,7 @@ function userOf(profile: TelegramProfile, role: User['role']): User {
   };
 }
 
-/** A stand-in for Postgres: users by id, counting reads, each read waiting until `release()`. */
+/** A stand-in for the identity over Postgres: users by id, counting reads, each read waiting until `release()`. */
 function fakeStore() {
   const rows = new Map<number, User>();
   const waiting: Array<() => void> = [];
@@ -38,6 +38,10 @@ function fakeStore() {
       const user = userOf(profile, 'customer');
       rows.set(user.id, user);
       return user;
+    },
+    /** The identity's part here: a known user as stored, a new one recorded. */
+    async userOf(profile: TelegramProfile): Promise<User> {
+      return (await store.getUser(profile.id)) ?? (await store.upsertUser(profile));
     },
   };
   return store;
@@ -127,12 +131,11 @@ it('shares a failed read with the hellos waiting on it, then reads again', async
   let fail = true;
   const users = createUserDirectory(
     {
-      getUser: async (id) => {
+      userOf: async (profile) => {
         store.reads += 1;
         if (fail) throw new Error('db down');
-        return userOf({ ...ann, id }, 'customer');
+        return userOf(profile, 'customer');
       },
-      upsertUser: store.upsertUser,
     },
     { ttlMs: 60_000, canKeep: () => true },
   );

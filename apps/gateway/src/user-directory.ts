@@ -1,4 +1,3 @@
-import type { UseCases } from '@tikethet/db';
 import { type Actor, displayName, type Person, type TelegramProfile, type User } from '@tikethet/domain';
 import { encodeFrame } from './frames';
 
@@ -20,6 +19,13 @@ export function knownUser(user: User): KnownUser {
   };
 }
 
+/** Where users come from: packages/auth's identity (recorded on first contact, admins by configuration). */
+export interface UserSource {
+  userOf(profile: TelegramProfile): Promise<User>;
+  forget?(userId: number): void;
+  forgetAll?(): void;
+}
+
 export interface UserDirectoryOptions {
   /** How long a user read from Postgres answers later hellos (a safety net; role changes evict at once). */
   ttlMs: number;
@@ -33,10 +39,7 @@ export interface UserDirectoryOptions {
  * change (`forget`) or a bus outage (`forgetAll`) drops what was kept and outdates the reads in flight, so a
  * hello after a role change always reads the new role.
  */
-export function createUserDirectory(
-  uc: Pick<UseCases, 'getUser' | 'upsertUser'>,
-  options: UserDirectoryOptions,
-) {
+export function createUserDirectory(users: UserSource, options: UserDirectoryOptions) {
   /** Kept users in the order they were read (oldest first), so expiry only looks at the front. */
   const kept = new Map<number, { known: KnownUser; at: number }>();
   const reading = new Map<number, Promise<KnownUser>>();
@@ -52,7 +55,7 @@ export function createUserDirectory(
 
   async function read(profile: TelegramProfile): Promise<KnownUser> {
     const startedAt = epoch;
-    const user = (await uc.getUser(profile.id)) ?? (await uc.upsertUser(profile));
+    const user = await users.userOf(profile);
     const known = knownUser(user);
     if (startedAt === epoch && options.canKeep()) {
       kept.delete(user.id);
@@ -77,6 +80,7 @@ export function createUserDirectory(
     },
     /** The user's role changed: the next hello reads it again. */
     forget(userId: number): void {
+      users.forget?.(userId);
       epoch += 1;
       kept.delete(userId);
       reading.delete(userId);
@@ -95,6 +99,7 @@ export function createUserDirectory(
     },
     /** Role changes may have been missed (bus down or back): every next hello reads again. */
     forgetAll(): void {
+      users.forgetAll?.();
       epoch += 1;
       kept.clear();
       reading.clear();

@@ -1,9 +1,8 @@
+import { InitDataCache, UserCache } from '@tikethet/auth';
 import type { TelegramProfile, User } from '@tikethet/domain';
 import { signInitData, TEST_BOT_TOKEN, tamperInitData } from '@tikethet/testkit';
 import { HttpError } from '../http/errors';
 import { createAuthenticator } from './authenticate';
-import { InitDataCache } from './init-data-cache';
-import { UserCache } from './user-cache';
 
 const PROFILE: TelegramProfile = { id: 4242, first_name: 'Анна', language_code: 'ru' };
 const AUTH_DATE = 1_700_000_000;

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { UserCache } from '@tikethet/auth';
 import { signInitDataFields } from '@tikethet/auth';
 import type { Logger } from '@tikethet/config';
 import type { UseCases } from '@tikethet/db';
 import { type Actor, languageSchema, type Role, roleSchema, type TelegramProfile } from '@tikethet/domain';
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import type { UserCache } from '../auth/user-cache';
 import { type ApiEnv, devLoginEnabled } from '../env';
 import { parseBody } from '../http/validate';
 

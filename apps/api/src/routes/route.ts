@@ -1,9 +1,9 @@
+import type { UserCache } from '@tikethet/auth';
 import type { Logger } from '@tikethet/config';
 import type { BlobStore, UseCases } from '@tikethet/db';
 import type { Actor, User } from '@tikethet/domain';
 import type { Request, Response } from 'express';
 import type { ZodType, z } from 'zod';
-import type { UserCache } from '../auth/user-cache';
 import type { ApiEnv } from '../env';
 import type { TelegramFiles } from './telegram-file';
 

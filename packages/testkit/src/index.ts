@@ -10,6 +10,7 @@ export type { ForumTopicState, KnownFile, MediaType } from './fake-bot-state';
 export { globalSetup, type TestBackends, testBackends } from './global-setup';
 export { globalTeardown } from './global-teardown';
 export * from './init-data';
+export * from './postgres-replica';
 export * from './redis-cluster';
 export * from './redis-server';
 export * from './services';

@@ -1,7 +1,14 @@
 import { UserCache } from '@tikethet/auth';
 import type { RedisClient } from '@tikethet/bus';
 import { createLogger, type Logger } from '@tikethet/config';
-import { createBlobStore, createUseCases, type DbClient, s3ConfigOf, type UseCases } from '@tikethet/db';
+import {
+  createBlobStore,
+  createUseCases,
+  type DbClient,
+  type ReplicaMonitor,
+  s3ConfigOf,
+  type UseCases,
+} from '@tikethet/db';
 import type { Bus, BusMessage } from '@tikethet/domain';
 import cors from 'cors';
 import express from 'express';
@@ -20,6 +27,7 @@ import { describedApi } from './openapi/router';
 import { limitKeys } from './rate-limit/keys';
 import { createMemoryLimiter, createRedisLimiter, type RateLimiter } from './rate-limit/limiter';
 import { rateLimit } from './rate-limit/middleware';
+import { createReadRouting } from './read-routing';
 import { mountRoutes } from './routes/mount';
 import { routeTable } from './routes/table';
 import { createTelegramFiles } from './routes/telegram-file';
@@ -28,8 +36,9 @@ export interface ApiDeps {
   env: ApiEnv;
   db: DbClient;
   bus: Bus;
-  /** Shared rate-limit counters; without it each process counts on its own. */
-  /** One Redis or a Redis Cluster, for the rate limits shared by every instance. */
+  /** A streaming replica for list, search and stats reads, with the monitor that applies the lag rule. */
+  replica?: { db: DbClient; monitor: ReplicaMonitor };
+  /** Shared rate-limit counters (one Redis or a Redis Cluster); without it each process counts on its own. */
   redis?: RedisClient;
   logger?: Logger;
   /** Namespace of the Redis rate-limit keys (tests give each app its own). */
@@ -88,6 +97,17 @@ export function createApi(deps: ApiDeps): Api {
   const bus = countingBus(deps.bus, metrics);
   const uc = createUseCases({ db: deps.db.db, bus, logger: logger.child({ module: 'api:use-cases' }) });
   const cache = new UserCache();
+  const reads = createReadRouting({
+    primary: uc,
+    replica: deps.replica && {
+      uc: createUseCases({
+        db: deps.replica.db.db,
+        bus,
+        logger: logger.child({ module: 'api:replica-reads' }),
+      }),
+      monitor: deps.replica.monitor,
+    },
+  });
   let draining = false;
 
   // A role change anywhere drops the cached user; a bus outage may have lost such news, so forget all.
@@ -144,6 +164,7 @@ export function createApi(deps: ApiDeps): Api {
   mountRoutes(v1, routeTable, {
     services: {
       uc,
+      reads,
       env,
       cache,
       logger,

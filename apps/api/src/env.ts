@@ -9,6 +9,7 @@ import {
   publicUrlEnv,
   rateLimitEnv,
   redisEnv,
+  replicaEnv,
   resolvePort,
   statementTimeoutEnv,
   storageEnv,
@@ -20,6 +21,7 @@ import { z } from 'zod';
 export const apiEnvShape = {
   ...baseEnv,
   ...databaseEnv,
+  ...replicaEnv,
   ...statementTimeoutEnv,
   ...redisEnv,
   ...telegramAuthEnv,

@@ -1,7 +1,13 @@
 import http from 'node:http';
 import { createBus, createRelay, openRedisClient, redisTarget } from '@tikethet/bus';
 import { createLogger, exitOnSignals, orExitOnEnvError } from '@tikethet/config';
-import { createDb, createPendingEventSource, createUseCases, startSlaTimerWorker } from '@tikethet/db';
+import {
+  createDb,
+  createPendingEventSource,
+  createUseCases,
+  monitorReplica,
+  startSlaTimerWorker,
+} from '@tikethet/db';
 import { createApi } from './create-api';
 import { apiPort, loadApiEnv } from './env';
 
@@ -17,6 +23,23 @@ async function main(): Promise<void> {
     applicationName: 'tikethet-api',
     statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
   });
+  // The optional replica serves list, search and stats reads while within DATABASE_REPLICA_MAX_LAG_MS.
+  const replicaDb = env.DATABASE_REPLICA_URL
+    ? createDb(env.DATABASE_REPLICA_URL, {
+        max: env.DATABASE_POOL_SIZE,
+        applicationName: 'tikethet-api-replica',
+        statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      })
+    : undefined;
+  const replica = replicaDb && {
+    db: replicaDb,
+    monitor: monitorReplica({
+      primary: db,
+      replica: replicaDb,
+      maxLagMs: env.DATABASE_REPLICA_MAX_LAG_MS,
+      logger: createLogger('api:replica'),
+    }),
+  };
   // REDIS_CLUSTER_NODES wins over REDIS_URL: the sharded bus and a cluster client for the rate limits.
   const target = redisTarget(env);
   const bus = createBus({ redis: target, logger: createLogger('api:bus') });
@@ -38,7 +61,7 @@ async function main(): Promise<void> {
     // A pool of one connection (the embedded PGlite) cannot give one up to LISTEN: poll instead.
     mode: env.DATABASE_POOL_SIZE > 1 ? 'listen' : 'poll',
   });
-  const api = createApi({ env, db, bus, redis, logger });
+  const api = createApi({ env, db, replica, bus, redis, logger });
   const server = http.createServer(api.app);
   const port = apiPort(env);
   server.listen(port, () => logger.info({ port }, 'api listening'));
@@ -53,7 +76,8 @@ async function main(): Promise<void> {
         .then(() => timers.stop())
         .then(() => timerUseCases.flush())
         .then(() => api.close())
-        .then(() => Promise.allSettled([bus.close(), redis?.quit(), db.close()])),
+        .then(() => replica?.monitor.close())
+        .then(() => Promise.allSettled([bus.close(), redis?.quit(), db.close(), replicaDb?.close()])),
   });
 }
 

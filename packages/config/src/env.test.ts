@@ -8,6 +8,7 @@ import {
   loadEnv,
   portEnv,
   redisEnv,
+  replicaEnv,
   resolvePort,
   statementTimeoutEnv,
   telegramAuthEnv,
@@ -24,6 +25,13 @@ describe('loadEnv', () => {
       expect(() => loadEnv(redisEnv, { REDIS_CLUSTER_NODES: bad })).toThrow(/REDIS_CLUSTER_NODES/);
     }
     expect(loadEnv(redisEnv, {}).REDIS_CLUSTER_NODES).toBeUndefined();
+  });
+
+  it('reads the replica and its lag budget', () => {
+    const env = loadEnv(replicaEnv, { DATABASE_REPLICA_URL: 'postgres://r:5433/db' });
+    expect(env).toEqual({ DATABASE_REPLICA_URL: 'postgres://r:5433/db', DATABASE_REPLICA_MAX_LAG_MS: 1000 });
+    expect(() => loadEnv(replicaEnv, { DATABASE_REPLICA_URL: 'redis://x' })).toThrow(/DATABASE_REPLICA_URL/);
+    expect(() => loadEnv(replicaEnv, { DATABASE_REPLICA_MAX_LAG_MS: '-1' })).toThrow(/DATABASE_REPLICA_MAX_LAG_MS/);
   });
 
   it('names a missing variable', () => {

@@ -30,6 +30,15 @@ export const databaseEnv = {
 };
 
 /**
+ * An optional streaming replica for the API's list, search and stats reads, used only while it is at most
+ * DATABASE_REPLICA_MAX_LAG_MS behind the primary (ARCHITECTURE, "Growing past one machine").
+ */
+export const replicaEnv = {
+  DATABASE_REPLICA_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATABASE_REPLICA_MAX_LAG_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
+};
+
+/**
  * The API's limit on one SQL statement (ms; `0` = none): a statement past it is cancelled by Postgres and the
  * request answers 503 `timeout`. Lock waits count.
  */

@@ -13,6 +13,7 @@ export {
 export * from './job-queue';
 export { iso } from './mappers';
 export * from './migrate';
+export { monitorReplica, type ReplicaMonitor, type ReplicaMonitorOptions } from './replica';
 export { isConnectionError, isStatementTimeout, withConnectionRetry } from './retry';
 export * as schema from './schema';
 export * from './use-cases';

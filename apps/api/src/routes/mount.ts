@@ -57,6 +57,8 @@ export function mountRoutes(router: Router, table: readonly RouteDef[], options:
       if (!who) throw new HttpError(401, 'auth_missing', 'not signed in');
       const query: Record<string, unknown> = { ...req.query };
       parseWith(route.query ?? emptyQuerySchema, query);
+      // A write: this user's list, search and stats reads stay on the primary until the replica has it.
+      if (route.method !== 'get') options.services.reads.wrote(who.actor.id);
       const result = await route.handle({
         ...who,
         params: { ...req.params },

@@ -86,6 +86,6 @@ export const peopleRoutes: RouteDef[] = [
     description:
       '`from` and `to`: YYYY-MM-DD; default the last 30 days, at most 366; `from` after `to` is a 400.',
     query: statsQuerySchema,
-    handle: ({ services, actor, query }) => services.uc.getStats(actor, query),
+    handle: ({ services, actor, query }) => services.reads.run(actor, (uc) => uc.getStats(actor, query)),
   },
 ];

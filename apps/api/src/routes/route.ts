@@ -5,6 +5,7 @@ import type { Actor, User } from '@tikethet/domain';
 import type { Request, Response } from 'express';
 import type { ZodType, z } from 'zod';
 import type { ApiEnv } from '../env';
+import type { ReadRouting } from '../read-routing';
 import type { TelegramFiles } from './telegram-file';
 
 /**
@@ -15,7 +16,10 @@ import type { TelegramFiles } from './telegram-file';
 export type Access = 'user' | 'ticket' | 'ticket-owner' | 'staff' | 'admin';
 
 export interface RouteServices {
+  /** The primary's use cases: every write, ticket read and permission check. */
   uc: UseCases;
+  /** List, search and stats reads: on the replica when the lag rule allows (read-routing.ts). */
+  reads: ReadRouting;
   env: ApiEnv;
   cache: UserCache;
   logger: Logger;

@@ -28,7 +28,7 @@ export const ticketRoutes: RouteDef[] = [
       'Customers see their own tickets, staff every ticket. `status` takes a comma-separated list; `cursor` is only what a previous page returned as `nextCursor`. With `q` the answer is one ranked page (no `nextCursor`).',
     query: listTicketsQuerySchema,
     response: ticketPageSchema,
-    handle: ({ services, actor, query }) => services.uc.listTickets(actor, query),
+    handle: ({ services, actor, query }) => services.reads.run(actor, (uc) => uc.listTickets(actor, query)),
   },
   {
     method: 'post',

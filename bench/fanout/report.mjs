@@ -44,10 +44,10 @@ export function spread(values) {
 /** BENCH_NO_WRITE=1: print only (A/B runs of another build must not replace the recorded results). */
 const noWrite = Boolean(process.env.BENCH_NO_WRITE);
 
-export function writeResults(dir, results) {
+export function writeResults(dir, results, file = 'results.json') {
   if (noWrite) return;
   fs.writeFileSync(
-    path.join(dir, 'results.json'),
+    path.join(dir, file),
     `${JSON.stringify({ ...results, at: new Date().toISOString() }, null, 2)}\n`,
   );
 }

@@ -1,6 +1,8 @@
 // Fanout: one ticket message to N sockets spread over 2 gateway processes, vs a bare ws server (2 processes)
 // broadcasting a Redis PUBLISH. Measures the slowest recipient per message (p50/p99) and deliveries/s in a burst.
 // Usage: node bench/fanout/run.mjs [--quick]   (after `pnpm build`)
+// --cluster: instead, the same gateways on one Redis vs a 3-master Redis Cluster (sharded pub/sub), in one run:
+// three tickets whose shards live on three different masters, each socket following one of them.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -18,6 +20,7 @@ import {
 } from './report.mjs';
 
 const quick = process.argv.includes('--quick');
+const clusterMode = process.argv.includes('--cluster');
 const SOCKETS = quick ? 200 : 1000;
 const MESSAGES = quick ? 10 : 40;
 const BURST = quick ? 10 : 30;
@@ -30,7 +33,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 const req = createRequire(path.join(root, 'apps/gateway/package.json'));
 const WebSocket = req('ws');
 const { createDb, createUseCases, runMigrations } = req('@tikethet/db');
-const { createRedisBus } = req('@tikethet/bus');
+const { createBus, createRedisBus, hashSlot, shardChannel, shardOf } = req('@tikethet/bus');
 const testkit = req('@tikethet/testkit');
 const { Redis } = createRequire(req.resolve('@tikethet/bus'))('ioredis');
 
@@ -77,14 +80,19 @@ function openSockets(urls, count, onFrame, hello) {
   );
 }
 
-async function runGateway(ctx) {
-  const { redis, dbUrl, uc, agents, ticket, customer } = ctx;
+/** `side`: the bus the gateways use (`env`), the use cases and clock that publish, the tickets sockets follow. */
+async function runGateway(
+  ctx,
+  side = { env: { REDIS_URL: ctx.redis.url }, uc: ctx.uc, clock: ctx.clock, tickets: [ctx.ticket] },
+) {
+  const { dbUrl, agents, customer } = ctx;
+  const { uc, tickets } = side;
   const ports = [await testkit.freePort(), await testkit.freePort()];
   const gws = await Promise.all(
     ports.map((port) =>
       spawnNode([GATEWAY_ENTRY], {
         DATABASE_URL: dbUrl,
-        REDIS_URL: redis.url,
+        ...side.env,
         TELEGRAM_BOT_TOKEN: testkit.TEST_BOT_TOKEN,
         GATEWAY_PORT: String(port),
         LOG_LEVEL: 'warn',
@@ -105,7 +113,7 @@ async function runGateway(ctx) {
     (i, data, ws) => {
       const frame = JSON.parse(data);
       if (frame.type === 'ready')
-        ws.send(JSON.stringify({ type: 'subscribe', topic: `ticket:${ticket.id}` }));
+        ws.send(JSON.stringify({ type: 'subscribe', topic: `ticket:${tickets[i % tickets.length].id}` }));
       else if (frame.type === 'subscribed') ws.resolveReady?.();
       else if (frame.type === 'event' && frame.event.type === 'message.created') {
         const list = arrivals.get(frame.event.data.message.body) ?? [];
@@ -121,7 +129,16 @@ async function runGateway(ctx) {
   if (process.env.DEBUG) console.log('sockets ready');
   await sleep(500);
   const actor = { id: customer.id, role: 'customer' };
-  const result = await measure(arrivals, (body) => uc.postMessage(actor, ticket.id, { body }), ctx.clock);
+  // Message n goes to ticket n mod k; it is expected on the sockets following that ticket.
+  const following = tickets.map(
+    (_, k) => Array.from({ length: SOCKETS }, (_, i) => i % tickets.length).filter((t) => t === k).length,
+  );
+  const result = await measure(
+    arrivals,
+    (body, n) => uc.postMessage(actor, tickets[n % tickets.length].id, { body }),
+    side.clock,
+    (n) => following[n % tickets.length],
+  );
   for (const ws of sockets) ws.terminate();
   for (const gw of gws) gw.kill('SIGTERM');
   await sleep(300);
@@ -224,15 +241,15 @@ function createClock() {
  * Sequential messages (slowest recipient each, timed from the publish of the event) then one burst
  * (deliveries/s from the release of the burst's publishes to the last arrival).
  */
-async function measure(arrivals, send, clock) {
+async function measure(arrivals, send, clock, expected = () => SOCKETS) {
   const slowest = [];
   const writes = [];
   const tag = Math.random().toString(36).slice(2, 8);
   for (let i = -3; i < MESSAGES; i++) {
     const body = `fanout ${tag} ${i}`;
     const t0 = performance.now();
-    await send(body);
-    for (let w = 0; (arrivals.get(body)?.length ?? 0) < SOCKETS; w++) {
+    await send(body, i + 3);
+    for (let w = 0; (arrivals.get(body)?.length ?? 0) < expected(i + 3); w++) {
       if (w === 3000 && process.env.DEBUG) console.log('waiting', body, arrivals.get(body)?.length);
       await sleep(1);
     }
@@ -246,40 +263,145 @@ async function measure(arrivals, send, clock) {
   const bodies = Array.from({ length: BURST }, (_, i) => `burst ${tag} ${i}`);
   const w0 = performance.now();
   clock.hold?.();
-  const sends = bodies.map((b) => send(b));
+  const sends = bodies.map((b, n) => send(b, n));
   if (clock.hold) while (clock.heldCount() < BURST) await sleep(1);
   const writesDone = performance.now();
   const t0 = clock.release ? clock.release() : w0;
   await Promise.all(sends);
-  for (let w = 0; bodies.some((b) => (arrivals.get(b)?.length ?? 0) < SOCKETS); w++) {
+  for (let w = 0; bodies.some((b, n) => (arrivals.get(b)?.length ?? 0) < expected(n)); w++) {
     if (w === 2000 && process.env.DEBUG)
       console.log('burst waiting', bodies.map((b) => arrivals.get(b)?.length ?? 0).join(','));
     await sleep(1);
   }
   const last = Math.max(...bodies.flatMap((b) => arrivals.get(b)));
+  const burstDeliveries = bodies.reduce((sum, _b, n) => sum + expected(n), 0);
   return {
     p50: percentile(slowest, 0.5),
     p99: percentile(slowest, 0.99),
-    deliveriesPerS: (BURST * SOCKETS) / ((last - t0) / 1000),
+    deliveriesPerS: burstDeliveries / ((last - t0) / 1000),
     // System side only: the use-case write (call -> publish of the committed event), and the burst with its writes.
     ...(clock.hold
       ? {
           write: { p50: percentile(writes, 0.5), p99: percentile(writes, 0.99) },
           burstWritesMs: writesDone - w0,
-          deliveriesPerSWithWrites: (BURST * SOCKETS) / ((last - w0) / 1000),
+          deliveriesPerSWithWrites: burstDeliveries / ((last - w0) / 1000),
         }
       : {}),
   };
 }
 
-async function main() {
+/**
+ * One Redis vs a 3-master Redis Cluster, the same run, the same two gateway processes and sockets: three tickets
+ * whose shards are on three different masters, so the cluster side's fan-out goes through three shards.
+ */
+async function mainCluster() {
   const redis = await testkit.startRedisServer();
-  const database = await testkit.createTestDatabase('bench_fanout');
+  const cluster = await testkit.startRedisCluster({ masters: 3 });
+  const database = await testkit.createTestDatabase('bench_fanout_cluster');
   await runMigrations(database.url);
   const db = createDb(database.url, { max: 40 });
-  const clock = createClock();
-  const bus = clock.wrap(createRedisBus({ url: redis.url }));
-  const uc = createUseCases({ db: db.db, bus });
+  const oneClock = createClock();
+  const clusterClock = createClock();
+  const oneBus = oneClock.wrap(createRedisBus({ url: redis.url }));
+  const clusterBus = clusterClock.wrap(
+    createBus({ redis: { clusterNodes: cluster.nodes.map((n) => ({ ...n })) } }),
+  );
+  const uc = createUseCases({ db: db.db, bus: oneBus });
+  const clusterUc = createUseCases({ db: db.db, bus: clusterBus });
+  const { customer, agents } = await benchUsers(uc);
+  const tickets = [];
+  const masters = new Set();
+  while (tickets.length < 3) {
+    const { ticket } = await uc.createTicket(
+      { id: customer.id, role: 'customer' },
+      { subject: 'Bench', body: 'hi' },
+    );
+    const master = await cluster.masterOf(hashSlot(shardChannel(shardOf(ticket.id))));
+    if (masters.has(master)) continue;
+    masters.add(master);
+    tickets.push(ticket);
+  }
+  const ctx = { redis, dbUrl: database.url, agents, customer };
+  const runs = await alternateRounds(ROUNDS, {
+    oneRedis: () => runGateway(ctx, { env: { REDIS_URL: redis.url }, uc, clock: oneClock, tickets }),
+    cluster: () =>
+      runGateway(ctx, {
+        env: { REDIS_CLUSTER_NODES: cluster.nodesEnv },
+        uc: clusterUc,
+        clock: clusterClock,
+        tickets,
+      }),
+  });
+  await uc.flush();
+  await clusterUc.flush();
+  await oneBus.close();
+  await clusterBus.close();
+  await db.close();
+  await database.drop();
+  await redis.stop();
+  await cluster.stop();
+
+  const med = (side, key) => median(runs[side].map((x) => x[key]));
+  const side = (name) => ({
+    p50: med(name, 'p50'),
+    p99: med(name, 'p99'),
+    deliveriesPerS: med(name, 'deliveriesPerS'),
+  });
+  const results = {
+    name: 'fanout-cluster',
+    quick,
+    sockets: SOCKETS,
+    tickets: 3,
+    messages: MESSAGES,
+    burst: BURST,
+    rounds: ROUNDS,
+    machine: machineLine(),
+    runs,
+    measures:
+      'uc.postMessage to ticket n mod 3; latency from the bus publish of the committed event to the slowest socket following that ticket; 2 gateway processes either on one Redis (PUBLISH/SUBSCRIBE) or on a 3-master Redis Cluster (SPUBLISH/SSUBSCRIBE, the three tickets on three masters)',
+    oneRedis: side('oneRedis'),
+    cluster: side('cluster'),
+    spread: {
+      oneRedisP99: spread(runs.oneRedis.map((x) => x.p99)),
+      clusterP99: spread(runs.cluster.map((x) => x.p99)),
+      oneRedisRate: spread(runs.oneRedis.map((x) => x.deliveriesPerS)),
+      clusterRate: spread(runs.cluster.map((x) => x.deliveriesPerS)),
+    },
+    ratios: {
+      p99: med('cluster', 'p99') / med('oneRedis', 'p99'),
+      deliveriesPerS: med('cluster', 'deliveriesPerS') / med('oneRedis', 'deliveriesPerS'),
+    },
+  };
+  writeResults(import.meta.dirname, results, 'results-cluster.json');
+  const f = (n) => n.toFixed(1);
+  updateBenchmarksDoc(root, 'bench:fanout-cluster', [
+    '## fanout: one Redis vs Redis Cluster',
+    '',
+    `The same 2 gateway processes and ${SOCKETS} agent sockets, each following one of 3 tickets whose shard channels`,
+    'live on 3 different masters; messages go to the tickets in turn through `uc.postMessage`. One side runs on one',
+    'Redis (`REDIS_URL`: one channel, PUBLISH/SUBSCRIBE), the other on a 3-master Redis Cluster (`REDIS_CLUSTER_NODES`:',
+    '`tikethet:ev:{n}` by ticket, SPUBLISH/SSUBSCRIBE), started by the bench on loopback. Clock as in `fanout`: from the',
+    `publish of the committed event to the slowest socket following that ticket; burst of ${BURST}. ${ROUNDS} alternating rounds;`,
+    'median (min–max). All nodes share this one machine, so this measures what the sharded path costs, not the',
+    'capacity that more machines add.',
+    '',
+    `- Machine: ${results.machine}`,
+    `- Command: \`node bench/fanout/run.mjs --cluster${quick ? ' --quick' : ''}\``,
+    '',
+    '| | one Redis | Redis Cluster (3 masters) | ratio |',
+    '|---|---|---|---|',
+    `| slowest-recipient p50 (ms) | ${f(results.oneRedis.p50)} | ${f(results.cluster.p50)} | ${(results.cluster.p50 / results.oneRedis.p50).toFixed(2)}× |`,
+    `| slowest-recipient p99 (ms) | ${f(results.oneRedis.p99)} (${results.spread.oneRedisP99}) | ${f(results.cluster.p99)} (${results.spread.clusterP99}) | ${results.ratios.p99.toFixed(2)}× |`,
+    `| deliveries/s | ${Math.round(results.oneRedis.deliveriesPerS)} (${results.spread.oneRedisRate}) | ${Math.round(results.cluster.deliveriesPerS)} (${results.spread.clusterRate}) | ${results.ratios.deliveriesPerS.toFixed(2)}× |`,
+  ]);
+  console.log(
+    JSON.stringify({ oneRedis: results.oneRedis, cluster: results.cluster, ratios: results.ratios }, null, 2),
+  );
+  process.exit(0);
+}
+
+/** The customer who writes and 50 agents' initData (the sockets sign in as agents, round robin). */
+async function benchUsers(uc) {
   const base = 8_100_000_000;
   const customer = { id: base };
   await uc.upsertUser({ id: customer.id, first_name: 'Ann' });
@@ -293,6 +415,18 @@ async function main() {
       testkit.signInitData({ botToken: testkit.TEST_BOT_TOKEN, user: { id, first_name: `Agent${a}` } }),
     );
   }
+  return { customer, agents };
+}
+
+async function main() {
+  const redis = await testkit.startRedisServer();
+  const database = await testkit.createTestDatabase('bench_fanout');
+  await runMigrations(database.url);
+  const db = createDb(database.url, { max: 40 });
+  const clock = createClock();
+  const bus = clock.wrap(createRedisBus({ url: redis.url }));
+  const uc = createUseCases({ db: db.db, bus });
+  const { customer, agents } = await benchUsers(uc);
   const { ticket } = await uc.createTicket(
     { id: customer.id, role: 'customer' },
     { subject: 'Bench', body: 'hi' },
@@ -396,7 +530,7 @@ async function main() {
   process.exit(0);
 }
 
-main().catch((err) => {
+(clusterMode ? mainCluster() : main()).catch((err) => {
   console.error(err);
   process.exit(1);
 });

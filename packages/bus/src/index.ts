@@ -4,7 +4,6 @@ export { createMemoryBus, type MemoryBusOptions } from './memory-bus';
 export { createRedisBus, DEFAULT_BUS_CHANNEL, type RedisBusOptions } from './redis-bus';
 export {
   type ClusterNode,
-  describeTarget,
   openRedisClient,
   type RedisClient,
   type RedisTarget,

@@ -23,11 +23,6 @@ export function redisTarget(env: {
   return env.REDIS_URL ? { url: env.REDIS_URL } : undefined;
 }
 
-/** A human-readable name for logs. */
-export function describeTarget(target: RedisTarget): string {
-  return 'url' in target ? 'redis' : `redis cluster (${target.clusterNodes.length} seed nodes)`;
-}
-
 export interface ConnectionSettings {
   /** Rejects any command (publish included) that gets no reply within this time. */
   commandTimeoutMs: number;

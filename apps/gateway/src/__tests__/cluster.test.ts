@@ -1,4 +1,4 @@
-import { createBus, hashSlot, type RedisTarget, shardChannel, shardOf } from '@tikethet/bus';
+import { BUS_SHARDS, createBus, hashSlot, type RedisTarget, shardChannel, shardOf } from '@tikethet/bus';
 import { createDb, createUseCases, runMigrations } from '@tikethet/db';
 import {
   createTestDatabase,
@@ -102,6 +102,33 @@ it('a gateway with sockets on two tickets subscribes to exactly their two shards
   );
   one.terminate();
   two.terminate();
+  await eventually(async () =>
+    expect(await cluster.shardSubscriptions()).toEqual(new Map([['tikethet:ctl', 2]])),
+  );
+}, 30_000);
+
+it('an agent on the queue makes their gateway follow every shard, and new tickets on any shard arrive', async () => {
+  const staff = await connect(gw2, agent);
+  expect(await staff.subscribe('queue')).toMatchObject({ type: 'subscribed', topic: 'queue' });
+  // The queue needs every ticket: all 16 shards on gateway 2 (the resync_required tells the client to re-read
+  // the list, since shards subscribed after its `subscribed` may have missed something).
+  await staff.next((f) => f.type === 'resync_required' && f.topic === 'queue');
+  await eventually(async () => {
+    const subs = await cluster.shardSubscriptions();
+    expect(subs.size).toBe(BUS_SHARDS + 1);
+    expect([...subs.entries()].filter(([c]) => c !== 'tikethet:ctl').every(([, n]) => n === 1)).toBe(true);
+  });
+  const created: Array<{ id: number }> = [];
+  for (let i = 0; i < 4; i++) created.push(await makeTicket(world.uc, customer, `Queue ${i}`));
+  await eventually(() =>
+    expect(
+      staff
+        .events('queue')
+        .filter((e) => e.event.type === 'ticket.created')
+        .map((e) => e.event.ticketId),
+    ).toEqual(created.map((t) => t.id)),
+  );
+  staff.terminate();
   await eventually(async () =>
     expect(await cluster.shardSubscriptions()).toEqual(new Map([['tikethet:ctl', 2]])),
   );

@@ -4,12 +4,14 @@ import { safeBlob } from './safe-blob';
 import type {
   CannedReply,
   Category,
+  CustomerCard,
   Message,
   Page,
   Role,
   ServiceLevels,
   StaffUser,
   Stats,
+  TagCount,
   Ticket,
   TicketDetail,
   TicketPriority,
@@ -157,6 +159,7 @@ export interface TicketFilters {
   assignee?: 'me' | 'none' | number;
   sla?: 'breached' | 'due_soon';
   sort?: 'recent' | 'due';
+  tag?: string;
   q?: string;
   limit?: number;
   cursor?: string | null;
@@ -167,7 +170,20 @@ export interface TicketPatch {
   priority?: TicketPriority;
   categoryId?: number | null;
   assigneeId?: number | null;
+  tags?: string[];
   version: number;
+}
+
+/** One action on the tickets picked in the queue (`POST /tickets/bulk`). */
+export interface BulkAction {
+  addTags?: string[];
+  removeTags?: string[];
+  status?: TicketStatus;
+  assigneeId?: number | null;
+}
+
+export interface BulkResult {
+  items: { id: number; ok: boolean; error?: { code: string; message: string } }[];
 }
 
 export const api = {
@@ -232,6 +248,16 @@ export const api = {
   saveServiceLevels: (settings: ServiceLevels) =>
     request<ServiceLevels>('PUT', '/settings/service-levels', settings),
   setAvailability: (status: 'online' | 'away') => request<User>('PUT', '/me/availability', { status }),
+  tags: (q?: string) =>
+    request<{ items: TagCount[] }>('GET', '/tags', undefined, q ? { q } : undefined).then(items),
+  bulk: (ids: number[], action: BulkAction) =>
+    request<BulkResult>('POST', '/tickets/bulk', { ids, ...action }),
+  merge: (id: number, into: number) =>
+    request<{ merged: Ticket; into: Ticket }>('POST', `/tickets/${id}/merge`, { into }),
+  customer: (telegramId: number) => request<CustomerCard>('GET', `/customers/${telegramId}`),
+  saveCustomerNote: (telegramId: number, note: string) =>
+    request<CustomerCard>('PATCH', `/customers/${telegramId}`, { note }),
+  requestContact: (id: number) => request<Ticket>('POST', `/tickets/${id}/request-contact`),
 };
 
 /** A client-chosen idempotency key (letters, digits, `-`). */

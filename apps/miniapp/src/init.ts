@@ -178,3 +178,23 @@ export function confirmDialog(message: string): Promise<boolean> {
   }
   return Promise.resolve(typeof window !== 'undefined' ? window.confirm(message) : true);
 }
+
+/** Whether this client can share the user's phone with the bot (`requestContact`, Bot API 6.9). */
+export function canRequestContact(): boolean {
+  return supports('6.9');
+}
+
+/**
+ * Asks Telegram to share the user's own phone with the bot: the bot receives it as their own contact and
+ * stores it as verified. Resolves whether the user agreed.
+ */
+export function requestContact(): Promise<boolean> {
+  if (!canRequestContact()) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      WebApp.requestContact((shared) => resolve(shared));
+    } catch {
+      resolve(false);
+    }
+  });
+}

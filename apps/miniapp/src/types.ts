@@ -5,10 +5,13 @@ export type {
   Attachment,
   CannedReply,
   Category,
+  CustomerCard,
+  CustomerTicket,
   DeliveryState,
   Message,
   Role,
   ServiceLevels,
+  TagCount,
   Ticket,
   TicketDetail,
   TicketPriority,
@@ -49,6 +52,10 @@ export interface Stats {
   resolutionMedianMs: number | null;
   csat: { average: number | null; count: number };
   perDay: { date: string; created: number; resolved: number }[];
+  /** The most used tags now. */
+  tags?: { name: string; tickets: number }[];
+  /** The newest CSAT comments of the range. */
+  comments?: { ticketId: number; score: number; comment: string; createdAt: string }[];
 }
 
 export type StaffUser = Pick<User, 'id' | 'firstName' | 'lastName' | 'username' | 'role'> & Partial<User>;

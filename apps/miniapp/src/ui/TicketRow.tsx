@@ -21,10 +21,12 @@ export function TicketRowCell({
   ticket,
   onOpen,
   showCustomer,
+  selection,
 }: {
   ticket: Row;
   onOpen: () => void;
   showCustomer?: boolean;
+  selection?: Selection;
 }) {
   const unread = isUnread(ticket);
   // Staff rows (the queue) show the nearest SLA due time; customers never see the team's targets.
@@ -33,7 +35,18 @@ export function TicketRowCell({
     ? personName(ticket.customer)
     : t('queue.customer', { id: ticket.customerId });
   return (
-    <li className="cell-item">
+    <li className={selection ? 'cell-item cell-item--select' : 'cell-item'}>
+      {selection ? (
+        <label className="cell-check">
+          <input
+            type="checkbox"
+            aria-label={t('queue.pick', { id: ticket.id })}
+            data-testid={`pick-${ticket.id}`}
+            checked={selection.ids.has(ticket.id)}
+            onChange={() => selection.toggle(ticket.id)}
+          />
+        </label>
+      ) : null}
       <button
         type="button"
         className="cell"
@@ -60,6 +73,15 @@ export function TicketRowCell({
                   {sla.text}
                 </span>
               </>
+            ) : null}
+            {showCustomer && ticket.tags?.length ? (
+              <span className="cell__tags" data-testid="row-tags">
+                {ticket.tags.map((tag) => (
+                  <span key={tag} className="tag tag--small">
+                    {tag}
+                  </span>
+                ))}
+              </span>
             ) : null}
           </span>
           {ticket.match?.snippet ? (
@@ -90,18 +112,26 @@ export function TicketRowCell({
   );
 }
 
-/** Tickets as list cells; `onOpen` gets the id of the one tapped. */
+/** The queue's multi-select: which tickets are picked, and how a checkbox changes that. */
+export interface Selection {
+  ids: ReadonlySet<number>;
+  toggle(id: number): void;
+}
+
+/** Tickets as list cells; `onOpen` gets the id of the one tapped; with `selection`, each row has a checkbox. */
 export function TicketList({
   tickets,
   label,
   testId,
   showCustomer,
+  selection,
   onOpen,
 }: {
   tickets: Row[];
   label: string;
   testId?: string;
   showCustomer?: boolean;
+  selection?: Selection;
   onOpen: (id: number) => void;
 }) {
   return (
@@ -111,6 +141,7 @@ export function TicketList({
           key={ticket.id}
           ticket={ticket}
           showCustomer={showCustomer}
+          selection={selection}
           onOpen={() => onOpen(ticket.id)}
         />
       ))}

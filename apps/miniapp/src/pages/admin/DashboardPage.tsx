@@ -18,6 +18,7 @@ export function DashboardPage() {
   const [error, setError] = useState<unknown>(null);
   const [days, setDays] = useState<StatsRangeDays>(30);
   const admin = me.role === 'admin';
+  const { push } = useRouter();
 
   const load = useCallback(() => {
     setError(null);
@@ -85,6 +86,35 @@ export function DashboardPage() {
               <StatsChart perDay={stats.perDay} />
             </Suspense>
           </Section>
+          {stats.tags?.length ? (
+            <Section title={t('tags.title')}>
+              <ul className="tags__list" data-testid="stats-tags">
+                {stats.tags.map((x) => (
+                  <li key={x.name} className="tag">
+                    {x.name} <span className="hint">{x.tickets}</span>
+                  </li>
+                ))}
+              </ul>
+            </Section>
+          ) : null}
+          {stats.comments?.length ? (
+            <Section title={t('admin.comments')}>
+              <ul className="history" data-testid="stats-comments">
+                {stats.comments.map((c) => (
+                  <li key={c.ticketId} className="history__item">
+                    <button
+                      type="button"
+                      className="link-button"
+                      onClick={() => push({ name: 'ticket', id: c.ticketId })}
+                    >
+                      #{c.ticketId}
+                    </button>{' '}
+                    {'★'.repeat(c.score)} <q>{c.comment}</q>
+                  </li>
+                ))}
+              </ul>
+            </Section>
+          ) : null}
         </>
       ) : null}
       <Section>

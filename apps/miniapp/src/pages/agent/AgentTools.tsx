@@ -14,6 +14,8 @@ import {
   topicUrl,
 } from '../../types';
 import { choicesOf, SelectField } from '../../ui/fields';
+import { CustomerCard } from './CustomerCard';
+import { TagEditor } from './TagEditor';
 
 interface Props {
   ticket: TicketDetail;
@@ -65,30 +67,11 @@ export function AgentTools({ ticket, onTicket, onReload, onMessage }: Props) {
     }
   };
 
-  const c = ticket.customer;
   const topic = ticket.topic ? topicUrl(ticket.topic) : null;
   return (
     <>
-      <section className="customer-card" data-testid="customer-card" aria-label={t('card.title')}>
-        <div className="customer-card__name">
-          {personName(c)}
-          {c.username ? <span className="hint"> @{c.username}</span> : null}
-        </div>
-        <dl className="customer-card__facts">
-          <div>
-            <dt>{t('card.language')}</dt>
-            <dd>{c.languageCode ?? '—'}</dd>
-          </div>
-          <div>
-            <dt>{t('card.tickets')}</dt>
-            <dd data-testid="customer-ticket-count">{c.ticketCount}</dd>
-          </div>
-          <div>
-            <dt>{t('card.rating')}</dt>
-            <dd>{c.averageRating ? `${c.averageRating.toFixed(1)} ★` : t('card.noRating')}</dd>
-          </div>
-        </dl>
-      </section>
+      <CustomerCard ticket={ticket} onMessage={onMessage} />
+      <TagEditor tags={ticket.tags} busy={busy} onChange={(tags) => patch({ tags })} />
       <div className="actions-row">
         <span className="hint">
           {t('ticket.assignee')}:{' '}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, type TicketFilters } from '../../api';
+import { api, type BulkAction, errorText, type TicketFilters } from '../../api';
 import { useIsActive, useRouter } from '../../app/router';
 import { useSession } from '../../app/session';
 import { useMainButton } from '../../app/telegram';
@@ -10,14 +10,16 @@ import {
   type Category,
   PRIORITIES,
   STATUSES,
+  type TagCount,
   type Ticket,
   type TicketPriority,
   type TicketRow,
 } from '../../types';
-import { EmptyState, ErrorState, LoadMoreButton, Spinner } from '../../ui/common';
+import { EmptyState, ErrorState, LoadMoreButton, Spinner, Toast } from '../../ui/common';
 import { choicesOf, SelectField } from '../../ui/fields';
 import { TicketList } from '../../ui/TicketRow';
 import { interpretFrame } from '../ticket/ticket-state';
+import { normalTag } from './TagEditor';
 
 type Tab = 'none' | 'me' | 'all';
 
@@ -27,10 +29,19 @@ interface Filters {
   category: string;
   sla: '' | 'breached' | 'due_soon';
   sort: 'recent' | 'due';
+  tag: string;
   q: string;
 }
 
-const NO_FILTERS: Filters = { status: '', priority: '', category: '', sla: '', sort: 'recent', q: '' };
+const NO_FILTERS: Filters = {
+  status: '',
+  priority: '',
+  category: '',
+  sla: '',
+  sort: 'recent',
+  tag: '',
+  q: '',
+};
 
 /** Whether a ticket from a live event belongs in the list as currently filtered. */
 function matches(ticket: Ticket, tab: Tab, filters: Filters, meId: number): boolean {
@@ -42,6 +53,7 @@ function matches(ticket: Ticket, tab: Tab, filters: Filters, meId: number): bool
   if (filters.category && filters.category !== 'none' && String(ticket.categoryId) !== filters.category)
     return false;
   if (!fitsSlaFilter(ticket, filters.sla)) return false;
+  if (filters.tag && !ticket.tags.includes(filters.tag)) return false;
   const q = filters.q.trim().toLowerCase();
   if (q && !ticket.subject.toLowerCase().includes(q) && !String(ticket.id).includes(q)) return false;
   return true;
@@ -55,6 +67,7 @@ function toParams(tab: Tab, f: Filters): TicketFilters {
     ...(f.category ? { category: f.category === 'none' ? 'none' : Number(f.category) } : {}),
     ...(f.sla ? { sla: f.sla } : {}),
     ...(f.sort === 'due' ? { sort: 'due' as const } : {}),
+    ...(f.tag ? { tag: f.tag } : {}),
     ...(f.q.trim() ? { q: f.q.trim() } : {}),
     limit: 50,
   };
@@ -73,6 +86,12 @@ export function QueuePage() {
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [showFilters, setShowFilters] = useState(false);
   const [categories, setCategories] = useState<Category[]>([]);
+  const [tags, setTags] = useState<TagCount[]>([]);
+  // Multi-select: null when off; else the picked tickets (bulk actions from the bar at the bottom).
+  const [picked, setPicked] = useState<Set<number> | null>(null);
+  const [bulkTag, setBulkTag] = useState('');
+  const [bulkBusy, setBulkBusy] = useState(false);
+  const [toast, setToast] = useState<string | null>(null);
   const [items, setItems] = useState<TicketRow[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -106,6 +125,33 @@ export function QueuePage() {
       .then(setCategories)
       .catch(() => setCategories([]));
   }, []);
+  // The tags in use, for the filter: read again each time the filters open.
+  useEffect(() => {
+    if (!showFilters) return;
+    api
+      .tags()
+      .then(setTags)
+      .catch(() => setTags([]));
+  }, [showFilters]);
+
+  const bulk = async (action: BulkAction) => {
+    if (!picked || picked.size === 0) return;
+    setBulkBusy(true);
+    try {
+      const result = await api.bulk([...picked], action);
+      const ok = result.items.filter((i) => i.ok).length;
+      haptic.notify(ok === result.items.length ? 'success' : 'warning');
+      setToast(t('bulk.done', { ok, n: result.items.length }));
+      setPicked(new Set());
+      setBulkTag('');
+      await load();
+    } catch (e) {
+      haptic.notify('error');
+      setToast(errorText(e));
+    } finally {
+      setBulkBusy(false);
+    }
+  };
 
   // Live: upsert what matches, drop what no longer does; after a reconnect, re-read the snapshot.
   useEffect(
@@ -204,6 +250,15 @@ export function QueuePage() {
         />
         <button
           type="button"
+          className={picked ? 'chip chip--accent' : 'chip'}
+          aria-pressed={picked !== null}
+          data-testid="select-toggle"
+          onClick={() => setPicked((p) => (p ? null : new Set()))}
+        >
+          {t('queue.select')}
+        </button>
+        <button
+          type="button"
           className="icon-button"
           aria-label={t('queue.filters')}
           aria-expanded={showFilters}
@@ -269,8 +324,23 @@ export function QueuePage() {
             ]}
             onChange={(category) => setFilter({ category })}
           />
+          <SelectField
+            row
+            label={t('queue.tag')}
+            ariaLabel={t('queue.tag')}
+            value={filters.tag}
+            choices={[
+              { value: '', label: t('queue.anyTag') },
+              ...tags.map((x) => ({ value: x.name, label: `${x.name} (${x.tickets})` })),
+              ...(filters.tag && !tags.some((x) => x.name === filters.tag)
+                ? [{ value: filters.tag, label: filters.tag }]
+                : []),
+            ]}
+            onChange={(tag) => setFilter({ tag })}
+          />
         </div>
       ) : null}
+      {toast ? <Toast text={toast} kind="info" onDone={() => setToast(null)} /> : null}
       {error && !items ? <ErrorState error={error} onRetry={load} /> : null}
       {!items && !error ? <Spinner /> : null}
       {items && items.length === 0 ? (
@@ -282,8 +352,78 @@ export function QueuePage() {
           label={t('queue.title')}
           testId="queue-list"
           showCustomer
+          selection={
+            picked
+              ? {
+                  ids: picked,
+                  toggle: (id) =>
+                    setPicked((p) => {
+                      const next = new Set(p);
+                      if (next.has(id)) next.delete(id);
+                      else next.add(id);
+                      return next;
+                    }),
+                }
+              : undefined
+          }
           onOpen={(id) => push({ name: 'ticket', id })}
         />
+      ) : null}
+      {picked ? (
+        <div
+          className="bulk-bar"
+          role="toolbar"
+          aria-label={t('queue.selected', { n: picked.size })}
+          data-testid="bulk-bar"
+        >
+          <span className="hint" data-testid="bulk-count">
+            {t('queue.selected', { n: picked.size })}
+          </span>
+          <form
+            className="tags__add"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const tag = normalTag(bulkTag);
+              if (tag) bulk({ addTags: [tag] });
+            }}
+          >
+            <input
+              className="tags__input"
+              aria-label={t('bulk.tag')}
+              placeholder={t('bulk.tag')}
+              maxLength={32}
+              value={bulkTag}
+              data-testid="bulk-tag-input"
+              onChange={(e) => setBulkTag(e.target.value)}
+            />
+            <button
+              type="submit"
+              className="chip"
+              data-testid="bulk-tag"
+              disabled={bulkBusy || picked.size === 0 || !normalTag(bulkTag)}
+            >
+              +
+            </button>
+          </form>
+          <button
+            type="button"
+            className="chip"
+            data-testid="bulk-assign-me"
+            disabled={bulkBusy || picked.size === 0}
+            onClick={() => bulk({ assigneeId: me.id })}
+          >
+            {t('bulk.assignMe')}
+          </button>
+          <button
+            type="button"
+            className="chip chip--danger"
+            data-testid="bulk-close"
+            disabled={bulkBusy || picked.size === 0}
+            onClick={() => bulk({ status: 'closed' })}
+          >
+            {t('bulk.close')}
+          </button>
+        </div>
       ) : null}
       {cursor ? <LoadMoreButton onClick={more} /> : null}
       {signOut ? (
@@ -298,7 +438,12 @@ export function QueuePage() {
 /** An empty queue: nothing to do yet, or — with a search or filters on — nothing matches them (and a way back). */
 function QueueEmpty({ filters, onReset }: { filters: Filters; onReset: () => void }) {
   const narrowed =
-    filters.q.trim() !== '' || filters.status || filters.priority || filters.category || filters.sla;
+    filters.q.trim() !== '' ||
+    filters.status ||
+    filters.priority ||
+    filters.category ||
+    filters.sla ||
+    filters.tag;
   if (!narrowed) return <EmptyState testId="queue-empty">{t('queue.empty')}</EmptyState>;
   return (
     <EmptyState

@@ -1,10 +1,10 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, errorText, newClientMessageId } from '../../api';
-import { useIsActive } from '../../app/router';
+import { useIsActive, useRouter } from '../../app/router';
 import { useSession } from '../../app/session';
 import { useMainButton, useUnsavedDraft } from '../../app/telegram';
 import { audienceOf, t } from '../../i18n';
-import { haptic } from '../../init';
+import { canRequestContact, haptic, requestContact } from '../../init';
 import { ticketTopic } from '../../realtime';
 import { markSeen } from '../../seen';
 import { isStaffRole, type Message, type TicketDetail } from '../../types';
@@ -23,6 +23,9 @@ export function TicketPage({ id }: { id: number }) {
   const { me, rt } = useSession();
   const staff = isStaffRole(me.role);
   const active = useIsActive();
+  const { replace } = useRouter();
+  const activeRef = useRef(active);
+  activeRef.current = active;
   const [ticket, setTicket] = useState<TicketDetail | null>(null);
   const [messages, setMessages] = useState<ViewMessage[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -90,6 +93,9 @@ export function TicketPage({ id }: { id: number }) {
               const before = ticketRef.current;
               setTicket((prev) => (prev ? { ...prev, ...change.ticket } : prev));
               if (before && before.assigneeId !== change.ticket.assigneeId) load();
+              // Merged into another while open here: the conversation goes on there, so go there.
+              const into = change.ticket.mergedIntoId;
+              if (into && !before?.mergedIntoId && activeRef.current) replace({ name: 'ticket', id: into });
               return;
             }
             case 'presence':
@@ -112,7 +118,7 @@ export function TicketPage({ id }: { id: number }) {
       },
       { after: ticketRef.current?.lastSeq ?? 0 },
     );
-  }, [id, loaded, rt, me.id, load]);
+  }, [id, loaded, rt, me.id, load, replace]);
 
   useEffect(
     () => () => {
@@ -202,6 +208,10 @@ export function TicketPage({ id }: { id: number }) {
     }
   };
 
+  const sharePhone = async () => {
+    if (await requestContact()) setToast({ text: t('contact.shared'), kind: 'info' });
+  };
+
   const canWrite = !!ticket && (staff || ticket.status !== 'closed');
   // A half-written reply or note is not thrown away without asking: neither by closing nor by BackButton.
   const hasDraft = draft.trim() !== '';
@@ -245,6 +255,18 @@ export function TicketPage({ id }: { id: number }) {
         </div>
       ) : null}
       {toast ? <Toast text={toast.text} kind={toast.kind} onDone={() => setToast(null)} /> : null}
+      {ticket.mergedIntoId ? (
+        <div className="banner" role="status" data-testid="merged-banner">
+          {t('ticket.mergedInto', { id: ticket.mergedIntoId }, audienceOf(me.role))}{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => ticket.mergedIntoId && replace({ name: 'ticket', id: ticket.mergedIntoId })}
+          >
+            {t('ticket.openMerged', { id: ticket.mergedIntoId })}
+          </button>
+        </div>
+      ) : null}
       {staff ? (
         <Suspense fallback={null}>
           <AgentTools
@@ -260,6 +282,11 @@ export function TicketPage({ id }: { id: number }) {
           {ticket.status === 'resolved' || ticket.status === 'closed' ? (
             <button type="button" className="chip" disabled={busy} onClick={() => changeStatus('open')}>
               {t('ticket.reopen')}
+            </button>
+          ) : null}
+          {canRequestContact() ? (
+            <button type="button" className="chip" data-testid="share-phone" onClick={sharePhone}>
+              {t('contact.share')}
             </button>
           ) : null}
           {ticket.status !== 'closed' ? (

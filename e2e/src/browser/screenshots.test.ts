@@ -61,15 +61,30 @@ test('customer screens: the list and the conversation (light and dark)', async (
   await dark.context.close();
 });
 
-test('agent screens: the queue and a ticket with the customer card and an internal note', async () => {
+test('agent screens: the queue (tags, multi-select) and a ticket with the customer card and an internal note', async () => {
+  // Tags as a team uses them: on a queue row and on the ticket shown with its card.
+  await apiAs(stack.apiUrl, DEMO.agent, 'POST', '/tickets/bulk', {
+    ids: [demo.fresh],
+    addTags: ['доставка'],
+  });
+  await apiAs(stack.apiUrl, DEMO.agent, 'POST', '/tickets/bulk', {
+    ids: [demo.conversation],
+    addTags: ['оплата', 'vip'],
+  });
   const { page, context } = await openAs(browser, stack.miniappUrl, DEMO.agent);
   await page.getByTestId('queue-list').waitFor();
-  await page.getByTestId(`ticket-row-${demo.fresh}`).waitFor();
+  await page.getByTestId(`ticket-row-${demo.fresh}`).getByTestId('row-tags').waitFor();
   await shoot(page, 'agent-queue');
+  await page.getByTestId('select-toggle').click();
+  await page.getByTestId(`pick-${demo.fresh}`).check();
+  await page.getByTestId('bulk-bar').waitFor();
+  await shoot(page, 'agent-queue-select');
+  await page.getByTestId('select-toggle').click();
 
   await page.getByTestId('tab-me').click();
   await page.getByTestId(`ticket-row-${demo.conversation}`).click();
   await page.getByTestId('customer-card').waitFor();
+  await page.getByTestId('tag-editor').getByTestId('tag-vip').waitFor();
   await page.locator('.message--note').waitFor();
   // The customer viewing her own ticket is no collision: the warning is only about other staff.
   expect(await page.getByTestId('presence-banner').count()).toBe(0);

@@ -1,5 +1,5 @@
 import { UserCache } from '@tikethet/auth';
-import type { RedisClient } from '@tikethet/bus';
+import type { Bus, RedisClient } from '@tikethet/bus';
 import { createLogger, type Logger } from '@tikethet/config';
 import {
   createBlobStore,
@@ -9,7 +9,7 @@ import {
   s3ConfigOf,
   type UseCases,
 } from '@tikethet/db';
-import type { Bus, BusMessage } from '@tikethet/domain';
+import type { BusMessage } from '@tikethet/domain';
 import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';

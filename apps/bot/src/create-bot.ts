@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RedisClient } from '@tikethet/bus';
+import type { Bus, RedisClient } from '@tikethet/bus';
 import { createLogger, type Logger } from '@tikethet/config';
 import { createOutboxQueue, createUseCases, type DbClient } from '@tikethet/db';
-import type { Bus } from '@tikethet/domain';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import { type BotEnv, webhookUrlOf } from './env';

@@ -1,7 +1,7 @@
 import type { Identity } from '@tikethet/auth';
+import type { Bus, BusFollow } from '@tikethet/bus';
 import type { Logger } from '@tikethet/config';
 import type { UseCases } from '@tikethet/db';
-import type { Bus, BusFollow } from '@tikethet/domain';
 import type { Connection } from './connection';
 import type { GatewayEnv } from './env';
 import type { EventReader } from './event-reader';

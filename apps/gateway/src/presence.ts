@@ -1,4 +1,5 @@
-import type { Bus, BusMessage, Person } from '@tikethet/domain';
+import type { Bus } from '@tikethet/bus';
+import type { BusMessage, Person } from '@tikethet/domain';
 
 type PresenceMessage = Extract<BusMessage, { kind: 'presence' }>;
 

@@ -1,5 +1,5 @@
 import type { Logger } from '@tikethet/config';
-import type { Bus } from '@tikethet/domain';
+import type { Bus } from './contract';
 import { createMemoryBus } from './memory-bus';
 import { createRedisBus } from './redis-bus';
 import type { RedisTarget } from './redis-connection';

@@ -1,3 +1,10 @@
+export {
+  type Bus,
+  type BusFollow,
+  type BusSubscribeOptions,
+  type PendingEventSource,
+  publishAll,
+} from './contract';
 export { type CreateBusOptions, createBus } from './create-bus';
 export { type BusHandler, type BusStatus, parseBusMessage, type StatusListener } from './fanout';
 export { createMemoryBus, type MemoryBusOptions } from './memory-bus';

@@ -1,5 +1,5 @@
 import { createLogger, type Logger } from '@tikethet/config';
-import type { Bus } from '@tikethet/domain';
+import type { Bus } from './contract';
 import { createFanout } from './fanout';
 
 export interface MemoryBusOptions {

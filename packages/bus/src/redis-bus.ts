@@ -1,6 +1,6 @@
 import { createLogger, type Logger } from '@tikethet/config';
-import type { Bus } from '@tikethet/domain';
 import type { Redis } from 'ioredis';
+import type { Bus } from './contract';
 import { createFanout } from './fanout';
 import { closeConnection, openConnection } from './redis-connection';
 

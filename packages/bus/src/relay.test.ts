@@ -1,6 +1,7 @@
-import type { Bus, BusMessage, PendingEventSource, TicketEvent } from '@tikethet/domain';
+import type { BusMessage, TicketEvent } from '@tikethet/domain';
 import { ticketCreatedEvent } from './__tests__/helpers/fixtures';
 import { sleep, waitFor } from './__tests__/helpers/wait';
+import type { Bus, PendingEventSource } from './contract';
 import { createMemoryBus } from './memory-bus';
 import { createRelay } from './relay';
 

@@ -1,5 +1,5 @@
 import { createLogger, type Logger } from '@tikethet/config';
-import { type Bus, type PendingEventSource, publishAll } from '@tikethet/domain';
+import { type Bus, type PendingEventSource, publishAll } from './contract';
 
 export interface RelayOptions {
   source: PendingEventSource;

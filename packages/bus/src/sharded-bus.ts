@@ -1,6 +1,7 @@
 import { createLogger, type Logger } from '@tikethet/config';
-import type { Bus, BusFollow, BusMessage } from '@tikethet/domain';
+import type { BusMessage } from '@tikethet/domain';
 import { Cluster, Redis } from 'ioredis';
+import type { Bus, BusFollow } from './contract';
 import { createFanout } from './fanout';
 import { type ClusterNode, closeConnection, reconnectDelay } from './redis-connection';
 import { ALL_SHARD_CHANNELS, CONTROL_CHANNEL, channelOf, hashSlot, shardChannel, shardOf } from './shards';

@@ -1,5 +1,6 @@
+import { type Bus, publishAll } from '@tikethet/bus';
 import type { Logger } from '@tikethet/config';
-import { type Bus, type BusMessage, publishAll, type TicketEvent } from '@tikethet/domain';
+import type { BusMessage, TicketEvent } from '@tikethet/domain';
 import { inArray } from 'drizzle-orm';
 import type { Database } from './client';
 import { events } from './schema';

@@ -1,5 +1,5 @@
+import type { Bus } from '@tikethet/bus';
 import type { DbClient } from '@tikethet/db';
-import type { Bus } from '@tikethet/domain';
 import express, { type Router } from 'express';
 import type { Registry } from 'prom-client';
 

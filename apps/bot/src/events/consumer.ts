@@ -1,6 +1,7 @@
+import type { Bus } from '@tikethet/bus';
 import type { Logger } from '@tikethet/config';
 import type { UseCases } from '@tikethet/db';
-import type { Bus, TicketEvent } from '@tikethet/domain';
+import type { TicketEvent } from '@tikethet/domain';
 
 import { createAssigneeTracker } from './assignees';
 import { concernsBot, type EventHandlerDeps, handleEvent } from './handlers';

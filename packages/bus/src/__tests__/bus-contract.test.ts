@@ -1,7 +1,7 @@
 import type { Logger } from '@tikethet/config';
-import type { Bus } from '@tikethet/domain';
 import { testRedisUrl } from '@tikethet/testkit';
 import { Redis } from 'ioredis';
+import type { Bus } from '../contract';
 import { createMemoryBus } from '../memory-bus';
 import { createRedisBus } from '../redis-bus';
 import { eventMessage, roleChanged, schemaViolating, uniqueChannel } from './helpers/fixtures';

@@ -1,6 +1,6 @@
-import type { Bus } from '@tikethet/domain';
 import { type RedisServerHandle, startRedisServer, testRedisUrl } from '@tikethet/testkit';
 import { Redis } from 'ioredis';
+import type { Bus } from '../contract';
 import { createRedisBus } from '../redis-bus';
 import { roleChanged, uniqueChannel } from './helpers/fixtures';
 import { collect, recordStatus, waitFor } from './helpers/wait';

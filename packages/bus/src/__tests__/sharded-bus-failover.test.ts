@@ -1,5 +1,6 @@
-import type { Bus, BusMessage } from '@tikethet/domain';
+import type { BusMessage } from '@tikethet/domain';
 import { type RedisClusterHandle, startRedisCluster } from '@tikethet/testkit';
+import type { Bus } from '../contract';
 import { createBus } from '../create-bus';
 import { hashSlot, shardChannel, shardOf } from '../shards';
 import { ticketCreatedEvent } from './helpers/fixtures';

@@ -1,4 +1,5 @@
-import type { Bus, BusMessage } from '@tikethet/domain';
+import type { Bus } from '@tikethet/bus';
+import type { BusMessage } from '@tikethet/domain';
 import { createTestDatabase, type TestDatabase } from '@tikethet/testkit';
 import { createDb, type DbClient } from '../client';
 import { runMigrations } from '../migrate';

@@ -1,5 +1,5 @@
+import type { Bus } from '@tikethet/bus';
 import { createLogger, type Logger } from '@tikethet/config';
-import type { Bus } from '@tikethet/domain';
 import type { Database, Queryable } from '../client';
 import { createEventPublisher, type EventPublisher } from '../publisher';
 import { withConnectionRetry } from '../retry';

@@ -1,4 +1,5 @@
-import type { PendingEventSource, TicketEvent } from '@tikethet/domain';
+import type { PendingEventSource } from '@tikethet/bus';
+import type { TicketEvent } from '@tikethet/domain';
 import { and, asc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { type Database, type Queryable, runTransaction } from '../client';
 import { iso } from '../mappers';

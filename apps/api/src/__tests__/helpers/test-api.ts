@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createRedisBus } from '@tikethet/bus';
+import { type Bus, createRedisBus } from '@tikethet/bus';
 import { createDb, type DbClient, runMigrations, type UseCases } from '@tikethet/db';
-import type { Bus } from '@tikethet/domain';
 import { createTestDatabase, TEST_BOT_TOKEN, type TestDatabase, testRedisUrl } from '@tikethet/testkit';
 import type express from 'express';
 import Redis from 'ioredis';

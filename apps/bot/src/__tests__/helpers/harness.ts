@@ -1,8 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createBus, openRedisClient, type RedisClient, type RedisTarget } from '@tikethet/bus';
+import { type Bus, createBus, openRedisClient, type RedisClient, type RedisTarget } from '@tikethet/bus';
 import { createDb, createUseCases, type DbClient, runMigrations, type UseCases } from '@tikethet/db';
-import type { Bus } from '@tikethet/domain';
 import {
   createTestDatabase,
   type FakeBotApi,

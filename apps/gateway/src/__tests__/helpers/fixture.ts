@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRedisBus } from '@tikethet/bus';
+import { type Bus, createRedisBus } from '@tikethet/bus';
 import { createDb, createUseCases, type DbClient, runMigrations, type UseCases } from '@tikethet/db';
-import type { Bus, Role } from '@tikethet/domain';
+import type { Role } from '@tikethet/domain';
 import {
   createTestDatabase,
   signInitData,

@@ -1,6 +1,7 @@
 import type { Logger } from '@tikethet/config';
-import type { Bus, BusMessage } from '@tikethet/domain';
+import type { BusMessage } from '@tikethet/domain';
 import { pino } from 'pino';
+import type { Bus } from '../../contract';
 
 export async function waitFor(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,12 +1,5 @@
-import {
-  createDb,
-  createPendingEventSource,
-  createUseCases,
-  type DbClient,
-  runMigrations,
-  type UseCases,
-} from '@tikethet/db';
-import type { Bus, BusMessage } from '@tikethet/domain';
+import { type Bus, createRedisBus, createRelay } from '@tikethet/bus';
+import type { BusMessage } from '@tikethet/domain';
 import {
   createTestDatabase,
   eventually,
@@ -15,8 +8,9 @@ import {
   type TestDatabase,
 } from '@tikethet/testkit';
 import Redis from 'ioredis';
-import { createRedisBus } from '../redis-bus';
-import { createRelay } from '../relay';
+import { createDb, type DbClient } from '../client';
+import { runMigrations } from '../migrate';
+import { createPendingEventSource, createUseCases, type UseCases } from '../use-cases';
 
 /**
  * The delivery guarantee end to end on real PostgreSQL and a private redis-server: a subscriber whose

@@ -3,7 +3,7 @@
  * The embedded-default launcher behind `pnpm start`: every app in this one process, on one origin.
  *
  *   no DATABASE_URL       -> embedded Postgres (PGlite over the Postgres wire protocol), data in .data/
- *   no REDIS_URL          -> the in-process bus
+ *   no REDIS_URL          -> the in-process bus (REDIS_CLUSTER_NODES, if set, wins: the sharded bus)
  *   no TELEGRAM_BOT_TOKEN -> the development token (bot id 0), DEV_LOGIN=1, bot off; refused in production
  *                            and on a non-loopback HOST (development sign-in hands out admin initData)
  *
@@ -142,20 +142,27 @@ async function main() {
   } else {
     notes.push(`database: ${new URL(env.DATABASE_URL).host}`);
   }
-  notes.push(env.REDIS_URL ? `bus: Redis ${new URL(env.REDIS_URL).host}` : 'bus: in-process');
 
   const { runMigrations, createDb, createPendingEventSource } = require(built('packages/db/dist/index.js'));
-  const { createBus, createRelay } = require(built('packages/bus/dist/index.js'));
+  const { createBus, createRelay, redisTarget } = require(built('packages/bus/dist/index.js'));
   await runMigrations(env.DATABASE_URL);
   const { loadApiEnv } = require(built('apps/api/dist/env.js'));
   const apiEnv = loadApiEnv(env);
+  const target = redisTarget(apiEnv);
+  notes.push(
+    !target
+      ? 'bus: in-process'
+      : target.url
+        ? `bus: Redis ${new URL(target.url).host}`
+        : `bus: Redis Cluster (${target.clusterNodes.length} seed nodes)`,
+  );
   // One pool for the api, gateway and bot here: all run under the API's statement timeout (PGlite enforces none).
   const dbClient = createDb(env.DATABASE_URL, {
     max: Number(env.DATABASE_POOL_SIZE ?? 10),
     applicationName: 'tikethet-launcher',
     statementTimeoutMs: apiEnv.DATABASE_STATEMENT_TIMEOUT_MS,
   });
-  const bus = createBus({ redisUrl: env.REDIS_URL || undefined });
+  const bus = createBus({ redis: target });
   const relay = createRelay({ source: createPendingEventSource(dbClient.db), bus });
   relay.start();
 

@@ -248,6 +248,101 @@ describe('agents forum: one topic per ticket', () => {
     expect(row).toEqual({ body: 'Reboot the router', original_body: 'Reboot the modem' });
   });
 
+  it('mirrors a customer edit into the topic: the copy edited, the message keeps its history', async () => {
+    const customer = newUserId();
+    const said = makeTextUpdate({ from: { id: customer, first_name: 'Pavel' }, text: 'Order 118 is late' });
+    await h.send(said);
+    const ticket = await ticketOf(customer);
+    const thread = await topicOf(ticket.id);
+    const copy = await waitInTopic(thread, (m) => m.text === 'Order 118 is late', 'the copy');
+    await h.send(makeEditedMessageUpdate({ original: said.message as TgMessage, text: 'Order 119 is late' }));
+    // The copy itself says the new words (the bot's copy is its own message: editMessageText).
+    await waitFor(
+      () => inTopic(thread).find((m) => m.message_id === copy.message_id && m.text === 'Order 119 is late'),
+      { description: 'the copy edited' },
+    );
+    const [row] = await h.query<{ body: string; original_body: string }>(
+      "select body, original_body from messages where ticket_id = $1 and kind = 'customer'",
+      [ticket.id],
+    );
+    expect(row).toEqual({ body: 'Order 119 is late', original_body: 'Order 118 is late' });
+
+    // A photo's caption edited: the copy's caption follows, the photo stays.
+    const photo = makePhotoUpdate({ from: { id: customer }, caption: 'the label' });
+    await h.send(photo);
+    const photoCopy = await waitInTopic(thread, (m) => m.caption === 'the label', 'the photo copy');
+    await h.send(makeEditedMessageUpdate({ original: photo.message as TgMessage, text: 'the torn label' }));
+    await waitFor(
+      () =>
+        inTopic(thread).find((m) => m.message_id === photoCopy.message_id && m.caption === 'the torn label'),
+      { description: 'the copy’s caption edited' },
+    );
+    const edited = inTopic(thread).find((m) => m.message_id === photoCopy.message_id);
+    expect(edited?.caption).toBe('the torn label');
+    expect(edited?.photo).toBeDefined();
+  });
+
+  it('posts an "edited" line when the customer’s copy in the topic cannot be edited', async () => {
+    const customer = newUserId();
+    await h.send(makeTextUpdate({ from: { id: customer, first_name: 'Rita' }, text: 'First words' }));
+    const ticket = await ticketOf(customer);
+    const thread = await topicOf(ticket.id);
+    await waitInTopic(thread, (m) => m.text === 'First words', 'the first copy');
+    // The next copy is refused for good: there is no copy of it to edit.
+    h.api.failNext('copyMessage', 1, {
+      errorCode: 400,
+      description: 'Bad Request: message to copy not found',
+    });
+    const said = makeTextUpdate({ from: { id: customer, first_name: 'Rita' }, text: 'Second words' });
+    await h.send(said);
+    await waitFor(
+      async () =>
+        (
+          await h.query(
+            "select 1 from telegram_outbox where ticket_id = $1 and in_topic and method = 'copyMessage' and status = 'failed'",
+            [ticket.id],
+          )
+        ).length > 0 || undefined,
+      { description: 'the copy failed' },
+    );
+    await h.send(
+      makeEditedMessageUpdate({ original: said.message as TgMessage, text: 'Second, better words' }),
+    );
+    const line = await waitInTopic(thread, (m) => textOf(m).includes('Second, better words'), 'edited line');
+    expect(textOf(line)).toContain('✏️');
+    expect(textOf(line)).toContain('Rita');
+  });
+
+  it('tells the assignee of a new assignment by DM, but of customer messages only in the topic', async () => {
+    const agent = await makeAgent(h, 'Zoya');
+    await h.send(makeTextUpdate({ from: { id: agent, first_name: 'Zoya' }, text: '/start' }));
+    await waitFor(() => h.api.sentMessages(agent)[0], { description: 'the agent’s /start answered' });
+    const customer = newUserId();
+    await h.send(makeTextUpdate({ from: { id: customer, first_name: 'Kirill' }, text: 'Need an invoice' }));
+    const ticket = await ticketOf(customer);
+    const thread = await topicOf(ticket.id);
+    const admin = newUserId();
+    await h.uc.upsertUser({ id: admin, first_name: 'Boss' }, { adminIds: [admin] });
+    const current = await h.uc.findTicket(ticket.id);
+    await h.uc.updateTicket({ id: admin, role: 'admin' }, ticket.id, {
+      assigneeId: agent,
+      version: current?.version ?? 0,
+    });
+    // Assigned by someone else: the DM still says so (a muted group must not hide new work).
+    await waitFor(() => h.api.sentMessages(agent).find((m) => textOf(m).includes(`#${ticket.id}`)), {
+      description: 'the assignment DM',
+    });
+    await h.send(makeTextUpdate({ from: { id: customer }, text: 'Company name is ACME-7731' }));
+    await waitInTopic(thread, (m) => m.text === 'Company name is ACME-7731', 'the message in the topic');
+    // The event was handled (the topic has it): no DM about it was queued, now or later.
+    const rows = await h.query(
+      "select 1 from telegram_outbox where chat_id = $1 and dedupe_key like 'notify:%'",
+      [agent],
+    );
+    expect(rows).toHaveLength(0);
+    expect(JSON.stringify(h.api.sentMessages(agent))).not.toContain('ACME-7731');
+  });
+
   it('refuses a non-agent politely and ignores service messages and General', async () => {
     const customer = newUserId();
     await h.send(makeTextUpdate({ from: { id: customer }, text: 'Login broken' }));
@@ -407,6 +502,63 @@ describe('agents forum: one topic per ticket', () => {
       .filter((m) => m.text?.startsWith('Burst'))
       .map((m) => m.text);
     expect(new Set(order).size).toBe(20);
+  });
+});
+
+describe('agents group that turns on Topics (migrated to a forum supergroup)', () => {
+  let h: Harness;
+  const oldGroup = -4_100_200;
+  const forum = -1_004_100_200;
+
+  beforeAll(async () => {
+    h = await startHarness(
+      'polling',
+      { AGENTS_CHAT_ID: String(oldGroup), BOT_RATE_GROUP_PER_MIN: '6000' },
+      'topics_forum_migrated',
+    );
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('switches to topic mode on the new id and answers from its topics', async () => {
+    // Turning on Topics in a basic group makes it a new supergroup; Telegram says so in the old group.
+    h.api.migrateChat(oldGroup, forum);
+    h.api.makeForum(forum, { title: 'Support' });
+    await h.send(
+      makeServiceUpdate({
+        from: { id: newUserId() },
+        chat: { id: oldGroup, type: 'group' },
+        content: { migrate_to_chat_id: forum },
+      }),
+    );
+    await waitFor(() => h.api.callsOf('getChat').find((c) => c.params.chat_id === forum), {
+      description: 'the new id asked',
+    });
+    const customer = newUserId();
+    await h.send(makeTextUpdate({ from: { id: customer }, text: 'After Topics were turned on' }));
+    const topic = await waitFor(() => h.api.forumTopics(forum)[0], { description: 'a topic in the forum' });
+    await waitFor(
+      () => h.api.topicMessages(forum, topic.threadId).find((m) => m.text === 'After Topics were turned on'),
+      { description: 'the copy in the topic' },
+    );
+    // An agent's answer in the topic reaches the customer: the bot listens on the new id.
+    const agent = await makeAgent(h, 'Mira');
+    await h.send(
+      makeTextUpdate({
+        from: { id: agent, first_name: 'Mira' },
+        chat: { id: forum, type: 'supergroup', title: 'Support', is_forum: true },
+        threadId: topic.threadId,
+        text: 'Answer from the new forum',
+      }),
+    );
+    await waitFor(
+      () => h.api.sentMessages(customer).find((m) => textOf(m).includes('Answer from the new forum')),
+      { description: 'the answer delivered' },
+    );
+    expect(
+      h.api.calls.filter((c) => c.method !== 'getChat' && c.params.chat_id === oldGroup && c.ok),
+    ).toHaveLength(0);
   });
 });
 

@@ -395,9 +395,9 @@ async function deliver(deps: EventHandlerDeps, event: TicketEvent, topics: boole
   if (event.type === 'message.created') {
     const message = event.data.message;
     if (message.internal) return 0;
-    return message.kind === 'customer'
-      ? tellAssignee(deps, event, message)
-      : replyToCustomer(deps, event, message);
+    // In topic mode the ticket's topic carries the customer's words; the assignee is not DM'd them too.
+    if (message.kind === 'customer') return topics ? 0 : tellAssignee(deps, event, message);
+    return replyToCustomer(deps, event, message);
   }
   if (event.type === 'ticket.updated') {
     const { changes } = event.data;

@@ -78,8 +78,6 @@ async function postMessage(pass: Pass, key: string, message: Message) {
   if (message.kind === 'system') return;
   const copies = await pass.tx.findTelegramCopies(message.id);
   if (copies.some((c) => c.chatId === pass.chatId)) return;
-  const author = message.author?.name ?? '';
-  const body = truncate(message.body, TELEGRAM_BODY_MAX);
   if (message.kind === 'customer') {
     const source = copies.find((c) => c.chatId > 0);
     if (source) {
@@ -89,11 +87,67 @@ async function postMessage(pass: Pass, key: string, message: Message) {
       });
       return;
     }
-    await put(pass, key, 'sendMessage', html(pass.texts.customerWrote(author, body)));
+  }
+  await put(pass, key, 'sendMessage', html(lineOf(pass, message)));
+}
+
+/** The bot's line for a ticket message it cannot copy: who wrote what (a note marked as one). */
+function lineOf(pass: Pass, message: Message): string {
+  const author = message.author?.name ?? '';
+  const body = truncate(message.body, TELEGRAM_BODY_MAX);
+  if (message.kind === 'customer') return pass.texts.customerWrote(author, body);
+  return message.kind === 'note' ? pass.texts.note(author, body) : pass.texts.agentWrote(author, body);
+}
+
+/** Telegram's caption limit: a copy's caption is the author's own words, nothing added. */
+const CAPTION_MAX = 1024;
+
+/**
+ * A message edited after it was mirrored (the customer edited their Telegram message, an agent or the
+ * customer edited in the Mini App): the topic's copy says the same — the copied message's text or caption,
+ * or the bot's line. A copy that is not there to edit (it failed, or is still queued) gets an "edited" line
+ * after it instead. A message written in this topic needs nothing: the topic shows the author's own edit.
+ * Keyed by the edit's time, so the delivery updates that follow an edit queue nothing.
+ */
+async function postEdit(pass: Pass, message: Message) {
+  if (message.editedAt === null || message.kind === 'system') return;
+  const copies = await pass.tx.findTelegramCopies(message.id);
+  if (copies.some((c) => c.chatId === pass.chatId)) return;
+  const key = `topic-edit:${message.id}:${message.editedAt}`;
+  const author = message.author?.name ?? '';
+  const createdSeq = await pass.tx.findMessageCreatedSeq(pass.ticketId, message.id);
+  const [copy] =
+    createdSeq === null ? [] : await pass.tx.findOutboxByKeys([`topic:${pass.ticketId}:${createdSeq}`]);
+  if (copy?.status !== 'sent' || copy.telegramMessageId === null) {
+    await put(
+      pass,
+      key,
+      'sendMessage',
+      html(pass.texts.edited(author, truncate(message.body, TELEGRAM_BODY_MAX))),
+    );
     return;
   }
-  const line = message.kind === 'note' ? pass.texts.note(author, body) : pass.texts.agentWrote(author, body);
-  await put(pass, key, 'sendMessage', html(line));
+  const target = { chat_id: copy.chatId, message_id: copy.telegramMessageId };
+  const edit =
+    copy.method !== 'copyMessage'
+      ? { method: 'editMessageText', payload: { ...target, ...html(lineOf(pass, message)) } }
+      : message.attachments.length > 0
+        ? {
+            method: 'editMessageCaption',
+            payload: { ...target, caption: truncate(message.body, CAPTION_MAX) },
+          }
+        : {
+            method: 'editMessageText',
+            payload: { ...target, text: truncate(message.body, TELEGRAM_BODY_MAX) },
+          };
+  // An edit names its message: no thread to fill in (the chat may have a new id since, the queue maps it).
+  const added = await pass.tx.enqueueTelegram({
+    chatId: copy.chatId,
+    ...edit,
+    ticketId: pass.ticketId,
+    dedupeKey: key,
+  });
+  if (added) pass.queued += 1;
 }
 
 /** One-line service posts for a change of status, priority or assignee. */
@@ -146,6 +200,7 @@ export async function mirrorTicket(
       const key = `topic:${ticketId}:${e.seq}`;
       if (e.type === 'ticket.created') await postCard(pass, deps.runtime, e.data.ticket);
       else if (e.type === 'message.created') await postMessage(pass, key, e.data.message);
+      else if (e.type === 'message.updated') await postEdit(pass, e.data.message);
       else if (e.type === 'ticket.updated') await postChanges(pass, key, e);
       else if (e.type === 'ticket.rated')
         await put(pass, key, 'sendMessage', html(pass.texts.rated(e.data.rating.score)));

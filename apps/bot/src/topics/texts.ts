@@ -34,6 +34,8 @@ export function topicTexts(language: Language) {
     rated: (score: number) =>
       `⭐ ${ru ? 'Оценка клиента' : 'Customer rating'}: ${'★'.repeat(score)}${'☆'.repeat(5 - score)}`,
     customerWrote: (customer: string, body: string) => `👤 <b>${e(customer)}</b>: ${e(body)}`,
+    edited: (author: string, body: string) =>
+      `✏️ <b>${e(author)}</b> ${ru ? 'исправил(а) сообщение' : 'edited their message'}: ${e(body)}`,
     agentWrote: (agent: string, body: string) =>
       `💬 <b>${e(agent)}</b> → ${ru ? 'клиенту' : 'customer'}: ${e(body)}`,
     note: (agent: string, body: string) => `📝 <b>${ru ? 'Заметка' : 'Note'}</b> — ${e(agent)}: ${e(body)}`,

@@ -75,3 +75,17 @@ it('finds staff by @username, case-insensitive, and never a customer', async () 
   expect(await f.uc.findStaffByUsername('@verasupport')).toMatchObject({ id: 880001, role: 'agent' });
   expect(await f.uc.findStaffByUsername('just_customer')).toBeNull();
 });
+
+it('finds the seq of the event that created a message, on that ticket only', async () => {
+  const customer = await makeUser(f.uc, 'customer');
+  const { ticket, message } = await f.uc.createTicket(customer, { subject: 'S', body: 'first' });
+  const { message: second } = await f.uc.postMessage(customer, ticket.id, { body: 'second' });
+  const other = await f.uc.createTicket(customer, { subject: 'T', body: 'other' });
+  const created = await f.uc.readEvents(ticket.id, 0, 100);
+  const seqOf = (id: number) =>
+    created.find((e) => e.type === 'message.created' && e.data.message.id === id)?.seq ?? null;
+  expect(await f.uc.findMessageCreatedSeq(ticket.id, message.id)).toBe(seqOf(message.id));
+  expect(await f.uc.findMessageCreatedSeq(ticket.id, second.id)).toBe(seqOf(second.id));
+  expect(await f.uc.findMessageCreatedSeq(ticket.id, second.id)).toBeGreaterThan(1);
+  expect(await f.uc.findMessageCreatedSeq(other.ticket.id, second.id)).toBeNull();
+});

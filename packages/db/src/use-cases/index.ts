@@ -97,6 +97,7 @@ const reads = {
   findTicketTopic: topics.findTicketTopic,
   findTopicByThread: topics.findTopicByThread,
   findTelegramCopies: topics.findTelegramCopies,
+  findMessageCreatedSeq: topics.findMessageCreatedSeq,
   findStaffByUsername: topics.findStaffByUsername,
 };
 

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
-import { telegramMessages, ticketTopics, users } from '../schema';
+import { events, telegramMessages, ticketTopics, users } from '../schema';
 import type { TxScope } from '../scope';
 import { prepared } from '../statements';
 
@@ -137,6 +137,29 @@ export async function findTelegramCopies(
     .from(telegramMessages)
     .where(and(isNotNull(telegramMessages.messageId), eq(telegramMessages.messageId, messageId)))
     .orderBy(telegramMessages.createdAt);
+}
+
+/**
+ * The seq of the event that created message `messageId` on ticket `ticketId` (its mirror in a topic is keyed
+ * by it), or null. Reads only that ticket's events, through the (ticket_id, seq) index.
+ */
+export async function findMessageCreatedSeq(
+  q: Queryable,
+  ticketId: number,
+  messageId: number,
+): Promise<number | null> {
+  const rows = await q
+    .select({ seq: events.seq })
+    .from(events)
+    .where(
+      and(
+        eq(events.ticketId, ticketId),
+        eq(events.type, 'message.created'),
+        sql`(${events.data}->'message'->>'id')::bigint = ${messageId}`,
+      ),
+    )
+    .limit(1);
+  return rows[0]?.seq ?? null;
 }
 
 /** Agents and admins by @username (case-insensitive): `/assign @username` in a topic. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Bus, RedisClient } from '@tikethet/bus';
-import { createLogger, type Logger } from '@tikethet/config';
+import { createLogger, type Logger, readinessOf } from '@tikethet/config';
 import { createOutboxQueue, createUseCases, type DbClient } from '@tikethet/db';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
@@ -170,7 +170,8 @@ export function createBot({ env, db, bus, logger = createLogger('bot'), redis }:
     mode: env.BOT_MODE,
     secret,
     processUpdate,
-    ready: async () => !stopping && started && bus.healthy && (await db.ping()),
+    ready: async () =>
+      stopping ? readinessOf(true) : readinessOf(false, { started, db: await db.ping(), bus: bus.healthy }),
     metrics,
     logger,
   });

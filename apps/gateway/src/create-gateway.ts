@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createIdentity, UserCache } from '@tikethet/auth';
 import type { Bus } from '@tikethet/bus';
-import { createLogger, type Logger } from '@tikethet/config';
+import { createLogger, type Logger, readinessOf } from '@tikethet/config';
 import { createUseCases, type DbClient } from '@tikethet/db';
 import { CloseCode, type CloseCodeValue } from '@tikethet/protocol';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
@@ -214,9 +214,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const httpHandler = createHttpHandler({
     registry: metrics.registry,
     async ready() {
-      const dbOk = await db.ping();
-      const checks = { draining: !draining, db: dbOk, bus: bus.healthy };
-      return { ok: !draining && dbOk && bus.healthy, checks };
+      return draining ? readinessOf(true) : readinessOf(false, { db: await db.ping(), bus: bus.healthy });
     },
   });
 

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LIVENESS, type Readiness } from '@tikethet/config';
 import type { Registry } from 'prom-client';
 
 export interface HealthChecks {
-  /** False while draining or when Postgres or the bus is unreachable. */
-  ready(): Promise<{ ok: boolean; checks: Record<string, boolean> }>;
+  /** The `/readyz` answer (packages/config `readinessOf`): draining, or Postgres and the bus. */
+  ready(): Promise<{ httpStatus: number; body: Readiness }>;
   registry: Registry;
 }
 
@@ -21,13 +22,13 @@ export function createHttpHandler(checks: HealthChecks) {
       return;
     }
     if (path === '/healthz') {
-      json(res, 200, { status: 'ok' });
+      json(res, 200, LIVENESS);
       return;
     }
     if (path === '/readyz') {
       checks.ready().then(
-        (r) => json(res, r.ok ? 200 : 503, { status: r.ok ? 'ready' : 'not_ready', checks: r.checks }),
-        () => json(res, 503, { status: 'not_ready' }),
+        (r) => json(res, r.httpStatus, r.body),
+        () => json(res, 503, { status: 'unavailable', checks: {} }),
       );
       return;
     }

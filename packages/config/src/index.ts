@@ -1,4 +1,5 @@
 export * from './bot-token';
 export * from './env';
+export * from './health';
 export * from './logger';
 export * from './shutdown';

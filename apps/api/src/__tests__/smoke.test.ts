@@ -16,7 +16,7 @@ describe('the API serves', () => {
       expect((await request(t.app).get(`${prefix}/healthz`)).status).toBe(200);
       const ready = await request(t.app).get(`${prefix}/readyz`);
       expect(ready.status).toBe(200);
-      expect(ready.body).toEqual({ status: 'ready', db: true, bus: true });
+      expect(ready.body).toEqual({ status: 'ready', checks: { db: true, bus: true } });
     }
     const metrics = await request(t.app).get('/metrics');
     expect(metrics.text).toContain('http_request_duration_seconds');

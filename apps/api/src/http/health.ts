@@ -1,4 +1,5 @@
 import type { Bus } from '@tikethet/bus';
+import { LIVENESS, readinessOf } from '@tikethet/config';
 import type { DbClient } from '@tikethet/db';
 import express, { type Router } from 'express';
 import type { Registry } from 'prom-client';
@@ -15,16 +16,13 @@ export interface HealthOptions {
 export function healthRouter(options: HealthOptions): Router {
   const router = express.Router();
   router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json(LIVENESS);
   });
   router.get('/readyz', async (_req, res) => {
-    if (options.isDraining()) {
-      res.status(503).json({ status: 'draining' });
-      return;
-    }
-    const db = await options.db.ping();
-    const bus = options.bus.healthy;
-    res.status(db && bus ? 200 : 503).json({ status: db && bus ? 'ready' : 'unavailable', db, bus });
+    const { httpStatus, body } = options.isDraining()
+      ? readinessOf(true)
+      : readinessOf(false, { db: await options.db.ping(), bus: options.bus.healthy });
+    res.status(httpStatus).json(body);
   });
   const { registry } = options;
   if (registry) {

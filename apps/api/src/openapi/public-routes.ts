@@ -1,3 +1,4 @@
+import { livenessSchema, readinessSchema } from '@tikethet/config';
 import { z } from 'zod';
 import { loginSchema } from '../dev/dev-login';
 
@@ -15,30 +16,26 @@ export interface PublicRoute {
   refusals?: Record<string, { description: string; schema: z.ZodType }>;
 }
 
-const readiness = { db: z.boolean(), bus: z.boolean() };
-
 /** Mounted on /api/v1 before the per-client limit (probes are never limited). */
 export const publicRoutes: readonly PublicRoute[] = [
   {
     method: 'get',
     path: '/healthz',
     summary: 'The process is alive',
-    response: z.object({ status: z.literal('ok') }),
+    response: livenessSchema,
     errors: [],
   },
   {
     method: 'get',
     path: '/readyz',
     summary: 'PostgreSQL and the bus answer',
-    response: z.object({ status: z.literal('ready'), ...readiness }),
+    response: readinessSchema.extend({ status: z.literal('ready') }),
     errors: [],
     refusals: {
       '503': {
-        description: 'Draining (shutting down) or a dependency does not answer',
-        schema: z.union([
-          z.object({ status: z.literal('draining') }),
-          z.object({ status: z.literal('unavailable'), ...readiness }),
-        ]),
+        description:
+          'Draining (shutting down) or a dependency does not answer (the shape every server answers)',
+        schema: readinessSchema,
       },
     },
   },

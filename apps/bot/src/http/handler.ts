@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '@tikethet/config';
+import { LIVENESS, type Logger, type Readiness } from '@tikethet/config';
 import type { Update } from 'telegraf/types';
 import { z } from 'zod';
 import { WEBHOOK_PATH } from '../env';
@@ -29,7 +29,8 @@ export interface HttpDeps {
   mode: 'webhook' | 'polling';
   secret: string | undefined;
   processUpdate(update: Update): Promise<unknown>;
-  ready(): Promise<boolean>;
+  /** The `/readyz` answer (packages/config `readinessOf`). */
+  ready(): Promise<{ httpStatus: number; body: Readiness }>;
   metrics: BotMetrics;
   logger: Logger;
 }
@@ -56,10 +57,10 @@ export function createHttpHandler(deps: HttpDeps) {
   return async function httpHandler(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     try {
-      if (req.method === 'GET' && path === '/healthz') return json(res, 200, { ok: true });
+      if (req.method === 'GET' && path === '/healthz') return json(res, 200, LIVENESS);
       if (req.method === 'GET' && path === '/readyz') {
-        const ok = await deps.ready();
-        return json(res, ok ? 200 : 503, { ok });
+        const { httpStatus, body } = await deps.ready();
+        return json(res, httpStatus, body);
       }
       if (req.method === 'GET' && path === '/metrics') {
         const text = await deps.metrics.registry.metrics();

@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
+import { LIVENESS, readinessOf } from '@tikethet/config';
 import { createApiProxy } from './api-proxy';
 import { buildSecurityHeaders } from './security-headers';
 import { createStaticFiles } from './static-files';
@@ -62,12 +63,14 @@ export function createMiniappServer(options: MiniappServerOptions): MiniappServe
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
     if (pathname === '/healthz' || pathname === '/readyz') {
-      const ready = pathname === '/healthz' || !draining;
-      res.writeHead(ready ? 200 : 503, {
+      // The shape every server answers (packages/config); this one has no dependency to check.
+      const { httpStatus, body } =
+        pathname === '/healthz' ? { httpStatus: 200, body: LIVENESS } : readinessOf(draining);
+      res.writeHead(httpStatus, {
         'content-type': 'application/json; charset=utf-8',
         'cache-control': 'no-store',
       });
-      res.end(JSON.stringify({ status: ready ? 'ok' : 'draining' }));
+      res.end(JSON.stringify(body));
       return;
     }
     if (pathname === '/metrics') {

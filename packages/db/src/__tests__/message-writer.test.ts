@@ -9,7 +9,7 @@ import {
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { iso } from '../mappers';
-import { isoSql } from '../use-cases/message-writer';
+import { isoSql } from '../use-cases/message-write-statement';
 import { type DbFixture, makeUser, setupDb } from './helpers';
 
 let f: DbFixture;

@@ -24,6 +24,9 @@ import { startTestApi, type TestApi } from './helpers/test-api';
  * Generated malformed input (bodies, raw bytes, query strings, ids): only 4xx ever, never 5xx; the server
  * stays healthy; nothing a rejected request carried reaches the database.
  */
+// Each property sends hundreds of requests: on a loaded 2-core machine that outlasts jest's 30 s default.
+jest.setTimeout(180_000);
+
 let t: TestApi;
 let people: Awaited<ReturnType<typeof team>>;
 let ticketId: number;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Bus, RedisClient } from '@tikethet/bus';
 import { createLogger, type Logger, readinessOf } from '@tikethet/config';
-import { createOutboxQueue, createUseCases, type DbClient } from '@tikethet/db';
+import { createBlobStore, createOutboxQueue, createUseCases, type DbClient, s3ConfigOf } from '@tikethet/db';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import { type BotEnv, webhookUrlOf } from './env';
@@ -15,6 +15,7 @@ import { BotContext } from './inbound/context';
 import { registerMessages } from './inbound/messages';
 import { createUpdateProcessor, type UpdateOutcome, useTransaction } from './inbound/process-update';
 import { createMetrics } from './metrics';
+import { createFileSender, withFiles } from './outbound/files';
 import { limitsFrom, type SendGate, SendLimiter } from './outbound/limiter';
 import { createSharedLimiter } from './outbound/shared-limiter';
 import { createOutboxWorker } from './outbound/worker';
@@ -111,7 +112,10 @@ export function createBot({ env, db, bus, logger = createLogger('bot'), redis }:
     maxAttempts: env.BOT_SEND_MAX_ATTEMPTS,
     retryBaseMs: env.BOT_RETRY_BASE_MS,
     pollIntervalMs: env.BOT_POLL_INTERVAL_MS,
-    hooks: createTopicSender({ uc, runtime, logger: logger.child({ part: 'topics' }), onMigrated }),
+    hooks: withFiles(
+      createTopicSender({ uc, runtime, logger: logger.child({ part: 'topics' }), onMigrated }),
+      createFileSender({ uc, blobs: createBlobStore({ db: db.db, s3: s3ConfigOf(env) }) }),
+    ),
   });
   const processOne = createUpdateProcessor({ bot: telegraf, uc, logger, metrics, outcomes });
   const processAlone = async (update: Update) => {

@@ -8,6 +8,7 @@ import {
   portEnv,
   publicUrlEnv,
   redisEnv,
+  s3Env,
   telegramAuthEnv,
 } from '@tikethet/config';
 import { z } from 'zod';
@@ -23,6 +24,7 @@ export const botEnvShape = {
   ...telegramAuthEnv,
   ...botEnv,
   ...publicUrlEnv,
+  ...s3Env,
   ...portEnv('BOT_PORT', 3002),
   /**
    * The admin listener (POST /telegram/admin/public-url, used by scripts/set-public-url) opens on

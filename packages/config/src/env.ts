@@ -122,16 +122,10 @@ export const adminEnv = {
 };
 
 /**
- * Where uploaded files' bytes go and how big one may be. Postgres by default; `S3_BUCKET` selects an
+ * Where uploaded files' bytes go (`s3Env`: the bot reads them too, to send them) and how big one may be. Postgres by default; `S3_BUCKET` selects an
  * S3-compatible store (`S3_ENDPOINT` for one that is not AWS, e.g. MinIO; path-style addressing then).
  */
-export const storageEnv = {
-  UPLOAD_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(2 * 1024 * 1024 * 1024)
-    .default(20 * 1024 * 1024),
+export const s3Env = {
   S3_ENDPOINT: url(['http:', 'https:']).optional(),
   S3_BUCKET: z
     .string()
@@ -140,6 +134,16 @@ export const storageEnv = {
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+};
+
+export const storageEnv = {
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 * 1024 * 1024 * 1024)
+    .default(20 * 1024 * 1024),
+  ...s3Env,
 };
 
 export const rateLimitEnv = {

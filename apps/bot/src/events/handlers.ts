@@ -11,6 +11,7 @@ import {
   type SentPost,
 } from '../links';
 import { enqueueEdit, enqueueText } from '../outbound/enqueue';
+import { planFileSends } from '../outbound/files';
 import type { BotRuntime } from '../runtime';
 import { mirrorTicket } from '../topics/mirror';
 import type { AssigneeTracker } from './assignees';
@@ -88,12 +89,13 @@ async function replyToCustomer(deps: EventHandlerDeps, event: TicketEvent, messa
     return 0;
   }
   const author = message.author?.name ?? to.texts.support;
-  // Files an agent sent in a ticket's topic move as they are (media stays media), captioned as the reply.
+  // Files an agent sent from Telegram (a ticket's topic, a reply to a post, a DM) move as they are (media
+  // stays media), captioned as the reply; files uploaded in the Mini App go as their own kinds (outbound/files).
   const topics = runtime.topicsChatId;
+  const copies = message.attachments.length > 0 ? await uc.findTelegramCopies(message.id) : [];
   const origin =
-    topics !== undefined && message.attachments.length > 0
-      ? (await uc.findTelegramCopies(message.id)).find((c) => c.chatId === topics)
-      : undefined;
+    copies.find((c) => c.chatId === topics) ??
+    (message.via === 'bot' ? copies.find((c) => c.chatId !== to.chatId) : undefined);
   if (origin) {
     const copied = await uc.enqueueTelegram({
       chatId: to.chatId,
@@ -113,6 +115,30 @@ async function replyToCustomer(deps: EventHandlerDeps, event: TicketEvent, messa
     return copied ? 1 : 0;
   }
   const html = to.texts.agentReply(event.ticketId, author, truncate(message.body, TELEGRAM_BODY_MAX));
+  if (message.attachments.length > 0) {
+    const sends = planFileSends(
+      to.chatId,
+      message.attachments,
+      html,
+      openTicketKeyboard(runtime, to.texts, event.ticketId),
+    );
+    let queued = 0;
+    await uc.transaction(async (tx) => {
+      for (const [i, send] of sends.entries()) {
+        const added = await tx.enqueueTelegram({
+          chatId: to.chatId,
+          method: send.method,
+          payload: send.payload,
+          ticketId: event.ticketId,
+          messageId: message.id,
+          // The first send is the reply's (an edit finds it); the others follow it.
+          dedupeKey: i === 0 ? `reply:${message.id}` : `reply:${message.id}:${i}`,
+        });
+        if (added) queued += 1;
+      }
+    });
+    return queued;
+  }
   const queued = await enqueueText(uc, to.chatId, html, {
     ticketId: event.ticketId,
     messageId: message.id,
@@ -138,9 +164,9 @@ async function editCustomerCopy(deps: EventHandlerDeps, event: TicketEvent, mess
   const target = { chatId: sent.chatId, telegramMessageId: sent.telegramMessageId };
   const replyMarkup = openTicketKeyboard(runtime, to.texts, event.ticketId);
   const dedupeKey = `reply-edit:${message.id}:${message.editedAt}`;
-  // A reply that went as the agent's own file (copyMessage) carries the text as its caption.
+  // A reply that went as a file (the agent's own, copied; or uploaded) carries the text as its caption.
   const queued =
-    sent.method === 'copyMessage'
+    sent.method !== 'sendMessage'
       ? await uc.enqueueTelegram({
           chatId: target.chatId,
           method: 'editMessageCaption',

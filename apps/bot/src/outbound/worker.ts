@@ -26,6 +26,8 @@ export interface SendHooks {
     sent: Record<string, unknown>,
     error: unknown,
   ): Promise<'sent' | 'again' | undefined>;
+  /** After Telegram accepted the call, before it is recorded (files: keep the file ids it gave). */
+  sent?(row: ClaimedOutboxRow, result: unknown): Promise<void>;
 }
 
 /** How often one row may be prepared again after `again` before its failure counts as usual. */
@@ -58,7 +60,9 @@ const MAX_BACKOFF_MS = 60_000;
 const RECORD_ATTEMPTS = 4;
 const RECORD_RETRY_MS = 100;
 
+/** The message a call made: its answer's message_id (an album's first message). */
 function messageIdOf(result: unknown): number | null {
+  if (Array.isArray(result)) return messageIdOf(result[0]);
   if (
     result &&
     typeof result === 'object' &&
@@ -216,6 +220,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         lane.shift();
         recoveries = 0;
         metrics.sends.inc({ outcome: 'sent' });
+        // Sent is sent: a hook that fails afterwards (a file id not kept) costs a later upload, not the row.
+        await hooks?.sent?.(row, result).catch((error: unknown) => {
+          logger.warn({ err: error, outboxId: row.id }, 'after-send hook failed');
+        });
         // The row, its Telegram link and the message's delivery: one transaction.
         await record(row, () => uc.recordTelegramSent(row.id, messageIdOf(result)));
       }

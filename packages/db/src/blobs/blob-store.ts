@@ -30,7 +30,10 @@ export interface BlobStore {
    * Streams `source` into the store, never holding more than a chunk of it; past `maxBytes` the source is
    * left unread, what was written is removed and the promise rejects with BlobTooLargeError.
    */
-  put(source: AsyncIterable<Buffer | Uint8Array>, options: { maxBytes: number }): Promise<StoredBlob>;
+  put(
+    source: AsyncIterable<Buffer | Uint8Array> | Iterable<Buffer | Uint8Array>,
+    options: { maxBytes: number },
+  ): Promise<StoredBlob>;
   /** The blob's bytes as a stream (read chunk by chunk), and its size; null when there is no such blob. */
   open(id: number): Promise<{ size: number; stream: Readable } | null>;
   /** Removes blobs no attachment took (an upload whose message was never written). */
@@ -45,7 +48,7 @@ export interface BlobStoreOptions {
 
 /** Cuts a byte stream into `size`-byte pieces (the last shorter), counting and hashing as it goes. */
 async function* pieces(
-  source: AsyncIterable<Buffer | Uint8Array>,
+  source: AsyncIterable<Buffer | Uint8Array> | Iterable<Buffer | Uint8Array>,
   size: number,
   maxBytes: number,
   hash: ReturnType<typeof createHash>,
@@ -83,7 +86,10 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
   const { db } = options;
   const s3 = options.s3 ? createS3Objects(options.s3) : undefined;
 
-  async function putPg(source: AsyncIterable<Buffer | Uint8Array>, maxBytes: number) {
+  async function putPg(
+    source: AsyncIterable<Buffer | Uint8Array> | Iterable<Buffer | Uint8Array>,
+    maxBytes: number,
+  ) {
     const [row] = await db
       .insert(blobs)
       .values({ store: 'pg', size: 0, sha256: '' })
@@ -112,7 +118,7 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
 
   async function putS3(
     objects: NonNullable<typeof s3>,
-    source: AsyncIterable<Buffer | Uint8Array>,
+    source: AsyncIterable<Buffer | Uint8Array> | Iterable<Buffer | Uint8Array>,
     maxBytes: number,
   ) {
     const key = `blobs/${randomUUID()}`;

@@ -1,5 +1,5 @@
 import { type Actor, canViewTicket, NotFoundError, type Role } from '@tikethet/domain';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
 import { attachments, messages, telegramMessages, telegramUpdates, tickets, users } from '../schema';
 import type { TxScope } from '../scope';
@@ -116,4 +116,36 @@ export async function getAttachment(q: Queryable, actor: Actor, attachmentId: nu
     throw new NotFoundError('attachment');
   }
   return row.file;
+}
+
+/** An attachment as the bot sends it: where its bytes are (a blob, a Telegram file id, or both). */
+export async function getAttachmentFile(q: Queryable, attachmentId: number) {
+  const rows = await q
+    .select({
+      id: attachments.id,
+      kind: attachments.kind,
+      blobId: attachments.blobId,
+      telegramFileId: attachments.telegramFileId,
+      fileName: attachments.fileName,
+      mimeType: attachments.mimeType,
+      size: attachments.size,
+    })
+    .from(attachments)
+    .where(eq(attachments.id, attachmentId));
+  return rows[0] ?? null;
+}
+
+/**
+ * Telegram took an uploaded file and named it: later sends of the attachment use the file id instead of the
+ * bytes. The first id recorded stays (every one Telegram gives for the file works).
+ */
+export async function rememberTelegramFile(
+  scope: TxScope,
+  attachmentId: number,
+  file: { fileId: string; uniqueId?: string | undefined },
+): Promise<void> {
+  await scope.tx
+    .update(attachments)
+    .set({ telegramFileId: file.fileId, telegramFileUniqueId: file.uniqueId ?? null })
+    .where(and(eq(attachments.id, attachmentId), isNull(attachments.telegramFileId)));
 }

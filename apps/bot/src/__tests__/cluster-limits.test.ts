@@ -1,46 +1,87 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { hashSlot, openRedisClient, type RedisClient } from '@tikethet/bus';
-import { type RedisClusterHandle, startRedisCluster, waitFor } from '@tikethet/testkit';
-import { type Bot, createBot } from '../create-bot';
-import { type Harness, startHarness } from './helpers/harness';
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { createMemoryBus, hashSlot } from '@tikethet/bus';
+import { createDb, createUseCases, type DbClient, runMigrations, type UseCases } from '@tikethet/db';
+import {
+  createTestDatabase,
+  type FakeBotApi,
+  freePort,
+  type RedisClusterHandle,
+  startFakeBotApi,
+  startRedisCluster,
+  type TestDatabase,
+  waitFor,
+} from '@tikethet/testkit';
+import { PUBLIC_URL, SECRET } from './helpers/harness';
 
-// Two bot instances (own Redis Cluster clients, own HTTP servers, one database and fake Bot API) on a private
-// 3-master Redis Cluster: the shared send limits' scripts touch the global log and a chat's log together,
-// which only works because all their keys carry one hash tag (no CROSSSLOT).
+// Two built bot processes (`node dist/index.js`, webhook mode behind an imagined balancer) on one database, one
+// fake Bot API and a private 3-master Redis Cluster (REDIS_CLUSTER_NODES): the shared send limits' scripts touch
+// the global log and a chat's log together, which only works because all their keys carry one hash tag.
+const entry = path.resolve(__dirname, '../../dist/index.js');
 const rates = { global: 120, private: 4, groupPerMin: 80 };
 
 let cluster: RedisClusterHandle;
-let h: Harness;
-let second: Bot;
-let secondRedis: RedisClient;
-let secondServer: http.Server;
+let database: TestDatabase;
+let api: FakeBotApi;
+let db: DbClient;
+let uc: UseCases;
+const children: ChildProcess[] = [];
+const bases: string[] = [];
 
-beforeAll(async () => {
-  cluster = await startRedisCluster({ masters: 3 });
-  const target = { clusterNodes: cluster.nodes.map((n) => ({ ...n })) };
-  h = await startHarness(
-    'webhook',
-    {
+async function startBot(): Promise<string> {
+  const port = await freePort();
+  let output = '';
+  const child = spawn(process.execPath, [entry], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: database.url,
+      REDIS_CLUSTER_NODES: cluster.nodesEnv,
+      TELEGRAM_BOT_TOKEN: api.token,
+      TELEGRAM_API_ROOT: api.apiRoot,
+      BOT_MODE: 'webhook',
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${port}/telegram/webhook`,
+      PUBLIC_URL,
+      BOT_PORT: String(port),
+      BOT_POLL_INTERVAL_MS: '100',
+      BOT_RETRY_BASE_MS: '200',
       BOT_RATE_GLOBAL_PER_S: String(rates.global),
       BOT_RATE_PRIVATE_PER_S: String(rates.private),
       BOT_RATE_GROUP_PER_MIN: String(rates.groupPerMin),
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
     },
-    'cluster',
-    { redisTarget: target },
-  );
-  secondRedis = openRedisClient(target, 'tikethet-bot-limits');
-  second = createBot({ env: h.env, db: h.db, bus: h.bus, redis: secondRedis });
-  await second.start();
-  secondServer = http.createServer((req, res) => void second.httpHandler(req, res));
-  await new Promise<void>((resolve) => secondServer.listen(0, '127.0.0.1', resolve));
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const collect = (c: Buffer) => {
+    output = (output + c.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  children.push(child);
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200, {
+    timeoutMs: 20_000,
+    description: `bot ready (${output})`,
+  });
+  return base;
+}
+
+beforeAll(async () => {
+  cluster = await startRedisCluster({ masters: 3 });
+  database = await createTestDatabase('bot_cluster');
+  await runMigrations(database.url);
+  api = await startFakeBotApi({ allowHttpWebhook: true });
+  db = createDb(database.url, { max: 4 });
+  uc = createUseCases({ db: db.db, bus: createMemoryBus() });
+  bases.push(await startBot(), await startBot());
 }, 60_000);
 
 afterAll(async () => {
-  secondServer?.close();
-  await second?.stop();
-  secondRedis?.disconnect();
-  await h?.close();
+  for (const child of children) child.kill('SIGKILL');
+  await db?.close();
+  await api?.close();
+  await database?.drop();
   await cluster?.stop();
 });
 
@@ -50,9 +91,9 @@ async function sentBy(baseUrl: string): Promise<number> {
   return Number(line?.split(' ')[1] ?? 0);
 }
 
-it('600 messages sent by two instances on a Redis Cluster stay within the shared limits', async () => {
+it('600 messages sent by two bot processes on a Redis Cluster stay within the shared limits', async () => {
   const chats = Array.from({ length: 60 }, (_, i) => (i < 54 ? 830_000_000 + i : -1_000_830_000_000 - i));
-  await h.uc.transaction(async (tx) => {
+  await uc.transaction(async (tx) => {
     for (let i = 0; i < 600; i++) {
       const chatId = chats[i % 60] ?? 0;
       const text = `c ${chatId} ${Math.floor(i / 60)}`;
@@ -64,15 +105,14 @@ it('600 messages sent by two instances on a Redis Cluster stay within the shared
       });
     }
   });
-  await waitFor(() => h.api.sentMessages().length >= 600, { timeoutMs: 40_000, intervalMs: 250 });
-  const secondUrl = `http://127.0.0.1:${(secondServer.address() as AddressInfo).port}`;
-  expect(await sentBy(h.baseUrl)).toBeGreaterThan(0);
-  expect(await sentBy(secondUrl)).toBeGreaterThan(0);
-  expect(h.api.maxSendsInWindow(1000)).toBeLessThanOrEqual(rates.global);
+  await waitFor(() => api.sentMessages().length >= 600, { timeoutMs: 40_000, intervalMs: 250 });
+  // Both processes sent a share.
+  for (const base of bases) expect(await sentBy(base)).toBeGreaterThan(0);
+  expect(api.maxSendsInWindow(1000)).toBeLessThanOrEqual(rates.global);
   for (const chatId of chats) {
-    if (chatId > 0) expect(h.api.maxSendsInWindow(1000, chatId)).toBeLessThanOrEqual(rates.private);
-    else expect(h.api.maxSendsInWindow(60_000, chatId)).toBeLessThanOrEqual(rates.groupPerMin);
-    const texts = h.api.sentMessages(chatId).map((m) => (m as { text?: string }).text ?? '');
+    if (chatId > 0) expect(api.maxSendsInWindow(1000, chatId)).toBeLessThanOrEqual(rates.private);
+    else expect(api.maxSendsInWindow(60_000, chatId)).toBeLessThanOrEqual(rates.groupPerMin);
+    const texts = api.sentMessages(chatId).map((m) => (m as { text?: string }).text ?? '');
     expect(texts).toEqual(Array.from({ length: 10 }, (_, n) => `c ${chatId} ${n}`));
   }
   // The limits really lived in the cluster, every key of them in the global log's slot.

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Bus, createBus, openRedisClient, type RedisClient, type RedisTarget } from '@tikethet/bus';
+import { type Bus, createBus } from '@tikethet/bus';
 import { createDb, createUseCases, type DbClient, runMigrations, type UseCases } from '@tikethet/db';
 import {
   createTestDatabase,
@@ -49,8 +49,6 @@ export function newUserId(): number {
 export interface HarnessOptions {
   /** Give the bot a Redis client for its outbound limits (shared between instances). */
   redis?: boolean;
-  /** Bus and limits on this Redis (a private Redis Cluster, say) instead of the shared test Redis. */
-  redisTarget?: RedisTarget;
   /** The bot reaches Postgres through a TCP proxy (`harness.proxy`); the test's own queries do not. */
   dbProxy?: boolean;
   /** Sets up the fake Bot API before the bot starts (e.g. `api.makeForum(...)`). */
@@ -74,9 +72,7 @@ export async function startHarness(
       })
     : undefined;
   const botDb = proxy ? createDb(proxy.url(database.url), { max: 20 }) : db;
-  const bus = options.redisTarget
-    ? createBus({ redis: options.redisTarget })
-    : createBus({ redisUrl: testRedisUrl(), channel: `tt-test:${database.name}` });
+  const bus = createBus({ redisUrl: testRedisUrl(), channel: `tt-test:${database.name}` });
   const uc = createUseCases({ db: db.db, bus });
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -96,11 +92,7 @@ export async function startHarness(
     LOG_LEVEL: 'silent',
     ...overrides,
   });
-  const redis: RedisClient | undefined = options.redisTarget
-    ? openRedisClient(options.redisTarget, 'tikethet-bot-limits')
-    : options.redis
-      ? new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 })
-      : undefined;
+  const redis = options.redis ? new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 }) : undefined;
   const bot = createBot({ env, db: botDb, bus, ...(redis ? { redis } : {}) });
   server.on('request', (req, res) => void bot.httpHandler(req, res));
   await bot.start();

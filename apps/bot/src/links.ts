@@ -46,6 +46,15 @@ export function keyboard(rows: Array<Array<InlineButton | undefined>>): { inline
   };
 }
 
+/** A one-time keyboard whose one button shares the customer's own contact (`request_contact`). */
+export function contactKeyboard(texts: Texts) {
+  return {
+    keyboard: [[{ text: texts.shareContact, request_contact: true }]],
+    one_time_keyboard: true,
+    resize_keyboard: true,
+  };
+}
+
 /** The one button under a customer's message about a ticket: into that ticket in the Mini App. */
 export function openTicketKeyboard(runtime: BotRuntime, texts: Texts, ticketId: number) {
   return keyboard([

@@ -115,6 +115,11 @@ export function canManageTags(actor: Actor): boolean {
   return actor.role === 'admin';
 }
 
+/** Whether new customers must share their phone before a first ticket: an admin's setting. */
+export function canManageContactStep(actor: Actor): boolean {
+  return actor.role === 'admin';
+}
+
 /** The customer card (history, phone, the team's note) is for staff; a customer never reads it, not even their own. */
 export function canViewCustomer(actor: Actor): boolean {
   return isStaff(actor.role);

@@ -96,3 +96,7 @@ export function phoneDigits(raw: string): string {
 export function isOwnContact(senderId: number, contact: { user_id?: number }): boolean {
   return contact.user_id !== undefined && contact.user_id === senderId;
 }
+
+/** Admins: whether a customer shares their phone (the bot's request_contact button) before their first ticket. */
+export const contactStepSchema = z.strictObject({ required: z.boolean() });
+export type ContactStep = z.infer<typeof contactStepSchema>;

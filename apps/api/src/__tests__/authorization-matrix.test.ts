@@ -118,6 +118,8 @@ const samples: Record<string, (w: World) => Promise<Sample>> = {
     await t.uc.upsertUser(w.customer.profile, { botChatId: w.customer.id });
     return { path: `/tickets/${(await ticketOf(t.uc, w.customer)).id}/request-contact` };
   },
+  'GET /settings/contact-step': async () => ({ path: '/settings/contact-step' }),
+  'PUT /settings/contact-step': async () => ({ path: '/settings/contact-step', body: { required: false } }),
   'GET /customers/:telegramId': async (w) => ({ path: `/customers/${w.customer.id}` }),
   'PATCH /customers/:telegramId': async (w) => ({
     path: `/customers/${w.customer.id}`,

@@ -301,6 +301,8 @@ describe('served', () => {
     await call(agent, 'get', '/customers/{telegramId}', `/customers/${customer.id}`);
     await t.uc.upsertUser(customer.profile, { botChatId: customer.id });
     await call(agent, 'post', '/tickets/{id}/request-contact', `/tickets/${id}/request-contact`);
+    await call(admin, 'put', '/settings/contact-step', '/settings/contact-step', { required: false });
+    await call(admin, 'get', '/settings/contact-step', '/settings/contact-step');
     // Refusals: each status is one the operation declares, with the shared error body.
     await call(customer, 'get', '/tickets/{id}', '/tickets/2147483647');
     await call(customer, 'get', '/agents', '/agents');

@@ -1,5 +1,7 @@
 import {
+  canManageContactStep,
   canTriage,
+  contactStepSchema,
   canViewCustomer,
   customerCardSchema,
   telegramIdParamSchema,
@@ -52,5 +54,26 @@ export const customerRoutes: RouteDef[] = [
       if (body !== undefined) readBody(emptyBodySchema);
       return services.uc.requestContact(actor, id);
     },
+  },
+  {
+    method: 'get',
+    path: '/settings/contact-step',
+    access: 'admin',
+    guard: canManageContactStep,
+    summary: 'Whether the bot asks a new customer for their phone before their first ticket',
+    response: contactStepSchema,
+    handle: ({ services, actor }) => services.uc.getContactStep(actor),
+  },
+  {
+    method: 'put',
+    path: '/settings/contact-step',
+    access: 'admin',
+    guard: canManageContactStep,
+    summary: 'Turn the phone step before a first ticket on or off',
+    description:
+      'On: a customer without a verified phone who writes to the bot for the first time gets the request_contact button; their message becomes their ticket once they share their own contact.',
+    body: contactStepSchema,
+    response: contactStepSchema,
+    handle: ({ services, actor, readBody }) => services.uc.setContactStep(actor, readBody(contactStepSchema)),
   },
 ];

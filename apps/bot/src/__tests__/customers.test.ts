@@ -160,4 +160,46 @@ describe('bot: customers and merges', () => {
     });
     expect(answers).toHaveLength(1);
   });
+
+  it('with the admins’ contact step on, the first message waits for the customer’s own phone, then becomes the ticket', async () => {
+    const adminId = newUserId();
+    await h.uc.upsertUser({ id: adminId, first_name: 'Admin' }, { adminIds: [adminId] });
+    const admin = { id: adminId, role: 'admin' as const };
+    await h.uc.setContactStep(admin, { required: true });
+    try {
+      const customer = newUserId();
+      const friend = newUserId();
+      const from = { id: customer, first_name: 'Lena', language_code: 'en' };
+      const first = makeTextUpdate({ from, text: 'Refund for order 77' });
+      await h.send(first);
+      await lastSent(h, customer, (m) => textOf(m).startsWith('Please share your phone'));
+      expect(await ticketsOf(customer)).toEqual([]);
+      // Someone else's contact does not pass the step, nor replace the message held.
+      await h.send(
+        makeContactUpdate({
+          from,
+          contact: { phone_number: '79990004444', first_name: 'Friend', user_id: friend },
+        }),
+      );
+      expect(await ticketsOf(customer)).toEqual([]);
+      expect(await phoneOf(customer)).toEqual({ phone: null, phone_verified: false });
+
+      await h.send(
+        makeContactUpdate({
+          from,
+          contact: { phone_number: '79990005555', first_name: 'Lena', user_id: customer },
+        }),
+      );
+      const [ticket] = await ticketsOnceThere(customer);
+      expect(await bodiesOf(ticket?.id ?? 0)).toEqual(['Refund for order 77']);
+      expect(await phoneOf(customer)).toEqual({ phone: '79990005555', phone_verified: true });
+      const confirmation = await lastSent(h, customer, (m) => textOf(m).includes(`#${ticket?.id}`));
+      expect(confirmation.reply_to_message?.message_id).toBe(first.message?.message_id);
+      // A reply to the held message now lands on its ticket; later messages need no step.
+      await h.send(makeTextUpdate({ from, text: 'It was paid by card', replyTo: first.message }));
+      await waitFor(async () => ((await bodiesOf(ticket?.id ?? 0)).length === 2 ? true : undefined));
+    } finally {
+      await h.uc.setContactStep(admin, { required: false });
+    }
+  });
 });

@@ -6,6 +6,7 @@ import {
   agentDmKeyboard,
   agentPostEdit,
   agentPostKeyboard,
+  contactKeyboard,
   openTicketKeyboard,
   ratingKeyboard,
   type SentPost,
@@ -260,11 +261,7 @@ async function askForContact(deps: EventHandlerDeps, event: TicketUpdated) {
   const queued = await enqueueText(deps.uc, to.chatId, to.texts.askContact, {
     ticketId: event.ticketId,
     dedupeKey: `contact:${event.ticketId}:${event.seq}`,
-    replyMarkup: {
-      keyboard: [[{ text: to.texts.shareContact, request_contact: true }]],
-      one_time_keyboard: true,
-      resize_keyboard: true,
-    },
+    replyMarkup: contactKeyboard(to.texts),
   });
   return queued ? 1 : 0;
 }

@@ -2,7 +2,7 @@ import { DomainError, type IncomingAttachment, isStaff } from '@tikethet/domain'
 import type { Composer } from 'telegraf';
 import type { Message } from 'telegraf/types';
 import { subjectFrom } from '../format';
-import { openTicketKeyboard } from '../links';
+import { contactKeyboard, openTicketKeyboard } from '../links';
 import { enqueueText } from '../outbound/enqueue';
 import type { BotRuntime } from '../runtime';
 import { attachmentsOf, bodyTextOf, isUnsupportedContent } from './attachments';
@@ -89,6 +89,10 @@ async function fromCustomer(s: Sender, message: Message, runtime: BotRuntime) {
     await answer(s.texts.describeInWords);
     return;
   }
+  if (await mustShareContactFirst(s)) {
+    await holdForContact(s, message, { body, files });
+    return;
+  }
   const subject = subjectFrom(body);
   const created = await s.tx.createTicket(
     s.actor,
@@ -127,14 +131,76 @@ async function fromAgentReply(s: Sender, message: Message) {
  * requestContact) is stored as their verified phone and thanked for. Anyone else's, or a forwarded card, is
  * not theirs to verify: false, and it goes on as an ordinary message (its text line on the ticket).
  */
-async function ownContact(s: Sender, message: Message): Promise<boolean> {
+async function ownContact(s: Sender, message: Message, runtime: BotRuntime): Promise<boolean> {
   if (message.chat.type !== 'private' || !('contact' in message) || 'forward_origin' in message) return false;
   if (!(await s.tx.recordOwnContact(s.user.id, message.contact))) return false;
   await enqueueText(s.tx, message.chat.id, s.texts.contactSaved, {
     replyTo: message.message_id,
     replyMarkup: { remove_keyboard: true },
   });
+  await openHeldTicket(s, runtime);
   return true;
+}
+
+/** The first message a customer wrote while the contact step held it back (kv_state, one per customer). */
+interface HeldMessage {
+  body: string;
+  files: IncomingAttachment[];
+  chatId: number;
+  telegramMessageId: number;
+}
+const heldKey = (userId: number) => `contact-first:${userId}`;
+
+/** The admins' contact step is on and this customer has not shared their own phone yet. */
+async function mustShareContactFirst(s: Sender): Promise<boolean> {
+  if (isStaff(s.user.role) || !(await s.tx.contactStepRequired())) return false;
+  return !(await s.tx.hasVerifiedPhone(s.user.id));
+}
+
+/**
+ * Keeps the message that would open a ticket and asks for the phone with the request_contact button. A later
+ * contact that is not theirs (kept as text otherwise) does not replace the message held.
+ */
+async function holdForContact(
+  s: Sender,
+  message: Message,
+  content: { body: string; files: IncomingAttachment[] },
+) {
+  const key = heldKey(s.user.id);
+  const held = (await s.tx.getState(key)) as HeldMessage | null;
+  if (!held || !('contact' in message)) {
+    const value: HeldMessage = { ...content, chatId: message.chat.id, telegramMessageId: message.message_id };
+    await s.tx.setState(key, value);
+  }
+  await enqueueText(s.tx, message.chat.id, s.texts.askContact, {
+    replyTo: message.message_id,
+    replyMarkup: contactKeyboard(s.texts),
+  });
+}
+
+/** Once the customer shared their own phone, the message the contact step held becomes their ticket. */
+async function openHeldTicket(s: Sender, runtime: BotRuntime) {
+  const key = heldKey(s.user.id);
+  const held = (await s.tx.getState(key)) as HeldMessage | null;
+  if (!held) return;
+  await s.tx.setState(key, null);
+  await s.tx.setState(pendingNewKey(s.user.id), null);
+  const created = await s.tx.createTicket(
+    s.actor,
+    { subject: subjectFrom(held.body), body: held.body },
+    {
+      source: 'bot',
+      attachments: held.files,
+      telegram: { chatId: held.chatId, telegramMessageId: held.telegramMessageId },
+    },
+  );
+  const id = created.ticket.id;
+  await enqueueText(s.tx, held.chatId, s.texts.created(id, created.ticket.subject), {
+    replyTo: held.telegramMessageId,
+    ticketId: id,
+    dedupeKey: `confirm:${id}`,
+    replyMarkup: openTicketKeyboard(runtime, s.texts, id),
+  });
 }
 
 export function registerMessages(bot: Composer<BotContext>, runtime: BotRuntime): void {
@@ -142,7 +208,7 @@ export function registerMessages(bot: Composer<BotContext>, runtime: BotRuntime)
     const s = senderOf(ctx);
     if (!s) return;
     const message = ctx.message;
-    if (await ownContact(s, message)) return;
+    if (await ownContact(s, message, runtime)) return;
     if (await fromAgentReply(s, message)) return;
     if (message.chat.type === 'private') await fromCustomer(s, message, runtime);
   });

@@ -2,8 +2,11 @@ import {
   type Actor,
   ConflictError,
   CUSTOMER_TICKETS_MAX,
+  type ContactStep,
   type CustomerCard,
+  canManageContactStep,
   canTriage,
+  contactStepSchema,
   canViewCustomer,
   ForbiddenError,
   isOwnContact,
@@ -16,7 +19,7 @@ import {
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
 import { iso, isoOrNull, toUser } from '../mappers';
-import { ratings, tickets, users } from '../schema';
+import { kvState, ratings, tickets, users } from '../schema';
 import { changeTicket, lockTicket, type TxScope } from '../scope';
 
 /**
@@ -129,4 +132,34 @@ export async function requestContact(scope: TxScope, actor: Actor, ticketId: num
     );
   }
   return changeTicket(scope, row, {}, { actorId: actor.id, changes: ['contactRequested'] });
+}
+
+/** Where the admins' contact-step setting lives (kv_state). */
+const CONTACT_STEP_KEY = 'settings:contact-before-first-ticket';
+
+/** Whether a customer must share their phone before their first ticket (the bot asks; off by default). */
+export async function contactStepRequired(q: Queryable): Promise<boolean> {
+  const rows = await q.select({ value: kvState.value }).from(kvState).where(eq(kvState.key, CONTACT_STEP_KEY));
+  return (rows[0]?.value as Partial<ContactStep> | undefined)?.required === true;
+}
+
+export async function getContactStep(q: Queryable, actor: Actor): Promise<ContactStep> {
+  if (!canManageContactStep(actor)) throw new ForbiddenError('only admins change the contact step');
+  return { required: await contactStepRequired(q) };
+}
+
+export async function setContactStep(scope: TxScope, actor: Actor, rawInput: unknown): Promise<ContactStep> {
+  if (!canManageContactStep(actor)) throw new ForbiddenError('only admins change the contact step');
+  const input = parseInput(contactStepSchema, rawInput);
+  await scope.tx
+    .insert(kvState)
+    .values({ key: CONTACT_STEP_KEY, value: input })
+    .onConflictDoUpdate({ target: kvState.key, set: { value: input, updatedAt: sql`now()` } });
+  return input;
+}
+
+/** Whether the user has shared their own phone with the bot. */
+export async function hasVerifiedPhone(q: Queryable, userId: number): Promise<boolean> {
+  const rows = await q.select({ verified: users.phoneVerified }).from(users).where(eq(users.id, userId));
+  return rows[0]?.verified === true;
 }

@@ -215,6 +215,12 @@ export const api = {
     ),
   postMessage: (id: number, input: { body: string; internal?: boolean; clientMessageId: string }) =>
     request<Message>('POST', `/tickets/${id}/messages`, input),
+  postMessageWithFiles: (
+    id: number,
+    input: { body: string; internal?: boolean; clientMessageId: string },
+    files: File[],
+    onProgress: (fraction: number) => void,
+  ) => upload<Message>(`/tickets/${id}/messages`, input, files, onProgress),
   rate: (id: number, score: number, comment?: string) =>
     request<unknown>('POST', `/tickets/${id}/rating`, comment ? { score, comment } : { score }),
 
@@ -270,6 +276,55 @@ export function newClientMessageId(): string {
  * Fetches a file the API serves behind auth (attachments) as a blob URL the page can show or save; only a raster
  * image keeps its type (safeBlob).
  */
+/**
+ * A message with files as multipart/form-data (the text fields first, then each file as `files`), through
+ * XMLHttpRequest: fetch cannot report an upload's progress.
+ */
+function upload<T>(
+  path: string,
+  fields: { body: string; internal?: boolean; clientMessageId: string },
+  files: File[],
+  onProgress: (fraction: number) => void,
+): Promise<T> {
+  const form = new FormData();
+  form.append('body', fields.body);
+  if (fields.internal) form.append('internal', 'true');
+  form.append('clientMessageId', fields.clientMessageId);
+  for (const file of files) form.append('files', file, file.name);
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `${API_BASE}${path}`);
+    if (initData) xhr.setRequestHeader('authorization', `tma ${initData}`);
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', t('error.network')));
+    xhr.onload = () => {
+      let json: unknown = null;
+      try {
+        json = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        json = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(json as T);
+        return;
+      }
+      const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+      reject(
+        new ApiError(
+          xhr.status,
+          err?.code ?? `http_${xhr.status}`,
+          err?.message ?? xhr.statusText,
+          err?.details,
+        ),
+      );
+    };
+    xhr.send(form);
+  });
+}
+
 export async function fetchBlobUrl(path: string): Promise<string> {
   let response: Response;
   try {
@@ -279,6 +334,15 @@ export async function fetchBlobUrl(path: string): Promise<string> {
   } catch {
     throw new ApiError(0, 'network', t('error.network'));
   }
-  if (!response.ok) throw new ApiError(response.status, `http_${response.status}`, response.statusText);
+  if (!response.ok) {
+    const err = (
+      (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null
+    )?.error;
+    throw new ApiError(
+      response.status,
+      err?.code ?? `http_${response.status}`,
+      err?.message ?? response.statusText,
+    );
+  }
   return URL.createObjectURL(safeBlob(await response.blob()));
 }

@@ -175,6 +175,17 @@ describe('agents’ files reach the customer as Telegram media', () => {
     );
     expect(note).toBe(true);
     const dm = await okCall('sendMessage', agent);
+    // Telegram answered; the bot links its message to the ticket right after, and a reply needs that link.
+    const dmId = (dm.result as TgMessage).message_id;
+    await waitFor(
+      async () =>
+        (
+          await h.query('select 1 from telegram_messages where chat_id = $1 and telegram_message_id = $2', [
+            agent,
+            dmId,
+          ])
+        ).length > 0,
+    );
     await h.send(makePhotoUpdate({ from: { id: agent }, replyTo: dm.result as TgMessage, caption: 'look' }));
     const copy = await okCall('copyMessage', customer);
     expect(copy.params.from_chat_id).toBe(agent);

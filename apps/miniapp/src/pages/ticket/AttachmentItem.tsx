@@ -1,13 +1,12 @@
 import { useEffect, useState } from 'react';
-import { fetchBlobUrl } from '../../api';
+import { ApiError, fetchBlobUrl } from '../../api';
 import { t } from '../../i18n';
 import type { Attachment } from '../../types';
+import { formatSize } from './file-size';
 
-function formatSize(size: number | null): string {
-  if (!size) return '';
-  if (size < 1024) return `${size} B`;
-  if (size < 1024 * 1024) return `${Math.round(size / 1024)} KB`;
-  return `${(size / 1024 / 1024).toFixed(1)} MB`;
+/** Why a file could not be fetched: over the Bot API's 20 MB (open it in Telegram), or anything else. */
+function failureOf(error: unknown): 'too_big' | 'unavailable' {
+  return error instanceof ApiError && error.code === 'file_too_big' ? 'too_big' : 'unavailable';
 }
 
 const kindIcon: Record<Attachment['kind'], string> = {
@@ -28,21 +27,18 @@ const kindIcon: Record<Attachment['kind'], string> = {
  */
 export function AttachmentItem({ attachment }: { attachment: Attachment }) {
   const [preview, setPreview] = useState<string | null>(null);
-  const [failed, setFailed] = useState(false);
+  const [failed, setFailed] = useState<false | 'too_big' | 'unavailable'>(false);
   const isPhoto = attachment.kind === 'photo';
 
   useEffect(() => {
     if (!isPhoto) return;
     let url: string | null = null;
     let cancelled = false;
-    fetchBlobUrl(`/attachments/${attachment.id}`).then(
-      (u) => {
-        url = u;
-        if (cancelled) URL.revokeObjectURL(u);
-        else setPreview(u);
-      },
-      () => setFailed(true),
-    );
+    fetchBlobUrl(`/attachments/${attachment.id}`).then((u) => {
+      url = u;
+      if (cancelled) URL.revokeObjectURL(u);
+      else setPreview(u);
+    }, fail);
     return () => {
       cancelled = true;
       if (url) URL.revokeObjectURL(url);
@@ -57,8 +53,8 @@ export function AttachmentItem({ attachment }: { attachment: Attachment }) {
       link.download = attachment.fileName ?? `file-${attachment.id}`;
       link.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    } catch {
-      setFailed(true);
+    } catch (error) {
+      setFailed(failureOf(error));
     }
   };
 
@@ -75,7 +71,12 @@ export function AttachmentItem({ attachment }: { attachment: Attachment }) {
         <span aria-hidden="true">{kindIcon[attachment.kind] ?? '📎'}</span> {name}{' '}
         <span className="hint">{formatSize(attachment.size)}</span>
       </button>
-      {failed ? <span className="hint"> · {t('ticket.attachmentUnavailable')}</span> : null}
+      {failed ? (
+        <span className="hint">
+          {' · '}
+          {failed === 'too_big' ? t('ticket.attachmentTooBig') : t('ticket.attachmentUnavailable')}
+        </span>
+      ) : null}
     </li>
   );
 }

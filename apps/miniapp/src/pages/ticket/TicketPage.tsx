@@ -9,6 +9,7 @@ import { ticketTopic } from '../../realtime';
 import { markSeen } from '../../seen';
 import { isStaffRole, type Message, type TicketDetail } from '../../types';
 import { ErrorState, Spinner, StatusBadge, Toast } from '../../ui/common';
+import { addFiles, ComposerFiles, type PickedFile, releaseFiles } from './ComposerFiles';
 import { MessageBubble } from './MessageBubble';
 import { RatingBlock } from './RatingBlock';
 import { interpretFrame, type Person, upsertMessage, type ViewMessage } from './ticket-state';
@@ -39,6 +40,12 @@ export function TicketPage({ id }: { id: number }) {
   // The text at which Escape closed the «/» list: it stays closed until the text changes.
   const [pickerClosedAt, setPickerClosedAt] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Files waiting in the composer, and how far the message being sent with files has uploaded (0..1).
+  const [picked, setPicked] = useState<PickedFile[]>([]);
+  const [progress, setProgress] = useState<number | null>(null);
+  const fileInput = useRef<HTMLInputElement | null>(null);
+  // The files of each message sent with some, so a failed one can be sent again as it was.
+  const sentFiles = useRef(new Map<string, File[]>());
   const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const listEnd = useRef<HTMLDivElement | null>(null);
   const composer = useRef<HTMLTextAreaElement | null>(null);
@@ -142,7 +149,21 @@ export function TicketPage({ id }: { id: number }) {
     if (active && count > 0) listEnd.current?.scrollIntoView?.({ block: 'end' });
   }, [active, count]);
 
-  const send = async (body: string, internal: boolean, clientMessageId: string) => {
+  const pick = (incoming: File[]) => {
+    if (incoming.length === 0) return;
+    setPicked((prev) => {
+      const { files, refused } = addFiles(prev, incoming);
+      if (refused) setToast({ text: refused, kind: 'error' });
+      return files;
+    });
+  };
+  const unpick = (key: string) =>
+    setPicked((prev) => {
+      releaseFiles(prev.filter((f) => f.key === key));
+      return prev.filter((f) => f.key !== key);
+    });
+
+  const send = async (body: string, internal: boolean, clientMessageId: string, files: File[] = []) => {
     const optimistic: ViewMessage = {
       id: -Date.now(),
       ticketId: id,
@@ -163,11 +184,16 @@ export function TicketPage({ id }: { id: number }) {
     };
     setMessages((prev) => upsertMessage(prev, optimistic));
     try {
-      const stored = await api.postMessage(id, {
-        body,
-        clientMessageId,
-        ...(internal ? { internal: true } : {}),
-      });
+      const input = { body, clientMessageId, ...(internal ? { internal: true } : {}) };
+      let stored: Message;
+      if (files.length > 0) {
+        sentFiles.current.set(clientMessageId, files);
+        setProgress(0);
+        stored = await api
+          .postMessageWithFiles(id, input, files, setProgress)
+          .finally(() => setProgress(null));
+        sentFiles.current.delete(clientMessageId);
+      } else stored = await api.postMessage(id, input);
       setMessages((prev) => upsertMessage(prev, { ...stored, local: undefined }));
     } catch (e) {
       haptic.notify('error');
@@ -180,14 +206,18 @@ export function TicketPage({ id }: { id: number }) {
 
   const submit = () => {
     const body = draft.trim();
-    if (!body || busy) return;
+    if ((!body && picked.length === 0) || busy || progress !== null) return;
     haptic.impact('light');
     setDraft('');
-    send(body, staff && mode === 'note', newClientMessageId());
+    const files = picked.map((f) => f.file);
+    releaseFiles(picked);
+    setPicked([]);
+    send(body, staff && mode === 'note', newClientMessageId(), files);
   };
 
   const resend = (m: ViewMessage) => {
-    if (m.clientMessageId) send(m.body, m.internal, m.clientMessageId);
+    if (m.clientMessageId)
+      send(m.body, m.internal, m.clientMessageId, sentFiles.current.get(m.clientMessageId));
   };
 
   const changeStatus = async (status: 'open' | 'closed') => {
@@ -214,7 +244,7 @@ export function TicketPage({ id }: { id: number }) {
 
   const canWrite = !!ticket && (staff || ticket.status !== 'closed');
   // A half-written reply or note is not thrown away without asking: neither by closing nor by BackButton.
-  const hasDraft = draft.trim() !== '';
+  const hasDraft = draft.trim() !== '' || picked.length > 0;
   useUnsavedDraft(hasDraft ? t(staff && mode === 'note' ? 'ticket.leaveNote' : 'ticket.leaveReply') : null);
   useMainButton(
     canWrite
@@ -368,6 +398,36 @@ export function TicketPage({ id }: { id: number }) {
               />
             </Suspense>
           ) : null}
+          <ComposerFiles files={picked} onRemove={unpick} />
+          {progress !== null ? (
+            <progress
+              className="composer__progress"
+              data-testid="upload-progress"
+              max={1}
+              value={progress}
+              aria-label={t('ticket.uploading', { percent: Math.round(progress * 100) })}
+            />
+          ) : null}
+          <input
+            ref={fileInput}
+            type="file"
+            multiple
+            hidden
+            data-testid="file-input"
+            onChange={(e) => {
+              pick(Array.from(e.target.files ?? []));
+              e.target.value = '';
+            }}
+          />
+          <button
+            type="button"
+            className="composer__attach"
+            data-testid="attach"
+            aria-label={t('ticket.attach')}
+            onClick={() => fileInput.current?.click()}
+          >
+            📎
+          </button>
           <textarea
             ref={composer}
             className="composer__input"
@@ -387,6 +447,13 @@ export function TicketPage({ id }: { id: number }) {
               setDraft(e.target.value);
               // A note's typing goes to staff only: the customer must not see «печатает…» for it.
               if (e.target.value) rt.typing(id, staff && mode === 'note');
+            }}
+            onPaste={(e) => {
+              // A pasted screenshot (or files copied in a file manager) joins the message's files.
+              const files = Array.from(e.clipboardData?.files ?? []);
+              if (files.length === 0) return;
+              e.preventDefault();
+              pick(files);
             }}
             onKeyDown={(e) => {
               // A key the «/» list took (Enter picking a template) is not a send: by now the pick may have

@@ -98,6 +98,9 @@ const samples: Record<string, (w: World) => Promise<Sample>> = {
     return { path: `/agents/${target.id}`, body: { role: 'agent' } };
   },
   'GET /stats': async () => ({ path: '/stats' }),
+  'GET /stats/agents': async () => ({ path: '/stats/agents' }),
+  'GET /stats/agents.csv': async () => ({ path: '/stats/agents.csv' }),
+  'GET /stats/tickets.csv': async () => ({ path: '/stats/tickets.csv' }),
   'GET /tags': async () => ({ path: '/tags' }),
   'PUT /tags/:name': async (w) => {
     const ticket = await ticketOf(t.uc, w.customer);

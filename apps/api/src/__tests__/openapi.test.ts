@@ -299,6 +299,8 @@ describe('served', () => {
     await call(agent, 'post', '/tickets/{id}/merge', `/tickets/${duplicate.id}/merge`, { into: id });
     await call(agent, 'patch', '/customers/{telegramId}', `/customers/${customer.id}`, { note: 'VIP' });
     await call(agent, 'get', '/customers/{telegramId}', `/customers/${customer.id}`);
+    const report = await call(agent, 'get', '/stats/agents', '/stats/agents');
+    expect(report.agents).toEqual([expect.objectContaining({ agentId: agent.id, handled: 1 })]);
     await t.uc.upsertUser(customer.profile, { botChatId: customer.id });
     await call(agent, 'post', '/tickets/{id}/request-contact', `/tickets/${id}/request-contact`);
     await call(admin, 'put', '/settings/contact-step', '/settings/contact-step', { required: false });

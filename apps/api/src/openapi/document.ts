@@ -137,8 +137,15 @@ function bodyOf(
   return { required: route.bodyOptional !== true, content };
 }
 
-function success(status: number, file: boolean, response?: ZodType): Record<string, unknown> {
+function success(status: number, file: boolean, response?: ZodType, csv = false): Record<string, unknown> {
   if (status === 204) return { '204': { description: 'Done; no body' } };
+  if (csv)
+    return {
+      [String(status)]: {
+        description: 'CSV (RFC 4180, UTF-8 with a byte order mark), a header row first',
+        content: { 'text/csv': { schema: { type: 'string' } } },
+      },
+    };
   if (file)
     return {
       [String(status)]: { description: 'The file, with its own Content-Type', content: { '*/*': {} } },
@@ -179,7 +186,7 @@ function tableOperation(route: RouteDef): Operation {
     parameters: parametersOf(route),
     requestBody: bodyOf(route),
     responses: {
-      ...success(route.status ?? 200, route.file === true, route.response),
+      ...success(route.status ?? 200, route.file === true, route.response, route.csv === true),
       ...errorRefs(errorsOf(route)),
     },
     'x-access': route.access,

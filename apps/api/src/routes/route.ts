@@ -87,6 +87,8 @@ export interface RouteDef {
   response?: ZodType;
   /** The answer is a file relayed from Telegram (its own Content-Type; 502 when Telegram fails), not JSON. */
   file?: true;
+  /** The answer is CSV (`text/csv`, a header row), written by the handler itself. */
+  csv?: true;
   /** Success status (default 200; 204 sends no body). */
   status?: number;
   handle(ctx: RouteContext): Promise<unknown>;

@@ -4,6 +4,7 @@ import { customerRoutes } from './customers';
 import { deadLetterRoutes } from './dead-letters';
 import { messageRoutes } from './messages';
 import { peopleRoutes } from './people';
+import { reportRoutes } from './reports';
 import type { RouteDef } from './route';
 import { serviceLevelRoutes } from './service-levels';
 import { ticketRoutes } from './tickets';
@@ -12,6 +13,7 @@ import { triageRoutes } from './triage';
 /** Every authenticated route of /api/v1: the router and the authorization matrix test both read this. */
 export const routeTable: readonly RouteDef[] = [
   ...peopleRoutes,
+  ...reportRoutes,
   ...triageRoutes,
   ...ticketRoutes,
   ...customerRoutes,

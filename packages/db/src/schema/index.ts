@@ -1,3 +1,4 @@
+export * from './agent-stats-daily';
 export * from './attachments';
 export * from './blobs';
 export * from './canned-replies';

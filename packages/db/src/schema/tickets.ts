@@ -103,6 +103,8 @@ export const tickets = pgTable(
       .where(sql`${t.slaDueAt} is not null`),
     // `tag=` and the admins' rename walk this (0015); a common tag is read through the list's order instead.
     index('tickets_tags_idx').using('gin', t.tags),
+    // The tickets export's range and cursor (0019).
+    index('tickets_created_idx').on(t.createdAt, t.id),
     index('tickets_merged_into_idx').on(t.mergedIntoId).where(sql`${t.mergedIntoId} is not null`),
   ],
 );

@@ -11,6 +11,7 @@ import * as messages from './messages';
 import * as outbox from './outbox';
 import * as readEvents from './read-events';
 import * as readTickets from './read-tickets';
+import * as reports from './reports';
 import * as serviceLevels from './service-levels';
 import * as staff from './staff';
 import * as stats from './stats';
@@ -85,6 +86,8 @@ const reads = {
   listCategories: catalog.listCategories,
   listCannedReplies: catalog.listCannedReplies,
   getStats: stats.getStats,
+  getAgentReport: reports.getAgentReport,
+  exportTicketsPage: reports.exportTicketsPage,
   listTags: triage.listTags,
   getCustomer: customers.getCustomer,
   getContactStep: customers.getContactStep,
@@ -185,6 +188,7 @@ export {
   type OutboxQueue,
 } from './outbox-queue';
 export { createPendingEventSource, toTicketEvent } from './read-events';
+export type { AgentReport, AgentReportRow, ExportCursor, ExportedTicket } from './reports';
 export type { StaffChat } from './staff';
 export type { Stats } from './stats';
 export type { IngestOutcome, IngestTextItem } from './telegram-ingest';

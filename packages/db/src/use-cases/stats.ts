@@ -1,8 +1,8 @@
 import { type Actor, canViewStats, ForbiddenError, statsRange, type TagCount } from '@tikethet/domain';
-import { and, desc, isNotNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
 import { iso } from '../mappers';
-import { ratings, STATS_BUCKETS_PER_DOUBLING, STATS_HISTOGRAM_BUCKETS } from '../schema';
+import { ratings, STATS_BUCKETS_PER_DOUBLING, STATS_HISTOGRAM_BUCKETS, tickets } from '../schema';
 import { topTags } from './triage';
 
 export interface Stats {
@@ -28,7 +28,14 @@ export interface Stats {
   /** The most used tags now (not bound to the range), most used first. */
   tags: TagCount[];
   /** The newest CSAT comments given in the range (at most STATS_COMMENTS), newest first. */
-  comments: Array<{ ticketId: number; score: number; comment: string; createdAt: string }>;
+  comments: Array<{
+    ticketId: number;
+    score: number;
+    comment: string;
+    createdAt: string;
+    /** The agent the rated ticket is assigned to (the per-agent report's row), if any. */
+    assigneeId: number | null;
+  }>;
 }
 
 /** How many CSAT comments the stats carry. */
@@ -121,8 +128,10 @@ export async function getStats(q: Queryable, actor: Actor, query: unknown = {}):
       score: ratings.score,
       comment: sql<string>`${ratings.comment}`,
       createdAt: ratings.createdAt,
+      assigneeId: tickets.assigneeId,
     })
     .from(ratings)
+    .leftJoin(tickets, eq(tickets.id, ratings.ticketId))
     .where(
       and(
         isNotNull(ratings.comment),

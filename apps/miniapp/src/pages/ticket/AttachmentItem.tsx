@@ -34,11 +34,14 @@ export function AttachmentItem({ attachment }: { attachment: Attachment }) {
     if (!isPhoto) return;
     let url: string | null = null;
     let cancelled = false;
-    fetchBlobUrl(`/attachments/${attachment.id}`).then((u) => {
-      url = u;
-      if (cancelled) URL.revokeObjectURL(u);
-      else setPreview(u);
-    }, fail);
+    fetchBlobUrl(`/attachments/${attachment.id}`).then(
+      (u) => {
+        url = u;
+        if (cancelled) URL.revokeObjectURL(u);
+        else setPreview(u);
+      },
+      (error) => setFailed(failureOf(error)),
+    );
     return () => {
       cancelled = true;
       if (url) URL.revokeObjectURL(url);

@@ -2,6 +2,7 @@ import { takeBootRead } from './boot-reads';
 import { t } from './i18n';
 import { safeBlob } from './safe-blob';
 import type {
+  AgentReport,
   CannedReply,
   Category,
   CustomerCard,
@@ -249,6 +250,8 @@ export const api = {
   setRole: (telegramId: number, role: Role) => request<StaffUser>('PUT', `/agents/${telegramId}`, { role }),
 
   stats: (range?: { from: string; to: string }) => request<Stats>('GET', '/stats', undefined, range),
+  agentReport: (range?: { from: string; to: string }) =>
+    request<AgentReport>('GET', '/stats/agents', undefined, range),
 
   serviceLevels: () => request<ServiceLevels>('GET', '/settings/service-levels'),
   saveServiceLevels: (settings: ServiceLevels) =>
@@ -345,4 +348,33 @@ export async function fetchBlobUrl(path: string): Promise<string> {
     );
   }
   return URL.createObjectURL(safeBlob(await response.blob()));
+}
+
+/** The CSV exports of the stats screen. */
+export type CsvExport = 'agents' | 'tickets';
+
+/**
+ * Downloads a CSV export of the range behind auth: fetched with the Authorization header (a URL alone would not
+ * carry it, so Telegram's downloadFile cannot fetch it), then saved from a blob URL as `<kind>-<from>-<to>.csv`.
+ */
+export async function downloadCsv(kind: CsvExport, range: { from: string; to: string }): Promise<void> {
+  const query = new URLSearchParams(range).toString();
+  let response: Response;
+  try {
+    response = await fetch(`${API_BASE}/stats/${kind}.csv?${query}`, {
+      headers: initData ? { authorization: `tma ${initData}` } : {},
+    });
+  } catch {
+    throw new ApiError(0, 'network', t('error.network'));
+  }
+  if (!response.ok) throw new ApiError(response.status, `http_${response.status}`, response.statusText);
+  const blob = new Blob([await response.blob()], { type: 'text/csv' });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `${kind}-${range.from}-${range.to}.csv`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

@@ -55,7 +55,33 @@ export interface Stats {
   /** The most used tags now. */
   tags?: { name: string; tickets: number }[];
   /** The newest CSAT comments of the range. */
-  comments?: { ticketId: number; score: number; comment: string; createdAt: string }[];
+  comments?: {
+    ticketId: number;
+    score: number;
+    comment: string;
+    createdAt: string;
+    /** The rated ticket's agent (a row of the agents' table), if any. */
+    assigneeId?: number | null;
+  }[];
+}
+
+/** One agent's row of `GET /stats/agents`: the tickets they resolved in the range. */
+export interface AgentReportRow {
+  agentId: number;
+  name: string;
+  username: string | null;
+  handled: number;
+  firstResponseMedianMs: number | null;
+  resolutionMedianMs: number | null;
+  slaMet: number;
+  slaMetPercent: number | null;
+  csat: { average: number | null; count: number };
+}
+
+export interface AgentReport {
+  from: string;
+  to: string;
+  agents: AgentReportRow[];
 }
 
 export type StaffUser = Pick<User, 'id' | 'firstName' | 'lastName' | 'username' | 'role'> & Partial<User>;

@@ -1,12 +1,13 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
-import { api } from '../../api';
+import { api, type CsvExport, downloadCsv, errorText } from '../../api';
 import { type Route, useRouter } from '../../app/router';
 import { useSession } from '../../app/session';
 import { useMainButton } from '../../app/telegram';
 import { formatDuration, t } from '../../i18n';
 import { haptic } from '../../init';
-import type { Stats } from '../../types';
+import type { AgentReport, Stats } from '../../types';
 import { ErrorState, Section, Spinner } from '../../ui/common';
+import { AgentTable } from './AgentTable';
 import { chartBars, rangeOf, STATS_RANGES, type StatsRangeDays } from './stats-range';
 
 const StatsChart = lazy(() => import('./StatsChart').then((m) => ({ default: m.StatsChart })));
@@ -15,22 +16,42 @@ const StatsChart = lazy(() => import('./StatsChart').then((m) => ({ default: m.S
 export function DashboardPage() {
   const { me } = useSession();
   const [stats, setStats] = useState<Stats | null>(null);
+  const [report, setReport] = useState<AgentReport | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [days, setDays] = useState<StatsRangeDays>(30);
+  const [exportError, setExportError] = useState<string | null>(null);
+  // A preset (the tabs) or the two dates the user picked (days null).
+  const [days, setDays] = useState<StatsRangeDays | null>(30);
+  const [range, setRange] = useState(() => rangeOf(30));
   const admin = me.role === 'admin';
   const { push } = useRouter();
 
   const load = useCallback(() => {
     setError(null);
     let current = true;
-    api
-      .stats(rangeOf(days))
-      .then((s) => current && setStats(s))
+    Promise.all([api.stats(range), api.agentReport(range)])
+      .then(([s, r]) => {
+        if (!current) return;
+        setStats(s);
+        setReport(r);
+      })
       .catch((e) => current && setError(e));
     return () => {
       current = false;
     };
-  }, [days]);
+  }, [range]);
+  const pickDate = (field: 'from' | 'to', value: string) => {
+    if (!value) return;
+    setDays(null);
+    setStats(null);
+    setRange((r) => ({ ...r, [field]: value }));
+  };
+  const exportCsv = (kind: CsvExport) => {
+    haptic.selection();
+    setExportError(null);
+    downloadCsv(kind, range).catch((e) => setExportError(errorText(e)));
+  };
+  const agentName = (id: number | null | undefined) =>
+    report?.agents.find((a) => a.agentId === id)?.name ?? null;
   useEffect(load, [load]);
   useMainButton(null);
 
@@ -50,10 +71,26 @@ export function DashboardPage() {
               haptic.selection();
               setStats(null);
               setDays(n);
+              setRange(rangeOf(n));
             }}
           >
             {t('admin.lastDays', { n })}
           </button>
+        ))}
+      </div>
+      <div className="report-range">
+        {(['from', 'to'] as const).map((field) => (
+          <label key={field}>
+            {t(field === 'from' ? 'admin.from' : 'admin.to')}
+            <input
+              type="date"
+              data-testid={`range-${field}`}
+              value={range[field]}
+              min={field === 'to' ? range.from : undefined}
+              max={field === 'from' ? range.to : undefined}
+              onChange={(e) => pickDate(field, e.target.value)}
+            />
+          </label>
         ))}
       </div>
       {error ? <ErrorState error={error} onRetry={load} /> : null}
@@ -81,6 +118,34 @@ export function DashboardPage() {
               testId="stat-csat"
             />
           </div>
+          {report ? (
+            <Section title={t('admin.agentsTable')}>
+              <AgentTable rows={report.agents} />
+              <div className="report-exports">
+                <button
+                  type="button"
+                  className="button"
+                  data-testid="export-agents"
+                  onClick={() => exportCsv('agents')}
+                >
+                  {t('admin.exportAgents')}
+                </button>
+                <button
+                  type="button"
+                  className="button"
+                  data-testid="export-tickets"
+                  onClick={() => exportCsv('tickets')}
+                >
+                  {t('admin.exportTickets')}
+                </button>
+              </div>
+              {exportError ? (
+                <p className="field__error" role="alert">
+                  {exportError}
+                </p>
+              ) : null}
+            </Section>
+          ) : null}
           <Section title={chartBars(stats.perDay).weekly ? t('admin.perWeek') : t('admin.perDay')}>
             <Suspense fallback={<Spinner />}>
               <StatsChart perDay={stats.perDay} />
@@ -110,6 +175,9 @@ export function DashboardPage() {
                       #{c.ticketId}
                     </button>{' '}
                     {'★'.repeat(c.score)} <q>{c.comment}</q>
+                    {agentName(c.assigneeId) ? (
+                      <span className="hint"> — {agentName(c.assigneeId)}</span>
+                    ) : null}
                   </li>
                 ))}
               </ul>

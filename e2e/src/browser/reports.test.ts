@@ -73,6 +73,18 @@ test('the stats screen shows the per-agent table and downloads it as CSV', async
   expect(lines[0]?.startsWith('agent_id,agent,username,handled,')).toBe(true);
   expect(lines[1]?.startsWith(`${AGENT.id},Олег Петров,,2,`)).toBe(true);
 
+  const [tickets] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-tickets').click(),
+  ]);
+  const ticketLines = readFileSync(await tickets.path(), 'utf8')
+    .replace(/^\ufeff/, '')
+    .split('\r\n');
+  expect(ticketLines[0]?.startsWith('id,created_at,subject,status,')).toBe(true);
+  // Two tickets and the empty string after the last CRLF.
+  expect(ticketLines).toHaveLength(4);
+  expect(ticketLines[1]).toContain('Не приходит код');
+
   // A custom range with nothing in it: the table says so.
   await page.getByTestId('range-from').fill('2001-01-01');
   await page.getByTestId('range-to').fill('2001-01-31');

@@ -122,22 +122,17 @@ export function DashboardPage() {
             <Section title={t('admin.agentsTable')}>
               <AgentTable rows={report.agents} />
               <div className="report-exports">
-                <button
-                  type="button"
-                  className="button"
-                  data-testid="export-agents"
-                  onClick={() => exportCsv('agents')}
-                >
-                  {t('admin.exportAgents')}
-                </button>
-                <button
-                  type="button"
-                  className="button"
-                  data-testid="export-tickets"
-                  onClick={() => exportCsv('tickets')}
-                >
-                  {t('admin.exportTickets')}
-                </button>
+                {(['agents', 'tickets'] as const).map((kind) => (
+                  <button
+                    key={kind}
+                    type="button"
+                    className="button"
+                    data-testid={`export-${kind}`}
+                    onClick={() => exportCsv(kind)}
+                  >
+                    {t(kind === 'agents' ? 'admin.exportAgents' : 'admin.exportTickets')}
+                  </button>
+                ))}
               </div>
               {exportError ? (
                 <p className="field__error" role="alert">

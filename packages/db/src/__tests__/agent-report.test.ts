@@ -185,6 +185,29 @@ describe('the per-agent report', () => {
     expect((await f.uc.getAgentReport(ann, { from: '2001-01-01', to: '2001-01-31' })).agents).toEqual([]);
   });
 
+  it('stays exact, without deadlocks, when two agents resolve, rate and reassign 30 tickets at once', async () => {
+    const flows = Array.from({ length: 30 }, async (_, i) => {
+      const who = i % 2 === 0 ? ann : bob;
+      const t = await ticket(`Busy ${i}`);
+      await f.uc.claimTicket(who, t.id);
+      await f.uc.postMessage(who, t.id, { body: 'on it' });
+      await patch(who, t.id, { status: 'resolved' });
+      await f.uc.rateTicket(customer, t.id, {
+        score: 1 + (i % 5),
+        comment: i % 3 === 0 ? `thanks ${i}` : null,
+      });
+      if (i % 4 === 0) await patch(who, t.id, { assigneeId: who === ann ? bob.id : ann.id });
+      if (i % 5 === 0) await f.uc.postMessage(customer, t.id, { body: 'again' });
+    });
+    const outcomes = await Promise.allSettled(flows);
+    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+    await expectRollupExact();
+    const report = await f.uc.getAgentReport(ann, { from: today(), to: today() });
+    expect(
+      report.agents.map(({ agentId, handled, slaMet, csat }) => ({ agentId, handled, slaMet, csat })),
+    ).toEqual(await direct(today(), today()));
+  });
+
   it('is for staff, and refuses bad ranges naming the field', async () => {
     await expect(f.uc.getAgentReport(customer, {})).rejects.toBeInstanceOf(ForbiddenError);
     await expect(

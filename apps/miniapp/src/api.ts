@@ -267,6 +267,8 @@ export const api = {
   saveCustomerNote: (telegramId: number, note: string) =>
     request<CustomerCard>('PATCH', `/customers/${telegramId}`, { note }),
   requestContact: (id: number) => request<Ticket>('POST', `/tickets/${id}/request-contact`),
+  renameTag: (name: string, to: string) =>
+    request<TagCount>('PUT', `/tags/${encodeURIComponent(name)}`, { name: to }),
 };
 
 /** A client-chosen idempotency key (letters, digits, `-`). */

@@ -150,3 +150,24 @@ test('a merge moves the messages, and the agent and the customer who had it open
   await later.page.getByTestId('merged-banner').getByText(`Обращение объединено с #${main}`).waitFor();
   await Promise.all([customer.context.close(), agent.context.close(), later.context.close()]);
 });
+
+test('an admin merges one tag into another from the dashboard', async () => {
+  const { page, context } = await openAs(browser, stack.miniappUrl, ADMIN);
+  await page.getByTestId('open-dashboard').click();
+  const form = page.getByTestId('tag-rename');
+  await form.getByLabel('Какой тег').selectOption('акция');
+  await form.getByLabel('Новое имя (существующее — объединить)').fill('Промо');
+  await form.getByRole('button', { name: 'Переименовать' }).click();
+  await form.getByRole('status').getByText('Тег «промо» теперь на 2 тикетах').waitFor();
+  await eventually(async () => expect((await ticketOf(main)).tags).toEqual(['промо']));
+  const tags = await apiAs<{ items: { name: string; tickets: number }[] }>(
+    stack.apiUrl,
+    AGENT,
+    'GET',
+    '/tags',
+  );
+  // The merged ticket keeps its own tags: both carry «промо» now.
+  expect((await ticketOf(duplicate)).tags).toEqual(['промо']);
+  expect(tags.items).toEqual([{ name: 'промо', tickets: 2 }]);
+  await context.close();
+});

@@ -9,6 +9,7 @@ import type { AgentReport, Stats } from '../../types';
 import { ErrorState, Section, Spinner } from '../../ui/common';
 import { AgentTable } from './AgentTable';
 import { chartBars, rangeOf, STATS_RANGES, type StatsRangeDays } from './stats-range';
+import { TagRename } from './TagRename';
 
 const StatsChart = lazy(() => import('./StatsChart').then((m) => ({ default: m.StatsChart })));
 
@@ -155,6 +156,7 @@ export function DashboardPage() {
                   </li>
                 ))}
               </ul>
+              {admin ? <TagRename tags={stats.tags} onDone={load} /> : null}
             </Section>
           ) : null}
           {stats.comments?.length ? (

@@ -1,4 +1,11 @@
+import { createLogger } from '@tikethet/config';
+import type { User } from '@tikethet/domain';
+import express from 'express';
 import request from 'supertest';
+import { errorHandler } from '../http/handlers';
+import { mountRoutes } from '../routes/mount';
+import { reportRoutes } from '../routes/reports';
+import type { RouteServices } from '../routes/route';
 import { ticketOf } from './helpers/fixtures';
 import { type Person, person, team } from './helpers/people';
 import { startTestApi, type TestApi } from './helpers/test-api';
@@ -187,5 +194,62 @@ describe('the per-agent report routes', () => {
     expect(
       parseCsv((await get('/stats/tickets.csv?from=2001-01-01&to=2001-01-02')).body as string),
     ).toHaveLength(1);
+  });
+});
+
+describe('a tickets export that fails after its first page', () => {
+  it('cuts the connection: half a file never arrives as a complete answer', async () => {
+    const page = (id: number) => ({
+      items: [
+        {
+          id,
+          createdAt: '2026-01-01T00:00:00.000Z',
+          subject: `s${id}`,
+          status: 'new',
+          priority: 'normal',
+          category: null,
+          customerId: 1,
+          customerName: 'C',
+          assigneeId: null,
+          assigneeName: null,
+          firstResponseAt: null,
+          resolvedAt: null,
+          slaBreachedAt: null,
+          rating: null,
+          ratingComment: null,
+          tags: [],
+        },
+      ],
+      next: { createdAt: '2026-01-01 00:00:00+00', id },
+    });
+    let calls = 0;
+    const uc = {
+      exportTicketsPage: async () => {
+        calls += 1;
+        if (calls > 1) throw new Error('the database went away');
+        return page(calls);
+      },
+    };
+    const services = {
+      reads: { run: (_actor: unknown, read: (u: typeof uc) => unknown) => read(uc), wrote: () => undefined },
+      logger: createLogger('test'),
+    } as unknown as RouteServices;
+    const app = express();
+    const router = express.Router();
+    mountRoutes(router, reportRoutes, {
+      services,
+      authenticator: { authenticate: async () => ({ id: 1, role: 'agent' }) as User },
+    });
+    app.use('/api/v1', router);
+    app.use(errorHandler(createLogger('test')));
+    const result = await request(app)
+      .get('/api/v1/stats/tickets.csv?from=2026-01-01&to=2026-01-01')
+      .set('Authorization', 'tma x')
+      .then(
+        () => 'complete',
+        (error: NodeJS.ErrnoException) => error.code ?? error.message,
+      );
+    expect(calls).toBe(2);
+    expect(result).not.toBe('complete');
   });
 });

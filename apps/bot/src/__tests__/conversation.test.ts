@@ -142,7 +142,7 @@ describe('bot conversation', () => {
     expect((await bodiesOf(ticket?.id ?? 0)).map((m) => m.body)).toEqual([
       `${words}\nподробности`,
       '[Стикер]',
-      '[Видео]',
+      '[Видеосообщение]',
     ]);
     const kinds = await h.query<{ kind: string; width: number }>(
       'select a.kind, a.width from attachments a join messages m on m.id = a.message_id where m.ticket_id = $1 order by a.id',
@@ -150,7 +150,7 @@ describe('bot conversation', () => {
     );
     expect(kinds).toEqual([
       { kind: 'sticker', width: null },
-      { kind: 'video', width: 240 },
+      { kind: 'video_note', width: 240 },
     ]);
 
     // A photo without a caption opens a ticket that says what it is, in the customer's words.
@@ -278,9 +278,14 @@ describe('bot conversation', () => {
       [id, pavel],
     );
     expect(shot).toEqual({ kind: 'agent', body: '[Фото]', files: 1 });
-    expect(textOf(await lastSent(h, customer, (m) => textOf(m).includes('[Фото]')))).toBe(
-      `<b>#${id}</b> · Pavel:\n[Фото]`,
+    // The customer gets the photo itself (copied from the agents' chat), captioned as Pavel's reply.
+    const copy = await waitFor(() =>
+      h.api.callsOf('copyMessage').find((c) => c.params.chat_id === customer && c.ok),
     );
+    expect(copy.params).toMatchObject({
+      from_chat_id: post.chat.id,
+      caption: `<b>#${id}</b> · Pavel:\n[Фото]`,
+    });
 
     // A first reply opens a new ticket by itself: the customer reads the reply, not a notice on top of it.
     const other = newUserId();

@@ -1,6 +1,13 @@
 import { createBlobStore } from '@tikethet/db';
 import type { IncomingAttachment } from '@tikethet/domain';
-import { makePhotoUpdate, makeTextUpdate, type TgMessage, waitFor } from '@tikethet/testkit';
+import {
+  type MediaUpdateKind,
+  makeMediaUpdate,
+  makePhotoUpdate,
+  makeTextUpdate,
+  type TgMessage,
+  waitFor,
+} from '@tikethet/testkit';
 import { type Harness, makeAgent, newUserId, startHarness, textOf } from './helpers/harness';
 
 /** A 3x2 PNG and a small PDF: real signatures, so what the customer receives can be compared byte for byte. */
@@ -194,4 +201,40 @@ describe('agents’ files reach the customer as Telegram media', () => {
       h.api.sentMessages(customer).some((m) => textOf(m).includes('[Фото]') || textOf(m).includes('[Photo]')),
     ).toBe(false);
   });
+
+  it.each<[MediaUpdateKind, string]>([
+    ['voice', 'voice'],
+    ['audio', 'audio'],
+    ['video', 'video'],
+    ['video_note', 'video_note'],
+    ['sticker', 'sticker'],
+    ['animation', 'animation'],
+  ])(
+    'a customer’s %s lands on the ticket and reaches the assignee as the media itself',
+    async (kind, stored) => {
+      const { customer, ticketId, agent } = await conversation();
+      await h.send(
+        makeTextUpdate({ from: { id: agent, first_name: 'Maria', language_code: 'en' }, text: '/start' }),
+      );
+      await h.uc.claimTicket({ id: agent, role: 'agent' }, ticketId);
+      const update = makeMediaUpdate({ from: { id: customer, language_code: 'en' }, kind });
+      await h.send(update);
+      const rows = await waitFor(async () => {
+        const found = await h.query<{ kind: string; telegram_file_id: string }>(
+          'select a.kind, a.telegram_file_id from attachments a join messages m on m.id = a.message_id where m.ticket_id = $1',
+          [ticketId],
+        );
+        return found.length > 0 ? found : undefined;
+      });
+      const media = (update.message as unknown as Record<string, { file_id: string }>)[kind];
+      expect(rows).toEqual([{ kind: stored, telegram_file_id: media?.file_id }]);
+      const copy = await okCall('copyMessage', agent);
+      expect(copy.params).toMatchObject({ from_chat_id: customer, message_id: update.message?.message_id });
+      // Captions where Telegram takes them; a sticker or a round video comes after a line naming the ticket.
+      if (kind === 'sticker' || kind === 'video_note') {
+        expect(copy.params.caption).toBeUndefined();
+        await waitFor(() => h.api.sentMessages(agent).some((m) => textOf(m).includes(`#${ticketId}`)));
+      } else expect(String(copy.params.caption)).toContain(`#${ticketId}`);
+    },
+  );
 });

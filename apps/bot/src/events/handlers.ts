@@ -1,5 +1,5 @@
 import type { UseCases } from '@tikethet/db';
-import { displayName, isStaff, type Message, type TicketEvent } from '@tikethet/domain';
+import { CAPTION_MAX, displayName, isStaff, type Message, type TicketEvent } from '@tikethet/domain';
 import { TELEGRAM_BODY_MAX, truncate } from '../format';
 import { AGENTS_CHAT_LANGUAGE, languageFrom, t } from '../i18n';
 import {
@@ -222,12 +222,46 @@ async function tellAssignee(deps: EventHandlerDeps, event: TicketEvent, message:
     customer,
     truncate(message.body, PREVIEW_MAX),
   );
-  const queued = await enqueueText(uc, to.chatId, html, {
-    ticketId: event.ticketId,
-    dedupeKey: `notify:${message.id}:${to.chatId}`,
-    replyMarkup: agentDmKeyboard(to.texts, runtime, event.ticketId),
-  });
-  return queued ? 1 : 0;
+  const replyMarkup = agentDmKeyboard(to.texts, runtime, event.ticketId);
+  const dedupeKey = `notify:${message.id}:${to.chatId}`;
+  // A customer's photo, voice, video or document reaches the assignee as the media itself, copied from the
+  // customer's chat and captioned with the ticket (stickers and round videos take no caption: text first).
+  const origin =
+    message.via === 'bot' && message.attachments.length > 0
+      ? (await uc.findTelegramCopies(message.id)).find((c) => c.chatId !== to.chatId)
+      : undefined;
+  const captionless = message.attachments.some((a) => a.kind === 'sticker' || a.kind === 'video_note');
+  if (origin && !captionless && html.length <= CAPTION_MAX) {
+    const copied = await uc.enqueueTelegram({
+      chatId: to.chatId,
+      method: 'copyMessage',
+      payload: {
+        chat_id: to.chatId,
+        from_chat_id: origin.chatId,
+        message_id: origin.telegramMessageId,
+        caption: html,
+        parse_mode: 'HTML',
+        reply_markup: replyMarkup,
+      },
+      ticketId: event.ticketId,
+      dedupeKey,
+    });
+    return copied ? 1 : 0;
+  }
+  let queued = (await enqueueText(uc, to.chatId, html, { ticketId: event.ticketId, dedupeKey, replyMarkup }))
+    ? 1
+    : 0;
+  if (origin) {
+    const copied = await uc.enqueueTelegram({
+      chatId: to.chatId,
+      method: 'copyMessage',
+      payload: { chat_id: to.chatId, from_chat_id: origin.chatId, message_id: origin.telegramMessageId },
+      ticketId: event.ticketId,
+      dedupeKey: `${dedupeKey}:media`,
+    });
+    if (copied) queued += 1;
+  }
+  return queued;
 }
 
 /** A status change made by staff, told to the customer (a resolve asks for a rating). */

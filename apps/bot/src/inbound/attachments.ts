@@ -17,6 +17,14 @@ export function attachmentsOf(message: Message): IncomingAttachment[] {
     if (!largest) return [];
     return [{ ...base('photo', largest), width: largest.width, height: largest.height }];
   }
+  if ('animation' in message) {
+    // A GIF: Telegram also sends it as a document; the ticket keeps it as what it is.
+    const v = message.animation;
+    const a = { ...base('animation', v), width: v.width, height: v.height };
+    if (v.file_name) a.fileName = cleanText(v.file_name, 512);
+    if (v.mime_type) a.mimeType = cleanText(v.mime_type, 255);
+    return [a];
+  }
   if ('document' in message) {
     const d = message.document;
     const a = base('document', d);
@@ -31,9 +39,9 @@ export function attachmentsOf(message: Message): IncomingAttachment[] {
     return [a];
   }
   if ('video_note' in message) {
-    // A round video message: a square video as far as the ticket is concerned.
+    // A round video message: square, `length` on each side.
     const v = message.video_note;
-    return [{ ...base('video', v), width: v.length, height: v.length }];
+    return [{ ...base('video_note', v), width: v.length, height: v.length }];
   }
   if ('voice' in message) return [base('voice', message.voice)];
   if ('audio' in message) return [base('audio', message.audio)];

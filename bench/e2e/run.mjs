@@ -322,8 +322,9 @@ async function main() {
     `The reference's matching parts: pub/sub hop + ws relay p50 ${f(medianOver(runs.parts, (x) => x.hop.p50) + medianOver(runs.parts, (x) => x.relay.p50))} ms; its transaction p50 ${f(medianOver(runs.parts, (x) => x.transaction.p50))} ms (the one-row insert ${f(medianOver(runs.parts, (x) => x.insert.p50))} ms).`,
     'The publish is not awaited by the use-case, so "after commit" runs from the return of the call, just after the publish is issued.',
     '',
-    'Every message goes through the one message writer (`packages/db/src/use-cases/message-writer.ts`): `BEGIN`, the ticket locked',
-    "with its author read, one statement for message, event and ticket bump, `COMMIT` — four round trips to the reference's five.",
+    'Every message goes through the one message writer (`packages/db/src/use-cases/message-writer.ts`); a reply or note that',
+    "leaves the ticket's status as it is is ONE statement on its own (lock, seq, message, event, bump; no `BEGIN`/`COMMIT`):",
+    "one round trip to the reference's five.",
     'After commit the event crosses one more process than the reference (Redis -> gateway -> socket, where the reference',
     'relays inside the benchmark process).',
   ]);

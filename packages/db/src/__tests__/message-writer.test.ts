@@ -39,6 +39,7 @@ function publishedOf(ticketId: number): TicketEvent[] {
   );
 }
 
+const original = pg.Client.prototype.query;
 const generated = (m: Message) => ({ ...m, id: 0, ticketId: 0, seq: 0, createdAt: '' });
 
 describe('the message writer', () => {
@@ -90,6 +91,39 @@ describe('the message writer', () => {
       sql`select (select search::text from tickets where id = ${a.id}) = (select search::text from tickets where id = ${b.id}) as same`,
     );
     expect(search.rows[0]?.same).toBe(true);
+  });
+
+  it('writes a quiet message on its own in one statement, outside a transaction', async () => {
+    const customer = await makeUser(f.uc);
+    const agent = await makeUser(f.uc, 'agent');
+    const ticket = await openTicket(customer, agent);
+    await f.uc.postMessage(customer, ticket.id, { body: 'seen once: the author is known now' });
+    // Every statement any connection sends, by name (a prepared statement) or text.
+    const sent: string[] = [];
+    const query = jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (
+      this: pg.Client,
+      ...args: unknown[]
+    ) {
+      const first = args[0] as string | { name?: string; text?: string };
+      sent.push(typeof first === 'string' ? first : (first.name ?? first.text ?? ''));
+      return original.apply(this, args as never);
+    } as never);
+    try {
+      const posted = await f.uc.postMessage(customer, ticket.id, {
+        body: 'one trip',
+        clientMessageId: 'one-1',
+      });
+      expect(posted.created).toBe(true);
+      expect(sent.filter((q) => /^(begin|tt_)/i.test(q))).toEqual(['tt_write_one_customer_own']);
+      // A message that moves the ticket (a customer on pending) takes the transaction.
+      await f.uc.updateTicket(agent, ticket.id, { status: 'pending', version: posted.ticket.version });
+      sent.length = 0;
+      const moved = await f.uc.postMessage(customer, ticket.id, { body: 'back to you' });
+      expect(moved.ticket.status).toBe('open');
+      expect(sent.map((q) => q.toLowerCase())).toContain('begin');
+    } finally {
+      query.mockRestore();
+    }
   });
 
   it('formats timestamps in SQL exactly as iso() does', async () => {

@@ -5,9 +5,10 @@ import type { AuthorRow, TxScope } from '../scope';
 import { prepared } from '../statements';
 
 /**
- * Who wrote a message, as messages carry it (name and role). The one author cache is the transaction's own
- * (`scope.authors`): the users it wrote (upserts, the bot's senders) are known authors for the rest of it,
- * and a role change in it forgets the user. Nothing is cached across transactions: a name may change.
+ * Who wrote a message, as messages carry it (name and role). Two author caches, both here: the transaction's
+ * own (`scope.authors`): the users it wrote (upserts, the bot's senders) are known authors for the rest of
+ * it, and a role change in it forgets the user; and the authors last seen by the one-message statement
+ * (`seenAuthor`), which it trusts only after checking the row still says the same (a name may change).
  */
 export const authorColumns = {
   id: users.id,
@@ -48,4 +49,31 @@ export async function authorOf(q: Queryable, authorId: number | null, scope?: Tx
   );
   const rows = await select.execute({ id: authorId });
   return rows[0] ?? null;
+}
+
+// Authors as the one-message statement last saw them, per database (bounded: the oldest go first).
+const seenAuthors = new WeakMap<object, Map<number, AuthorRow>>();
+const SEEN_AUTHORS_MAX = 10_000;
+
+/**
+ * The author as last seen (else as stored, then remembered). Only for a statement that checks the row still
+ * says the same before it writes their name; when it does not, `unseeAuthor` and read them again.
+ */
+export async function seenAuthor(q: Queryable, id: number): Promise<AuthorRow | null> {
+  let seen = seenAuthors.get(q);
+  if (!seen) {
+    seen = new Map();
+    seenAuthors.set(q, seen);
+  }
+  const known = seen.get(id);
+  if (known) return known;
+  const author = await authorOf(q, id);
+  if (!author) return null;
+  if (seen.size >= SEEN_AUTHORS_MAX) seen.delete(seen.keys().next().value as number);
+  seen.set(id, author);
+  return author;
+}
+
+export function unseeAuthor(q: Queryable, id: number): void {
+  seenAuthors.get(q)?.delete(id);
 }

@@ -7,6 +7,7 @@ import { type Deps, inTransaction, type TxScope } from '../scope';
 import * as catalog from './catalog';
 import * as customers from './customers';
 import * as deadLetters from './dead-letters';
+import { postMessageAlone } from './message-writer-alone';
 import * as messages from './messages';
 import * as outbox from './outbox';
 import * as readEvents from './read-events';
@@ -166,6 +167,8 @@ export function createUseCases({ db, bus, logger = createLogger('db:use-cases') 
     facade[name] = (...args: unknown[]) =>
       withConnectionRetry(() => (fn as (q: Queryable, ...a: unknown[]) => Promise<unknown>)(db, ...args));
   }
+  // A message on its own is one statement when it can be (message-writer-alone.ts); inside `transaction`, as every write.
+  facade.postMessage = (...args: Parameters<UseCases['postMessage']>) => postMessageAlone(deps, ...args);
   return Object.assign(facade as TransactionUseCases, {
     transaction: <T>(fn: (t: TransactionUseCases) => Promise<T>) =>
       inTransaction(deps, (scope) => fn(bindScope(scope))),

@@ -1,5 +1,5 @@
 import { getTableColumns, type SQL, sql } from 'drizzle-orm';
-import { events, messages, telegramMessages, tickets } from '../schema';
+import { events, messages, telegramMessages, tickets, users } from '../schema';
 import type { TicketRow } from '../scope';
 import { dialect, p, rendered } from '../statements';
 
@@ -20,11 +20,14 @@ export function isoSql(timestamp: SQL): SQL {
   return sql`to_char(${timestamp} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 
-/** What the bump sets on each ticket (`x` is the ticket's part of the write). */
-function bumpSet(): SQL {
+/**
+ * What the bump sets on each ticket (`x` is the ticket's part of the write); its seq and status are x's unless
+ * given (the one-message statement takes the next seq of the row it locks and keeps its status).
+ */
+function bumpSet(lastSeq: SQL = sql`x.last_seq`, status: SQL = sql`x.status`): SQL {
   return dialect.buildUpdateSet(tickets, {
-    lastSeq: sql`x.last_seq`,
-    status: sql`x.status`,
+    lastSeq,
+    status,
     version: sql`${tickets.version} + x.moves`,
     resolvedAt: sql`case when x.moves > 0 then null else ${tickets.resolvedAt} end`,
     closedAt: sql`case when x.moves > 0 then null else ${tickets.closedAt} end`,
@@ -43,12 +46,17 @@ function bumpSet(): SQL {
  * write): `i` the drafts, `m` their messages, `e` the events of those without files (the message JSON built
  * by the mapper, with the row's id and time filled in), `l` the Telegram links, `b` each ticket's bump.
  */
+/** The ticket's columns as the write returns them, read from the bump `b`. */
+function returnedTicket(): SQL {
+  const { search: _search, ...ticketColumns } = getTableColumns(tickets);
+  const returned = Object.entries(ticketColumns).map(
+    ([key, column]) => sql`b.${sql.identifier(column.name)} as ${sql.identifier(key)}`,
+  );
+  return sql.join(returned, sql`, `);
+}
+
 export const writeStatement = () =>
   rendered('tt_write_messages', () => {
-    const { search: _search, ...ticketColumns } = getTableColumns(tickets);
-    const returned = Object.entries(ticketColumns).map(
-      ([key, column]) => sql`b.${sql.identifier(column.name)} as ${sql.identifier(key)}`,
-    );
     return sql`with i as (
   select * from unnest(${p('ticketIds')}::int[], ${p('customerIds')}::bigint[], ${p('seqs')}::int[],
     ${p('kinds')}::text[], ${p('authorIds')}::bigint[], ${p('bodies')}::text[], ${p('clientMessageIds')}::text[],
@@ -88,9 +96,64 @@ b as (
   returning ${tickets}.*
 )
 select i.ord::int as ord, m.id as "messageId", ${isoSql(sql`m.created_at`)} as "messageCreatedAt",
-  e.id as "eventId", e.created_at as "eventCreatedAt", ${sql.join(returned, sql`, `)}
+  e.id as "eventId", e.created_at as "eventCreatedAt", ${returnedTicket()}
 from i join m on m.ticket_id = i.ticket_id and m.seq = i.seq
   left join e on e.ticket_id = i.ticket_id and e.seq = i.seq
   join b on b.id = i.ticket_id
 order by i.ord`;
+  });
+
+/** Whose tickets a one-message write may land on: any ticket, or only the author's own. */
+export type Whose = 'any' | 'own';
+
+/** What the one-message write returns: the message's id, seq and time, its event's, the ticket after. */
+export type WriteOneRow = Omit<WriteRow, 'ord'> & { seq: number };
+
+/**
+ * One message in ONE statement, run on its own (a statement is atomic: no BEGIN/COMMIT): the bump `b` locks
+ * the ticket and takes its next seq only where the message is quiet — the ticket is one the author may write
+ * on (`whose`), in a status that takes this kind of message and keeps it (`statuses`, from the domain), the
+ * author is still as the message shows them, and the clientMessageId is new on the ticket — then `m` and `e`
+ * write the message and its message.created event. Otherwise it writes nothing and returns no row.
+ */
+export const writeOneStatement = (kind: string, whose: Whose, statuses: readonly string[]) =>
+  rendered(`tt_write_one_${kind}_${whose}`, () => {
+    const conditions = [
+      sql`${tickets.id} = ${p('ticketId')}`,
+      sql`${tickets.status} in (${sql.join(
+        statuses.map((s) => sql`${s}`),
+        sql`, `,
+      )})`,
+      sql`exists (select 1 from ${users} u where u.id = ${p('authorId')} and u.first_name = ${p('firstName')}
+      and u.last_name is not distinct from ${p('lastName')}::text
+      and u.username is not distinct from ${p('username')}::text and u.role = ${p('role')})`,
+      sql`(${p('clientMessageId')}::text is null or not exists (select 1 from ${messages} c
+      where c.ticket_id = ${tickets.id} and c.client_message_id = ${p('clientMessageId')}::text))`,
+    ];
+    if (whose === 'own') conditions.push(sql`${tickets.customerId} = ${p('authorId')}`);
+    return sql`with b as (
+  update ${tickets} set ${bumpSet(sql`${tickets.lastSeq} + 1`, sql`${tickets.status}`)}
+  from (select 0 as moves, ${p('preview')}::text as preview, ${p('agentReplied')}::boolean as agent_replied,
+    ${p('awaiting')}::text as awaiting) as x
+  where ${sql.join(conditions, sql` and `)}
+  returning ${tickets}.*
+),
+m as (
+  insert into ${messages} (ticket_id, seq, kind, author_id, body, client_message_id, via, delivery)
+  select b.id, b.last_seq, ${p('kind')}, ${p('authorId')}, ${p('body')}, ${p('clientMessageId')}, ${p('via')},
+    ${p('delivery')}
+  from b
+  returning id, seq, created_at
+),
+e as (
+  insert into ${events} (ticket_id, seq, type, customer_id, internal, actor_id, data)
+  select b.id, m.seq, 'message.created', b.customer_id, ${p('kind')}::text = 'note', ${p('authorId')},
+    jsonb_set(jsonb_set(jsonb_set(${p('data')}::jsonb, '{message,id}', to_jsonb(m.id)),
+      '{message,seq}', to_jsonb(m.seq)), '{message,createdAt}', to_jsonb(${isoSql(sql`m.created_at`)}))
+  from b, m
+  returning id, created_at
+)
+select m.seq, m.id as "messageId", ${isoSql(sql`m.created_at`)} as "messageCreatedAt",
+  e.id as "eventId", e.created_at as "eventCreatedAt", ${returnedTicket()}
+from b, m, e`;
   });

@@ -79,6 +79,20 @@ interface TicketPlan {
   awaiting: 'start' | 'restart' | 'clear' | null;
 }
 
+type Bump = Pick<TicketPlan, 'preview' | 'agentReplied' | 'awaiting'>;
+
+/** What a draft adds to its ticket's bump: preview and activity, first response, the SLA clock. */
+export function bumpOf(plan: Bump, d: Pick<MessageDraft, 'kind' | 'body' | 'attachments'>): Bump {
+  if (d.kind !== 'note') plan.preview = previewOf(d.body || filesLine(d.attachments));
+  if (d.kind === 'agent') {
+    plan.agentReplied = true;
+    plan.awaiting = 'clear';
+  }
+  if (d.kind === 'customer')
+    plan.awaiting = plan.awaiting === null || plan.awaiting === 'start' ? 'start' : 'restart';
+  return plan;
+}
+
 /**
  * Writes the drafts in order (a ticket's drafts get consecutive seqs, each status change the seq after its
  * message). A draft the ticket does not take (a customer on a closed ticket) fails the whole write.
@@ -102,13 +116,7 @@ export async function writeMessages(scope: TxScope, drafts: MessageDraft[]): Pro
       plan.lastSeq += 1;
       plan.moves.push({ seq: plan.lastSeq, actorId: d.author?.id ?? null });
     }
-    if (d.kind !== 'note') plan.preview = previewOf(d.body || filesLine(d.attachments));
-    if (d.kind === 'agent') {
-      plan.agentReplied = true;
-      plan.awaiting = 'clear';
-    }
-    if (d.kind === 'customer')
-      plan.awaiting = plan.awaiting === null || plan.awaiting === 'start' ? 'start' : 'restart';
+    bumpOf(plan, d);
     return seq;
   });
   const built = drafts.map((d, i) => builtMessage(d, seqs[i] as number));
@@ -185,7 +193,10 @@ export async function writeMessages(scope: TxScope, drafts: MessageDraft[]): Pro
 }
 
 /** The message as the mapper builds it, before its row exists (id 0, the epoch): the statement fills both in. */
-function builtMessage(d: MessageDraft, seq: number): Message {
+export function builtMessage(
+  d: Pick<MessageDraft, 'kind' | 'author' | 'body' | 'clientMessageId' | 'via'> & { ticket: { id: number } },
+  seq: number,
+): Message {
   return toMessage(
     {
       id: 0,
@@ -205,7 +216,7 @@ function builtMessage(d: MessageDraft, seq: number): Message {
   );
 }
 
-const createdEvent = (message: Message): NewTicketEvent => ({
+export const createdEvent = (message: Message): NewTicketEvent => ({
   type: 'message.created',
   internal: message.internal,
   actorId: message.authorId,

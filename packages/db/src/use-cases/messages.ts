@@ -99,6 +99,13 @@ export interface PostedMessage {
   created: boolean;
 }
 
+/** The post's input, checked: a message that carries files may have no text. */
+export function parsePost(rawInput: PostMessageInput, options: PostMessageOptions) {
+  const files = options.attachments?.length ?? 0;
+  const input = parseInput(files > 0 ? postMessageWithFilesInputSchema : postMessageInputSchema, rawInput);
+  return { input, files, internal: input.internal === true };
+}
+
 /**
  * Adds a reply (customer or agent) or an internal note through the message writer. Idempotent by
  * clientMessageId (under the ticket's lock); moves the ticket per the state machine; gap-free seq.
@@ -110,9 +117,7 @@ export async function postMessage(
   rawInput: PostMessageInput,
   options: PostMessageOptions = {},
 ): Promise<PostedMessage> {
-  const files = options.attachments?.length ?? 0;
-  const input = parseInput(files > 0 ? postMessageWithFilesInputSchema : postMessageInputSchema, rawInput);
-  const internal = input.internal === true;
+  const { input, internal } = parsePost(rawInput, options);
   const clientMessageId = input.clientMessageId ?? null;
   const { ticket, author } = await lockForMessage(scope, actor, ticketId);
   if (!canPostMessage(actor, ticket, internal)) throw new ForbiddenError('internal notes are for agents');

@@ -31,7 +31,9 @@ describe('loadEnv', () => {
     const env = loadEnv(replicaEnv, { DATABASE_REPLICA_URL: 'postgres://r:5433/db' });
     expect(env).toEqual({ DATABASE_REPLICA_URL: 'postgres://r:5433/db', DATABASE_REPLICA_MAX_LAG_MS: 1000 });
     expect(() => loadEnv(replicaEnv, { DATABASE_REPLICA_URL: 'redis://x' })).toThrow(/DATABASE_REPLICA_URL/);
-    expect(() => loadEnv(replicaEnv, { DATABASE_REPLICA_MAX_LAG_MS: '-1' })).toThrow(/DATABASE_REPLICA_MAX_LAG_MS/);
+    expect(() => loadEnv(replicaEnv, { DATABASE_REPLICA_MAX_LAG_MS: '-1' })).toThrow(
+      /DATABASE_REPLICA_MAX_LAG_MS/,
+    );
   });
 
   it('names a missing variable', () => {

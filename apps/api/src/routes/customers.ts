@@ -1,8 +1,8 @@
 import {
   canManageContactStep,
   canTriage,
-  contactStepSchema,
   canViewCustomer,
+  contactStepSchema,
   customerCardSchema,
   telegramIdParamSchema,
   ticketSchema,

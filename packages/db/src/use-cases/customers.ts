@@ -1,13 +1,13 @@
 import {
   type Actor,
   ConflictError,
-  CUSTOMER_TICKETS_MAX,
   type ContactStep,
+  CUSTOMER_TICKETS_MAX,
   type CustomerCard,
   canManageContactStep,
   canTriage,
-  contactStepSchema,
   canViewCustomer,
+  contactStepSchema,
   ForbiddenError,
   isOwnContact,
   NotFoundError,
@@ -139,7 +139,10 @@ const CONTACT_STEP_KEY = 'settings:contact-before-first-ticket';
 
 /** Whether a customer must share their phone before their first ticket (the bot asks; off by default). */
 export async function contactStepRequired(q: Queryable): Promise<boolean> {
-  const rows = await q.select({ value: kvState.value }).from(kvState).where(eq(kvState.key, CONTACT_STEP_KEY));
+  const rows = await q
+    .select({ value: kvState.value })
+    .from(kvState)
+    .where(eq(kvState.key, CONTACT_STEP_KEY));
   return (rows[0]?.value as Partial<ContactStep> | undefined)?.required === true;
 }
 

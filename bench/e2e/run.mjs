@@ -317,7 +317,7 @@ async function main() {
     `Context (no target): the old one-row reference (a bare \`INSERT\` + pub/sub + ws relay) p50 ${f(results.oneRow.p50)} ms, p99 ${f(results.oneRow.p99)} ms;`,
     `the system is ${(results.gateway.p50 / results.oneRow.p50).toFixed(2)}× of it at p50, ${(results.gateway.p99 / results.oneRow.p99).toFixed(2)}× at p99.`,
     '',
-    `Split of the gateway side (median of rounds): the \`postMessage\` transaction alone p50 ${f(results.gateway.write.p50)} ms;`,
+    `Split of the gateway side (median of rounds): the \`postMessage\` write alone p50 ${f(results.gateway.write.p50)} ms;`,
     `after commit (publish, gateway routing, socket) p50 ${f(results.gateway.afterCommit.p50)} ms, p99 ${f(results.gateway.afterCommit.p99)} ms.`,
     `The reference's matching parts: pub/sub hop + ws relay p50 ${f(medianOver(runs.parts, (x) => x.hop.p50) + medianOver(runs.parts, (x) => x.relay.p50))} ms; its transaction p50 ${f(medianOver(runs.parts, (x) => x.transaction.p50))} ms (the one-row insert ${f(medianOver(runs.parts, (x) => x.insert.p50))} ms).`,
     'The publish is not awaited by the use-case, so "after commit" runs from the return of the call, just after the publish is issued.',

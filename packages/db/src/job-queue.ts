@@ -28,11 +28,26 @@ export async function installJobQueue(
 ): Promise<void> {
   const pool = new pg.Pool({ connectionString: url, max: 1, application_name: 'tikethet-migrate' });
   try {
-    await runMigrations({ pgPool: pool, logger: workerLogger(logger) });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await runMigrations({ pgPool: pool, logger: workerLogger(logger) });
+        return;
+      } catch (error) {
+        // Several migrators at once: graphile-worker's `create schema/table if not exists` can lose the race
+        // to another's (a duplicate key in the catalog, or the object already there). The winner installed
+        // it; running again finds it and goes on from there.
+        const code = (error as { code?: string }).code;
+        if (attempt >= 5 || !RACE_CODES.has(code ?? '')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
   } finally {
     await pool.end();
   }
 }
+
+/** unique_violation (the catalog's own indexes), duplicate_table, duplicate_schema, duplicate_object. */
+const RACE_CODES = new Set(['23505', '42P07', '42P06', '42710']);
 
 export interface SlaTimerWorkerOptions {
   /** The process's database: the runner takes its connections from its pool. */

@@ -107,6 +107,22 @@ describe('runMigrations', () => {
     expect(await schemaFingerprint(database.url)).toEqual(first);
   });
 
+  it('concurrent runs install the job queue once, without racing on its schema', async () => {
+    // Our migrations already applied: every run goes straight on to graphile-worker's schema, all at once.
+    const last = readMigrationFiles().at(-1)?.tag ?? '';
+    for (let round = 0; round < 3; round++) {
+      const database = await freshDatabase('migrate_queue');
+      await runMigrations(database.url, { until: last });
+      const runs = await Promise.allSettled(Array.from({ length: 6 }, () => runMigrations(database.url)));
+      expect(runs.filter((r) => r.status === 'rejected')).toEqual([]);
+      const installed = await query<{ n: string }>(
+        database.url,
+        'select count(*) as n from graphile_worker.migrations',
+      );
+      expect(Number(installed[0]?.n)).toBeGreaterThan(0);
+    }
+  });
+
   it('runs a marked migration statement by statement outside a transaction, once', async () => {
     const database = await freshDatabase('migrate_notx');
     const folder = migrationsOf({

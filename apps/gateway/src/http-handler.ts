@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LIVENESS, type Readiness } from '@tikethet/config';
+import { asyncApiDocument } from '@tikethet/protocol/asyncapi';
 import type { Registry } from 'prom-client';
 
 export interface HealthChecks {
@@ -13,8 +14,12 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-/** `/healthz` (live), `/readyz` (DB, bus, not draining), `/metrics` (Prometheus text). */
+/**
+ * `/healthz` (live), `/readyz` (DB, bus, not draining), `/metrics` (Prometheus text), `/asyncapi.json` (the
+ * WebSocket protocol as AsyncAPI 3.0, generated from the schemas the gateway validates with).
+ */
 export function createHttpHandler(checks: HealthChecks) {
+  const asyncApi = JSON.stringify(asyncApiDocument());
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -30,6 +35,11 @@ export function createHttpHandler(checks: HealthChecks) {
         (r) => json(res, r.httpStatus, r.body),
         () => json(res, 503, { status: 'unavailable', checks: {} }),
       );
+      return;
+    }
+    if (path === '/asyncapi.json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' });
+      res.end(asyncApi);
       return;
     }
     if (path === '/metrics') {

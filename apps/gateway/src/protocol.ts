@@ -1,54 +1,12 @@
-import {
-  CloseCode,
-  QUEUE_TOPIC,
-  type TicketTopicName,
-  ticketIdOfTopic,
-  ticketTopic,
-  type ClientFrame as WireClientFrame,
-} from '@tikethet/protocol';
-import { z } from 'zod';
+import { CloseCode } from '@tikethet/protocol';
+import { clientFrameSchema } from '@tikethet/protocol/schemas';
+import type { z } from 'zod';
 
-export { CloseCode };
+export type { Topic } from '@tikethet/protocol/schemas';
+/** The client frames' schema lives in the protocol package, beside the AsyncAPI document made from it. */
+export { CloseCode, clientFrameSchema };
 
-/** A topic the client may name: one ticket's stream or the agents' queue. */
-export type Topic =
-  | { kind: 'ticket'; ticketId: number; name: TicketTopicName }
-  | { kind: 'queue'; name: 'queue' };
-
-const ticketIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-
-export const topicSchema = z
-  .string()
-  .max(64)
-  .transform((value, ctx): Topic => {
-    if (value === QUEUE_TOPIC) return { kind: 'queue', name: QUEUE_TOPIC };
-    const id = ticketIdOfTopic(value);
-    if (id === null) {
-      ctx.addIssue({ code: 'custom', message: 'must be "queue" or "ticket:<id>"' });
-      return z.NEVER;
-    }
-    return { kind: 'ticket', ticketId: id, name: ticketTopic(id) };
-  });
-
-/** Every frame a client may send (ARCHITECTURE §12). Unknown fields are ignored, unknown types rejected. */
-export const clientFrameSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('hello'), initData: z.string().min(1).max(8192) }),
-  z.object({
-    type: z.literal('subscribe'),
-    topic: topicSchema,
-    after: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-  }),
-  z.object({ type: z.literal('unsubscribe'), topic: topicSchema }),
-  z.object({ type: z.literal('typing'), ticketId: ticketIdSchema, internal: z.boolean().optional() }),
-  z.object({ type: z.literal('ping') }),
-  z.object({ type: z.literal('pong') }),
-]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
-// The schema takes exactly the frames the protocol package declares (checked both ways at compile time).
-const _declared = (frame: z.input<typeof clientFrameSchema>): WireClientFrame => frame;
-const _accepted = (frame: WireClientFrame): z.input<typeof clientFrameSchema> => frame;
-void _declared;
-void _accepted;
 
 export type ParsedFrame =
   | { ok: true; frame: ClientFrame }

@@ -215,7 +215,7 @@ async function main() {
   }
 
   // The Mini App and its proxy on the one origin.
-  const { createMiniappServer } = require(built('apps/miniapp/dist-server/server/index.js'));
+  const { createMiniappServer } = require(built('apps/miniapp/dist-server/index.js'));
   const front = createMiniappServer({
     distDir: built('apps/miniapp/dist'),
     apiUrl: `http://127.0.0.1:${apiPort}`,

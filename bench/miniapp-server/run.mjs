@@ -150,7 +150,7 @@ const WORKLOADS = {
 async function main() {
   const upstream = await child(UPSTREAM);
   const shipped = await child(
-    frontSource(path.join(root, 'apps/miniapp/dist-server/server/index.js'), upstream.port),
+    frontSource(path.join(root, 'apps/miniapp/dist-server/index.js'), upstream.port),
   );
   const handWritten = await child(
     frontSource(path.join(import.meta.dirname, 'hand-written-server.cjs'), upstream.port),

@@ -60,7 +60,7 @@ describe('@tikethet/miniapp deployed on its own', () => {
       expect(await proxied.json()).toEqual({ upstream: true, url: '/api/v1/me' });
     });
 
-    // The Mini App server closes every connection on SIGTERM (apps/miniapp/src/serve.ts: closeAllConnections),
+    // The Mini App server closes every connection on SIGTERM (apps/miniapp/server/serve.ts: closeAllConnections),
     // so requests in flight at that moment are cut rather than finished: what holds today is checked here.
     it('on SIGTERM during load: no 5xx, every request answered 200 or cut, and it exits 0 within 3 s', async () => {
       const { outcomes, exit } = await sigtermUnderLoad(app, '/', 200);

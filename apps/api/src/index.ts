@@ -9,14 +9,16 @@ import {
   startSlaTimerWorker,
 } from '@tikethet/db';
 import { createApi } from './create-api';
-import { apiPort, loadApiEnv } from './env';
+import { type ApiEnv, apiPort, loadApiEnv } from './env';
 
 export { type Api, type ApiDeps, createApi } from './create-api';
 export { type ApiEnv, apiEnvShape, loadApiEnv } from './env';
 
-/** The API process: HTTP on PORT/API_PORT, the relay that re-publishes unpublished events, the SLA timers. */
-async function main(): Promise<void> {
-  const env = orExitOnEnvError(() => loadApiEnv());
+/**
+ * Starts the API as a process does: HTTP on PORT/API_PORT, the relay that re-publishes unpublished events, the
+ * SLA timers, and a clean stop on SIGTERM/SIGINT. Resolves with the listening server.
+ */
+export async function startApi(env: ApiEnv): Promise<http.Server> {
   const logger = createLogger('api');
   const db = createDb(env.DATABASE_URL, {
     max: env.DATABASE_POOL_SIZE,
@@ -64,7 +66,8 @@ async function main(): Promise<void> {
   const api = createApi({ env, db, replica, bus, redis, logger });
   const server = http.createServer(api.app);
   const port = apiPort(env);
-  server.listen(port, () => logger.info({ port }, 'api listening'));
+  await new Promise<void>((resolve) => server.listen(port, resolve));
+  logger.info({ port }, 'api listening');
 
   exitOnSignals({
     logger,
@@ -79,8 +82,9 @@ async function main(): Promise<void> {
         .then(() => replica?.monitor.close())
         .then(() => Promise.allSettled([bus.close(), redis?.quit(), db.close(), replicaDb?.close()])),
   });
+  return server;
 }
 
 if (require.main === module) {
-  void main();
+  void startApi(orExitOnEnvError(() => loadApiEnv()));
 }

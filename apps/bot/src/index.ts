@@ -3,10 +3,16 @@ import { createBus, openRedisClient, redisTarget } from '@tikethet/bus';
 import { createLogger, exitOnSignals, orExitOnEnvError, resolvePort } from '@tikethet/config';
 import { createDb } from '@tikethet/db';
 import { createBot } from './create-bot';
-import { loadBotEnv } from './env';
+import { type BotEnv, loadBotEnv } from './env';
 
-async function main() {
-  const env = orExitOnEnvError(() => loadBotEnv());
+export { type Bot, type BotDeps, createBot } from './create-bot';
+export { type BotEnv, loadBotEnv } from './env';
+
+/**
+ * Starts the bot as a process does: webhook/HTTP on BOT_PORT, the admin listener on loopback when configured,
+ * polling or the webhook, the outbound queue, and a clean stop on SIGTERM. Resolves with the HTTP server.
+ */
+export async function startBot(env: BotEnv): Promise<http.Server> {
   const logger = createLogger('bot');
   const db = createDb(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE, applicationName: 'tikethet-bot' });
   // REDIS_CLUSTER_NODES wins over REDIS_URL. The outbound limits are shared through Redis when there is one,
@@ -41,9 +47,12 @@ async function main() {
       await db.close();
     },
   });
+  return server;
 }
 
-void main().catch((error: unknown) => {
-  process.stderr.write(`bot failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  startBot(orExitOnEnvError(() => loadBotEnv())).catch((error: unknown) => {
+    process.stderr.write(`bot failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}

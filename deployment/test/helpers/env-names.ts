@@ -19,9 +19,9 @@ for (const [name, value] of Object.entries(config as Record<string, unknown>)) {
   }
 }
 
-/** The env file of an app: `src/env.ts`, or the Mini App server's `src/server/env.ts`. */
+/** The env file of an app: `src/env.ts`, or the Mini App server's `server/env.ts`. */
 export function envFileOf(app: AppName): string {
-  const candidates = [`apps/${app}/src/env.ts`, `apps/${app}/src/server/env.ts`];
+  const candidates = [`apps/${app}/src/env.ts`, `apps/${app}/server/env.ts`];
   const found = candidates.find((file) => exists(file));
   if (!found) throw new Error(`apps/${app} has no env.ts (${candidates.join(', ')})`);
   return found;

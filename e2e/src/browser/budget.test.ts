@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
-import { createMiniappServer, type MiniappServer } from '../../../apps/miniapp/src/server/index';
+import { createMiniappServer, type MiniappServer } from '../../../apps/miniapp/server/index';
 import { launchBrowser, launchUrl, PHONE } from '../support/browser';
 import { median, recordScripts, writeBenchmarksSection, writeResults } from '../support/budget';
 import { apiAs, makeAgents } from '../support/people';
@@ -367,7 +367,7 @@ function benchmarksMarkdown(all: Measured[], machine: string, load: number[], af
   });
   return `## Mini App budget
 
-The Mini App built by the test (\`vite build\` into a directory of its own, as \`pnpm build\` builds it) and served by its own server (\`apps/miniapp/src/server\`: precompressed brotli, immutable hashed assets), opened in Debian's Chromium at a phone viewport (390×844) as Telegram opens it — signed initData in the launch hash — against the real API, gateway, PostgreSQL and Redis on loopback. Each scenario is loaded cold (a fresh browser context: empty cache) ${RUNS} times on **the phone profile** — Lighthouse's mobile throttling applied through the Chrome DevTools Protocol: ${PHONE_PROFILE.cpuSlowdown}× CPU slowdown, ${PHONE_PROFILE.downKbit / 1000} Mbit/s down, ${PHONE_PROFILE.upKbit} kbit/s up, ${PHONE_PROFILE.rttMs} ms round trip, cache disabled — alternated with ${RUNS} loads of **the reference**: the same load on loopback without throttling, in the same run. **Paint** is the later of the largest contentful paint and the moment the first ticket row (for the deep link: the ticket's first message) became visible (ms since navigation start), median of ${RUNS} with min–max. **First-screen JS** is the sum of the brotli sizes (the \`.br\` files the server sends) of every script the page requested until then; ≤ ${JS_BUDGET_KB} KB is asserted by the test, the paint targets are reported.
+The Mini App built by the test (\`vite build\` into a directory of its own, as \`pnpm build\` builds it) and served by its own server (\`apps/miniapp/server/server\`: precompressed brotli, immutable hashed assets), opened in Debian's Chromium at a phone viewport (390×844) as Telegram opens it — signed initData in the launch hash — against the real API, gateway, PostgreSQL and Redis on loopback. Each scenario is loaded cold (a fresh browser context: empty cache) ${RUNS} times on **the phone profile** — Lighthouse's mobile throttling applied through the Chrome DevTools Protocol: ${PHONE_PROFILE.cpuSlowdown}× CPU slowdown, ${PHONE_PROFILE.downKbit / 1000} Mbit/s down, ${PHONE_PROFILE.upKbit} kbit/s up, ${PHONE_PROFILE.rttMs} ms round trip, cache disabled — alternated with ${RUNS} loads of **the reference**: the same load on loopback without throttling, in the same run. **Paint** is the later of the largest contentful paint and the moment the first ticket row (for the deep link: the ticket's first message) became visible (ms since navigation start), median of ${RUNS} with min–max. **First-screen JS** is the sum of the brotli sizes (the \`.br\` files the server sends) of every script the page requested until then; ≤ ${JS_BUDGET_KB} KB is asserted by the test, the paint targets are reported.
 
 | first screen | JS brotli KB | phone paint ms, median (min–max) | target ms | | loopback paint ms (min–max) | phone / loopback |
 |---|---|---|---|---|---|---|

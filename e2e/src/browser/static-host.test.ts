@@ -119,7 +119,7 @@ beforeAll(async () => {
       env,
     },
   );
-  await run(process.execPath, ['dist-server/server/write-static-headers.js', outDir], { cwd: miniapp });
+  await run(process.execPath, ['dist-server/write-static-headers.js', outDir], { cwd: miniapp });
   built = outDir;
   browser = await launchBrowser();
 }, 240_000);

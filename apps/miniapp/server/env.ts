@@ -16,3 +16,5 @@ export function loadMiniappEnv(source: NodeJS.ProcessEnv = process.env) {
   );
   return { ...env, port: resolvePort(env, env.MINIAPP_PORT) };
 }
+
+export type MiniappEnv = ReturnType<typeof loadMiniappEnv>;

@@ -1,7 +1,7 @@
 /**
  * `pnpm build`'s last step: writes dist/_headers (the headers a static host should send, see
  * staticHostHeaders) and dist/_redirects (client routes to index.html) for serving the build without this
- * server. Run from the package directory: `node dist-server/server/write-static-headers.js [distDir]`.
+ * server. Run from the package directory: `node dist-server/write-static-headers.js [distDir]`.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';

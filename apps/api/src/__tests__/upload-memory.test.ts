@@ -115,7 +115,10 @@ it('a 20 MB upload does not grow the API process by more than a few MB; 20 MB + 
     const ok = await streamedUpload(url, auth, 20 * MB, 'big.bin');
     expect(ok.status).toBe(201);
     const grown = (await memoryOf(pid, 'VmHWM')) - before;
-    expect(grown).toBeLessThan(6 * MB);
+    // Streamed, the peak grows by the pieces in flight: ~2 MB on a quiet machine, up to ~8 MB measured while
+    // CI ran two suites at once (the database writes fall behind and the socket's buffers fill). Held whole,
+    // the 20 MB file alone would be more than this bound (23 MB measured with the file buffered on purpose).
+    expect(grown).toBeLessThan(12 * MB);
 
     const tooBig = await streamedUpload(url, auth, 20 * MB + 1, 'huge.iso');
     expect(tooBig.status).toBe(413);

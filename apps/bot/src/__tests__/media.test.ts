@@ -135,6 +135,59 @@ describe('agents’ files reach the customer as Telegram media', () => {
     expect(order.slice(-2)).toEqual(['sendMediaGroup', 'sendMessage']);
   });
 
+  it('an edited reply edits the message that carries its text: the long text message, or the caption', async () => {
+    const { customer, ticketId, agent } = await conversation();
+    const actor = { id: agent, role: 'agent' as const };
+    const [photo] = await uploaded({ kind: 'photo', bytes: PNG, fileName: 'a.png', mimeType: 'image/png' });
+    const long = `${'y'.repeat(1500)} first`;
+    const reply = await h.uc.postMessage(
+      actor,
+      ticketId,
+      { body: long },
+      { attachments: photo ? [photo] : [] },
+    );
+    await waitFor(async () => (await deliveryOf(reply.message.id)) === 'sent', { timeoutMs: 15_000 });
+    const sentPhoto = (await okCall('sendPhoto', customer)).result as TgMessage;
+    // The text follows the photo, a second later (the chat's pace): the delivery is "sent" at the photo.
+    const sentText = await waitFor(() => h.api.sentMessages(customer).find((m) => textOf(m).includes(long)), {
+      description: 'the long text sent',
+      timeoutMs: 15_000,
+    });
+    expect(sentPhoto.caption).toBeUndefined();
+    // Telegram answered; the queue records the message it made right after, and an edit needs that record.
+    await waitFor(
+      async () =>
+        (
+          await h.query("select 1 from telegram_outbox where dedupe_key = $1 and status = 'sent'", [
+            `reply:${reply.message.id}:1`,
+          ])
+        ).length > 0,
+    );
+
+    const edited = `${'y'.repeat(1500)} second`;
+    await h.uc.editMessage(actor, reply.message.id, edited);
+    const textEdit = await okCall('editMessageText', customer);
+    expect(textEdit.params.message_id).toBe(sentText.message_id);
+    expect(String(textEdit.params.text)).toContain(edited);
+    // The photo is left as it was: no caption put on it, no failed caption edit.
+    expect(h.api.callsOf('editMessageCaption').filter((c) => c.params.chat_id === customer)).toEqual([]);
+
+    // A short text rode as the photo's caption: the caption is what an edit changes.
+    const [second] = await uploaded({ kind: 'photo', bytes: PNG, fileName: 'b.png', mimeType: 'image/png' });
+    const short = await h.uc.postMessage(
+      actor,
+      ticketId,
+      { body: 'short caption' },
+      { attachments: second ? [second] : [] },
+    );
+    await waitFor(async () => (await deliveryOf(short.message.id)) === 'sent', { timeoutMs: 15_000 });
+    const captioned = h.api.sentMessages(customer).find((m) => m.caption?.includes('short caption'));
+    await h.uc.editMessage(actor, short.message.id, 'short caption, fixed');
+    const captionEdit = await okCall('editMessageCaption', customer);
+    expect(captionEdit.params.message_id).toBe(captioned?.message_id);
+    expect(String(captionEdit.params.caption)).toContain('short caption, fixed');
+  });
+
   it('a 429 on sendPhoto is waited out; a customer who blocked the bot shows a failed delivery', async () => {
     const first = await conversation();
     h.api.failNext('sendPhoto', 1, { errorCode: 429, retryAfter: 1 });

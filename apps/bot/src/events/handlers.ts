@@ -150,6 +150,19 @@ async function replyToCustomer(deps: EventHandlerDeps, event: TicketEvent, messa
 }
 
 /**
+ * The queued send that carries a reply's text to the customer: the reply's first send (its text, or a file
+ * captioned with it), or, when the text was too long for a caption, the message of its own that followed the
+ * files. A reply's sends are keyed `reply:<id>`, then `reply:<id>:<i>` — at most one per file and the text.
+ */
+async function replyTextCopy(uc: UseCases, message: Message) {
+  const keys = [`reply:${message.id}`];
+  for (let i = 1; i <= message.attachments.length; i++) keys.push(`reply:${message.id}:${i}`);
+  const rows = await uc.findOutboxByKeys(keys);
+  const first = rows.find((r) => r.dedupeKey === keys[0]);
+  return rows.find((r) => r !== first && r.method === 'sendMessage') ?? first;
+}
+
+/**
  * An agent's reply edited (in the Mini App, or its Telegram message in a topic or DM): the customer's copy
  * says the same. The edit is recorded on the message (its original kept) by the use-case that made the event.
  */
@@ -157,7 +170,7 @@ async function editCustomerCopy(deps: EventHandlerDeps, event: TicketEvent, mess
   const { uc, runtime } = deps;
   // message.updated also says a delivery state changed: only an edit (editedAt) changes the copy.
   if (message.editedAt === null) return 0;
-  const [sent] = await uc.findOutboxByKeys([`reply:${message.id}`]);
+  const sent = await replyTextCopy(uc, message);
   if (sent?.status !== 'sent' || sent.telegramMessageId === null) return 0;
   const to = await customerChat(uc, event.customerId);
   if (!to) return 0;
@@ -165,7 +178,8 @@ async function editCustomerCopy(deps: EventHandlerDeps, event: TicketEvent, mess
   const target = { chatId: sent.chatId, telegramMessageId: sent.telegramMessageId };
   const replyMarkup = openTicketKeyboard(runtime, to.texts, event.ticketId);
   const dedupeKey = `reply-edit:${message.id}:${message.editedAt}`;
-  // A reply that went as a file (the agent's own, copied; or uploaded) carries the text as its caption.
+  // A reply that went as a file (the agent's own, copied; or uploaded) carries the text as its caption,
+  // unless the text was too long for one and went as a message of its own (then that message is edited).
   const queued =
     sent.method !== 'sendMessage'
       ? await uc.enqueueTelegram({

@@ -345,6 +345,31 @@ async function postTargets(deps: EventHandlerDeps, customerId: number): Promise<
 
 const postKey = (ticketId: number, chatId: number) => `created:${ticketId}:${chatId}`;
 
+/** A ticket's opening message is its seq 2 (1 is `ticket.created`): see createTicket in packages/db. */
+const OPENING_MESSAGE_SEQ = 2;
+
+/**
+ * A ticket opened in Telegram with a photo, voice note, video or file: the customer's message itself copied to
+ * where the new-ticket post went (media stays media), after the post in each chat's queue, once per chat.
+ */
+async function postOpeningMedia(deps: EventHandlerDeps, event: TicketEvent, message: Message) {
+  if (message.via !== 'bot' || message.attachments.length === 0) return 0;
+  const origin = (await deps.uc.findTelegramCopies(message.id)).find((c) => c.chatId === event.customerId);
+  if (!origin) return 0;
+  let queued = 0;
+  for (const target of await postTargets(deps, event.customerId)) {
+    const copied = await deps.uc.enqueueTelegram({
+      chatId: target.chatId,
+      method: 'copyMessage',
+      payload: { chat_id: target.chatId, from_chat_id: origin.chatId, message_id: origin.telegramMessageId },
+      ticketId: event.ticketId,
+      dedupeKey: `${postKey(event.ticketId, target.chatId)}:media`,
+    });
+    if (copied) queued += 1;
+  }
+  return queued;
+}
+
 /** A new ticket, posted for agents with Take and Open. */
 async function postNewTicket(deps: EventHandlerDeps, event: TicketEvent & { type: 'ticket.created' }) {
   const { uc, runtime } = deps;
@@ -467,7 +492,11 @@ async function deliver(deps: EventHandlerDeps, event: TicketEvent, topics: boole
     const message = event.data.message;
     if (message.internal) return 0;
     // In topic mode the ticket's topic carries the customer's words; the assignee is not DM'd them too.
-    if (message.kind === 'customer') return topics ? 0 : tellAssignee(deps, event, message);
+    if (message.kind === 'customer') {
+      if (topics) return 0;
+      const opening = event.seq === OPENING_MESSAGE_SEQ ? await postOpeningMedia(deps, event, message) : 0;
+      return opening + (await tellAssignee(deps, event, message));
+    }
     return replyToCustomer(deps, event, message);
   }
   if (event.type === 'ticket.updated') {

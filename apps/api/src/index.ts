@@ -2,10 +2,12 @@ import http from 'node:http';
 import { createBus, createRelay, openRedisClient, redisTarget } from '@tikethet/bus';
 import { createLogger, exitOnSignals, orExitOnEnvError } from '@tikethet/config';
 import {
+  createBlobStore,
   createDb,
   createPendingEventSource,
   createUseCases,
   monitorReplica,
+  s3ConfigOf,
   startSlaTimerWorker,
 } from '@tikethet/db';
 import { createApi } from './create-api';
@@ -62,6 +64,13 @@ export async function startApi(env: ApiEnv): Promise<http.Server> {
     logger: createLogger('api:sla-timers'),
     // A pool of one connection (the embedded PGlite) cannot give one up to LISTEN: poll instead.
     mode: env.DATABASE_POOL_SIZE > 1 ? 'listen' : 'poll',
+    // Uploads whose message was never written (the process died between the two): gone after an hour.
+    sweepBlobs: (after) =>
+      createBlobStore({ db: db.db, s3: s3ConfigOf(env) }).sweepOrphans({
+        after,
+        graceMs: 60 * 60_000,
+        limit: 500,
+      }),
   });
   const api = createApi({ env, db, replica, bus, redis, logger });
   const server = http.createServer(api.app);

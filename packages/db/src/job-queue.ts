@@ -1,5 +1,12 @@
 import { createLogger, type Logger } from '@tikethet/config';
-import { run, runMigrations, runOnce, type TaskList, Logger as WorkerLogger } from 'graphile-worker';
+import {
+  quickAddJob,
+  run,
+  runMigrations,
+  runOnce,
+  type TaskList,
+  Logger as WorkerLogger,
+} from 'graphile-worker';
 import pg from 'pg';
 import type { Database } from './client';
 
@@ -12,6 +19,11 @@ import type { Database } from './client';
 export const SLA_TIMER_TASK = 'sla_timer';
 /** The out-of-hours reply of a ticket (added by the messages trigger of 0013). */
 export const AUTO_REPLY_TASK = 'auto_reply';
+/**
+ * The sweep of uploaded files no message took (BlobStore.sweepOrphans): one job across all instances (its
+ * job key), which queues its own next run with its cursor as the payload.
+ */
+export const BLOB_SWEEP_TASK = 'blob_sweep';
 
 function workerLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger(() => (level, message, meta) => {
@@ -65,6 +77,10 @@ export interface SlaTimerWorkerOptions {
   mode: 'listen' | 'poll';
   pollMs?: number;
   concurrency?: number;
+  /** Given: the orphan blob sweep runs as a recurring job, one bounded run from the cursor `after` a time. */
+  sweepBlobs?: (after: number) => Promise<{ next: number; more: boolean }>;
+  /** Between sweeps once caught up (default 10 minutes); a run that left more goes on a second later. */
+  sweepEveryMs?: number;
 }
 
 export interface SlaTimerWorker {
@@ -86,6 +102,30 @@ export async function startSlaTimerWorker(options: SlaTimerWorkerOptions): Promi
     [SLA_TIMER_TASK]: perTicket(options.fire),
     [AUTO_REPLY_TASK]: perTicket(options.autoReply),
   };
+  const { sweepBlobs } = options;
+  if (sweepBlobs) {
+    const every = options.sweepEveryMs ?? 10 * 60_000;
+    taskList[BLOB_SWEEP_TASK] = async (payload, helpers) => {
+      const after = (payload as { after?: unknown } | null)?.after;
+      const swept = await sweepBlobs(typeof after === 'number' && Number.isInteger(after) ? after : 0);
+      // The running job gives up its key to the next one (graphile-worker's job key semantics).
+      await helpers.addJob(
+        BLOB_SWEEP_TASK,
+        { after: swept.next },
+        { jobKey: BLOB_SWEEP_TASK, runAt: new Date(Date.now() + (swept.more ? 1000 : every)) },
+      );
+    };
+    // Every instance asks for the job at start; the key keeps it one (an existing job, its cursor, stays).
+    await quickAddJob(
+      { pgPool: options.db.$client },
+      BLOB_SWEEP_TASK,
+      { after: 0 },
+      {
+        jobKey: BLOB_SWEEP_TASK,
+        jobKeyMode: 'unsafe_dedupe',
+      },
+    );
+  }
   const common = {
     pgPool: options.db.$client,
     taskList,

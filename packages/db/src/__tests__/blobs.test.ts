@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { type BlobStore, BlobTooLargeError, CHUNK_BYTES, createBlobStore } from '../blobs/blob-store';
-import { type DbFixture, setupDb } from './helpers';
+import { type DbFixture, makeUser, setupDb } from './helpers';
 
 /** `total` bytes in pieces of `piece`, each byte its offset mod 251: any slip of order or loss shows. */
 async function* bytes(total: number, piece = 64 * 1024): AsyncGenerator<Buffer> {
@@ -56,6 +56,52 @@ function behavesAsAStore(name: string, store: () => BlobStore) {
       BlobTooLargeError,
     );
     expect(await count('select count(*) as n from blobs')).toBe(before);
+  });
+
+  it(`${name}: the sweep removes old blobs no attachment took, keeps attached and recent ones`, async () => {
+    const customer = await makeUser(fx.uc);
+    const { ticket } = await fx.uc.createTicket(customer, { subject: 'Files', body: 'x' });
+    const [orphan, attached, recent] = [
+      await store().put(bytes(1000), { maxBytes: 1000 }),
+      await store().put(bytes(1000), { maxBytes: 1000 }),
+      await store().put(bytes(1000), { maxBytes: 1000 }),
+    ];
+    await fx.uc.postMessage(
+      customer,
+      ticket.id,
+      { body: 'see file' },
+      {
+        attachments: [{ kind: 'document', blobId: attached.id, size: 1000, fileName: 'a.bin' }],
+      },
+    );
+    // The upload whose message never came, and the attached one, are past the grace period; `recent` is not.
+    await fx.client.db.$client.query(
+      "update blobs set created_at = now() - interval '2 hours' where id = any($1)",
+      [[orphan.id, attached.id]],
+    );
+    const swept = await store().sweepOrphans({ after: orphan.id - 1, graceMs: 3_600_000, limit: 100 });
+    expect(swept.removed).toBe(1);
+    expect(await store().open(orphan.id)).toBeNull();
+    expect(await store().open(attached.id)).not.toBeNull();
+    expect(await store().open(recent.id)).not.toBeNull();
+    // The cursor stops before the first blob still in its grace period: it is looked at again later.
+    expect(swept.next).toBe(attached.id);
+    expect(swept.more).toBe(false);
+  });
+
+  it(`${name}: the sweep looks at no more than \`limit\` blobs a run, and goes on from its cursor`, async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i += 1) ids.push((await store().put(bytes(10), { maxBytes: 10 })).id);
+    await fx.client.db.$client.query(
+      "update blobs set created_at = now() - interval '2 hours' where id = any($1)",
+      [ids],
+    );
+    const first = await store().sweepOrphans({ after: (ids[0] ?? 0) - 1, graceMs: 3_600_000, limit: 2 });
+    expect(first).toEqual({ removed: 2, next: ids[1], more: true });
+    expect(await store().open(ids[2] ?? 0)).not.toBeNull();
+    const second = await store().sweepOrphans({ after: first.next, graceMs: 3_600_000, limit: 2 });
+    expect(second).toEqual({ removed: 1, next: ids[2], more: false });
+    expect(await store().open(ids[2] ?? 0)).toBeNull();
   });
 
   it(`${name}: remove deletes the blob and its bytes`, async () => {

@@ -173,3 +173,34 @@ test('out of hours: one auto-reply per off-hours period per ticket, with the exp
   await new Promise((r) => setTimeout(r, 1500));
   expect(await systemMessages()).toHaveLength(2);
 });
+
+it('the blob sweep is one recurring job across instances, carrying its cursor from run to run', async () => {
+  const seen: number[] = [];
+  const sweepBlobs = async (after: number) => {
+    seen.push(after);
+    return { next: after + 5, more: seen.length === 1 };
+  };
+  for (let i = 0; i < 2; i += 1) {
+    const client = createDb(f.database.url, { max: 2 });
+    clients.push(client);
+    const worker = await startSlaTimerWorker({
+      db: client.db,
+      mode: 'poll',
+      pollMs: 200,
+      fire: async () => undefined,
+      autoReply: async () => undefined,
+      sweepBlobs,
+      sweepEveryMs: 3_600_000,
+    });
+    workers.push(worker);
+  }
+  // A run that left more goes on a second later from where it stopped; then it waits the interval.
+  await until(async () => seen.length >= 2);
+  const { rows } = await f.client.db.$client.query<{ payload: { after: number }; later: boolean }>(
+    `select j.payload, j.run_at > now() + interval '50 minutes' as later
+     from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+     where t.identifier = 'blob_sweep'`,
+  );
+  expect(seen).toEqual([0, 5]);
+  expect(rows).toEqual([{ payload: { after: 10 }, later: true }]);
+});

@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../client';
-import { blobChunks, blobs } from '../schema';
+import { attachments, blobChunks, blobs } from '../schema';
 import { createS3Objects, type S3Config } from './s3-objects';
 
 /** Bytes per `blob_chunks` row: big enough that a 20 MB file is 80 rows, small enough to hold one in memory. */
@@ -38,6 +38,19 @@ export interface BlobStore {
   open(id: number): Promise<{ size: number; stream: Readable } | null>;
   /** Removes blobs no attachment took (an upload whose message was never written). */
   remove(ids: number[]): Promise<void>;
+  /**
+   * One bounded run of the orphan sweep: looks at up to `limit` blobs after the cursor `after` (by id, the
+   * primary key), stopping before the first one younger than `graceMs` (an upload whose message may still
+   * come); removes those no attachment refers to, bytes and S3 object too. `next` is where the next run goes
+   * on from; `more` says a full `limit` was looked at, so blobs past the grace period may be left.
+   */
+  sweepOrphans(options: { after: number; graceMs: number; limit: number }): Promise<SweepResult>;
+}
+
+export interface SweepResult {
+  removed: number;
+  next: number;
+  more: boolean;
 }
 
 export interface BlobStoreOptions {
@@ -122,6 +135,13 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
     maxBytes: number,
   ) {
     const key = `blobs/${randomUUID()}`;
+    // The row first: an upload cut off before it ends (the process killed) leaves a row the sweep finds, and
+    // through it the object, rather than an object no row names.
+    const [row] = await db
+      .insert(blobs)
+      .values({ store: 's3', key, size: 0, sha256: '' })
+      .returning({ id: blobs.id });
+    if (!row) throw new Error('blob row was not created');
     const hash = createHash('sha256');
     let size = 0;
     const counted = async function* () {
@@ -139,16 +159,16 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
     const [uploaded, fed] = await Promise.allSettled([uploading, feeding]);
     if (uploaded.status === 'rejected' || fed.status === 'rejected') {
       await objects.remove(key).catch(() => undefined);
+      await db
+        .delete(blobs)
+        .where(eq(blobs.id, row.id))
+        .catch(() => undefined);
       // Too large is the caller's answer to give; an upload aborted because of it is not an S3 failure.
       if (fed.status === 'rejected' && fed.reason instanceof BlobTooLargeError) throw fed.reason;
       throw uploaded.status === 'rejected' ? uploaded.reason : (fed as PromiseRejectedResult).reason;
     }
     const sha256 = hash.digest('hex');
-    const [row] = await db
-      .insert(blobs)
-      .values({ store: 's3', key, size, sha256 })
-      .returning({ id: blobs.id });
-    if (!row) throw new Error('blob row was not created');
+    await db.update(blobs).set({ size, sha256 }).where(eq(blobs.id, row.id));
     return { id: row.id, size, sha256 };
   }
 
@@ -179,6 +199,43 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
       if (ids.length === 0) return;
       const rows = await db.delete(blobs).where(inArray(blobs.id, ids)).returning({ key: blobs.key });
       for (const { key } of rows) if (key && s3) await s3.remove(key).catch(() => undefined);
+    },
+    async sweepOrphans({ after, graceMs, limit }) {
+      // A primary-key range and one index probe (attachments_blob_idx) per blob: `limit` rows, whatever the
+      // table's size.
+      const seen = await db
+        .select({
+          id: blobs.id,
+          old: sql<boolean>`${blobs.createdAt} < now() - make_interval(secs => ${graceMs / 1000})`,
+          used: sql<boolean>`exists (select 1 from ${attachments} where ${attachments.blobId} = ${blobs.id})`,
+        })
+        .from(blobs)
+        .where(gt(blobs.id, after))
+        .orderBy(asc(blobs.id))
+        .limit(limit);
+      const young = seen.findIndex((b) => !b.old);
+      const settled = young === -1 ? seen : seen.slice(0, young);
+      const orphans = settled.filter((b) => !b.used).map((b) => b.id);
+      let removed = 0;
+      if (orphans.length > 0) {
+        // Checked again as it is deleted: an attachment written since the look keeps its blob.
+        const rows = await db
+          .delete(blobs)
+          .where(
+            and(
+              inArray(blobs.id, orphans),
+              sql`not exists (select 1 from ${attachments} where ${attachments.blobId} = ${blobs.id})`,
+            ),
+          )
+          .returning({ key: blobs.key });
+        removed = rows.length;
+        for (const { key } of rows) if (key && s3) await s3.remove(key).catch(() => undefined);
+      }
+      return {
+        removed,
+        next: settled.at(-1)?.id ?? after,
+        more: young === -1 && seen.length === limit,
+      };
     },
   };
 }

@@ -330,7 +330,7 @@ function upload<T>(
   });
 }
 
-export async function fetchBlobUrl(path: string): Promise<string> {
+export async function fetchBlobUrl(path: string, playAs?: string): Promise<string> {
   let response: Response;
   try {
     response = await fetch(`${API_BASE}${path}`, {
@@ -349,7 +349,7 @@ export async function fetchBlobUrl(path: string): Promise<string> {
       err?.message ?? response.statusText,
     );
   }
-  return URL.createObjectURL(safeBlob(await response.blob()));
+  return URL.createObjectURL(safeBlob(await response.blob(), playAs));
 }
 
 /** The CSV exports of the stats screen. */

@@ -24,4 +24,13 @@ describe('safeBlob', () => {
       expect(safeBlob(new Blob(['x'], { type })).type).toBe(type.toLowerCase());
     },
   );
+
+  it('gives a player its audio or video type, and never a type of another sort', async () => {
+    const bytes = new Blob(['OggS'], { type: 'application/octet-stream' });
+    expect(safeBlob(bytes, 'audio/ogg').type).toBe('audio/ogg');
+    expect(safeBlob(bytes, 'video/mp4').type).toBe('video/mp4');
+    expect(await safeBlob(bytes, 'audio/ogg').text()).toBe('OggS');
+    expect(safeBlob(bytes, 'text/html').type).toBe('application/octet-stream');
+    expect(safeBlob(bytes, 'image/svg+xml').type).toBe('application/octet-stream');
+  });
 });

@@ -110,6 +110,15 @@ test('an agent’s PNG and PDF reach the customer’s chat as a photo and a docu
   const image = messages.locator('.attachment__photo');
   await image.waitFor();
   expect(await image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+  // A tap opens it full-screen, a dialog with focus on its close button; Escape closes it and focus returns.
+  await image.click();
+  const viewer = customer.page.getByRole('dialog');
+  await viewer.waitFor();
+  expect(await viewer.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+  expect(await customer.page.evaluate(() => document.activeElement?.className)).toBe('photo-viewer__close');
+  await customer.page.keyboard.press('Escape');
+  await viewer.waitFor({ state: 'detached' });
+  expect(await customer.page.evaluate(() => document.activeElement?.className)).toBe('attachment__open');
   await messages.getByText('invoice.pdf').waitFor();
   expect(agent.traffic.errors).toEqual([]);
   expect(customer.traffic.errors).toEqual([]);

@@ -107,8 +107,25 @@ export function useUnsavedDraft(question: string | null): void {
   }, [active, question]);
 }
 
+/** An overlay over the visible screen (the full-screen photo): Back closes it instead of leaving. */
+let overlayClose: (() => void) | null = null;
+
+/** While mounted, BackButton (and the in-browser back link) closes this overlay first. */
+export function useBackClosesOverlay(close: () => void): void {
+  useLayoutEffect(() => {
+    overlayClose = close;
+    return () => {
+      if (overlayClose === close) overlayClose = null;
+    };
+  }, [close]);
+}
+
 /** Runs `leave` (BackButton's pop) at once, or once the person agrees to lose the visible screen's draft. */
 export async function confirmLeave(leave: () => void): Promise<void> {
+  if (overlayClose) {
+    overlayClose();
+    return;
+  }
   if (!leaveQuestion) {
     leave();
     return;

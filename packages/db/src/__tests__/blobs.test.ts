@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { type BlobStore, BlobTooLargeError, CHUNK_BYTES, createBlobStore } from '../blobs/blob-store';
+import { createS3Objects, type S3Config } from '../blobs/s3-objects';
 import { type DbFixture, makeUser, setupDb } from './helpers';
 
 /** `total` bytes in pieces of `piece`, each byte its offset mod 251: any slip of order or loss shows. */
@@ -145,6 +146,7 @@ describe('S3 blobs (s3rver, an S3-compatible server from npm, on 127.0.0.1)', ()
   let server: S3rver;
   let directory: string;
   let store: BlobStore;
+  let config: S3Config;
 
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'tikethet-s3-'));
@@ -156,16 +158,14 @@ describe('S3 blobs (s3rver, an S3-compatible server from npm, on 127.0.0.1)', ()
       configureBuckets: [{ name: 'tikethet-files', configs: [] }],
     });
     const address = (await server.run()) as AddressInfo;
-    store = createBlobStore({
-      db: fx.client.db,
-      s3: {
-        bucket: 'tikethet-files',
-        region: 'us-east-1',
-        endpoint: `http://127.0.0.1:${address.port}`,
-        accessKeyId: 'S3RVER',
-        secretAccessKey: 'S3RVER',
-      },
-    });
+    config = {
+      bucket: 'tikethet-files',
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${address.port}`,
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+    };
+    store = createBlobStore({ db: fx.client.db, s3: config });
   });
   afterAll(async () => {
     await server?.close();
@@ -173,6 +173,19 @@ describe('S3 blobs (s3rver, an S3-compatible server from npm, on 127.0.0.1)', ()
   });
 
   behavesAsAStore('s3', () => store);
+
+  it('the sweep deletes an orphan’s object from the bucket, not only its row', async () => {
+    const orphan = await store.put(bytes(100), { maxBytes: 100 });
+    const { rows } = await fx.client.db.$client.query<{ key: string }>(
+      "update blobs set created_at = now() - interval '2 hours' where id = $1 returning key",
+      [orphan.id],
+    );
+    const key = rows[0]?.key ?? '';
+    const objects = createS3Objects(config);
+    expect((await collect(await objects.download(key))).length).toBe(100);
+    await store.sweepOrphans({ after: orphan.id - 1, graceMs: 3_600_000, limit: 10 });
+    await expect(objects.download(key)).rejects.toThrow();
+  });
 
   it('records the object key, keeps no bytes in Postgres, and still reads Postgres blobs', async () => {
     const total = 6 * 1024 * 1024; // over one 5 MB part: a real multipart upload

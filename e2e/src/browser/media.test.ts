@@ -125,3 +125,41 @@ test('an agent’s PNG and PDF reach the customer’s chat as a photo and a docu
   await customer.context.close();
   await agent.context.close();
 });
+
+test('an agent’s voice file is an audio player in the customer’s Mini App, on a blob: URL', async () => {
+  // An OGG page whose first packet is OpusHead: what the API reads as a voice message.
+  const VOICE = Buffer.concat([
+    Buffer.from('OggS', 'ascii'),
+    Buffer.alloc(24),
+    Buffer.from('OpusHead', 'ascii'),
+    Buffer.alloc(64, 1),
+  ]);
+  const ticketId = (await apiAs<{ items: Array<{ id: number }> }>(stack.apiUrl, CUSTOMER, 'GET', '/tickets'))
+    .items[0]?.id;
+  const agent = await openAs(browser, stack.miniappUrl, AGENT, { startParam: `ticket_${ticketId}` });
+  await agent.page.getByTestId('ticket-page').waitFor();
+  await agent.page
+    .getByTestId('file-input')
+    .setInputFiles([{ name: 'note.ogg', mimeType: 'audio/ogg', buffer: VOICE }]);
+  await agent.page.getByTestId('composer-files').getByText('note.ogg').waitFor();
+  await agent.page.getByTestId('composer').fill('Голосовое');
+  await agent.page.getByTestId('composer').press('Enter');
+  await waitFor(() => fake.callsOf('sendVoice').find((c) => c.params.chat_id === CUSTOMER.id && c.ok), {
+    description: 'sendVoice to the customer',
+    timeoutMs: 30_000,
+  });
+
+  const customer = await openAs(browser, stack.miniappUrl, CUSTOMER, { startParam: `ticket_${ticketId}` });
+  const messages = customer.page.getByTestId('messages');
+  await messages.getByText('Голосовое').waitFor({ timeout: 15_000 });
+  const audio = messages.locator('audio.attachment__audio');
+  await audio.waitFor();
+  expect(await audio.evaluate((a: HTMLAudioElement) => a.controls)).toBe(true);
+  const src = await audio.evaluate((a: HTMLAudioElement) => a.src);
+  expect(src.startsWith('blob:')).toBe(true);
+  // (The blob's audio/ogg type is safeBlob's, unit-tested: the page's CSP lets no script fetch a blob: URL.)
+  expect(agent.traffic.errors).toEqual([]);
+  expect(customer.traffic.errors).toEqual([]);
+  await customer.context.close();
+  await agent.context.close();
+});

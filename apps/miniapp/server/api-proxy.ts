@@ -90,24 +90,49 @@ function relay(up: IncomingMessage, req: IncomingMessage, res: ServerResponse): 
 }
 
 /**
- * The reverse proxy (`http-proxy-3`) from the Mini App's origin to the API (`/api/*`) and the gateway (`/ws`
- * upgrades): method, path, query, headers and body as sent, X-Forwarded-* set as above, a 502 in the API's
- * error shape when the API cannot be reached.
+ * One API request forwarded as it came (method, path, query, headers, body streamed) over a kept-alive
+ * connection, its answer relayed back. Written by hand rather than through http-proxy-3: on a request and
+ * answer of a few dozen bytes the library measured 0.69x of this (bench/miniapp-server, quiet machine).
+ */
+function forwardHttp(req: IncomingMessage, res: ServerResponse, target: URL, agent: http.Agent): void {
+  const headers: http.OutgoingHttpHeaders = { ...req.headers };
+  for (const h of HOP_BY_HOP) delete headers[h];
+  headers.host = target.host;
+  const basePath = target.pathname.replace(/\/$/, '');
+  const upstream = (target.protocol === 'https:' ? https : http).request(
+    {
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port || undefined,
+      method: req.method,
+      path: `${basePath}${req.url ?? '/'}`,
+      headers,
+      agent,
+    },
+    (up) => relay(up, req, res),
+  );
+  setForwarded(upstream, req);
+  upstream.on('error', () => sendJsonError(res, 502, 'bad_gateway', 'The API is not reachable'));
+  req.pipe(upstream);
+}
+
+/**
+ * The reverse proxy from the Mini App's origin to the API (`/api/*`, forwardHttp) and the gateway (`/ws`
+ * upgrades, through `http-proxy-3`): X-Forwarded-* set as above, a 502 in the API's error shape when the API
+ * cannot be reached.
  */
 export function createApiProxy(apiUrl: string, gatewayUrl: string) {
   const apiTarget = toHttpUrl(apiUrl);
   const gatewayTarget = toHttpUrl(gatewayUrl);
-  // Kept-alive connections to the API (http-proxy's default is a new connection per request).
-  const agentFor = (target: URL) =>
-    target.protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
-  const apiAgent = agentFor(apiTarget);
-  const proxy = createProxyServer({ changeOrigin: true, selfHandleResponse: true });
-  proxy.on('proxyReq', (proxyReq, req) => setForwarded(proxyReq, req));
+  const apiAgent =
+    apiTarget.protocol === 'https:'
+      ? new https.Agent({ keepAlive: true })
+      : new http.Agent({ keepAlive: true });
+  const proxy = createProxyServer({ changeOrigin: true });
   proxy.on('proxyReqWs', (proxyReq, req) => setForwarded(proxyReq, req));
-  proxy.on('proxyRes', relay);
   proxy.on('error', (_error, _req, resOrSocket) => {
     if ('writeHead' in resOrSocket) {
-      sendJsonError(resOrSocket, 502, 'bad_gateway', 'The API is not reachable');
+      sendJsonError(resOrSocket, 502, 'bad_gateway', 'The gateway is not reachable');
       return;
     }
     if (resOrSocket.writable)
@@ -116,7 +141,7 @@ export function createApiProxy(apiUrl: string, gatewayUrl: string) {
   });
   return {
     web(req: IncomingMessage, res: ServerResponse): void {
-      proxy.web(req, res, { target: apiTarget, agent: apiAgent });
+      forwardHttp(req, res, apiTarget, apiAgent);
     },
     ws(req: IncomingMessage, socket: Duplex, head: Buffer): void {
       proxy.ws(req, socket, head, { target: gatewayTarget });

@@ -1,6 +1,6 @@
 import type { AttachmentKind } from './message';
 
-/** Files one message may carry (DESIGN §11). */
+/** Files one message may carry (docs/ARCHITECTURE.md §6a). */
 export const MAX_FILES_PER_MESSAGE = 10;
 /** Telegram shows at most this much text under a photo, video or document. */
 export const CAPTION_MAX = 1024;

@@ -13,7 +13,7 @@ export const deliveryStates = ['none', 'pending', 'sent', 'failed'] as const;
 export const deliveryStateSchema = z.enum(deliveryStates);
 export type DeliveryState = z.infer<typeof deliveryStateSchema>;
 
-/** What a file is to Telegram (DESIGN §11); `file` is kept for rows written before the other kinds. */
+/** What a file is to Telegram (docs/ARCHITECTURE.md §6a); `file` is kept for rows written before the other kinds. */
 export const attachmentKinds = [
   'photo',
   'document',

@@ -1,19 +1,16 @@
-import path from 'node:path';
 import {
   type FakeBotApi,
-  freePort,
   makeTextUpdate,
   startFakeBotApi,
   TEST_BOT_TOKEN,
   type TgMessage,
-  testRedisUrl,
   waitFor,
 } from '@tikethet/testkit';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, openAs } from '../support/browser';
 import { apiAs, makeAgents } from '../support/people';
-import { type Child, startNode, waitReady } from '../support/processes';
-import { ROOT, type Stack, startStack } from '../support/stack';
+import type { Child } from '../support/processes';
+import { type Stack, startBotProcess, startStack } from '../support/stack';
 
 /**
  * Issue 15 in the whole product: an agent attaches a PNG and a PDF in the Mini App (a real file input);
@@ -39,25 +36,7 @@ beforeAll(async () => {
   fake = await startFakeBotApi({ token: TEST_BOT_TOKEN });
   stack = await startStack('e2e_media', { adminIds: [ADMIN.id], telegramApiRoot: fake.apiRoot });
   await makeAgents(stack.apiUrl, ADMIN, [AGENT]);
-  const port = await freePort();
-  bot = startNode(
-    'bot',
-    [path.join(ROOT, 'apps/bot/dist/index.js')],
-    {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: stack.databaseUrl,
-      REDIS_URL: testRedisUrl(),
-      TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      BOT_MODE: 'polling',
-      BOT_PORT: String(port),
-      BOT_POLL_INTERVAL_MS: '100',
-      BOT_GETUPDATES_TIMEOUT_S: '1',
-    },
-    ROOT,
-  );
-  await waitReady(bot, `http://127.0.0.1:${port}/readyz`);
+  bot = await startBotProcess(stack, fake.apiRoot);
   browser = await launchBrowser();
 });
 

@@ -105,3 +105,40 @@ export async function startStack(label: string, options: StackOptions): Promise<
     throw error;
   }
 }
+
+/**
+ * The built bot as its own process on a stack's database, long polling `telegramApiRoot` (the fake Bot API);
+ * `env` adds to or overrides its environment (e.g. AGENTS_CHAT_ID). Resolves once it answers /readyz.
+ */
+export async function startBotProcess(
+  stack: Pick<Stack, 'databaseUrl'>,
+  telegramApiRoot: string,
+  env: Record<string, string> = {},
+): Promise<Child> {
+  const port = await freePort();
+  const bot = startNode(
+    'bot',
+    [built('apps/bot/dist/index.js')],
+    {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: stack.databaseUrl,
+      REDIS_URL: testRedisUrl(),
+      TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
+      TELEGRAM_API_ROOT: telegramApiRoot,
+      BOT_MODE: 'polling',
+      BOT_PORT: String(port),
+      BOT_POLL_INTERVAL_MS: '100',
+      BOT_GETUPDATES_TIMEOUT_S: '1',
+      ...env,
+    },
+    ROOT,
+  );
+  try {
+    await waitReady(bot, `http://127.0.0.1:${port}/readyz`);
+  } catch (error) {
+    await bot.stop();
+    throw error;
+  }
+  return bot;
+}

@@ -1,5 +1,6 @@
 export * from './bot-api-error';
 export * from './bot-updates';
+export * from './child-process';
 export * from './database';
 export * from './embedded-postgres';
 export { EMBEDDED_PG_CONTROL_ENV } from './embedded-postgres-control';

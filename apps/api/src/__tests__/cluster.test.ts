@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { hashSlot } from '@tikethet/bus';
 import { runMigrations } from '@tikethet/db';
@@ -6,6 +6,7 @@ import {
   createTestDatabase,
   freePort,
   type RedisClusterHandle,
+  spawnReady,
   startRedisCluster,
   TEST_BOT_TOKEN,
   type TestDatabase,
@@ -29,10 +30,12 @@ const bases: string[] = [];
 
 async function startApi(): Promise<string> {
   const port = await freePort();
-  let output = '';
-  const child = spawn(process.execPath, [entry], {
+  const base = `http://127.0.0.1:${port}`;
+  const { child } = await spawnReady({
+    entry,
+    label: 'api',
+    readyUrl: `${base}/readyz`,
     env: {
-      PATH: process.env.PATH ?? '',
       DATABASE_URL: database.url,
       // Both set: the cluster wins.
       REDIS_URL: 'redis://127.0.0.1:1',
@@ -43,19 +46,8 @@ async function startApi(): Promise<string> {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const collect = (c: Buffer) => {
-    output = (output + c.toString()).slice(-4000);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
   children.push(child);
-  const base = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200, {
-    timeoutMs: 20_000,
-    description: `api ready (${output})`,
-  });
   return base;
 }
 

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createMemoryBus, hashSlot } from '@tikethet/bus';
 import { createDb, createUseCases, type DbClient, runMigrations, type UseCases } from '@tikethet/db';
@@ -7,6 +7,7 @@ import {
   type FakeBotApi,
   freePort,
   type RedisClusterHandle,
+  spawnReady,
   startFakeBotApi,
   startRedisCluster,
   type TestDatabase,
@@ -30,10 +31,12 @@ const bases: string[] = [];
 
 async function startBot(): Promise<string> {
   const port = await freePort();
-  let output = '';
-  const child = spawn(process.execPath, [entry], {
+  const base = `http://127.0.0.1:${port}`;
+  const { child } = await spawnReady({
+    entry,
+    label: 'bot',
+    readyUrl: `${base}/readyz`,
     env: {
-      PATH: process.env.PATH ?? '',
       DATABASE_URL: database.url,
       REDIS_CLUSTER_NODES: cluster.nodesEnv,
       TELEGRAM_BOT_TOKEN: api.token,
@@ -51,19 +54,8 @@ async function startBot(): Promise<string> {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const collect = (c: Buffer) => {
-    output = (output + c.toString()).slice(-4000);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
   children.push(child);
-  const base = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200, {
-    timeoutMs: 20_000,
-    description: `bot ready (${output})`,
-  });
   return base;
 }
 

@@ -349,25 +349,15 @@ const postKey = (ticketId: number, chatId: number) => `created:${ticketId}:${cha
 const OPENING_MESSAGE_SEQ = 2;
 
 /**
- * A ticket opened in Telegram with a photo, voice note, video or file: the customer's message itself copied to
- * where the new-ticket post went (media stays media), after the post in each chat's queue, once per chat.
+ * A ticket opened in Telegram with a photo, voice note, video or file: the customer's message itself, to be
+ * copied where the new-ticket post goes (media stays media). Read while handling `ticket.created`, so the copy
+ * is queued after the post in the same transaction: handled from its own `message.created`, which runs
+ * concurrently with the ticket's, it could overtake the post.
  */
-async function postOpeningMedia(deps: EventHandlerDeps, event: TicketEvent, message: Message) {
-  if (message.via !== 'bot' || message.attachments.length === 0) return 0;
-  const origin = (await deps.uc.findTelegramCopies(message.id)).find((c) => c.chatId === event.customerId);
-  if (!origin) return 0;
-  let queued = 0;
-  for (const target of await postTargets(deps, event.customerId)) {
-    const copied = await deps.uc.enqueueTelegram({
-      chatId: target.chatId,
-      method: 'copyMessage',
-      payload: { chat_id: target.chatId, from_chat_id: origin.chatId, message_id: origin.telegramMessageId },
-      ticketId: event.ticketId,
-      dedupeKey: `${postKey(event.ticketId, target.chatId)}:media`,
-    });
-    if (copied) queued += 1;
-  }
-  return queued;
+async function openingMedia(uc: EventHandlerDeps['uc'], ticketId: number, customerId: number) {
+  const message = await uc.findMessageBySeq(ticketId, OPENING_MESSAGE_SEQ);
+  if (message?.via !== 'bot' || message.attachments.length === 0) return undefined;
+  return (await uc.findTelegramCopies(message.id)).find((c) => c.chatId === customerId);
 }
 
 /** A new ticket, posted for agents with Take and Open. */
@@ -378,6 +368,7 @@ async function postNewTicket(deps: EventHandlerDeps, event: TicketEvent & { type
   const name = customer ? displayName(customer) : String(ticket.customerId);
   const preview = truncate(ticket.lastMessagePreview ?? '', PREVIEW_MAX);
   const targets = await postTargets(deps, ticket.customerId);
+  const media = await openingMedia(uc, ticket.id, ticket.customerId);
   let queued = 0;
   await uc.transaction(async (tx) => {
     for (const target of targets) {
@@ -393,6 +384,15 @@ async function postNewTicket(deps: EventHandlerDeps, event: TicketEvent & { type
         },
       );
       if (added) queued += 1;
+      if (!media) continue;
+      const copied = await tx.enqueueTelegram({
+        chatId: target.chatId,
+        method: 'copyMessage',
+        payload: { chat_id: target.chatId, from_chat_id: media.chatId, message_id: media.telegramMessageId },
+        ticketId: ticket.id,
+        dedupeKey: `${postKey(ticket.id, target.chatId)}:media`,
+      });
+      if (copied) queued += 1;
     }
   });
   return queued;
@@ -494,8 +494,7 @@ async function deliver(deps: EventHandlerDeps, event: TicketEvent, topics: boole
     // In topic mode the ticket's topic carries the customer's words; the assignee is not DM'd them too.
     if (message.kind === 'customer') {
       if (topics) return 0;
-      const opening = event.seq === OPENING_MESSAGE_SEQ ? await postOpeningMedia(deps, event, message) : 0;
-      return opening + (await tellAssignee(deps, event, message));
+      return tellAssignee(deps, event, message);
     }
     return replyToCustomer(deps, event, message);
   }

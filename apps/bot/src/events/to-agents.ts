@@ -1,0 +1,244 @@
+import { CAPTION_MAX, displayName, isStaff, type Message, type TicketEvent } from '@tikethet/domain';
+import { truncate } from '../format';
+import { AGENTS_CHAT_LANGUAGE, languageFrom, t } from '../i18n';
+import { agentDmKeyboard, agentPostEdit, agentPostKeyboard, type SentPost } from '../links';
+import { enqueueEdit, enqueueText } from '../outbound/enqueue';
+import type { EventHandlerDeps, TicketUpdated } from './deps';
+
+/** How much of a customer's message an agent's DM previews (the whole of it is one tap away). */
+const PREVIEW_MAX = 1000;
+
+/**
+ * The ticket's assignee, where the bot can reach them: null when the ticket has none, the assignee is no
+ * longer staff, or never wrote to the bot. One prepared read, whose answer the tracker keeps.
+ */
+async function assigneeChat(deps: EventHandlerDeps, ticketId: number) {
+  const row = await deps.uc.findAssigneeChat(ticketId);
+  if (row) deps.assignees?.seed(ticketId, row.lastSeq, row.assigneeId);
+  if (!row || row.assigneeId === null || row.chatId === null || row.role === null || !isStaff(row.role))
+    return null;
+  return {
+    assigneeId: row.assigneeId,
+    chatId: row.chatId,
+    subject: row.subject,
+    texts: t(languageFrom(row.languageCode)),
+  };
+}
+
+/**
+ * A customer's message on an assigned ticket, told to its assignee in their DM. The DM stands for the ticket
+ * (it carries the ticketId), so the agent's Telegram reply to it is posted on the ticket as theirs.
+ */
+export async function tellAssignee(deps: EventHandlerDeps, event: TicketEvent, message: Message) {
+  const { uc, runtime } = deps;
+  // Known to be unassigned (most customer messages): nobody to tell, and no read to find that out.
+  if (deps.assignees?.assigneeBefore(event.ticketId, event.seq) === null) return 0;
+  const to = await assigneeChat(deps, event.ticketId);
+  if (!to || to.assigneeId === message.authorId) return 0;
+  const customer = message.author?.name ?? String(event.customerId);
+  const html = to.texts.customerWrote(
+    event.ticketId,
+    to.subject,
+    customer,
+    truncate(message.body, PREVIEW_MAX),
+  );
+  const replyMarkup = agentDmKeyboard(to.texts, runtime, event.ticketId);
+  const dedupeKey = `notify:${message.id}:${to.chatId}`;
+  // A customer's photo, voice, video or document reaches the assignee as the media itself, copied from the
+  // customer's chat and captioned with the ticket (stickers and round videos take no caption: text first).
+  const origin =
+    message.via === 'bot' && message.attachments.length > 0
+      ? (await uc.findTelegramCopies(message.id)).find((c) => c.chatId !== to.chatId)
+      : undefined;
+  const captionless = message.attachments.some((a) => a.kind === 'sticker' || a.kind === 'video_note');
+  if (origin && !captionless && html.length <= CAPTION_MAX) {
+    const copied = await uc.enqueueTelegram({
+      chatId: to.chatId,
+      method: 'copyMessage',
+      payload: {
+        chat_id: to.chatId,
+        from_chat_id: origin.chatId,
+        message_id: origin.telegramMessageId,
+        caption: html,
+        parse_mode: 'HTML',
+        reply_markup: replyMarkup,
+      },
+      ticketId: event.ticketId,
+      dedupeKey,
+    });
+    return copied ? 1 : 0;
+  }
+  let queued = (await enqueueText(uc, to.chatId, html, { ticketId: event.ticketId, dedupeKey, replyMarkup }))
+    ? 1
+    : 0;
+  if (origin) {
+    const copied = await uc.enqueueTelegram({
+      chatId: to.chatId,
+      method: 'copyMessage',
+      payload: { chat_id: to.chatId, from_chat_id: origin.chatId, message_id: origin.telegramMessageId },
+      ticketId: event.ticketId,
+      dedupeKey: `${dedupeKey}:media`,
+    });
+    if (copied) queued += 1;
+  }
+  return queued;
+}
+
+/** A ticket someone else assigned to an agent, told to that agent (unless it has gone to another since). */
+export async function tellNewAssignee(deps: EventHandlerDeps, event: TicketUpdated) {
+  const { uc, runtime } = deps;
+  const { ticket } = event.data;
+  if (ticket.assigneeId === null || ticket.assigneeId === event.actorId) return 0;
+  const to = await assigneeChat(deps, ticket.id);
+  if (!to || to.assigneeId !== ticket.assigneeId) return 0;
+  const actor = event.actorId === null ? null : await uc.getUser(event.actorId);
+  const html = to.texts.assignedToYou(ticket.id, to.subject, actor ? displayName(actor) : null);
+  const queued = await enqueueText(uc, to.chatId, html, {
+    ticketId: ticket.id,
+    dedupeKey: `assigned:${ticket.id}:${event.seq}:${to.chatId}`,
+    replyMarkup: agentDmKeyboard(to.texts, runtime, ticket.id),
+  });
+  return queued ? 1 : 0;
+}
+
+type PostTarget = Omit<SentPost, 'telegramMessageId'>;
+
+/** Where new-ticket posts go: the agents' group, or else the DM of every agent who is not the customer. */
+async function postTargets(deps: EventHandlerDeps, customerId: number): Promise<PostTarget[]> {
+  if (deps.agentsChatId !== undefined) {
+    return [{ chatId: deps.agentsChatId, language: AGENTS_CHAT_LANGUAGE, privateChat: false }];
+  }
+  return (await deps.uc.listStaffChats())
+    .filter((s) => s.id !== customerId)
+    .map((s) => ({ chatId: s.botChatId, language: languageFrom(s.languageCode), privateChat: true }));
+}
+
+const postKey = (ticketId: number, chatId: number) => `created:${ticketId}:${chatId}`;
+
+/** A ticket's opening message is its seq 2 (1 is `ticket.created`): see createTicket in packages/db. */
+const OPENING_MESSAGE_SEQ = 2;
+
+/**
+ * A ticket opened in Telegram with a photo, voice note, video or file: the customer's message itself, to be
+ * copied where the new-ticket post goes (media stays media). Read while handling `ticket.created`, so the copy
+ * is queued after the post in the same transaction: handled from its own `message.created`, which runs
+ * concurrently with the ticket's, it could overtake the post.
+ */
+async function openingMedia(uc: EventHandlerDeps['uc'], ticketId: number, customerId: number) {
+  const message = await uc.findMessageBySeq(ticketId, OPENING_MESSAGE_SEQ);
+  if (message?.via !== 'bot' || message.attachments.length === 0) return undefined;
+  return (await uc.findTelegramCopies(message.id)).find((c) => c.chatId === customerId);
+}
+
+/** A new ticket, posted for agents with Take and Open. */
+export async function postNewTicket(deps: EventHandlerDeps, event: TicketEvent & { type: 'ticket.created' }) {
+  const { uc, runtime } = deps;
+  const { ticket } = event.data;
+  const customer = await uc.getUser(ticket.customerId);
+  const name = customer ? displayName(customer) : String(ticket.customerId);
+  const preview = truncate(ticket.lastMessagePreview ?? '', PREVIEW_MAX);
+  const targets = await postTargets(deps, ticket.customerId);
+  const media = await openingMedia(uc, ticket.id, ticket.customerId);
+  let queued = 0;
+  await uc.transaction(async (tx) => {
+    for (const target of targets) {
+      const texts = t(target.language);
+      const added = await enqueueText(
+        tx,
+        target.chatId,
+        texts.newTicket(ticket.id, ticket.subject, name, preview),
+        {
+          ticketId: ticket.id,
+          dedupeKey: postKey(ticket.id, target.chatId),
+          replyMarkup: agentPostKeyboard(texts, runtime, { id: ticket.id, privateChat: target.privateChat }),
+        },
+      );
+      if (added) queued += 1;
+      if (!media) continue;
+      const copied = await tx.enqueueTelegram({
+        chatId: target.chatId,
+        method: 'copyMessage',
+        payload: { chat_id: target.chatId, from_chat_id: media.chatId, message_id: media.telegramMessageId },
+        ticketId: ticket.id,
+        dedupeKey: `${postKey(ticket.id, target.chatId)}:media`,
+      });
+      if (copied) queued += 1;
+    }
+  });
+  return queued;
+}
+
+/**
+ * The new-ticket posts show who has the ticket now — Take again when it is unassigned — whoever changed it
+ * (a claim or an assignment in the Mini App, a Take pressed in Telegram). A post not sent yet is left as it
+ * will be sent: a Take pressed on it answers "already taken" and refreshes it then.
+ *
+ * The edit shows the ticket's assignee as read at handling time, not the one in the event: events are not
+ * handled in order (a failed one is retried by the catch-up after later ones, live deliveries run
+ * concurrently, a backlog A, B, A is replayed at once), and an edit built from an older event, queued last,
+ * would leave the post naming someone who no longer has the ticket.
+ *
+ * An edit's key is the one a Take pressed in Telegram uses, `post:<chat>:<message>:<assignee>`: that press
+ * queues its edit in the claim's own transaction, so an edit under that key queued at or after this event
+ * means the post already shows this assignee as of a read no older than the event (a second, identical edit
+ * Telegram would refuse). An older one was for an earlier assignment to the same agent (A, then B, then A
+ * again): this change gets its own key.
+ */
+export async function refreshPosts(deps: EventHandlerDeps, event: TicketUpdated) {
+  const { uc, runtime } = deps;
+  const { ticket } = event.data;
+  const targets = await postTargets(deps, ticket.customerId);
+  const found = await uc.findOutboxByKeys(targets.map((target) => postKey(ticket.id, target.chatId)));
+  const posts = targets.flatMap((target) => {
+    const row = found.find((r) => r.dedupeKey === postKey(ticket.id, target.chatId));
+    return row?.status === 'sent' && row.telegramMessageId !== null
+      ? [{ ...target, telegramMessageId: row.telegramMessageId }]
+      : [];
+  });
+  if (posts.length === 0) return 0;
+  const changedAt = Date.parse(event.createdAt);
+  let queued = 0;
+  await uc.transaction(async (tx) => {
+    const assigneeId = (await tx.findTicket(ticket.id))?.assigneeId ?? null;
+    const assignee = assigneeId === null ? null : await tx.getUser(assigneeId);
+    const edits = posts.map((post) => ({ post, ...agentPostEdit(runtime, post, ticket.id, assignee) }));
+    const earlier = await tx.findOutboxByKeys(edits.map((edit) => edit.dedupeKey));
+    for (const { post, dedupeKey: key, replyMarkup } of edits) {
+      const prior = earlier.find((r) => r.dedupeKey === key);
+      if (prior && Date.parse(prior.createdAt) >= changedAt) continue;
+      const dedupeKey = prior ? `${key}:${event.seq}` : key;
+      if (await enqueueEdit(tx, post, { replyMarkup, dedupeKey })) queued += 1;
+    }
+  });
+  return queued;
+}
+
+/**
+ * An SLA warning (15 minutes before) or breach from the timer job: to the assignee's DM, or where new tickets
+ * are posted (the agents' chat, else every agent's DM) when nobody has the ticket; with the ticket's button.
+ */
+export async function tellSlaAlert(deps: EventHandlerDeps, event: TicketUpdated) {
+  const { uc, runtime } = deps;
+  const { ticket, slaAlert } = event.data;
+  if (!slaAlert) return 0;
+  const assignee = await assigneeChat(deps, ticket.id);
+  const targets = assignee
+    ? [{ chatId: assignee.chatId, texts: assignee.texts, privateChat: true }]
+    : (await postTargets(deps, ticket.customerId)).map((p) => ({
+        chatId: p.chatId,
+        texts: t(p.language),
+        privateChat: p.privateChat,
+      }));
+  const dueAt = slaAlert.dueAt.slice(0, 16).replace('T', ' ');
+  let queued = 0;
+  for (const target of targets) {
+    const html = target.texts.slaAlert(ticket.id, ticket.subject, slaAlert.kind === 'breach', dueAt);
+    const added = await enqueueText(uc, target.chatId, html, {
+      ticketId: ticket.id,
+      dedupeKey: `sla:${ticket.id}:${event.seq}:${target.chatId}`,
+      replyMarkup: agentDmKeyboard(target.texts, runtime, ticket.id, target.privateChat),
+    });
+    if (added) queued += 1;
+  }
+  return queued;
+}

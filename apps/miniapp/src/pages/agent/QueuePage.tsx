@@ -1,81 +1,19 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, type BulkAction, errorText, type TicketFilters } from '../../api';
+import { api } from '../../api';
 import { useIsActive, useRouter } from '../../app/router';
 import { useSession } from '../../app/session';
 import { useMainButton } from '../../app/telegram';
-import { statusLabel, t } from '../../i18n';
+import { t } from '../../i18n';
 import { haptic } from '../../init';
-import { byDue, fitsSlaFilter } from '../../sla';
-import {
-  type Category,
-  PRIORITIES,
-  STATUSES,
-  type TagCount,
-  type Ticket,
-  type TicketPriority,
-  type TicketRow,
-} from '../../types';
-import { EmptyState, ErrorState, LoadMoreButton, Spinner, Toast } from '../../ui/common';
-import { choicesOf, SelectField } from '../../ui/fields';
+import { byDue } from '../../sla';
+import type { Category, TagCount, TicketRow } from '../../types';
+import { ErrorState, LoadMoreButton, Spinner, Toast } from '../../ui/common';
 import { TicketList } from '../../ui/TicketRow';
 import { interpretFrame } from '../ticket/ticket-state';
-import { normalTag } from './TagEditor';
-
-type Tab = 'none' | 'me' | 'all';
-
-interface Filters {
-  status: string;
-  priority: '' | TicketPriority;
-  category: string;
-  sla: '' | 'breached' | 'due_soon';
-  sort: 'recent' | 'due';
-  tag: string;
-  q: string;
-}
-
-const NO_FILTERS: Filters = {
-  status: '',
-  priority: '',
-  category: '',
-  sla: '',
-  sort: 'recent',
-  tag: '',
-  q: '',
-};
-
-/** Whether a ticket from a live event belongs in the list as currently filtered. */
-function matches(ticket: Ticket, tab: Tab, filters: Filters, meId: number): boolean {
-  if (tab === 'none' && ticket.assigneeId !== null) return false;
-  if (tab === 'me' && ticket.assigneeId !== meId) return false;
-  if (filters.status && !filters.status.split(',').includes(ticket.status)) return false;
-  if (filters.priority && ticket.priority !== filters.priority) return false;
-  if (filters.category === 'none' && ticket.categoryId !== null) return false;
-  if (filters.category && filters.category !== 'none' && String(ticket.categoryId) !== filters.category)
-    return false;
-  if (!fitsSlaFilter(ticket, filters.sla)) return false;
-  if (filters.tag && !ticket.tags.includes(filters.tag)) return false;
-  const q = filters.q.trim().toLowerCase();
-  if (q && !ticket.subject.toLowerCase().includes(q) && !String(ticket.id).includes(q)) return false;
-  return true;
-}
-
-function toParams(tab: Tab, f: Filters): TicketFilters {
-  return {
-    ...(tab === 'all' ? {} : { assignee: tab }),
-    ...(f.status ? { status: f.status } : tab === 'all' ? {} : { status: 'new,open,pending' }),
-    ...(f.priority ? { priority: f.priority } : {}),
-    ...(f.category ? { category: f.category === 'none' ? 'none' : Number(f.category) } : {}),
-    ...(f.sla ? { sla: f.sla } : {}),
-    ...(f.sort === 'due' ? { sort: 'due' as const } : {}),
-    ...(f.tag ? { tag: f.tag } : {}),
-    ...(f.q.trim() ? { q: f.q.trim() } : {}),
-    limit: 50,
-  };
-}
-
-function byActivity(a: Ticket, b: Ticket): number {
-  return Date.parse(b.lastMessageAt) - Date.parse(a.lastMessageAt) || b.id - a.id;
-}
+import { BulkBar } from './BulkBar';
+import { AvailabilityToggle, QueueEmpty } from './QueueExtras';
+import { QueueFiltersPanel } from './QueueFiltersPanel';
+import { byActivity, type Filters, matches, NO_FILTERS, type Tab, toParams } from './queue-model';
 
 /** Agents' queue: tabs Без агента / Мои / Все, filters, search; live from the `queue` topic. */
 export function QueuePage() {
@@ -89,8 +27,6 @@ export function QueuePage() {
   const [tags, setTags] = useState<TagCount[]>([]);
   // Multi-select: null when off; else the picked tickets (bulk actions from the bar at the bottom).
   const [picked, setPicked] = useState<Set<number> | null>(null);
-  const [bulkTag, setBulkTag] = useState('');
-  const [bulkBusy, setBulkBusy] = useState(false);
   const [toast, setToast] = useState<string | null>(null);
   const [items, setItems] = useState<TicketRow[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -133,25 +69,6 @@ export function QueuePage() {
       .then(setTags)
       .catch(() => setTags([]));
   }, [showFilters]);
-
-  const bulk = async (action: BulkAction) => {
-    if (!picked || picked.size === 0) return;
-    setBulkBusy(true);
-    try {
-      const result = await api.bulk([...picked], action);
-      const ok = result.items.filter((i) => i.ok).length;
-      haptic.notify(ok === result.items.length ? 'success' : 'warning');
-      setToast(t('bulk.done', { ok, n: result.items.length }));
-      setPicked(new Set());
-      setBulkTag('');
-      await load();
-    } catch (e) {
-      haptic.notify('error');
-      setToast(errorText(e));
-    } finally {
-      setBulkBusy(false);
-    }
-  };
 
   // Live: upsert what matches, drop what no longer does; after a reconnect, re-read the snapshot.
   useEffect(
@@ -269,76 +186,7 @@ export function QueuePage() {
         </button>
       </div>
       {showFilters ? (
-        <div className="filters" data-testid="filters">
-          <SelectField
-            row
-            label={t('ticket.status')}
-            value={filters.status}
-            choices={[
-              { value: '', label: t('queue.anyStatus') },
-              ...choicesOf(STATUSES, (s) => statusLabel(s, 'staff')),
-            ]}
-            onChange={(status) => setFilter({ status })}
-          />
-          <SelectField
-            row
-            label={t('ticket.priority')}
-            value={filters.priority}
-            choices={[
-              { value: '', label: t('queue.anyPriority') },
-              ...choicesOf(PRIORITIES, (p) => t(`priority.${p}`)),
-            ]}
-            onChange={(priority) => setFilter({ priority })}
-          />
-          <SelectField
-            row
-            label={t('queue.sla')}
-            ariaLabel={t('queue.sla')}
-            value={filters.sla}
-            choices={[
-              { value: '', label: t('queue.slaAny') },
-              { value: 'breached', label: t('queue.slaBreached') },
-              { value: 'due_soon', label: t('queue.slaDueSoon') },
-            ]}
-            onChange={(sla) => setFilter({ sla })}
-          />
-          <SelectField
-            row
-            label={t('queue.sort')}
-            ariaLabel={t('queue.sort')}
-            value={filters.sort}
-            choices={[
-              { value: 'recent', label: t('queue.sortRecent') },
-              { value: 'due', label: t('queue.sortDue') },
-            ]}
-            onChange={(sort) => setFilter({ sort })}
-          />
-          <SelectField
-            row
-            label={t('ticket.category')}
-            value={filters.category}
-            choices={[
-              { value: '', label: t('queue.anyCategory') },
-              { value: 'none', label: t('new.noCategory') },
-              ...categories.map((c) => ({ value: String(c.id), label: c.name })),
-            ]}
-            onChange={(category) => setFilter({ category })}
-          />
-          <SelectField
-            row
-            label={t('queue.tag')}
-            ariaLabel={t('queue.tag')}
-            value={filters.tag}
-            choices={[
-              { value: '', label: t('queue.anyTag') },
-              ...tags.map((x) => ({ value: x.name, label: `${x.name} (${x.tickets})` })),
-              ...(filters.tag && !tags.some((x) => x.name === filters.tag)
-                ? [{ value: filters.tag, label: filters.tag }]
-                : []),
-            ]}
-            onChange={(tag) => setFilter({ tag })}
-          />
-        </div>
+        <QueueFiltersPanel filters={filters} categories={categories} tags={tags} onChange={setFilter} />
       ) : null}
       {toast ? <Toast text={toast} kind="info" onDone={() => setToast(null)} /> : null}
       {error && !items ? <ErrorState error={error} onRetry={load} /> : null}
@@ -370,60 +218,16 @@ export function QueuePage() {
         />
       ) : null}
       {picked ? (
-        <div
-          className="bulk-bar"
-          role="toolbar"
-          aria-label={t('queue.selected', { n: picked.size })}
-          data-testid="bulk-bar"
-        >
-          <span className="hint" data-testid="bulk-count">
-            {t('queue.selected', { n: picked.size })}
-          </span>
-          <form
-            className="tags__add"
-            onSubmit={(e) => {
-              e.preventDefault();
-              const tag = normalTag(bulkTag);
-              if (tag) bulk({ addTags: [tag] });
-            }}
-          >
-            <input
-              className="tags__input"
-              aria-label={t('bulk.tag')}
-              placeholder={t('bulk.tag')}
-              maxLength={32}
-              value={bulkTag}
-              data-testid="bulk-tag-input"
-              onChange={(e) => setBulkTag(e.target.value)}
-            />
-            <button
-              type="submit"
-              className="chip"
-              data-testid="bulk-tag"
-              disabled={bulkBusy || picked.size === 0 || !normalTag(bulkTag)}
-            >
-              +
-            </button>
-          </form>
-          <button
-            type="button"
-            className="chip"
-            data-testid="bulk-assign-me"
-            disabled={bulkBusy || picked.size === 0}
-            onClick={() => bulk({ assigneeId: me.id })}
-          >
-            {t('bulk.assignMe')}
-          </button>
-          <button
-            type="button"
-            className="chip chip--danger"
-            data-testid="bulk-close"
-            disabled={bulkBusy || picked.size === 0}
-            onClick={() => bulk({ status: 'closed' })}
-          >
-            {t('bulk.close')}
-          </button>
-        </div>
+        <BulkBar
+          picked={picked}
+          meId={me.id}
+          onDone={(text, done) => {
+            setToast(text);
+            if (!done) return;
+            setPicked(new Set());
+            load();
+          }}
+        />
       ) : null}
       {cursor ? <LoadMoreButton onClick={more} /> : null}
       {signOut ? (
@@ -432,62 +236,5 @@ export function QueuePage() {
         </button>
       ) : null}
     </main>
-  );
-}
-
-/** An empty queue: nothing to do yet, or — with a search or filters on — nothing matches them (and a way back). */
-function QueueEmpty({ filters, onReset }: { filters: Filters; onReset: () => void }) {
-  const narrowed =
-    filters.q.trim() !== '' ||
-    filters.status ||
-    filters.priority ||
-    filters.category ||
-    filters.sla ||
-    filters.tag;
-  if (!narrowed) return <EmptyState testId="queue-empty">{t('queue.empty')}</EmptyState>;
-  return (
-    <EmptyState
-      testId="queue-no-results"
-      action={
-        <button type="button" className="link-button" data-testid="queue-reset" onClick={onReset}>
-          {t('queue.reset')}
-        </button>
-      }
-    >
-      {filters.q.trim() ? t('queue.noResultsFor', { q: filters.q.trim() }) : t('queue.noResults')}
-    </EmptyState>
-  );
-}
-
-/** Online (auto-assignment may hand you new tickets) or away; the same as /online and /away in the bot. */
-function AvailabilityToggle() {
-  const { me } = useSession();
-  const [status, setStatus] = useState<'online' | 'away'>(me.availability ?? 'online');
-  const [busy, setBusy] = useState(false);
-  const online = status === 'online';
-  const toggle = async () => {
-    setBusy(true);
-    try {
-      const user = await api.setAvailability(online ? 'away' : 'online');
-      setStatus(user.availability);
-      haptic.selection();
-    } catch {
-      haptic.notify('error');
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <button
-      type="button"
-      className={online ? 'availability is-online' : 'availability'}
-      aria-pressed={online}
-      aria-label={t('queue.availabilityHint', { state: online ? t('queue.online') : t('queue.away') })}
-      data-testid="availability-toggle"
-      disabled={busy}
-      onClick={toggle}
-    >
-      {online ? t('queue.online') : t('queue.away')}
-    </button>
   );
 }

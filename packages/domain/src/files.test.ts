@@ -1,4 +1,4 @@
-import { attachmentKindOf, cleanMimeType, sniffFile } from './files';
+import { attachmentKindOf, cleanMimeType, isWebmVoiceRecording, oggNameOf, sniffFile } from './files';
 
 const png = (w: number, h: number) => {
   const b = Buffer.alloc(33);
@@ -43,4 +43,14 @@ it('a declared MIME type is kept only as a bounded type/subtype', () => {
   expect(cleanMimeType(' Application/PDF; charset=x')).toBe('application/pdf');
   expect(cleanMimeType('text/html<script>')).toBeUndefined();
   expect(cleanMimeType(undefined)).toBeUndefined();
+});
+
+it('takes only the Mini App’s WebM recordings, by name, as voice notes to remux; the Ogg name keeps the rest', () => {
+  expect(isWebmVoiceRecording('voice-2026-12-04T20-30-00-000Z.webm')).toBe(true);
+  expect(isWebmVoiceRecording('VOICE-1.WEBM')).toBe(true);
+  expect(isWebmVoiceRecording('voice-1.ogg')).toBe(false);
+  expect(isWebmVoiceRecording('holiday.webm')).toBe(false);
+  expect(isWebmVoiceRecording('my voice-1.webm')).toBe(false);
+  expect(oggNameOf('voice-2026-12-04T20-30-00-000Z.webm')).toBe('voice-2026-12-04T20-30-00-000Z.ogg');
+  expect(oggNameOf('VOICE-1.WEBM')).toBe('VOICE-1.ogg');
 });

@@ -100,3 +100,23 @@ export function cleanMimeType(declared: string | undefined): string | undefined 
   const mime = declared?.trim().toLowerCase().split(';')[0]?.trim();
   return mime && /^[a-z0-9.+-]{1,63}\/[a-z0-9.+-]{1,127}$/.test(mime) ? mime : undefined;
 }
+
+/**
+ * A voice note the Mini App recorded is named `voice-<time>.<ext>`; Chromium records WebM/Opus
+ * (`voice-….webm`), which Telegram does not take as a voice message, so the API remuxes that one into
+ * Ogg/Opus, stored as `voice-….ogg` (docs/ARCHITECTURE.md §6a). Other files are never converted.
+ */
+export function isWebmVoiceRecording(fileName: string): boolean {
+  return /^voice-[^\\/]*\.webm$/i.test(fileName);
+}
+
+/** The stored name of a remuxed recording: `.webm` becomes `.ogg`. */
+export function oggNameOf(fileName: string): string {
+  return fileName.replace(/\.webm$/i, '.ogg');
+}
+
+/**
+ * The largest WebM recording remuxed to Ogg/Opus: the remux holds the file in memory, so it has its own cap
+ * (a larger one answers 413 naming it). 8 MiB is over half an hour of the Mini App's 32 kbps recordings.
+ */
+export const VOICE_REMUX_MAX_BYTES = 8 * 1024 * 1024;

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { VOICE_REMUX_MAX_BYTES } from '@tikethet/domain';
 import { type FakeBotApi, startFakeBotApi } from '@tikethet/testkit';
 import request from 'supertest';
 import { telegramFile, ticketOf } from './helpers/fixtures';
@@ -166,6 +169,87 @@ describe('POST /tickets/:id/messages as multipart/form-data', () => {
     // Another customer's ticket: 404 before a byte is stored.
     const theirs = await post(ticket.id, other.auth).field('body', 'x').attach('files', PNG, 'a.png');
     expect(theirs.status).toBe(404);
+    expect(await blobCount()).toBe(before);
+  });
+});
+
+describe('a voice note recorded in the Mini App as WebM', () => {
+  /** A real recording by Chromium's MediaRecorder: `audio/webm;codecs=opus`. */
+  const WEBM = readFileSync(join(__dirname, '../media/__fixtures__/chromium-voice.webm'));
+  const download = (id: number, auth: string) =>
+    request(t.app)
+      .get(`/api/v1/attachments/${id}`)
+      .set('Authorization', auth)
+      .buffer(true)
+      .parse((r, done) => {
+        const parts: Buffer[] = [];
+        r.on('data', (c: Buffer) => parts.push(c));
+        r.on('end', () => done(null, Buffer.concat(parts)));
+      });
+
+  it('is stored as an Ogg/Opus voice note, its packets moved, not re-encoded', async () => {
+    const { customer, agent } = people;
+    const ticket = await ticketOf(t.uc, customer);
+    const res = await post(ticket.id, agent.auth)
+      .field('body', '')
+      .attach('files', WEBM, { filename: 'voice-2026-12-04T20-30-00-000Z.webm', contentType: 'audio/webm' });
+    expect(res.status).toBe(201);
+    const [voice] = res.body.attachments;
+    expect(voice).toMatchObject({
+      kind: 'voice',
+      fileName: 'voice-2026-12-04T20-30-00-000Z.ogg',
+      mimeType: 'audio/ogg; codecs=opus',
+    });
+    const file = await download(voice.id, customer.auth);
+    expect(file.status).toBe(200);
+    const ogg = file.body as Buffer;
+    expect(ogg.length).toBe(voice.size);
+    expect(ogg.toString('latin1', 0, 4)).toBe('OggS');
+    expect(ogg.toString('latin1', 28, 36)).toBe('OpusHead');
+    // The last Opus packet of the recording is the Ogg file's last bytes.
+    expect(ogg.subarray(-8).equals(WEBM.subarray(-8))).toBe(true);
+  });
+
+  it('that is not WebM/Opus is a 400 naming the file, and nothing is stored', async () => {
+    const { customer } = people;
+    const ticket = await ticketOf(t.uc, customer);
+    const before = await blobCount();
+    const cases = [
+      [WEBM.subarray(0, WEBM.length - 100), /ends inside/],
+      [PNG, /is not WebM/],
+    ] as const;
+    for (const [bytes, reason] of cases) {
+      const res = await post(ticket.id, customer.auth)
+        .attach('files', PDF, 'first.pdf')
+        .attach('files', bytes, { filename: 'voice-broken.webm', contentType: 'audio/webm' });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
+      const [issue] = res.body.error.details;
+      expect(issue.path).toBe('files');
+      expect(issue.message).toContain('file "voice-broken.webm" is not a readable WebM/Opus voice recording');
+      expect(issue.message).toMatch(reason);
+    }
+    // A WebM file not named as a recording is a file like any other, kept as it came.
+    const video = await post(ticket.id, customer.auth).attach('files', PNG, 'holiday.webm');
+    expect(video.status).toBe(201);
+    expect(video.body.attachments[0]).toMatchObject({ kind: 'photo', fileName: 'holiday.webm' });
+    expect(await blobCount()).toBe(before + 1);
+  });
+
+  it('over the remux cap is a 413 naming the file, the rest of the request read and dropped', async () => {
+    const { customer } = people;
+    const ticket = await ticketOf(t.uc, customer);
+    const before = await blobCount();
+    const big = Buffer.concat([WEBM, Buffer.alloc(VOICE_REMUX_MAX_BYTES)]);
+    const res = await post(ticket.id, customer.auth)
+      .attach('files', big, { filename: 'voice-long.webm', contentType: 'audio/webm' })
+      .attach('files', PDF, 'after.pdf');
+    expect(res.status).toBe(413);
+    expect(res.body.error).toEqual({
+      code: 'file_too_large',
+      message: `file "voice-long.webm" is larger than ${VOICE_REMUX_MAX_BYTES} bytes`,
+      details: { field: 'files', fileName: 'voice-long.webm', maxBytes: VOICE_REMUX_MAX_BYTES },
+    });
     expect(await blobCount()).toBe(before);
   });
 });

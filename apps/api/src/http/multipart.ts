@@ -5,12 +5,16 @@ import {
   cleanMimeType,
   cleanText,
   type IncomingAttachment,
+  isWebmVoiceRecording,
+  oggNameOf,
   SNIFF_BYTES,
   sniffFile,
   ValidationError,
+  VOICE_REMUX_MAX_BYTES,
 } from '@tikethet/domain';
 import busboy from 'busboy';
 import type { Request } from 'express';
+import { WebmOpusError, webmOpusToOgg } from '../media/webm-opus-to-ogg';
 import { HttpError } from './errors';
 
 /** Text parts of a form are short: 64 KiB is far above any message body. */
@@ -53,11 +57,50 @@ async function* keepingHead(stream: Readable, head: { bytes: Buffer }): AsyncGen
   }
 }
 
+/** A part read whole, up to `maxBytes`; undefined past that (the rest left unread, to be drained). */
+async function readBounded(stream: Readable, maxBytes: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+const tooLarge = (field: string, fileName: string, maxBytes: number) =>
+  new HttpError(413, 'file_too_large', `file "${fileName}" is larger than ${maxBytes} bytes`, {
+    field,
+    fileName,
+    maxBytes,
+  });
+
+/**
+ * The Mini App's WebM voice recording as Ogg/Opus bytes (its packets moved, not re-encoded), read whole up to
+ * VOICE_REMUX_MAX_BYTES: past that a 413 naming the file, and a file that is not WebM/Opus a 400 naming it.
+ */
+async function remuxedRecording(stream: Readable, field: string, fileName: string, maxFileBytes: number) {
+  const maxBytes = Math.min(maxFileBytes, VOICE_REMUX_MAX_BYTES);
+  const webm = await readBounded(stream, maxBytes);
+  if (!webm) throw tooLarge(field, fileName, maxBytes);
+  try {
+    return webmOpusToOgg(webm);
+  } catch (error) {
+    if (!(error instanceof WebmOpusError)) throw error;
+    throw invalid(
+      field,
+      `file "${fileName}" is not a readable WebM/Opus voice recording: it ${error.message}`,
+    );
+  }
+}
+
 /**
  * Reads a multipart/form-data request as it arrives (busboy): text parts into `fields`, each file part
  * straight into the blob store, so memory holds a chunk of a file at a time, never a request. On any refusal
  * (a file over the limit: 413 naming it; an unknown part, too many files: 400 naming the field) the blobs
  * already written are removed and the rest of the request is read to its end and dropped before the answer.
+ * The one part read whole is a Mini App WebM voice recording, remuxed to Ogg/Opus (`remuxedRecording`).
  */
 export function readForm(req: Request, options: FormOptions): Promise<ReadForm> {
   return new Promise((resolve, reject) => {
@@ -111,20 +154,28 @@ export function readForm(req: Request, options: FormOptions): Promise<ReadForm> 
         stream.resume();
         return;
       }
-      const head = { bytes: Buffer.alloc(0) };
+      const head: { bytes: Buffer } = { bytes: Buffer.alloc(0) };
       storing = storing.then(async () => {
         if (failure !== undefined) {
           stream.resume();
           return;
         }
         try {
-          const blob = await options.blobs.put(keepingHead(stream, head), { maxBytes: options.maxFileBytes });
+          let source: AsyncIterable<Buffer> | Buffer[] = keepingHead(stream, head);
+          let storedName = fileName;
+          if (isWebmVoiceRecording(fileName)) {
+            const ogg = await remuxedRecording(stream, options.fileField, fileName, options.maxFileBytes);
+            head.bytes = ogg.subarray(0, SNIFF_BYTES);
+            source = [ogg];
+            storedName = oggNameOf(fileName);
+          }
+          const blob = await options.blobs.put(source, { maxBytes: options.maxFileBytes });
           const sniffed = sniffFile(head.bytes);
           const mimeType = sniffed.mimeType ?? cleanMimeType(info.mimeType) ?? 'application/octet-stream';
           const file: ReadForm['files'][number] = {
             kind: attachmentKindOf(sniffed),
             blobId: blob.id,
-            fileName,
+            fileName: storedName,
             mimeType,
             size: blob.size,
           };
@@ -137,12 +188,7 @@ export function readForm(req: Request, options: FormOptions): Promise<ReadForm> 
           stream.resume();
           fail(
             error instanceof BlobTooLargeError
-              ? new HttpError(
-                  413,
-                  'file_too_large',
-                  `file "${fileName}" is larger than ${options.maxFileBytes} bytes`,
-                  { field: options.fileField, fileName, maxBytes: options.maxFileBytes },
-                )
+              ? tooLarge(options.fileField, fileName, options.maxFileBytes)
               : error,
           );
         }

@@ -1,6 +1,6 @@
 import { createLogger, type Logger } from '@tikethet/config';
-import type { BusMessage } from '@tikethet/domain';
-import { Cluster, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { openClusterPublisher, openNodeConnection, publisherReady, publishMany } from './cluster-connections';
 import type { Bus, BusFollow } from './contract';
 import { createFanout } from './fanout';
 import { type ClusterNode, closeConnection, reconnectDelay } from './redis-connection';
@@ -41,19 +41,7 @@ export function createShardedBus(options: ShardedBusOptions): Bus {
   const commandTimeout = options.publishTimeoutMs ?? 2000;
   const maxDelay = options.maxReconnectDelayMs ?? 2000;
   const fanout = createFanout(logger);
-  const publisher = new Cluster(options.nodes, {
-    redisOptions: {
-      connectionName: 'tikethet-bus-pub',
-      commandTimeout,
-      connectTimeout: Math.max(commandTimeout, 1000),
-      maxRetriesPerRequest: 1,
-    },
-    clusterRetryStrategy: (attempt) => reconnectDelay(attempt, maxDelay),
-    retryDelayOnClusterDown: 100,
-    retryDelayOnFailover: 100,
-    slotsRefreshTimeout: 1000,
-  });
-  publisher.on('error', (err: Error) => logger.debug({ err: err.message }, 'cluster publisher error'));
+  const publisher = openClusterPublisher(options.nodes, commandTimeout, maxDelay, logger);
 
   let closed = false;
   /** Subscribers that want every ticket (handlers without `followed`, and `follow('all')`). */
@@ -125,20 +113,7 @@ export function createShardedBus(options: ShardedBusOptions): Bus {
   }
 
   function openSubscriber(key: string): NodeSubscriber {
-    const [host, port] = [key.slice(0, key.lastIndexOf(':')), Number(key.slice(key.lastIndexOf(':') + 1))];
-    const connection = new Redis({
-      host,
-      port,
-      connectionName: 'tikethet-bus-sub',
-      commandTimeout,
-      connectTimeout: Math.max(commandTimeout, 1000),
-      // A node that goes away is not redialled: its slots may have moved, so the channels are placed again.
-      retryStrategy: () => null,
-      maxRetriesPerRequest: 0,
-      autoResubscribe: false,
-      autoResendUnfulfilledCommands: false,
-      disconnectTimeout: 500,
-    });
+    const connection = openNodeConnection(key, commandTimeout);
     const sub: NodeSubscriber = { key, connection, live: new Set(), asking: new Set() };
     connection.on('error', (err: Error) => logger.debug({ err: err.message, node: key }, 'subscriber error'));
     connection.on('close', () => lose(sub, 'connection closed'));
@@ -162,21 +137,6 @@ export function createShardedBus(options: ShardedBusOptions): Bus {
       void reconcile();
     }, delay);
     reconcileTimer.unref();
-  }
-
-  async function publisherReady(): Promise<boolean> {
-    if (publisher.status === 'ready') return true;
-    if (publisher.status === 'end') return false;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => done(false), commandTimeout);
-      function done(ok: boolean) {
-        clearTimeout(timer);
-        publisher.off('ready', onReady);
-        resolve(ok);
-      }
-      const onReady = () => done(true);
-      publisher.on('ready', onReady);
-    });
   }
 
   /** Makes the subscriptions match `wanted()`: SSUBSCRIBE what is missing, SUNSUBSCRIBE what is no longer needed. */
@@ -203,7 +163,7 @@ export function createShardedBus(options: ShardedBusOptions): Bus {
       }
       const missing = [...want].filter((c) => !placed(c));
       if (missing.length === 0) return;
-      if (!(await publisherReady())) {
+      if (!(await publisherReady(publisher, commandTimeout))) {
         failed = true;
         return;
       }
@@ -301,45 +261,15 @@ export function createShardedBus(options: ShardedBusOptions): Bus {
   }, options.healthCheckIntervalMs ?? 5000);
   healthTimer.unref();
 
-  /** SPUBLISHes go to the channel's master; a batch goes as one pipeline per channel (one slot each). */
-  async function publishMany(messages: BusMessage[]): Promise<Array<PromiseSettledResult<void>>> {
-    if (closed) throw new Error('bus is closed');
-    const groups = new Map<string, number[]>();
-    messages.forEach((message, i) => {
-      const channel = channelOf(message);
-      groups.set(channel, [...(groups.get(channel) ?? []), i]);
-    });
-    const results: Array<PromiseSettledResult<void>> = messages.map(() => ({
-      status: 'rejected',
-      reason: new Error('no reply'),
-    }));
-    await Promise.all(
-      [...groups].map(async ([channel, indexes]) => {
-        const pipeline = publisher.pipeline(
-          indexes.map((i) => ['spublish', channel, JSON.stringify(messages[i])]),
-        );
-        try {
-          const replies = (await pipeline.exec()) ?? [];
-          indexes.forEach((index, j) => {
-            const error = replies[j]?.[0] ?? (replies[j] ? null : new Error('no reply'));
-            results[index] = error
-              ? { status: 'rejected', reason: error }
-              : { status: 'fulfilled', value: undefined };
-          });
-        } catch (error) {
-          for (const index of indexes) results[index] = { status: 'rejected', reason: error };
-        }
-      }),
-    );
-    return results;
-  }
-
   return {
     async publish(message) {
       if (closed) throw new Error('bus is closed');
       await publisher.spublish(channelOf(message), JSON.stringify(message));
     },
-    publishMany,
+    publishMany: (messages) => {
+      if (closed) throw new Error('bus is closed');
+      return publishMany(publisher, messages);
+    },
     subscribe(handler, subscribeOptions) {
       if (closed) throw new Error('bus is closed');
       const all = subscribeOptions?.tickets !== 'followed';

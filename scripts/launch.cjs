@@ -20,9 +20,8 @@ const { randomBytes } = require('node:crypto');
 
 const root = path.resolve(__dirname, '..');
 const dataDir = path.resolve(process.env.TIKETHET_DATA_DIR ?? path.join(root, '.data'));
-const built = (p) => path.join(root, p);
 const envFile = path.resolve(process.env.TIKETHET_ENV_FILE ?? path.join(root, '.env'));
-const config = () => require(built('packages/config/dist/index.js'));
+const config = () => require('@tikethet/config');
 
 class LaunchError extends Error {}
 
@@ -143,10 +142,10 @@ async function main() {
     notes.push(`database: ${new URL(env.DATABASE_URL).host}`);
   }
 
-  const { runMigrations, createDb, createPendingEventSource } = require(built('packages/db/dist/index.js'));
-  const { createBus, createRelay, redisTarget } = require(built('packages/bus/dist/index.js'));
+  const { runMigrations, createDb, createPendingEventSource } = require('@tikethet/db');
+  const { createBus, createRelay, redisTarget } = require('@tikethet/bus');
   await runMigrations(env.DATABASE_URL);
-  const { loadApiEnv } = require(built('apps/api/dist/env.js'));
+  const { loadApiEnv } = require('@tikethet/api');
   const apiEnv = loadApiEnv(env);
   const target = redisTarget(apiEnv);
   notes.push(
@@ -168,7 +167,7 @@ async function main() {
 
   // API on a loopback port of its own.
   // SLA timers: the embedded server's one connection cannot be held for LISTEN, so the queue is polled there.
-  const { createUseCases, startSlaTimerWorker } = require(built('packages/db/dist/index.js'));
+  const { createUseCases, startSlaTimerWorker } = require('@tikethet/db');
   const timerUseCases = createUseCases({ db: dbClient.db, bus });
   const timers = await startSlaTimerWorker({
     db: dbClient.db,
@@ -176,14 +175,14 @@ async function main() {
     autoReply: (ticketId) => timerUseCases.sendAutoReply(ticketId),
     mode: embedded || Number(env.DATABASE_POOL_SIZE ?? 10) <= 1 ? 'poll' : 'listen',
   });
-  const { createApi } = require(built('apps/api/dist/create-api.js'));
+  const { createApi } = require('@tikethet/api');
   const api = createApi({ env: apiEnv, db: dbClient, bus });
   const apiServer = http.createServer(api.app);
   const apiPort = await listen(apiServer, 0, '127.0.0.1');
 
   // Gateway on a loopback port of its own.
-  const { createGateway } = require(built('apps/gateway/dist/create-gateway.js'));
-  const { loadGatewayEnv } = require(built('apps/gateway/dist/env.js'));
+  const { createGateway } = require('@tikethet/gateway');
+  const { loadGatewayEnv } = require('@tikethet/gateway');
   const gateway = createGateway({ env: loadGatewayEnv(env), db: dbClient, bus });
   const gatewayServer = http.createServer((req, res) => gateway.httpHandler(req, res));
   gatewayServer.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
@@ -193,8 +192,8 @@ async function main() {
   let admin;
   if (botConfigured) {
     botAdminSecret(env);
-    const { createBot } = require(built('apps/bot/dist/create-bot.js'));
-    const { loadBotEnv } = require(built('apps/bot/dist/env.js'));
+    const { createBot } = require('@tikethet/bot');
+    const { loadBotEnv } = require('@tikethet/bot');
     const botEnv = loadBotEnv(env);
     bot = createBot({ env: botEnv, db: dbClient, bus });
     await bot.start();
@@ -215,9 +214,9 @@ async function main() {
   }
 
   // The Mini App and its proxy on the one origin.
-  const { createMiniappServer } = require(built('apps/miniapp/dist-server/index.js'));
+  const { BUILT_FILES_DIR, createMiniappServer } = require('@tikethet/miniapp');
   const front = createMiniappServer({
-    distDir: built('apps/miniapp/dist'),
+    distDir: BUILT_FILES_DIR,
     apiUrl: `http://127.0.0.1:${apiPort}`,
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
   });

@@ -11,11 +11,13 @@ import { machineLine, median, updateBenchmarksDoc, writeResults } from '../fanou
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
+/** Apps and packages by their package names, as the root package depends on them. */
+const requireRoot = createRequire(path.join(root, 'package.json'));
 const requireApi = createRequire(path.join(root, 'apps/api/package.json'));
 const autocannon = requireApi('autocannon');
 const pg = createRequire(path.join(root, 'packages/db/package.json'))('pg');
-const { runMigrations } = requireApi(path.join(root, 'packages/db/dist/index.js'));
-const { signInitDataFields } = requireApi(path.join(root, 'packages/auth/dist/index.js'));
+const { runMigrations } = requireApi('@tikethet/db');
+const { signInitDataFields } = requireApi('@tikethet/auth');
 const { createTestDatabase, freePort } = requireApi('@tikethet/testkit');
 
 const quick = process.argv.includes('--quick');
@@ -148,7 +150,7 @@ async function main() {
       : [];
     const api = start(
       'api',
-      [...profile, path.join(root, 'apps/api/dist/index.js')],
+      [...profile, requireRoot.resolve('@tikethet/api')],
       {
         ...common,
         REDIS_URL,

@@ -23,6 +23,8 @@ const quick = process.argv.includes('--quick');
 const SAMPLES = quick ? 100 : 400;
 const ROUNDS = 3;
 const root = path.resolve(import.meta.dirname, '../..');
+/** Apps and packages by their package names, as the root package depends on them. */
+const requireRoot = createRequire(path.join(root, 'package.json'));
 const req = createRequire(path.join(root, 'apps/gateway/package.json'));
 const WebSocket = req('ws');
 const { WebSocketServer } = req('ws');
@@ -163,7 +165,7 @@ async function main() {
   // The reference writes on a ticket of its own, in the same tables.
   const { ticket: refTicket } = await uc.createTicket(actor, { subject: 'Reference', body: 'hi' });
   const port = await testkit.freePort();
-  const gw = spawn(process.execPath, [path.join(root, 'apps/gateway/dist/index.js')], {
+  const gw = spawn(process.execPath, [requireRoot.resolve('@tikethet/gateway')], {
     env: {
       PATH: process.env.PATH,
       DATABASE_URL: database.url,

@@ -25,11 +25,11 @@ const SOCKETS = quick ? 200 : 1000;
 const MESSAGES = quick ? 10 : 40;
 const BURST = quick ? 10 : 30;
 const ROUNDS = 3;
-// GATEWAY_ENTRY: run another build of the gateway (A/B against an older commit; use with BENCH_NO_WRITE=1).
-const GATEWAY_ENTRY =
-  process.env.GATEWAY_ENTRY ?? path.resolve(import.meta.dirname, '../../apps/gateway/dist/index.js');
-
 const root = path.resolve(import.meta.dirname, '../..');
+/** Apps and packages by their package names, as the root package depends on them. */
+const requireRoot = createRequire(path.join(root, 'package.json'));
+// GATEWAY_ENTRY: run another build of the gateway (A/B against an older commit; use with BENCH_NO_WRITE=1).
+const GATEWAY_ENTRY = process.env.GATEWAY_ENTRY ?? requireRoot.resolve('@tikethet/gateway');
 const req = createRequire(path.join(root, 'apps/gateway/package.json'));
 const WebSocket = req('ws');
 const { createDb, createUseCases, runMigrations } = req('@tikethet/db');

@@ -25,6 +25,8 @@ const SIDES = (argValue('sides') ?? 'gateway,bare,bareNoPing').split(',');
 const partial = ROUNDS !== 3 || SIDES.length !== 3;
 const USERS = 200;
 const root = path.resolve(import.meta.dirname, '../..');
+/** Apps and packages by their package names, as the root package depends on them. */
+const requireRoot = createRequire(path.join(root, 'package.json'));
 const req = createRequire(path.join(root, 'apps/gateway/package.json'));
 const WebSocket = req('ws');
 const { createDb, createUseCases, runMigrations } = req('@tikethet/db');
@@ -120,7 +122,7 @@ async function round(kind, ctx) {
   const port = await testkit.freePort();
   const server =
     kind === 'gateway'
-      ? startServer(path.join(root, 'apps/gateway/dist/index.js'), {
+      ? startServer(requireRoot.resolve('@tikethet/gateway'), {
           DATABASE_URL: ctx.dbUrl,
           TELEGRAM_BOT_TOKEN: testkit.TEST_BOT_TOKEN,
           GATEWAY_PORT: String(port),

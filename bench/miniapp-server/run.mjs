@@ -24,6 +24,8 @@ const SECONDS = quick ? 1.5 : 4;
 const CLIENTS = 32;
 const ROUNDS = 3;
 const root = path.resolve(import.meta.dirname, '../..');
+/** Apps and packages by their package names, as the root package depends on them. */
+const requireRoot = createRequire(path.join(root, 'package.json'));
 const dist = path.join(root, 'apps/miniapp/dist');
 const WebSocket = createRequire(path.join(root, 'apps/gateway/package.json'))('ws');
 
@@ -149,9 +151,7 @@ const WORKLOADS = {
 
 async function main() {
   const upstream = await child(UPSTREAM);
-  const shipped = await child(
-    frontSource(path.join(root, 'apps/miniapp/dist-server/index.js'), upstream.port),
-  );
+  const shipped = await child(frontSource(requireRoot.resolve('@tikethet/miniapp'), upstream.port));
   const handWritten = await child(
     frontSource(path.join(import.meta.dirname, 'hand-written-server.cjs'), upstream.port),
   );

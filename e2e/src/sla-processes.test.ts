@@ -13,6 +13,7 @@ import {
   waitFor,
 } from '@tikethet/testkit';
 import { type Child, startNode, waitReady } from './support/processes';
+import { appEntry } from './support/stack';
 
 /**
  * SLA timers across real processes: two API processes (each runs the graphile-worker timers) and the bot,
@@ -47,7 +48,7 @@ async function startProcesses() {
       const port = await freePort();
       const child = startNode(
         `api${n}`,
-        [path.join(ROOT, 'apps/api/dist/index.js')],
+        [appEntry('@tikethet/api')],
         { ...shared, PORT: String(port) },
         ROOT,
       );
@@ -57,7 +58,7 @@ async function startProcesses() {
   const botPort = await freePort();
   const bot = startNode(
     'bot',
-    [path.join(ROOT, 'apps/bot/dist/index.js')],
+    [appEntry('@tikethet/bot')],
     {
       ...shared,
       PORT: String(botPort),

@@ -13,6 +13,9 @@ export {
   TELEGRAM_WEB_ORIGINS,
 } from './security-headers';
 
+/** Where this package's build puts the Mini App's files (index.html + assets/). */
+export const BUILT_FILES_DIR = path.resolve(__dirname, '../dist');
+
 export interface MiniappServerOptions {
   /** The Vite build output (index.html + assets/). */
   distDir: string;

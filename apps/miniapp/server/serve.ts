@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { createLogger } from '@tikethet/config';
 import { loadMiniappEnv, type MiniappEnv } from './env';
-import { createMiniappServer, type MiniappServer } from './index';
+import { BUILT_FILES_DIR, createMiniappServer, type MiniappServer } from './index';
 
 /**
  * Starts the Mini App server as a process does: the build in ../dist, `/api` and `/ws` proxied to API_URL and
@@ -10,7 +9,7 @@ import { createMiniappServer, type MiniappServer } from './index';
 export async function startMiniapp(env: MiniappEnv): Promise<MiniappServer> {
   const log = createLogger('miniapp:serve');
   const server = createMiniappServer({
-    distDir: path.resolve(__dirname, '../dist'),
+    distDir: BUILT_FILES_DIR,
     apiUrl: env.API_URL,
     gatewayUrl: env.GATEWAY_URL,
   });

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, openAs } from '../support/browser';
 import { apiAs, makeAgents } from '../support/people';
-import { ROOT, type Stack, startStack } from '../support/stack';
+import { appEntry, ROOT, type Stack, startStack } from '../support/stack';
 
 /**
  * The Mini App built for a static host (README, "The Mini App from a static host"): `VITE_API_URL` and
@@ -119,7 +119,7 @@ beforeAll(async () => {
       env,
     },
   );
-  await run(process.execPath, ['dist-server/write-static-headers.js', outDir], { cwd: miniapp });
+  await run(process.execPath, [appEntry('@tikethet/miniapp/write-static-headers'), outDir], { cwd: miniapp });
   built = outDir;
   browser = await launchBrowser();
 }, 240_000);

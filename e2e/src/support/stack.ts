@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runMigrations } from '@tikethet/db';
 import {
@@ -35,8 +36,22 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-function built(relative: string): string {
-  return path.join(ROOT, relative);
+/**
+ * The entry file of a built app by its package name, as Node resolves it: the package's `exports` entry
+ * (`@tikethet/miniapp/serve` → `./serve`) or its `main`. Read from package.json here because jest maps
+ * workspace package names to their TypeScript sources.
+ */
+export function appEntry(specifier: string): string {
+  const [scope, name, ...rest] = specifier.split('/');
+  const manifestFile = require.resolve(`${scope}/${name}/package.json`);
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+    main?: string;
+    exports?: Record<string, string>;
+  };
+  const subpath = rest.length > 0 ? `./${rest.join('/')}` : '.';
+  const target = manifest.exports ? manifest.exports[subpath] : subpath === '.' ? manifest.main : undefined;
+  if (!target) throw new Error(`${specifier}: the package exports no such entry`);
+  return path.resolve(path.dirname(manifestFile), target);
 }
 
 export async function startStack(label: string, options: StackOptions): Promise<Stack> {
@@ -59,7 +74,7 @@ export async function startStack(label: string, options: StackOptions): Promise<
     };
     const api = startNode(
       'api',
-      [built('apps/api/dist/index.js')],
+      [appEntry('@tikethet/api')],
       {
         ...shared,
         PORT: String(apiPort),
@@ -73,7 +88,7 @@ export async function startStack(label: string, options: StackOptions): Promise<
     children.push(api);
     const gateway = startNode(
       'gateway',
-      [built('apps/gateway/dist/index.js')],
+      [appEntry('@tikethet/gateway')],
       { ...shared, PORT: String(gatewayPort) },
       ROOT,
     );
@@ -82,7 +97,7 @@ export async function startStack(label: string, options: StackOptions): Promise<
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     const miniapp = startNode(
       'miniapp',
-      [built('apps/miniapp/dist-server/serve.js')],
+      [appEntry('@tikethet/miniapp/serve')],
       {
         NODE_ENV: 'test',
         LOG_LEVEL: 'warn',
@@ -118,7 +133,7 @@ export async function startBotProcess(
   const port = await freePort();
   const bot = startNode(
     'bot',
-    [built('apps/bot/dist/index.js')],
+    [appEntry('@tikethet/bot')],
     {
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',

@@ -8,6 +8,7 @@ import type { Update } from 'telegraf/types';
 import { type BotEnv, webhookUrlOf } from './env';
 import { createEventConsumer } from './events/consumer';
 import { createAdminHandler, createHttpHandler } from './http/handler';
+import { registerAlbums } from './inbound/albums';
 import { createInboundBatcher } from './inbound/batch';
 import { registerCallbacks } from './inbound/callbacks';
 import { registerCommands } from './inbound/commands';
@@ -15,6 +16,7 @@ import { BotContext } from './inbound/context';
 import { registerMessages } from './inbound/messages';
 import { createUpdateProcessor, type UpdateOutcome, useTransaction } from './inbound/process-update';
 import { createMetrics } from './metrics';
+import { withAlbums } from './outbound/albums';
 import { createFileSender, withFiles } from './outbound/files';
 import { limitsFrom, type SendGate, SendLimiter } from './outbound/limiter';
 import { createSharedLimiter } from './outbound/shared-limiter';
@@ -79,6 +81,7 @@ export function createBot({ env, db, bus, logger = createLogger('bot'), redis }:
     agentsChatId: env.AGENTS_CHAT_ID,
     topicsChatId: undefined,
     migratedChats: new Map(),
+    albumSettleMs: env.BOT_ALBUM_SETTLE_MS,
   };
   const telegraf = new Telegraf<BotContext>(env.TELEGRAM_BOT_TOKEN, {
     contextType: BotContext,
@@ -92,6 +95,7 @@ export function createBot({ env, db, bus, logger = createLogger('bot'), redis }:
     recordMigration({ uc, runtime, logger, call }, fromChatId, toChatId);
   const outcomes = new WeakMap<object, UpdateOutcome>();
   useTransaction(telegraf, uc, outcomes);
+  registerAlbums(telegraf);
   registerTopicMessages(telegraf, runtime, onMigrated);
   registerCommands(telegraf, runtime);
   registerCallbacks(telegraf, runtime);
@@ -112,9 +116,12 @@ export function createBot({ env, db, bus, logger = createLogger('bot'), redis }:
     maxAttempts: env.BOT_SEND_MAX_ATTEMPTS,
     retryBaseMs: env.BOT_RETRY_BASE_MS,
     pollIntervalMs: env.BOT_POLL_INTERVAL_MS,
-    hooks: withFiles(
-      createTopicSender({ uc, runtime, logger: logger.child({ part: 'topics' }), onMigrated }),
-      createFileSender({ uc, blobs: createBlobStore({ db: db.db, s3: s3ConfigOf(env) }) }),
+    hooks: withAlbums(
+      withFiles(
+        createTopicSender({ uc, runtime, logger: logger.child({ part: 'topics' }), onMigrated }),
+        createFileSender({ uc, blobs: createBlobStore({ db: db.db, s3: s3ConfigOf(env) }) }),
+      ),
+      uc,
     ),
   });
   const processOne = createUpdateProcessor({ bot: telegraf, uc, logger, metrics, outcomes });

@@ -43,6 +43,8 @@ export const botEnvShape = {
   BOT_SEND_MAX_ATTEMPTS: positiveInt(8),
   /** First retry delay of a transient failure (doubles each attempt, capped at 60 s). */
   BOT_RETRY_BASE_MS: positiveInt(1000),
+  /** How long an album's copy to agents (or a customer) waits for the album's last items (Telegram sends each alone). */
+  BOT_ALBUM_SETTLE_MS: z.coerce.number().int().min(0).max(60_000).default(1500),
   /** How often the queue and the event catch-up look at Postgres when nothing woke them. */
   BOT_POLL_INTERVAL_MS: positiveInt(1000),
   /** Long-polling timeout of getUpdates, seconds. */

@@ -9,6 +9,8 @@ export interface BotRuntime {
   topicsChatId?: number | undefined;
   /** Groups that became supergroups (Telegram's migrate_to_chat_id): old id -> new id. */
   migratedChats?: Map<number, number>;
+  /** How long an album's copy waits for the album's last items (BOT_ALBUM_SETTLE_MS). */
+  albumSettleMs?: number;
 }
 
 /** A chat id as it is now: the supergroup a group became, else itself. */

@@ -147,8 +147,13 @@ export function toMessage(
     delivery: row.delivery,
     createdAt: iso(row.createdAt),
     editedAt: isoOrNull(row.editedAt),
-    attachments: files.map(toAttachment),
+    attachments: [...files].sort(filesOrder).map(toAttachment),
   };
+}
+
+/** A message's files in order: an album's by the item they came in (`position`), others as written. */
+function filesOrder(a: AttachmentRow, b: AttachmentRow): number {
+  return (a.position ?? 0) - (b.position ?? 0) || a.id - b.id;
 }
 
 export function toCategory(row: InferSelectModel<typeof categories>): Category {

@@ -13,6 +13,7 @@ import {
   type ForumTopicState,
   type KnownFile,
   type MediaType,
+  messageKey,
   type WebhookState,
 } from './fake-bot-state';
 import { TEST_BOT_TOKEN } from './init-data';
@@ -79,8 +80,10 @@ export interface FakeBotApi {
     predicate?: (call: BotApiCall) => boolean,
     timeoutMs?: number,
   ): Promise<BotApiCall>;
-  /** Messages the bot sent (sendMessage, sendPhoto, ...), optionally in one chat. */
+  /** Messages the bot sent (sendMessage, sendPhoto, ...), optionally in one chat; copies answer only ids. */
   sentMessages(chatId?: number | string): TgMessage[];
+  /** A message as the fake holds it now (sent, copied, edited, or from an update). */
+  message(chatId: number | string, messageId: number): TgMessage | undefined;
   /** Queues an update for getUpdates, giving it the next update_id when it has none. */
   pushUpdate(update: TgUpdate): QueuedUpdate;
   /** Updates queued and not yet confirmed by a getUpdates offset. */
@@ -383,9 +386,12 @@ export async function startFakeBotApi(options: StartFakeBotApiOptions = {}): Pro
     },
     sentMessages(chatId) {
       return calls
-        .filter((c) => c.ok && SEND_METHODS.has(c.method) && c.method !== 'copyMessage')
+        .filter((c) => c.ok && SEND_METHODS.has(c.method) && !c.method.startsWith('copyMessage'))
         .flatMap((c) => (Array.isArray(c.result) ? (c.result as TgMessage[]) : [c.result as TgMessage]))
         .filter((m) => chatId === undefined || m.chat.id === chatId);
+    },
+    message(chatId, messageId) {
+      return state.messages.get(messageKey(chatId, messageId));
     },
     pushUpdate(update) {
       const queued = admitUpdate(state, update);

@@ -214,4 +214,37 @@ describe('fake Bot API: files', () => {
     const resent = await json('sendVoice', { chat_id: 77, voice: voice.voice?.file_id });
     expect((resent.body.result as TgMessage).voice?.file_id).toBe(voice.voice?.file_id);
   });
+
+  it('copyMessages keeps an album together, skips ids it cannot find, and checks its ids', async () => {
+    const album = [1, 2, 3].map(
+      (n) =>
+        api.pushUpdate(makePhotoUpdate({ from: { id: 12 }, mediaGroupId: 'g-12', caption: `item ${n}` }))
+          .message as TgMessage,
+    );
+    const ids = album.map((m) => m.message_id);
+    const copied = await json('copyMessages', {
+      chat_id: 78,
+      from_chat_id: 12,
+      message_ids: [...ids, 999_999],
+      remove_caption: true,
+    });
+    expect(copied.status).toBe(200);
+    const made = copied.body.result as Array<{ message_id: number }>;
+    expect(made).toHaveLength(3);
+    const copies = made.map((c) => api.message(78, c.message_id) as TgMessage);
+    expect(copies.map((m) => Boolean(m.photo))).toEqual([true, true, true]);
+    expect(new Set(copies.map((m) => m.media_group_id)).size).toBe(1);
+    expect(copies[0]?.media_group_id).not.toBe('g-12');
+    expect(copies.some((m) => m.caption !== undefined)).toBe(false);
+    const bad = async (message_ids: unknown) =>
+      (await json('copyMessages', { chat_id: 78, from_chat_id: 12, message_ids })).body.description;
+    expect(await bad([])).toBe('Bad Request: message identifiers are not specified');
+    expect(await bad([ids[1], ids[0]])).toBe(
+      'Bad Request: message identifiers must be in a strictly increasing order',
+    );
+    expect(await bad(Array.from({ length: 101 }, (_, i) => i + 1))).toBe(
+      'Bad Request: too many messages to copy',
+    );
+    expect(await bad([999_998, 999_999])).toBe('Bad Request: message to copy not found');
+  });
 });

@@ -33,6 +33,7 @@ export const SEND_METHODS = new Set([
   'sendPhoto',
   'sendDocument',
   'copyMessage',
+  'copyMessages',
   'forwardMessage',
   'sendVideo',
   'sendAudio',
@@ -64,6 +65,31 @@ const NOT_MODIFIED =
   'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
 
 const now = () => Math.floor(Date.now() / 1000);
+
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+};
+
+/** What a copy of a message carries: its content, without who sent it where and when. */
+function copiedContent(source: TgMessage): Partial<TgMessage> {
+  const {
+    message_id: _id,
+    from: _from,
+    chat: _chat,
+    date: _date,
+    reply_to_message: _reply,
+    reply_markup: _markup,
+    message_thread_id: _thread,
+    is_topic_message: _inTopic,
+    edit_date: _edited,
+    ...content
+  } = source;
+  return content;
+}
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 export function createMethodHandlers(state: FakeBotState): Record<string, MethodHandler> {
@@ -262,24 +288,45 @@ export function createMethodHandlers(state: FakeBotState): Record<string, Method
       const messageId = requireInt(params, 'message_id', 'message identifier is not specified');
       const source = state.messages.get(messageKey(fromChatId, messageId));
       if (!source) throw badRequest('message to copy not found');
-      const {
-        message_id: _id,
-        from: _from,
-        chat: _chat,
-        date: _date,
-        reply_to_message: _reply,
-        reply_markup: _markup,
-        message_thread_id: _thread,
-        is_topic_message: _inTopic,
-        edit_date: _edited,
-        ...content
-      } = source;
       const captionOverride = optionalString(params, 'caption');
+      // One message copied alone stands alone, even when it was an album's item.
+      const { media_group_id: _group, ...content } = copiedContent(source);
       const copy = post(
         params,
         captionOverride === undefined ? content : { ...content, caption: captionOverride },
       );
       return { message_id: copy.message_id };
+    },
+    /**
+     * copyMessages as Telegram documents it: 1-100 message_ids in strictly increasing order; those that cannot
+     * be found are skipped; album grouping is kept (copies of one album share a new media_group_id);
+     * `remove_caption` drops the captions; the answer is an array of MessageId.
+     */
+    copyMessages: (params) => {
+      const fromChatId = requireChatId(params, 'from_chat_id');
+      requireChatId(params);
+      const raw = typeof params.message_ids === 'string' ? safeJson(params.message_ids) : params.message_ids;
+      if (raw === undefined) throw badRequest('parameter "message_ids" is required');
+      if (!Array.isArray(raw) || raw.some((id) => !Number.isInteger(id)))
+        throw badRequest("can't parse message identifiers JSON object");
+      const ids = raw as number[];
+      if (ids.length === 0) throw badRequest('message identifiers are not specified');
+      if (ids.length > 100) throw badRequest('too many messages to copy');
+      if (ids.some((id, i) => i > 0 && id <= (ids[i - 1] as number)))
+        throw badRequest('message identifiers must be in a strictly increasing order');
+      const sources = ids.flatMap((id) => state.messages.get(messageKey(fromChatId, id)) ?? []);
+      if (sources.length === 0) throw badRequest('message to copy not found');
+      const removeCaption = optionalBool(params, 'remove_caption');
+      const groups = new Map<string, string>();
+      return sources.map((source) => {
+        const { caption: _caption, media_group_id: group, ...rest } = copiedContent(source);
+        const content: Partial<TgMessage> = removeCaption ? rest : copiedContent(source);
+        if (group !== undefined) {
+          if (!groups.has(group)) groups.set(group, String(BigInt(`0x${randomBytes(7).toString('hex')}`)));
+          content.media_group_id = groups.get(group) as string;
+        }
+        return { message_id: post(params, content).message_id };
+      });
     },
     editMessageText: (params) => {
       const text = optionalString(params, 'text') ?? '';

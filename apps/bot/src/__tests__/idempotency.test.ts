@@ -46,7 +46,7 @@ describe('webhook: idempotency, secret, database failure', () => {
     await waitFor(() => h.api.sentMessages(customer).length === 1);
   });
 
-  it('a new customer’s album (three photos arriving at once) opens one ticket holding all three', async () => {
+  it('a new customer’s album (three photos arriving at once) opens one ticket, one message holding all three', async () => {
     const customer = newUserId();
     const album = [1, 2, 3].map((n) => {
       const update = makePhotoUpdate({
@@ -71,6 +71,10 @@ describe('webhook: idempotency, secret, database failure', () => {
         [tickets[0]?.id],
       ),
     ).toEqual([{ n: 3 }]);
+    // One message holding the three, the caption its body (the album rule, docs/ARCHITECTURE.md §6a).
+    expect(await h.query('select body from messages where ticket_id = $1', [tickets[0]?.id])).toEqual([
+      { body: 'Screenshots of the error' },
+    ]);
     // One «created» confirmation, not one per photo.
     expect(
       await h.query('select count(*)::int as n from telegram_outbox where chat_id = $1', [customer]),

@@ -1,8 +1,11 @@
+import type { OutboxItem } from '@tikethet/db';
 import { CAPTION_MAX, displayName, isStaff, type Message, type TicketEvent } from '@tikethet/domain';
 import { truncate } from '../format';
 import { AGENTS_CHAT_LANGUAGE, languageFrom, t } from '../i18n';
 import { agentDmKeyboard, agentPostEdit, agentPostKeyboard, type SentPost } from '../links';
+import { albumCopy, albumSourceOf } from '../outbound/albums';
 import { enqueueEdit, enqueueText } from '../outbound/enqueue';
+import { planFileSends } from '../outbound/files';
 import type { EventHandlerDeps, TicketUpdated } from './deps';
 
 /** How much of a customer's message an agent's DM previews (the whole of it is one tap away). */
@@ -46,6 +49,25 @@ export async function tellAssignee(deps: EventHandlerDeps, event: TicketEvent, m
   const dedupeKey = `notify:${message.id}:${to.chatId}`;
   // A customer's photo, voice, video or document reaches the assignee as the media itself, copied from the
   // customer's chat and captioned with the ticket (stickers and round videos take no caption: text first).
+  const album = await albumSourceOf(uc, message);
+  if (album) {
+    // An album: the line, then the album as one (its items copied together once they are all in).
+    let queued = 0;
+    await uc.transaction(async (tx) => {
+      const line = await enqueueText(tx, to.chatId, html, {
+        ticketId: event.ticketId,
+        dedupeKey,
+        replyMarkup,
+      });
+      const copied = await tx.enqueueTelegram({
+        ...albumCopy(to.chatId, album.chatId, message.id, runtime.albumSettleMs),
+        ticketId: event.ticketId,
+        dedupeKey: `${dedupeKey}:media`,
+      });
+      queued = Number(line) + Number(copied);
+    });
+    return queued;
+  }
   const origin =
     message.via === 'bot' && message.attachments.length > 0
       ? (await uc.findTelegramCopies(message.id)).find((c) => c.chatId !== to.chatId)
@@ -118,19 +140,42 @@ const postKey = (ticketId: number, chatId: number) => `created:${ticketId}:${cha
 /** A ticket's opening message is its seq 2 (1 is `ticket.created`): see createTicket in packages/db. */
 const OPENING_MESSAGE_SEQ = 2;
 
+/** What follows a new-ticket post: the opening message's files, as the sends that carry them into a chat. */
+type OpeningMedia = (chatId: number) => Array<Pick<OutboxItem, 'method' | 'payload' | 'delayMs'>>;
+
 /**
- * A ticket opened in Telegram with a photo, voice note, video or file: the customer's message itself, to be
- * copied where the new-ticket post goes (media stays media). Read while handling `ticket.created`, so the copy
- * is queued after the post in the same transaction: handled from its own `message.created`, which runs
- * concurrently with the ticket's, it could overtake the post.
+ * A ticket opened with files: what carries them where the new-ticket post goes, after it. From Telegram, the
+ * customer's message itself is copied (media stays media; an album as one, `copyMessages`, once its items are
+ * in); from the Mini App, the uploaded files go as their own kinds (outbound/files.ts: sendPhoto,
+ * sendDocument, sendMediaGroup..., then by the file id Telegram gives). Read while handling `ticket.created`,
+ * so the sends are queued after the post in the same transaction: handled from the message's own
+ * `message.created`, which runs concurrently with the ticket's, they could overtake the post.
  */
-async function openingMedia(uc: EventHandlerDeps['uc'], ticketId: number, customerId: number) {
+async function openingMedia(
+  deps: EventHandlerDeps,
+  ticketId: number,
+  customerId: number,
+): Promise<OpeningMedia | undefined> {
+  const { uc, runtime } = deps;
   const message = await uc.findMessageBySeq(ticketId, OPENING_MESSAGE_SEQ);
-  if (message?.via !== 'bot' || message.attachments.length === 0) return undefined;
-  return (await uc.findTelegramCopies(message.id)).find((c) => c.chatId === customerId);
+  if (!message || message.attachments.length === 0) return undefined;
+  if (message.via !== 'bot') {
+    const files = message.attachments;
+    return (chatId) => planFileSends(chatId, files, '', undefined);
+  }
+  const album = await albumSourceOf(uc, message);
+  if (album) return (chatId) => [albumCopy(chatId, album.chatId, message.id, runtime.albumSettleMs)];
+  const source = (await uc.findTelegramCopies(message.id)).find((c) => c.chatId === customerId);
+  if (!source) return undefined;
+  return (chatId) => [
+    {
+      method: 'copyMessage',
+      payload: { chat_id: chatId, from_chat_id: source.chatId, message_id: source.telegramMessageId },
+    },
+  ];
 }
 
-/** A new ticket, posted for agents with Take and Open. */
+/** A new ticket, posted for agents with Take and Open, its opening files after the post. */
 export async function postNewTicket(deps: EventHandlerDeps, event: TicketEvent & { type: 'ticket.created' }) {
   const { uc, runtime } = deps;
   const { ticket } = event.data;
@@ -138,31 +183,32 @@ export async function postNewTicket(deps: EventHandlerDeps, event: TicketEvent &
   const name = customer ? displayName(customer) : String(ticket.customerId);
   const preview = truncate(ticket.lastMessagePreview ?? '', PREVIEW_MAX);
   const targets = await postTargets(deps, ticket.customerId);
-  const media = await openingMedia(uc, ticket.id, ticket.customerId);
+  const media = await openingMedia(deps, ticket.id, ticket.customerId);
   let queued = 0;
   await uc.transaction(async (tx) => {
     for (const target of targets) {
       const texts = t(target.language);
+      const key = postKey(ticket.id, target.chatId);
       const added = await enqueueText(
         tx,
         target.chatId,
         texts.newTicket(ticket.id, ticket.subject, name, preview),
         {
           ticketId: ticket.id,
-          dedupeKey: postKey(ticket.id, target.chatId),
+          dedupeKey: key,
           replyMarkup: agentPostKeyboard(texts, runtime, { id: ticket.id, privateChat: target.privateChat }),
         },
       );
       if (added) queued += 1;
-      if (!media) continue;
-      const copied = await tx.enqueueTelegram({
-        chatId: target.chatId,
-        method: 'copyMessage',
-        payload: { chat_id: target.chatId, from_chat_id: media.chatId, message_id: media.telegramMessageId },
-        ticketId: ticket.id,
-        dedupeKey: `${postKey(ticket.id, target.chatId)}:media`,
-      });
-      if (copied) queued += 1;
+      for (const [i, send] of (media?.(target.chatId) ?? []).entries()) {
+        const sent = await tx.enqueueTelegram({
+          chatId: target.chatId,
+          ...send,
+          ticketId: ticket.id,
+          dedupeKey: i === 0 ? `${key}:media` : `${key}:media:${i}`,
+        });
+        if (sent) queued += 1;
+      }
     }
   });
   return queued;

@@ -3,6 +3,7 @@ import type { Message, TicketEvent } from '@tikethet/domain';
 import { TELEGRAM_BODY_MAX, truncate } from '../format';
 import { languageFrom, t } from '../i18n';
 import { contactKeyboard, openTicketKeyboard, ratingKeyboard } from '../links';
+import { albumCopy, albumSourceOf } from '../outbound/albums';
 import { enqueueEdit, enqueueText } from '../outbound/enqueue';
 import { planFileSends } from '../outbound/files';
 import type { EventHandlerDeps, TicketUpdated } from './deps';
@@ -42,6 +43,28 @@ export async function replyToCustomer(deps: EventHandlerDeps, event: TicketEvent
   // Files an agent sent from Telegram (a ticket's topic, a reply to a post, a DM) move as they are (media
   // stays media), captioned as the reply; files uploaded in the Mini App go as their own kinds (outbound/files).
   const topics = runtime.topicsChatId;
+  const album = await albumSourceOf(uc, message);
+  if (album) {
+    // An album the agent sent from Telegram: the reply's line (which an edit changes), then the album itself.
+    const html = to.texts.agentReply(event.ticketId, author, truncate(message.body, TELEGRAM_BODY_MAX));
+    let queued = 0;
+    await uc.transaction(async (tx) => {
+      const line = await enqueueText(tx, to.chatId, html, {
+        ticketId: event.ticketId,
+        messageId: message.id,
+        dedupeKey: `reply:${message.id}`,
+        replyMarkup: openTicketKeyboard(runtime, to.texts, event.ticketId),
+      });
+      const copied = await tx.enqueueTelegram({
+        ...albumCopy(to.chatId, album.chatId, message.id, runtime.albumSettleMs, { remove_caption: true }),
+        ticketId: event.ticketId,
+        messageId: message.id,
+        dedupeKey: `reply:${message.id}:album`,
+      });
+      queued = Number(line) + Number(copied);
+    });
+    return queued;
+  }
   const copies = message.attachments.length > 0 ? await uc.findTelegramCopies(message.id) : [];
   const origin =
     copies.find((c) => c.chatId === topics) ??

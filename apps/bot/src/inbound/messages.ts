@@ -5,6 +5,7 @@ import { subjectFrom } from '../format';
 import { contactKeyboard, openTicketKeyboard } from '../links';
 import { enqueueText } from '../outbound/enqueue';
 import type { BotRuntime } from '../runtime';
+import { mediaGroupOf, telegramSourceOf } from './albums';
 import { attachmentsOf, bodyTextOf, isUnsupportedContent } from './attachments';
 import { pendingNewKey } from './commands';
 import { type BotContext, type Sender, senderOf } from './context';
@@ -22,7 +23,7 @@ export async function tryPost(s: Sender, ticketId: number, body: string, message
       {
         via: 'bot',
         attachments: attachmentsOf(message),
-        telegram: { chatId: message.chat.id, telegramMessageId: message.message_id },
+        telegram: telegramSourceOf(message),
       },
     );
   } catch (error) {
@@ -97,7 +98,7 @@ async function fromCustomer(s: Sender, message: Message, runtime: BotRuntime) {
   const created = await s.tx.createTicket(
     s.actor,
     { subject, body },
-    { source: 'bot', attachments: files, telegram: { chatId, telegramMessageId: message.message_id } },
+    { source: 'bot', attachments: files, telegram: telegramSourceOf(message) },
   );
   if (pending) await s.tx.setState(pendingNewKey(s.user.id), null);
   const id = created.ticket.id;
@@ -148,6 +149,8 @@ interface HeldMessage {
   files: IncomingAttachment[];
   chatId: number;
   telegramMessageId: number;
+  /** The album it is the first item of: the album's later items add their files to it. */
+  mediaGroupId?: string;
 }
 const heldKey = (userId: number) => `contact-first:${userId}`;
 
@@ -168,8 +171,15 @@ async function holdForContact(
 ) {
   const key = heldKey(s.user.id);
   const held = (await s.tx.getState(key)) as HeldMessage | null;
+  const mediaGroupId = mediaGroupOf(message);
+  if (held && mediaGroupId && held.mediaGroupId === mediaGroupId) {
+    // A later item of the album held: its files join it, and the customer was asked once already.
+    await s.tx.setState(key, { ...held, files: [...held.files, ...content.files] });
+    return;
+  }
   if (!held || !('contact' in message)) {
     const value: HeldMessage = { ...content, chatId: message.chat.id, telegramMessageId: message.message_id };
+    if (mediaGroupId) value.mediaGroupId = mediaGroupId;
     await s.tx.setState(key, value);
   }
   await enqueueText(s.tx, message.chat.id, s.texts.askContact, {

@@ -52,8 +52,9 @@ export interface PlannedSend {
 /**
  * The sends that carry `files` (and `html`, the reply's text) to `chatId`: a file alone goes by its kind's
  * method, several that may share an album by sendMediaGroup (up to 10 a group). The text is the first send's
- * caption when it fits Telegram's 1024 characters, else a message of its own after the files. The buttons
- * ride on the last send that can carry them (an album cannot).
+ * caption when it fits Telegram's 1024 characters, else a message of its own after the files; with no text
+ * (files that follow a post saying what they are) the files go bare. The buttons ride on the last send that
+ * can carry them (an album cannot).
  */
 export function planFileSends(
   chatId: number,
@@ -72,7 +73,7 @@ export function planFileSends(
   }
   const captioned = html.length <= CAPTION_MAX;
   const sends: PlannedSend[] = groups.map((group, i) => {
-    const caption = captioned && i === 0 ? { caption: html, parse_mode: 'HTML' } : {};
+    const caption = html && captioned && i === 0 ? { caption: html, parse_mode: 'HTML' } : {};
     const [only] = group.items;
     if (group.items.length === 1 && only) {
       return {
@@ -99,7 +100,8 @@ export function planFileSends(
     });
   }
   const last = sends.at(-1);
-  if (last && last.method !== 'sendMediaGroup') last.payload.reply_markup = replyMarkup;
+  if (last && replyMarkup !== undefined && last.method !== 'sendMediaGroup')
+    last.payload.reply_markup = replyMarkup;
   return sends;
 }
 

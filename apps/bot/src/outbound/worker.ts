@@ -60,9 +60,14 @@ const MAX_BACKOFF_MS = 60_000;
 const RECORD_ATTEMPTS = 4;
 const RECORD_RETRY_MS = 100;
 
-/** The message a call made: its answer's message_id (an album's first message). */
+/** The messages a call made: its answer's message_id, or an album's in order (sendMediaGroup, copyMessages). */
+function messageIdsOf(result: unknown): number[] {
+  if (Array.isArray(result)) return result.flatMap(messageIdsOf);
+  const id = messageIdOf(result);
+  return id === null ? [] : [id];
+}
+
 function messageIdOf(result: unknown): number | null {
-  if (Array.isArray(result)) return messageIdOf(result[0]);
   if (
     result &&
     typeof result === 'object' &&
@@ -225,7 +230,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           logger.warn({ err: error, outboxId: row.id }, 'after-send hook failed');
         });
         // The row, its Telegram link and the message's delivery: one transaction.
-        await record(row, () => uc.recordTelegramSent(row.id, messageIdOf(result)));
+        // An album's first message stands for the row; all of them are linked to its ticket.
+        const [first = null, ...more] = messageIdsOf(result);
+        await record(row, () => uc.recordTelegramSent(row.id, first, more));
       }
     } catch (error) {
       logger.error({ err: error, chatId }, 'outbound lane failed; its rows return to the queue');

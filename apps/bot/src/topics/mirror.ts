@@ -3,6 +3,7 @@ import { displayName, type Message, type Ticket, type TicketEvent } from '@tiket
 import { TELEGRAM_BODY_MAX, truncate } from '../format';
 import { AGENTS_CHAT_LANGUAGE, t } from '../i18n';
 import { agentPostKeyboard } from '../links';
+import { albumCopy } from '../outbound/albums';
 import type { BotRuntime } from '../runtime';
 import { topicClosedFor, topicName } from './names';
 import { type TopicTexts, topicTexts } from './texts';
@@ -20,10 +21,18 @@ interface Pass {
   texts: TopicTexts;
   queued: number;
   names: Map<number, string | null>;
+  /** How long an album's copy waits for its last items (BOT_ALBUM_SETTLE_MS). */
+  settleMs: number | undefined;
 }
 
 /** Queues one call into the ticket's topic (message_thread_id is filled in when it is sent). */
-async function put(pass: Pass, dedupeKey: string, method: string, payload: Record<string, unknown>) {
+async function put(
+  pass: Pass,
+  dedupeKey: string,
+  method: string,
+  payload: Record<string, unknown>,
+  delayMs?: number,
+) {
   const added = await pass.tx.enqueueTelegram({
     chatId: pass.chatId,
     method,
@@ -31,6 +40,7 @@ async function put(pass: Pass, dedupeKey: string, method: string, payload: Recor
     ticketId: pass.ticketId,
     inTopic: true,
     dedupeKey,
+    ...(delayMs === undefined ? {} : { delayMs }),
   });
   if (added) pass.queued += 1;
 }
@@ -79,6 +89,13 @@ async function postMessage(pass: Pass, key: string, message: Message) {
   const copies = await pass.tx.findTelegramCopies(message.id);
   if (copies.some((c) => c.chatId === pass.chatId)) return;
   if (message.kind === 'customer') {
+    // An album: copied as one once its items are in (outbound/albums.ts).
+    const album = message.attachments.length > 0 ? await pass.tx.findAlbumOf(message.id) : null;
+    if (album) {
+      const copy = albumCopy(pass.chatId, album.chatId, message.id, pass.settleMs);
+      await put(pass, key, copy.method, copy.payload, copy.delayMs);
+      return;
+    }
     const source = copies.find((c) => c.chatId > 0);
     if (source) {
       await put(pass, key, 'copyMessage', {
@@ -128,8 +145,9 @@ async function postEdit(pass: Pass, message: Message) {
     return;
   }
   const target = { chat_id: copy.chatId, message_id: copy.telegramMessageId };
+  // A copy of the customer's message (or album: its first item, which carries the caption) is edited as theirs.
   const edit =
-    copy.method !== 'copyMessage'
+    copy.method !== 'copyMessage' && copy.method !== 'copyMessages'
       ? { method: 'editMessageText', payload: { ...target, ...html(lineOf(pass, message)) } }
       : message.attachments.length > 0
         ? {
@@ -188,6 +206,7 @@ export async function mirrorTicket(
       texts: topicTexts(AGENTS_CHAT_LANGUAGE),
       queued: 0,
       names: new Map(),
+      settleMs: deps.runtime.albumSettleMs,
     };
     const events = await tx.readEvents(ticketId, topic.mirroredSeq, EVENTS_PER_PASS);
     if (events.length === 0 && !topic.fresh) return 0;

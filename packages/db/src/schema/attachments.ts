@@ -28,6 +28,11 @@ export const attachments = pgTable(
     width: integer('width'),
     height: integer('height'),
     blobId: bigint('blob_id', { mode: 'number' }).references(() => blobs.id),
+    /**
+     * Order among the message's files (0020): an album item's Telegram message_id, so an album keeps its
+     * order whichever item was written first; null for files written together (they keep their id order).
+     */
+    position: bigint('position', { mode: 'number' }),
     createdAt: createdAt(),
   },
   (t) => [

@@ -39,6 +39,28 @@ export const telegramMessages = pgTable(
   ],
 );
 
+/**
+ * A Telegram album (messages sharing a media_group_id in a chat) and the ONE ticket message it became (0020):
+ * the first item writes the message and this row, later items append their files to that message.
+ */
+export const telegramAlbums = pgTable(
+  'telegram_albums',
+  {
+    chatId: telegramId('chat_id').notNull(),
+    mediaGroupId: text('media_group_id').notNull(),
+    messageId: bigint('message_id', { mode: 'number' })
+      .notNull()
+      .references(() => messages.id),
+    /** The body is an item's caption (else a line naming the file, which a later caption replaces). */
+    hasText: boolean('has_text').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ name: 'telegram_albums_pk', columns: [t.chatId, t.mediaGroupId] }),
+    index('telegram_albums_message_idx').on(t.messageId),
+  ],
+);
+
 /** The outbound queue to Telegram: survives restarts; delivery state is mirrored onto the message. */
 export const telegramOutbox = pgTable(
   'telegram_outbox',

@@ -4,6 +4,7 @@ import type { Database, Queryable } from '../client';
 import { createEventPublisher, type EventPublisher } from '../publisher';
 import { withConnectionRetry } from '../retry';
 import { type Deps, inTransaction, type TxScope } from '../scope';
+import * as albums from './albums';
 import * as catalog from './catalog';
 import * as customers from './customers';
 import * as deadLetters from './dead-letters';
@@ -39,6 +40,7 @@ const writes = {
   requestContact: customers.requestContact,
   setContactStep: customers.setContactStep,
   postMessage: messages.postMessage,
+  joinAlbum: albums.joinAlbum,
   editMessage: messages.editMessage,
   setDelivery: messages.setDelivery,
   markRead: messages.markRead,
@@ -107,6 +109,8 @@ const reads = {
   findTicketTopic: topics.findTicketTopic,
   findTopicByThread: topics.findTopicByThread,
   findTelegramCopies: topics.findTelegramCopies,
+  findAlbumOf: albums.findAlbumOf,
+  telegramItemsOf: albums.telegramItemsOf,
   findMessageCreatedSeq: topics.findMessageCreatedSeq,
   findStaffByUsername: topics.findStaffByUsername,
 };
@@ -177,9 +181,10 @@ export function createUseCases({ db, bus, logger = createLogger('db:use-cases') 
   });
 }
 
+export { type AlbumItem, AlbumRaceError, type JoinedAlbum } from './albums';
 export type { DeadLetter, DeadLetterPage } from './dead-letters';
 export { describeFailure, isTransientFailure } from './dead-letters';
-export type { MessageDraft, WrittenMessage } from './message-writer';
+export type { MessageDraft, TelegramSource, WrittenMessage } from './message-writer';
 export type { PostedMessage, PostMessageOptions } from './messages';
 export type { OutboxItem, OutboxRow } from './outbox';
 export {

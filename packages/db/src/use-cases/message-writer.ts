@@ -21,6 +21,7 @@ import {
   type TxScope,
 } from '../scope';
 import { runRendered } from '../statements';
+import { startAlbums } from './albums';
 import { type WriteRow, writeStatement } from './message-write-statement';
 
 /**
@@ -42,7 +43,15 @@ export interface MessageDraft {
   via: 'miniapp' | 'bot';
   attachments?: IncomingAttachment[];
   /** The Telegram message it came from (the bot): linked to the message so replies and edits find it. */
-  telegram?: { chatId: number; telegramMessageId: number };
+  telegram?: TelegramSource;
+}
+
+/** A Telegram message a draft came from; an album's first item also names its album (albums.ts). */
+export interface TelegramSource {
+  chatId: number;
+  telegramMessageId: number;
+  /** The item's media_group_id, and whether the body is its caption (else a line naming the file). */
+  album?: { mediaGroupId: string; hasText: boolean };
 }
 
 export interface WrittenMessage {
@@ -165,6 +174,7 @@ export async function writeMessages(scope: TxScope, drafts: MessageDraft[]): Pro
   });
   if (!inline) {
     await writeFiles(scope, written);
+    await startAlbums(scope, written);
     const later: PlannedEvent[] = written.map(({ draft, message }) => ({
       ticket: draft.ticket,
       seq: message.seq,
@@ -223,10 +233,14 @@ export const createdEvent = (message: Message): NewTicketEvent => ({
   data: { message },
 });
 
-/** The drafts' files, onto their messages. */
+/** The drafts' files, onto their messages (an album item's placed by its Telegram message_id). */
 async function writeFiles(scope: TxScope, written: { draft: MessageDraft; message: Message }[]) {
   const files = written.flatMap(({ draft, message }) =>
-    (draft.attachments ?? []).map((a) => ({ ...a, messageId: message.id })),
+    (draft.attachments ?? []).map((a) => ({
+      ...a,
+      messageId: message.id,
+      position: draft.telegram?.album ? draft.telegram.telegramMessageId : null,
+    })),
   );
   if (files.length === 0) return;
   const stored = await scope.tx.insert(attachments).values(files).returning();

@@ -19,6 +19,8 @@ export interface OutboxItem {
   dedupeKey?: string | null;
   /** Posted into the forum topic of `ticketId`: the queue fills in message_thread_id when it sends. */
   inTopic?: boolean;
+  /** Not sent before this many milliseconds from now (an album's copy waits for the album's last items). */
+  delayMs?: number;
 }
 
 /**
@@ -36,6 +38,7 @@ export async function enqueueTelegram(scope: TxScope, item: OutboxItem): Promise
       messageId: item.messageId ?? null,
       dedupeKey: item.dedupeKey ?? null,
       inTopic: item.inTopic ?? false,
+      ...(item.delayMs ? { nextAttemptAt: sql`now() + make_interval(secs => ${item.delayMs / 1000})` } : {}),
     })
     .onConflictDoNothing()
     .returning({ id: telegramOutbox.id });
@@ -44,7 +47,7 @@ export async function enqueueTelegram(scope: TxScope, item: OutboxItem): Promise
 
 /**
  * The bot's queue sent outbox row `id` (Telegram answered with `telegramMessageId`, null for calls that make
- * no message). In one transaction: the row is marked sent, the message's delivery becomes `sent` (a
+ * no message; an album's later messages in `moreMessageIds`). In one transaction: the row is marked sent, the message's delivery becomes `sent` (a
  * message.updated event, published after commit) and the Telegram message is linked to its ticket (a reply
  * to it then reaches that ticket). A crash leaves all of it or none: the row still `sending`, sent again
  * after its lease runs out. Locks: the outbox row, then the ticket. A row already `sent` (recorded by a
@@ -54,6 +57,8 @@ export async function recordTelegramSent(
   scope: TxScope,
   id: number,
   telegramMessageId: number | null,
+  /** The call's other messages (an album's later items): linked to the ticket too. */
+  moreMessageIds: number[] = [],
 ): Promise<void> {
   const markSent = prepared(scope.tx, 'tt_outbox_sent', (q) =>
     q
@@ -80,12 +85,14 @@ export async function recordTelegramSent(
   // two such transactions on one ticket (both holding the share lock) deadlock.
   if (row.messageId !== null) await setDelivery(scope, row.messageId, 'sent');
   if (row.ticketId !== null && telegramMessageId !== null) {
-    await linkTelegramMessage(scope, {
-      chatId: row.chatId,
-      telegramMessageId,
-      ticketId: row.ticketId,
-      messageId: row.messageId,
-    });
+    for (const made of [telegramMessageId, ...moreMessageIds]) {
+      await linkTelegramMessage(scope, {
+        chatId: row.chatId,
+        telegramMessageId: made,
+        ticketId: row.ticketId,
+        messageId: row.messageId,
+      });
+    }
   }
 }
 

@@ -175,8 +175,11 @@ async function main() {
     autoReply: (ticketId) => timerUseCases.sendAutoReply(ticketId),
     mode: embedded || Number(env.DATABASE_POOL_SIZE ?? 10) <= 1 ? 'poll' : 'listen',
   });
-  const { createApi } = require('@tikethet/api');
-  const api = createApi({ env: apiEnv, db: dbClient, bus });
+  const { createApi, openReplica } = require('@tikethet/api');
+  // DATABASE_REPLICA_URL (optional): list, search and stats reads on a streaming replica, as in a split deploy.
+  const replica = openReplica(apiEnv, dbClient);
+  if (replica.replica) notes.push(`read replica: ${new URL(env.DATABASE_REPLICA_URL).host}`);
+  const api = createApi({ env: apiEnv, db: dbClient, replica: replica.replica, bus });
   const apiServer = http.createServer(api.app);
   const apiPort = await listen(apiServer, 0, '127.0.0.1');
 
@@ -257,6 +260,7 @@ async function main() {
     await relay.stop().catch(() => undefined);
     await timers.stop().catch(() => undefined);
     await api.close().catch(() => undefined);
+    await replica.close().catch(() => undefined);
     await bus.close().catch(() => undefined);
     await dbClient.close().catch(() => undefined);
     if (embedded) await embedded.stop().catch(() => undefined);

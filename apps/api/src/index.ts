@@ -6,15 +6,16 @@ import {
   createDb,
   createPendingEventSource,
   createUseCases,
-  monitorReplica,
   s3ConfigOf,
   startSlaTimerWorker,
 } from '@tikethet/db';
 import { createApi } from './create-api';
 import { type ApiEnv, apiPort, loadApiEnv } from './env';
+import { openReplica } from './open-replica';
 
 export { type Api, type ApiDeps, createApi } from './create-api';
 export { type ApiEnv, apiEnvShape, loadApiEnv } from './env';
+export { openReplica } from './open-replica';
 
 /**
  * Starts the API as a process does: HTTP on PORT/API_PORT, the relay that re-publishes unpublished events, the
@@ -28,22 +29,7 @@ export async function startApi(env: ApiEnv): Promise<http.Server> {
     statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
   });
   // The optional replica serves list, search and stats reads while within DATABASE_REPLICA_MAX_LAG_MS.
-  const replicaDb = env.DATABASE_REPLICA_URL
-    ? createDb(env.DATABASE_REPLICA_URL, {
-        max: env.DATABASE_POOL_SIZE,
-        applicationName: 'tikethet-api-replica',
-        statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
-      })
-    : undefined;
-  const replica = replicaDb && {
-    db: replicaDb,
-    monitor: monitorReplica({
-      primary: db,
-      replica: replicaDb,
-      maxLagMs: env.DATABASE_REPLICA_MAX_LAG_MS,
-      logger: createLogger('api:replica'),
-    }),
-  };
+  const { replica, close: closeReplica } = openReplica(env, db);
   // REDIS_CLUSTER_NODES wins over REDIS_URL: the sharded bus and a cluster client for the rate limits.
   const target = redisTarget(env);
   const bus = createBus({ redis: target, logger: createLogger('api:bus') });
@@ -88,8 +74,8 @@ export async function startApi(env: ApiEnv): Promise<http.Server> {
         .then(() => timers.stop())
         .then(() => timerUseCases.flush())
         .then(() => api.close())
-        .then(() => replica?.monitor.close())
-        .then(() => Promise.allSettled([bus.close(), redis?.quit(), db.close(), replicaDb?.close()])),
+        .then(() => closeReplica())
+        .then(() => Promise.allSettled([bus.close(), redis?.quit(), db.close()])),
   });
   return server;
 }

@@ -5,14 +5,17 @@ import { freePort, waitFor } from '@tikethet/testkit';
 import { type Child, startNode } from './processes';
 import { ROOT } from './stack';
 
-/** `node scripts/launch.cjs` (what `pnpm start` runs) with no database, Redis or bot token configured. */
+/**
+ * `node scripts/launch.cjs` (what `pnpm start` runs) with no database, Redis or bot token configured, unless
+ * `env` sets them.
+ */
 export interface Launcher {
   url: string;
   child: Child;
   stop(): Promise<void>;
 }
 
-export async function startLauncher(): Promise<Launcher> {
+export async function startLauncher(env: Record<string, string> = {}): Promise<Launcher> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tikethet-launch-'));
   const port = await freePort();
   // A clean environment (and no .env): no DATABASE_URL, REDIS_URL or TELEGRAM_BOT_TOKEN, so every embedded
@@ -25,6 +28,7 @@ export async function startLauncher(): Promise<Launcher> {
       TIKETHET_ENV_FILE: path.join(dataDir, '.env'),
       LAUNCH_PORT: String(port),
       LOG_LEVEL: 'warn',
+      ...env,
     },
     ROOT,
   );

@@ -32,7 +32,7 @@ export function apiHasStatementTimeout() {
 }
 
 /** A session's settings for auto_explain: every statement's plan with timings and buffers, sent as a NOTICE. */
-const EXPLAIN_OPTIONS = [
+export const EXPLAIN_OPTIONS = [
   'session_preload_libraries=auto_explain',
   'auto_explain.log_min_duration=0',
   'auto_explain.log_analyze=on',

@@ -12,7 +12,7 @@ import * as words from './words.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, '../..');
-const requireDb = createRequire(path.join(root, 'packages/db/package.json'));
+export const requireDb = createRequire(path.join(root, 'packages/db/package.json'));
 const pg = requireDb('pg');
 
 /** Bump when the generated data changes: databases of another version are rebuilt. */

@@ -4,7 +4,8 @@
 // The databases come from generate.mjs (reused when complete); the big one is filled at migration
 // 0005_events_data_objects and the later migrations are applied while a writer posts messages.
 // Usage: `pnpm build && node bench/scale/run.mjs [--quick]` (--quick: 100k instead of 1M);
-// SCALE_TICKETS=<n> sets the big database's size, SCALE_SAMPLES the samples per path (default 30);
+// SCALE_TICKETS=<n> sets the big database's size, SCALE_SAMPLES the samples per path (default 30), SCALE_ONLY
+// the paths to time (comma-separated keys);
 // --doc-only rewrites the doc section from the last results.json.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,8 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineLine, percentile, updateBenchmarksDoc, writeResults } from '../fanout/report.mjs';
-import { apiHasStatementTimeout, initDataFor, startApi, timedGet } from './api.mjs';
+import { apiHasStatementTimeout, EXPLAIN_OPTIONS, initDataFor, startApi, timedGet } from './api.mjs';
 import { docLines } from './doc.mjs';
+import { ENRICH_VERSION, enrich } from './enrich.mjs';
 import {
   AGENT_BASE,
   CUSTOMER_BASE,
@@ -23,15 +25,19 @@ import {
   migrationHashes,
   readMeta,
   recreate,
+  requireDb,
   root,
   runMigrations,
   withClient,
   writeMeta,
 } from './generate.mjs';
 import { migrateUnderLoad } from './migrate-under-load.mjs';
-import { paths, targets } from './paths.mjs';
+import { paths as allPaths, targets } from './paths.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+/** SCALE_ONLY=<key,key>: time only these paths (while debugging one; the doc then lists only them). */
+const only = process.env.SCALE_ONLY?.split(',');
+const paths = only ? allPaths.filter((p) => only.includes(p.key)) : allPaths;
 const quick = process.argv.includes('--quick');
 const SMALL = 10_000;
 const BIG = Number(process.env.SCALE_TICKETS ?? (quick ? 100_000 : 1_000_000));
@@ -47,9 +53,12 @@ const UNTIL = '0005_events_data_objects';
 const sizeLabel = (n) =>
   n % 1_000_000 === 0 ? `${n / 1_000_000}m` : n % 1000 === 0 ? `${n / 1000}k` : String(n);
 
+const dayOf = (ms) => new Date(ms).toISOString().slice(0, 10);
+
 /** What each database's callers and parameters are: the agent, the heaviest customer, ids, a name. */
 async function contextOf(db, tickets) {
   return withClient(db.url, async (c) => {
+    const files = await c.query('select min(id)::float8 as min, max(id)::float8 as max from attachments');
     const users = await c.query(
       'select id::float8 as id, first_name, last_name, username, language_code from users where id = any($1::bigint[])',
       [[AGENT_BASE + 1, CUSTOMER_BASE + 1, CUSTOMER_BASE + 7]],
@@ -65,17 +74,75 @@ async function contextOf(db, tickets) {
       ticketNumber: Math.max(1, Math.round(tickets * 0.123456)),
       name: [named.first_name, named.last_name].filter(Boolean).join(' '),
       username: byId.get(CUSTOMER_BASE + 1).username,
+      phone: '+7 900 002',
+      customerId: CUSTOMER_BASE + 1,
+      attachments: files.rows[0],
+      year: { from: dayOf(Date.now() - 365 * 86_400_000), to: dayOf(Date.now()) },
     };
   });
 }
 
-/** How many rows the last answer listed (items of a page or messages), null for other answers. */
+/** The export's day: 200 days back, where both databases are past their newest, busiest weeks. */
+const EXPORT_DAY = dayOf(Date.now() - 200 * 86_400_000);
+
+/**
+ * The export ranges: one day at the big database, and at the small one the days back from that day that hold
+ * as many tickets (at least), so both exports write the same number of pages.
+ */
+async function exportRanges(sides) {
+  const [small, big] = sides;
+  const count = await withClient(big.db.url, async (c) => {
+    const r = await c.query(
+      'select count(*)::int as n from tickets where created_at >= $1::date and created_at < $1::date + 1',
+      [EXPORT_DAY],
+    );
+    return r.rows[0].n;
+  });
+  big.ctx.exportRange = { from: EXPORT_DAY, to: EXPORT_DAY };
+  const from = await withClient(small.db.url, async (c) => {
+    const r = await c.query(
+      `select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD') as day from tickets where created_at < $1::date + 1
+       order by created_at desc, id desc offset $2 limit 1`,
+      [EXPORT_DAY, Math.max(0, count - 1)],
+    );
+    return r.rows[0]?.day ?? dayOf(Date.parse(EXPORT_DAY) - 365 * 86_400_000);
+  });
+  small.ctx.exportRange = { from, to: EXPORT_DAY };
+  console.log(`export ranges: big ${EXPORT_DAY} (${count} tickets), small ${from}..${EXPORT_DAY}`);
+}
+
+/** The packages/db module (dist): the bot-side paths call its functions directly. */
+const dbModule = () => requireDb(path.join(root, 'packages/db/dist/index.js'));
+
+/** No events are published by the reads the bench calls; the use-cases want a bus all the same. */
+const quietBus = { publish: async () => undefined, subscribe: () => () => undefined };
+
+/** One call of a bot-side path (a use-case of packages/db, as the bot calls it), timed like an HTTP one. */
+async function timedDb(client, p, ctx, i) {
+  const { fn, args } = p.db(ctx, i);
+  client.uc ??= dbModule().createUseCases({ db: client.db, bus: quietBus });
+  const t0 = performance.now();
+  try {
+    const result = await client.uc[fn](...args);
+    return { ms: performance.now() - t0, status: 200, text: JSON.stringify(result ?? null) };
+  } catch (error) {
+    return { ms: performance.now() - t0, status: 0, text: String(error) };
+  }
+}
+
+/**
+ * How many rows the last answer listed (items of a page or messages, a card's tickets, a report's agents, a
+ * CSV's lines after the header), null for other answers.
+ */
 function rowsOf(sample) {
   try {
     const body = JSON.parse(sample.text);
-    return Array.isArray(body.items) ? body.items.length : null;
-  } catch {
+    for (const key of ['items', 'tickets', 'agents']) if (Array.isArray(body?.[key])) return body[key].length;
     return null;
+  } catch {
+    return sample.status === 200 && sample.text.includes(',')
+      ? sample.text.split('\n').filter(Boolean).length - 1
+      : null;
   }
 }
 
@@ -101,7 +168,13 @@ async function timePaths(sides) {
   const results = [];
   for (const p of paths) {
     const call = (side, i) =>
-      timedGet(side.api.base, p.url(side.ctx, i), p.as === 'customer' ? side.customerAuth : side.agentAuth);
+      p.db
+        ? timedDb(side.dbClient, p, side.ctx, i)
+        : timedGet(
+            side.api.base,
+            p.url(side.ctx, i),
+            p.as === 'customer' ? side.customerAuth : side.agentAuth,
+          );
     for (let i = 0; i < WARMUP; i++) for (const side of sides) await call(side, i + 1000);
     const samples = sides.map(() => []);
     const t0 = Date.now();
@@ -168,17 +241,21 @@ async function capturePlans(db, ctx) {
   fs.writeFileSync(noticeFile, '');
   const api = await startApi(db.url, { label: 'explain', explain: { noticeFile } });
   const side = { api, ctx, agentAuth: initDataFor(ctx.agent), customerAuth: initDataFor(ctx.customer) };
+  const dbClient = explainingDb(db.url, noticeFile);
   const plans = {};
   try {
     for (const p of paths) {
       const auth = p.as === 'customer' ? side.customerAuth : side.agentAuth;
-      await timedGet(api.base, p.url(ctx, 1), auth);
+      const call = (i) => (p.db ? timedDb(dbClient, p, ctx, i) : timedGet(api.base, p.url(ctx, i), auth));
+      await call(1);
+      await new Promise((r) => setTimeout(r, 20));
       const from = Date.now();
-      const res = await timedGet(api.base, p.url(ctx, 2), auth);
+      const res = await call(2);
       await new Promise((r) => setTimeout(r, 50));
       const to = Date.now();
       const lines = fs.readFileSync(noticeFile, 'utf8').split('\n').filter(Boolean).map(JSON.parse);
       plans[p.key] = {
+        http: !p.db,
         status: res.status,
         ms: res.ms,
         statements: lines
@@ -189,9 +266,38 @@ async function capturePlans(db, ctx) {
     }
   } finally {
     await api.stop();
+    await dbClient.close();
     fs.rmSync(noticeFile, { force: true });
   }
   return plans;
+}
+
+/** A packages/db client whose sessions run auto_explain and append its NOTICEs to `noticeFile` (as the API's). */
+function explainingDb(url, noticeFile) {
+  const before = process.env.PGOPTIONS;
+  process.env.PGOPTIONS = EXPLAIN_OPTIONS;
+  const client = dbModule().createDb(url, { max: 1, applicationName: 'bench-scale-explain' });
+  client.db.$client.on('connect', (c) => {
+    c.on('notice', (n) => {
+      fs.appendFileSync(noticeFile, `${JSON.stringify({ at: Date.now(), text: n.message })}\n`);
+    });
+  });
+  return {
+    db: client.db,
+    async close() {
+      await client.close();
+      if (before === undefined) delete process.env.PGOPTIONS;
+      else process.env.PGOPTIONS = before;
+    },
+  };
+}
+
+/** Enriches a migrated database (enrich.mjs) unless its meta says this version already did. */
+async function ensureEnriched(name, url, meta) {
+  if (meta?.enriched === ENRICH_VERSION) return;
+  console.log(`${name}: enriching (version ${ENRICH_VERSION})`);
+  const enrichS = await enrich(url);
+  await writeMeta(name, { enriched: ENRICH_VERSION, enrichS });
 }
 
 /**
@@ -210,6 +316,7 @@ async function smallDatabase() {
   }
   await runMigrations(db.url);
   await writeMeta(name, { migrationFiles: hashes });
+  await ensureEnriched(name, db.url, await readMeta(name));
   return db;
 }
 
@@ -227,6 +334,7 @@ async function bigDatabase() {
   const sameFiles = JSON.stringify(meta?.migrationFiles) === JSON.stringify(hashes);
   if (meta?.filledAt === filled.meta.generatedAt && sameFiles && (await ledger(url)).pending.length === 0) {
     console.log(`${name}: reusing (migrated ${meta.migratedAt})`);
+    await ensureEnriched(name, url, meta);
     return { name, url, reused: filled.reused, measured: null };
   }
   const t0 = Date.now();
@@ -245,7 +353,9 @@ async function bigDatabase() {
     migratedAt: new Date().toISOString(),
     migrationFiles: hashes,
     migrationUnderLoad: measured,
+    enriched: null,
   });
+  await ensureEnriched(name, url, null);
   return { name, url, reused: filled.reused, measured };
 }
 
@@ -269,6 +379,7 @@ async function main() {
       const side = {
         db,
         api,
+        dbClient: dbModule().createDb(db.url, { max: 2, applicationName: 'bench-scale' }),
         ctx,
         agentAuth: initDataFor(ctx.agent),
         customerAuth: initDataFor(ctx.customer),
@@ -277,6 +388,7 @@ async function main() {
       const first = await timedGet(api.base, '/api/v1/tickets?limit=50', side.agentAuth);
       ctx.cursor = JSON.parse(first.text).nextCursor;
     }
+    await exportRanges(sides);
     console.log(
       `timing ${paths.length} paths, ${SAMPLES} samples each after ${WARMUP} warm-up, 10k and ${sizeLabel(BIG)} in turn`,
     );
@@ -284,7 +396,10 @@ async function main() {
     const results = await timePaths(sides);
     const loadAvg = [loadBefore, os.loadavg()[0]];
     const statsCheck = await checkStats(sides[1]);
-    for (const s of sides) await s.api.stop();
+    for (const s of sides) {
+      await s.api.stop();
+      await s.dbClient.close();
+    }
     console.log(`capturing plans at ${sizeLabel(BIG)} (auto_explain)`);
     const plans = await capturePlans(bigDb, sides[1].ctx);
     const out = {
@@ -311,7 +426,10 @@ async function main() {
     updateBenchmarksDoc(root, 'bench:scale', docLines(out, plans));
     console.log(`${out.targetsMet} of ${results.length} paths meet their targets`);
   } finally {
-    for (const s of sides) await s.api.stop();
+    for (const s of sides) {
+      await s.api.stop();
+      await s.dbClient.close().catch(() => undefined);
+    }
   }
 }
 

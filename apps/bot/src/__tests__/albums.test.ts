@@ -2,7 +2,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { makePhotoUpdate, makeTextUpdate, type TgMessage, type TgUpdate, waitFor } from '@tikethet/testkit';
 import { createBot } from '../create-bot';
-import { type Harness, newUserId, SECRET, startHarness, textOf } from './helpers/harness';
+import {
+  type Harness,
+  lastSent,
+  makeAgent,
+  newUserId,
+  SECRET,
+  startHarness,
+  textOf,
+} from './helpers/harness';
 
 /** Where among the fake's calls the new-ticket post of `ticketId` went to `chatId` (-1: not yet). */
 const postIndex = (h: Harness, chatId: number, ticketId: number) =>
@@ -166,6 +174,94 @@ describe('a Telegram album is one ticket message', () => {
     expect(newer.ticket.id).not.toBe(albumTicket);
   });
 
+  it('the assignee’s DM gets the ticket’s line, then the album once', async () => {
+    const customer = newUserId();
+    await h.send(makeTextUpdate({ from: { id: customer, language_code: 'en' }, text: 'My parcel is late' }));
+    const [{ ticket_id: ticketId } = { ticket_id: 0 }] = await messagesOf(customer);
+    const agent = await makeAgent(h, 'Maria');
+    await h.send(makeTextUpdate({ from: { id: agent, language_code: 'en' }, text: '/start' }));
+    await h.uc.claimTicket({ id: agent, role: 'agent' }, ticketId);
+    const album = albumOf(customer, 'Here is the label');
+    for (const update of album) await h.send(update);
+    const copy = await waitFor(
+      () => h.api.callsOf('copyMessages').find((c) => c.ok && c.params.chat_id === agent),
+      { description: 'the album copied into the assignee’s DM', timeoutMs: 15_000 },
+    );
+    expect(copy.params.from_chat_id).toBe(customer);
+    expect(copy.params.message_ids).toEqual(album.map((u) => u.message?.message_id));
+    const lineAt = h.api.calls.findIndex(
+      (c) =>
+        c.method === 'sendMessage' &&
+        c.params.chat_id === agent &&
+        String(c.params.text).includes('Here is the label'),
+    );
+    expect(lineAt).toBeGreaterThanOrEqual(0);
+    expect(h.api.calls.indexOf(copy)).toBeGreaterThan(lineAt);
+    expect(h.api.callsOf('copyMessage').filter((c) => c.params.chat_id === agent)).toHaveLength(0);
+  });
+
+  it('an agent’s album answering the post is one agent message; the customer gets the line and the album', async () => {
+    const customer = newUserId();
+    await h.send(makeTextUpdate({ from: { id: customer, language_code: 'en' }, text: 'Which cable fits?' }));
+    const [{ ticket_id: ticketId } = { ticket_id: 0 }] = await messagesOf(customer);
+    const post = await lastSent(h, agentsChat, (m) => textOf(m).includes(`#${ticketId}`));
+    await waitFor(
+      async () =>
+        (
+          await h.query('select 1 from telegram_messages where chat_id = $1 and ticket_id = $2', [
+            agentsChat,
+            ticketId,
+          ])
+        ).length > 0,
+      { description: 'the post linked to its ticket' },
+    );
+    const agent = await makeAgent(h, 'Pavel');
+    const answer = [1, 2].map((n) =>
+      makePhotoUpdate({
+        from: { id: agent, language_code: 'en' },
+        chat: post.chat,
+        replyTo: post,
+        mediaGroupId: `answer-${ticketId}`,
+        ...(n === 1 ? { caption: 'These two' } : {}),
+      }),
+    );
+    for (const update of answer) await h.send(update);
+    const written = await h.query<{ id: number; kind: string; body: string; files: number }>(
+      `select m.id, m.kind, m.body, (select count(*)::int from attachments a where a.message_id = m.id) as files
+       from messages m where m.ticket_id = $1 and m.kind = 'agent'`,
+      [ticketId],
+    );
+    expect(written).toEqual([{ id: expect.any(Number), kind: 'agent', body: 'These two', files: 2 }]);
+    const copy = await waitFor(
+      () => h.api.callsOf('copyMessages').find((c) => c.ok && c.params.chat_id === customer),
+      { description: 'the album copied to the customer', timeoutMs: 15_000 },
+    );
+    expect(copy.params).toMatchObject({
+      from_chat_id: agentsChat,
+      message_ids: answer.map((u) => u.message?.message_id),
+      remove_caption: true,
+    });
+    const line = h.api.calls.findIndex(
+      (c) =>
+        c.method === 'sendMessage' &&
+        c.params.chat_id === customer &&
+        String(c.params.text).includes('These two'),
+    );
+    expect(line).toBeGreaterThanOrEqual(0);
+    expect(h.api.calls.indexOf(copy)).toBeGreaterThan(line);
+    // The customer's copies stand for the reply: their answer to any photo lands on the ticket.
+    await waitFor(
+      async () =>
+        (
+          await h.query('select 1 from telegram_messages where chat_id = $1 and message_id = $2', [
+            customer,
+            written[0]?.id,
+          ])
+        ).length === 3,
+      { description: 'the line and both copies linked to the reply' },
+    );
+  });
+
   it('two bot instances handling items of one album at once still make one message', async () => {
     const customer = newUserId();
     const album = albumOf(customer, 'Two instances');
@@ -273,5 +369,66 @@ describe('a Mini App ticket’s files follow the agents’ post', () => {
         )[0]?.n === 2,
       { description: 'the file ids kept' },
     );
+  });
+});
+
+/** Forum mode, over long polling: the album reaches the ticket's topic once, as an album, after the card. */
+describe('an album in the ticket’s topic', () => {
+  const forum = -100_900_557;
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(
+      'polling',
+      { AGENTS_CHAT_ID: String(forum), BOT_RATE_GROUP_PER_MIN: '6000', BOT_ALBUM_SETTLE_MS: '1000' },
+      'albums_topics',
+      { beforeStart: (api) => api.makeForum(forum, { title: 'Support' }) },
+    );
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('a customer’s album opening a ticket is one message, copied into its topic once', async () => {
+    const customer = newUserId();
+    const album = [1, 2, 3].map((n) =>
+      makePhotoUpdate({
+        from: { id: customer, first_name: 'Olga' },
+        mediaGroupId: `topic-album-${customer}`,
+        ...(n === 1 ? { caption: 'The damage' } : {}),
+      }),
+    );
+    for (const update of album) await h.send(update);
+    const [ticket] = await h.query<{ id: number }>('select id from tickets where customer_id = $1', [
+      customer,
+    ]);
+    const ticketId = ticket?.id ?? 0;
+    expect(await h.query('select body from messages where ticket_id = $1', [ticketId])).toEqual([
+      { body: 'The damage' },
+    ]);
+    const thread = await waitFor(
+      async () =>
+        (
+          await h.query<{ thread_id: number | null }>(
+            'select thread_id from ticket_topics where ticket_id = $1 and thread_id is not null',
+            [ticketId],
+          )
+        )[0]?.thread_id ?? undefined,
+      { description: 'the ticket’s topic' },
+    );
+    await waitFor(() => h.api.topicMessages(forum, thread).filter((m) => m.photo).length === 3, {
+      description: 'three photos in the topic',
+      timeoutMs: 15_000,
+    });
+    const inTopic = h.api.topicMessages(forum, thread);
+    const photos = inTopic.filter((m) => m.photo);
+    expect(new Set(photos.map((m) => m.media_group_id)).size).toBe(1);
+    expect(photos[0]?.caption).toBe('The damage');
+    expect(inTopic.findIndex((m) => textOf(m).includes(`#${ticketId}`))).toBeLessThan(
+      inTopic.indexOf(photos[0] as TgMessage),
+    );
+    const copies = h.api.callsOf('copyMessages').filter((c) => c.params.chat_id === forum);
+    expect(copies).toHaveLength(1);
+    expect(copies[0]?.params).toMatchObject({ from_chat_id: customer, message_thread_id: thread });
+    expect(h.api.callsOf('copyMessage').filter((c) => c.params.chat_id === forum)).toHaveLength(0);
   });
 });

@@ -168,8 +168,8 @@ export const texts = {
     assignee: (name: string) => `✅ Исполнитель: ${name}`,
     slaAlert: (id: number, subject: string, breach: boolean, dueAt: string) =>
       breach
-        ? `🔥 Тикет ${n(id)} просрочен (срок ${dueAt} UTC): ${escapeHtml(subject)}`
-        : `⏰ Тикет ${n(id)}: срок через 15 минут (${dueAt} UTC): ${escapeHtml(subject)}`,
+        ? `🔥 Тикет ${n(id)} просрочен (срок: ${dueAt}): ${escapeHtml(subject)}`
+        : `⏰ Тикет ${n(id)}: срок через 15 минут (${dueAt}): ${escapeHtml(subject)}`,
     taken: (id: number) => `Тикет #${id} теперь ваш`,
     alreadyTaken: 'Тикет уже взят',
     agentsOnly: 'Только для агентов поддержки',
@@ -265,8 +265,8 @@ export const texts = {
     assignee: (name: string) => `✅ Assignee: ${name}`,
     slaAlert: (id: number, subject: string, breach: boolean, dueAt: string) =>
       breach
-        ? `🔥 Ticket ${n(id)} is overdue (due ${dueAt} UTC): ${escapeHtml(subject)}`
-        : `⏰ Ticket ${n(id)} is due in 15 minutes (${dueAt} UTC): ${escapeHtml(subject)}`,
+        ? `🔥 Ticket ${n(id)} is overdue (due ${dueAt}): ${escapeHtml(subject)}`
+        : `⏰ Ticket ${n(id)} is due in 15 minutes (${dueAt}): ${escapeHtml(subject)}`,
     taken: (id: number) => `Ticket #${id} is yours now`,
     alreadyTaken: 'Already taken',
     agentsOnly: 'For support agents only',

@@ -134,4 +134,21 @@ describe('bot and service levels', () => {
     const sent = await lastSent(h, customer, (m) => textOf(m).includes('09:00 UTC'));
     expect(textOf(sent)).toContain('business hours');
   });
+
+  it('an alert names the due time in the team’s time zone, not UTC', async () => {
+    await h.query(`update service_levels set settings = jsonb_set(settings, '{timezone}', '"Asia/Tokyo"')`);
+    const id = await ticketOpened('Late in Tokyo', '30 days');
+    const sla = (await h.uc.fireSlaTimer(id))?.sla;
+    const post = await lastSent(h, agentsChat, (m) => textOf(m).includes(`<b>#${id}</b> просрочен`));
+    // Tokyo is GMT+9 all year; the time shown is the Tokyo wall clock of the breached target's due instant.
+    const tokyo = (at: string | null | undefined) =>
+      new Intl.DateTimeFormat('ru-RU', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit' }).format(
+        new Date(at ?? 0),
+      );
+    const dueTimes = [sla?.firstResponseDueAt, sla?.resolutionDueAt].filter(Boolean).map(tokyo);
+    expect(dueTimes.length).toBeGreaterThan(0);
+    expect(textOf(post)).toContain('GMT+9');
+    expect(dueTimes.some((time) => textOf(post).includes(time))).toBe(true);
+    expect(textOf(post)).not.toContain('UTC');
+  });
 });

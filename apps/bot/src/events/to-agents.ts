@@ -1,5 +1,12 @@
 import type { OutboxItem } from '@tikethet/db';
-import { CAPTION_MAX, displayName, isStaff, type Message, type TicketEvent } from '@tikethet/domain';
+import {
+  CAPTION_MAX,
+  displayName,
+  formatExpectedTime,
+  isStaff,
+  type Message,
+  type TicketEvent,
+} from '@tikethet/domain';
 import { truncate } from '../format';
 import { AGENTS_CHAT_LANGUAGE, languageFrom, t } from '../i18n';
 import { agentDmKeyboard, agentPostEdit, agentPostKeyboard, type SentPost } from '../links';
@@ -24,6 +31,7 @@ async function assigneeChat(deps: EventHandlerDeps, ticketId: number) {
     assigneeId: row.assigneeId,
     chatId: row.chatId,
     subject: row.subject,
+    language: languageFrom(row.languageCode),
     texts: t(languageFrom(row.languageCode)),
   };
 }
@@ -269,20 +277,19 @@ export async function tellSlaAlert(deps: EventHandlerDeps, event: TicketUpdated)
   if (!slaAlert) return 0;
   const assignee = await assigneeChat(deps, ticket.id);
   const targets = assignee
-    ? [{ chatId: assignee.chatId, texts: assignee.texts, privateChat: true }]
-    : (await postTargets(deps, ticket.customerId)).map((p) => ({
-        chatId: p.chatId,
-        texts: t(p.language),
-        privateChat: p.privateChat,
-      }));
-  const dueAt = slaAlert.dueAt.slice(0, 16).replace('T', ' ');
+    ? [{ chatId: assignee.chatId, language: assignee.language, privateChat: true }]
+    : await postTargets(deps, ticket.customerId);
+  // The due time as the team reads its hours: in the business time zone, named.
+  const { timezone } = await uc.readServiceLevels();
   let queued = 0;
   for (const target of targets) {
-    const html = target.texts.slaAlert(ticket.id, ticket.subject, slaAlert.kind === 'breach', dueAt);
+    const texts = t(target.language);
+    const dueAt = formatExpectedTime(new Date(slaAlert.dueAt), timezone, target.language);
+    const html = texts.slaAlert(ticket.id, ticket.subject, slaAlert.kind === 'breach', dueAt);
     const added = await enqueueText(uc, target.chatId, html, {
       ticketId: ticket.id,
       dedupeKey: `sla:${ticket.id}:${event.seq}:${target.chatId}`,
-      replyMarkup: agentDmKeyboard(target.texts, runtime, ticket.id, target.privateChat),
+      replyMarkup: agentDmKeyboard(texts, runtime, ticket.id, target.privateChat),
     });
     if (added) queued += 1;
   }

@@ -1,6 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { makePhotoUpdate, makeTextUpdate, type TgMessage, type TgUpdate, waitFor } from '@tikethet/testkit';
+import {
+  makeContactUpdate,
+  makePhotoUpdate,
+  makeTextUpdate,
+  type TgMessage,
+  type TgUpdate,
+  waitFor,
+} from '@tikethet/testkit';
 import { createBot } from '../create-bot';
 import {
   type Harness,
@@ -260,6 +267,46 @@ describe('a Telegram album is one ticket message', () => {
         ).length === 3,
       { description: 'the line and both copies linked to the reply' },
     );
+  });
+
+  it('with the contact step on, an album waits as one: asked once, then one ticket message with every photo', async () => {
+    const adminId = newUserId();
+    await h.uc.upsertUser({ id: adminId, first_name: 'Admin' }, { adminIds: [adminId] });
+    const admin = { id: adminId, role: 'admin' as const };
+    await h.uc.setContactStep(admin, { required: true });
+    try {
+      const customer = newUserId();
+      const album = albumOf(customer, 'Both sides of the box');
+      for (const update of album) await h.send(update);
+      expect(await messagesOf(customer)).toEqual([]);
+      // One question for the album, not one per photo.
+      expect(
+        await h.query('select count(*)::int as n from telegram_outbox where chat_id = $1', [customer]),
+      ).toEqual([{ n: 1 }]);
+      await h.send(
+        makeContactUpdate({
+          from: { id: customer, language_code: 'en' },
+          contact: { phone_number: '79990007777', first_name: 'Lena', user_id: customer },
+        }),
+      );
+      const [message, ...others] = await messagesOf(customer);
+      expect(others).toEqual([]);
+      expect(message?.body).toBe('Both sides of the box');
+      expect((await filesOf(message?.id ?? 0)).map((f) => f.telegram_file_id).sort()).toEqual(
+        album.map(largest).sort(),
+      );
+      // Every photo stands for the message, and the agents get the album once after the post.
+      const copy = await waitFor(
+        () =>
+          h.api
+            .callsOf('copyMessages')
+            .find((c) => c.ok && c.params.chat_id === agentsChat && c.params.from_chat_id === customer),
+        { description: 'the held album copied to the agents', timeoutMs: 15_000 },
+      );
+      expect(copy.params.message_ids).toEqual(album.map((u) => u.message?.message_id));
+    } finally {
+      await h.uc.setContactStep(admin, { required: false });
+    }
   });
 
   it('two bot instances handling items of one album at once still make one message', async () => {

@@ -149,8 +149,8 @@ interface HeldMessage {
   files: IncomingAttachment[];
   chatId: number;
   telegramMessageId: number;
-  /** The album it is the first item of: the album's later items add their files to it. */
-  mediaGroupId?: string;
+  /** The album it is the first item of: the album's later items add their files (and their messages) to it. */
+  album?: { mediaGroupId: string; hasText: boolean; more: number[] };
 }
 const heldKey = (userId: number) => `contact-first:${userId}`;
 
@@ -172,14 +172,16 @@ async function holdForContact(
   const key = heldKey(s.user.id);
   const held = (await s.tx.getState(key)) as HeldMessage | null;
   const mediaGroupId = mediaGroupOf(message);
-  if (held && mediaGroupId && held.mediaGroupId === mediaGroupId) {
+  if (held?.album && held.album.mediaGroupId === mediaGroupId) {
     // A later item of the album held: its files join it, and the customer was asked once already.
-    await s.tx.setState(key, { ...held, files: [...held.files, ...content.files] });
+    const album = { ...held.album, more: [...held.album.more, message.message_id] };
+    await s.tx.setState(key, { ...held, files: [...held.files, ...content.files], album });
     return;
   }
   if (!held || !('contact' in message)) {
     const value: HeldMessage = { ...content, chatId: message.chat.id, telegramMessageId: message.message_id };
-    if (mediaGroupId) value.mediaGroupId = mediaGroupId;
+    const source = telegramSourceOf(message);
+    if (source.album) value.album = { ...source.album, more: [] };
     await s.tx.setState(key, value);
   }
   await enqueueText(s.tx, message.chat.id, s.texts.askContact, {
@@ -201,10 +203,25 @@ async function openHeldTicket(s: Sender, runtime: BotRuntime) {
     {
       source: 'bot',
       attachments: held.files,
-      telegram: { chatId: held.chatId, telegramMessageId: held.telegramMessageId },
+      telegram: {
+        chatId: held.chatId,
+        telegramMessageId: held.telegramMessageId,
+        ...(held.album
+          ? { album: { mediaGroupId: held.album.mediaGroupId, hasText: held.album.hasText } }
+          : {}),
+      },
     },
   );
   const id = created.ticket.id;
+  // An album held: each of its later items stands for the message too (a reply to any lands on the ticket).
+  for (const telegramMessageId of held.album?.more ?? []) {
+    await s.tx.linkTelegramMessage({
+      chatId: held.chatId,
+      telegramMessageId,
+      ticketId: id,
+      messageId: created.message.id,
+    });
+  }
   await enqueueText(s.tx, held.chatId, s.texts.created(id, created.ticket.subject), {
     replyTo: held.telegramMessageId,
     ticketId: id,

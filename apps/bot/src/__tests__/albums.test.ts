@@ -17,6 +17,7 @@ import {
   SECRET,
   startHarness,
   textOf,
+  withContactStep,
 } from './helpers/harness';
 
 /** Where among the fake's calls the new-ticket post of `ticketId` went to `chatId` (-1: not yet). */
@@ -270,11 +271,7 @@ describe('a Telegram album is one ticket message', () => {
   });
 
   it('with the contact step on, an album waits as one: asked once, then one ticket message with every photo', async () => {
-    const adminId = newUserId();
-    await h.uc.upsertUser({ id: adminId, first_name: 'Admin' }, { adminIds: [adminId] });
-    const admin = { id: adminId, role: 'admin' as const };
-    await h.uc.setContactStep(admin, { required: true });
-    try {
+    await withContactStep(h, async () => {
       const customer = newUserId();
       const album = albumOf(customer, 'Both sides of the box');
       for (const update of album) await h.send(update);
@@ -304,9 +301,7 @@ describe('a Telegram album is one ticket message', () => {
         { description: 'the held album copied to the agents', timeoutMs: 15_000 },
       );
       expect(copy.params.message_ids).toEqual(album.map((u) => u.message?.message_id));
-    } finally {
-      await h.uc.setContactStep(admin, { required: false });
-    }
+    });
   });
 
   it('two bot instances handling items of one album at once still make one message', async () => {

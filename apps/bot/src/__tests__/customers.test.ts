@@ -1,5 +1,13 @@
 import { makeContactUpdate, makeTextUpdate, waitFor } from '@tikethet/testkit';
-import { type Harness, lastSent, makeAgent, newUserId, startHarness, textOf } from './helpers/harness';
+import {
+  type Harness,
+  lastSent,
+  makeAgent,
+  newUserId,
+  startHarness,
+  textOf,
+  withContactStep,
+} from './helpers/harness';
 
 /**
  * Issue 19 in Telegram: the phone a customer shares (only their own contact is verified; anyone else's is a
@@ -162,11 +170,7 @@ describe('bot: customers and merges', () => {
   });
 
   it('with the admins’ contact step on, the first message waits for the customer’s own phone, then becomes the ticket', async () => {
-    const adminId = newUserId();
-    await h.uc.upsertUser({ id: adminId, first_name: 'Admin' }, { adminIds: [adminId] });
-    const admin = { id: adminId, role: 'admin' as const };
-    await h.uc.setContactStep(admin, { required: true });
-    try {
+    await withContactStep(h, async () => {
       const customer = newUserId();
       const friend = newUserId();
       const from = { id: customer, first_name: 'Lena', language_code: 'en' };
@@ -198,8 +202,6 @@ describe('bot: customers and merges', () => {
       // A reply to the held message now lands on its ticket; later messages need no step.
       await h.send(makeTextUpdate({ from, text: 'It was paid by card', replyTo: first.message }));
       await waitFor(async () => ((await bodiesOf(ticket?.id ?? 0)).length === 2 ? true : undefined));
-    } finally {
-      await h.uc.setContactStep(admin, { required: false });
-    }
+    });
   });
 });

@@ -165,3 +165,16 @@ export async function makeAgent(h: Harness, first = 'Agent', language = 'en') {
   await h.uc.setRole({ id: adminId, role: 'admin' }, id, 'agent');
   return id;
 }
+
+/** Runs `fn` with the admins' contact step on (customers share their phone before a ticket opens), then off. */
+export async function withContactStep(h: Harness, fn: () => Promise<void>): Promise<void> {
+  const adminId = newUserId();
+  await h.uc.upsertUser({ id: adminId, first_name: 'Admin' }, { adminIds: [adminId] });
+  const admin = { id: adminId, role: 'admin' as const };
+  await h.uc.setContactStep(admin, { required: true });
+  try {
+    await fn();
+  } finally {
+    await h.uc.setContactStep(admin, { required: false });
+  }
+}

@@ -173,6 +173,7 @@ async function main() {
     db: dbClient.db,
     fire: (ticketId) => timerUseCases.fireSlaTimer(ticketId),
     autoReply: (ticketId) => timerUseCases.sendAutoReply(ticketId),
+    recomputeSla: (run) => timerUseCases.recomputeSla(run),
     mode: embedded || Number(env.DATABASE_POOL_SIZE ?? 10) <= 1 ? 'poll' : 'listen',
   });
   const { createApi, openReplica } = require('@tikethet/api');

@@ -47,6 +47,7 @@ export async function startApi(env: ApiEnv): Promise<http.Server> {
     db: db.db,
     fire: (ticketId) => timerUseCases.fireSlaTimer(ticketId),
     autoReply: (ticketId) => timerUseCases.sendAutoReply(ticketId),
+    recomputeSla: (run) => timerUseCases.recomputeSla(run),
     logger: createLogger('api:sla-timers'),
     // A pool of one connection (the embedded PGlite) cannot give one up to LISTEN: poll instead.
     mode: env.DATABASE_POOL_SIZE > 1 ? 'listen' : 'poll',

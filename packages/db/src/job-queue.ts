@@ -24,6 +24,11 @@ export const AUTO_REPLY_TASK = 'auto_reply';
  * job key), which queues its own next run with its cursor as the payload.
  */
 export const BLOB_SWEEP_TASK = 'blob_sweep';
+/**
+ * Changed service levels re-derived on the open tickets (use-case `recomputeSla`), queued by
+ * putServiceLevels: one chain across all instances (its job key), each run queueing the next batch's.
+ */
+export const SLA_RECOMPUTE_TASK = 'sla_recompute';
 
 function workerLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger(() => (level, message, meta) => {
@@ -68,6 +73,8 @@ export interface SlaTimerWorkerOptions {
   fire: (ticketId: number) => Promise<unknown>;
   /** Sends a ticket's out-of-hours reply if it is still due (use-case `sendAutoReply`). */
   autoReply: (ticketId: number) => Promise<unknown>;
+  /** Given: one batch of the settings re-derivation after ticket `after` (use-case `recomputeSla`). */
+  recomputeSla?: (run: { after: number; since: string }) => Promise<{ next: number; more: boolean }>;
   logger?: Logger;
   /**
    * `listen` (servers): graphile-worker's runner, woken by LISTEN/NOTIFY and polling every `pollMs`; it holds
@@ -102,7 +109,20 @@ export async function startSlaTimerWorker(options: SlaTimerWorkerOptions): Promi
     [SLA_TIMER_TASK]: perTicket(options.fire),
     [AUTO_REPLY_TASK]: perTicket(options.autoReply),
   };
-  const { sweepBlobs } = options;
+  const { recomputeSla, sweepBlobs } = options;
+  if (recomputeSla) {
+    taskList[SLA_RECOMPUTE_TASK] = async (payload, helpers) => {
+      const { after, since } = (payload ?? {}) as { after?: unknown; since?: unknown };
+      if (typeof since !== 'string') return;
+      const done = await recomputeSla({
+        after: typeof after === 'number' && Number.isInteger(after) ? after : 0,
+        since,
+      });
+      // The running job gives up its key to the next batch's (a chain of stale settings stops above).
+      if (done.more)
+        await helpers.addJob(SLA_RECOMPUTE_TASK, { after: done.next, since }, { jobKey: SLA_RECOMPUTE_TASK });
+    };
+  }
   if (sweepBlobs) {
     const every = options.sweepEveryMs ?? 10 * 60_000;
     taskList[BLOB_SWEEP_TASK] = async (payload, helpers) => {

@@ -204,3 +204,81 @@ it('the blob sweep is one recurring job across instances, carrying its cursor fr
   expect(seen).toEqual([0, 5]);
   expect(rows).toEqual([{ payload: { after: 10 }, later: true }]);
 });
+
+describe('changed service levels reach the open tickets already running', () => {
+  const dueOf = async (id: number) => {
+    const { rows } = await f.client.db.$client.query<{ due: Date | null; run_at: Date | null }>(
+      `select t.sla_first_response_due_at as due, j.run_at from tickets t
+       left join graphile_worker.jobs j on j.key = 'sla:' || t.id where t.id = $1`,
+      [id],
+    );
+    return { due: rows[0]?.due?.getTime() ?? null, runAt: rows[0]?.run_at?.getTime() ?? null };
+  };
+  const recomputeJob = async () => {
+    const { rows } = await f.client.db.$client.query<{ payload: { after: number; since: string } }>(
+      `select j.payload from graphile_worker._private_jobs j
+       join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'sla_recompute'`,
+    );
+    return rows[0]?.payload;
+  };
+  // Open all week in UTC: due times move by exactly the change in minutes.
+  const withFirstResponse = (settings: ServiceLevels, minutes: number): ServiceLevels => ({
+    ...settings,
+    timezone: 'UTC',
+    hours: allWeek,
+    holidays: [],
+    targets: { ...settings.targets, normal: { ...settings.targets.normal, firstResponseMin: minutes } },
+  });
+
+  it('a worker re-derives their due times and moves their timers; closed tickets keep none', async () => {
+    const settings = await f.uc.getServiceLevels(admin);
+    await f.uc.putServiceLevels(admin, withFirstResponse(settings, 240));
+    const { ticket } = await f.uc.createTicket(customer, { subject: 'running', body: 'x' });
+    const { ticket: closed } = await f.uc.createTicket(customer, { subject: 'done', body: 'x' });
+    await f.uc.updateTicket(admin, closed.id, { status: 'closed', version: closed.version });
+    const before = await dueOf(ticket.id);
+    expect(before.due).not.toBeNull();
+
+    await f.uc.putServiceLevels(admin, withFirstResponse(settings, 600));
+    // Queued with the change, in its transaction; nothing moves until a worker runs it.
+    expect((await recomputeJob())?.after).toBe(0);
+    expect((await dueOf(ticket.id)).due).toBe(before.due);
+
+    const client = createDb(f.database.url, { max: 2 });
+    clients.push(client);
+    const worker = await startSlaTimerWorker({
+      db: client.db,
+      mode: 'poll',
+      pollMs: 200,
+      fire: async () => undefined,
+      autoReply: async () => undefined,
+      recomputeSla: (run) => f.uc.recomputeSla(run),
+    });
+    await until(async () => (await dueOf(ticket.id)).due === (before.due ?? 0) + 360 * 60_000);
+    const after = await dueOf(ticket.id);
+    expect((after.due ?? 0) - (after.runAt ?? 0)).toBe(15 * 60_000);
+    expect((await dueOf(closed.id)).due).toBeNull();
+    await until(async () => (await recomputeJob()) === undefined);
+    await worker.stop();
+  });
+
+  it('runs in batches from a cursor, and a chain for settings changed since stops', async () => {
+    const settings = await f.uc.getServiceLevels(admin);
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i += 1)
+      ids.push((await f.uc.createTicket(customer, { subject: `b${i}`, body: 'x' })).ticket.id);
+    await f.uc.putServiceLevels(admin, withFirstResponse(settings, 900));
+    // No worker runs the job here: the runs are called by hand.
+    const since = (await recomputeJob())?.since ?? '';
+    expect(since).not.toBe('');
+    // Ids only grow: start just before the three, two at a time.
+    const first = await f.uc.recomputeSla({ after: (ids[0] ?? 1) - 1, since, limit: 2 });
+    expect(first).toEqual({ next: ids[1], more: true });
+    const second = await f.uc.recomputeSla({ after: first.next, since, limit: 2 });
+    expect(second.next).toBe(ids[2]);
+    // Settings changed again: the old chain's next run does nothing.
+    await f.uc.putServiceLevels(admin, withFirstResponse(settings, 240));
+    expect(await f.uc.recomputeSla({ after: 0, since, limit: 2 })).toEqual({ next: 0, more: false });
+    expect((await recomputeJob())?.since).not.toBe(since);
+  });
+});

@@ -62,6 +62,7 @@ const writes = {
   putServiceLevels: serviceLevels.putServiceLevels,
   setAvailability: serviceLevels.setAvailability,
   fireSlaTimer: serviceLevels.fireSlaTimer,
+  recomputeSla: serviceLevels.recomputeSla,
   lockTopicMirror: topics.lockTopicMirror,
   saveTopicMirror: topics.saveTopicMirror,
   recordTopicCreated: topics.recordTopicCreated,

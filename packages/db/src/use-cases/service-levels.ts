@@ -40,8 +40,9 @@ export async function getServiceLevels(q: Queryable, actor: Actor): Promise<Serv
 }
 
 /**
- * Replaces the settings. New values apply to timers that start or move from now on (a ticket's due times
- * are derived when it changes); tickets already running keep theirs until then.
+ * Replaces the settings. New and changed tickets get due times from them at once; the open tickets already
+ * running are re-derived by the `sla_recompute` job queued here (in batches, in the background; a second
+ * change restarts it from the first ticket), which moves their timers too.
  */
 export async function putServiceLevels(scope: TxScope, actor: Actor, raw: unknown): Promise<ServiceLevels> {
   if (!canManageServiceLevels(actor)) throw new ForbiddenError('only admins set the service levels');
@@ -58,7 +59,45 @@ export async function putServiceLevels(scope: TxScope, actor: Actor, raw: unknow
     .update(serviceLevels)
     .set({ settings, updatedAt: sql`now()` })
     .where(eq(serviceLevels.id, true));
+  // plpgsql resolves the call only when it runs: a database without the job queue's schema yet is fine.
+  await scope.tx.execute(sql`do $$ begin
+    if to_regnamespace('graphile_worker') is not null then
+      perform graphile_worker.add_job('sla_recompute',
+        json_build_object('after', 0, 'since', (select updated_at::text from service_levels)),
+        job_key := 'sla_recompute', job_key_mode := 'replace');
+    end if;
+  end $$`);
   return settings;
+}
+
+/** Open tickets whose due times one `sla_recompute` run derives again. */
+const RECOMPUTE_BATCH = 500;
+
+/**
+ * One run of the `sla_recompute` job: the next open tickets after id `after` are touched with
+ * `tikethet.sla_recompute` on, so the 0021 trigger derives their due times from the current settings (and the
+ * schedule trigger moves their timers). No events: the queue shows the new times on its next read. A run of a
+ * chain started for settings that have changed since (`since`, their updated_at then) does nothing: the
+ * change queued a run from the first ticket of its own.
+ */
+export async function recomputeSla(
+  scope: TxScope,
+  run: { after: number; since: string; limit?: number },
+): Promise<{ next: number; more: boolean }> {
+  const { after, since, limit = RECOMPUTE_BATCH } = run;
+  const current = await scope.tx.execute<{ since: string }>(
+    sql`select updated_at::text as since from service_levels`,
+  );
+  if (current.rows[0]?.since !== since) return { next: after, more: false };
+  await scope.tx.execute(sql`select set_config('tikethet.sla_recompute', 'on', true)`);
+  const result = await scope.tx.execute<{ id: number }>(sql`
+    with batch as (
+      select id from tickets where id > ${after} and status in ('new', 'open', 'pending')
+      order by id limit ${limit}
+    )
+    update tickets t set sla_due_at = t.sla_due_at from batch where t.id = batch.id returning t.id`);
+  const ids = result.rows.map((r) => Number(r.id));
+  return { next: ids.length > 0 ? Math.max(...ids) : after, more: ids.length === limit };
 }
 
 /** Online staff may be handed new tickets by auto-assignment; away staff keep theirs and get none new. */

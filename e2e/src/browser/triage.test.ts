@@ -1,6 +1,6 @@
 import { eventually } from '@tikethet/testkit';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openAs } from '../support/browser';
+import { clientEvent, clientEvents, launchBrowser, openAs } from '../support/browser';
 import { apiAs, makeAgents } from '../support/people';
 import { type Stack, startStack } from '../support/stack';
 
@@ -98,6 +98,34 @@ test('the customer card: history with the rating comment, a note kept for the te
   expect(await own.page.getByTestId('customer-card').count()).toBe(0);
   expect(await own.page.getByText('Постоянный клиент').count()).toBe(0);
   await own.context.close();
+});
+
+test('the customer shares their phone through Telegram’s own request (requestContact)', async () => {
+  const { page, context } = await openAs(browser, stack.miniappUrl, CUSTOMER, {
+    startParam: `ticket_${main}`,
+  });
+  const asks = () => clientEvents(page, 'web_app_request_phone');
+  // Declined in Telegram's dialog: nothing is claimed.
+  await page.getByTestId('share-phone').click();
+  await eventually(async () => expect(await asks()).toHaveLength(1));
+  await clientEvent(page, 'phone_requested', { status: 'cancelled' });
+  expect(await page.getByText('Спасибо, номер отправлен').count()).toBe(0);
+  // Shared: the client then hands the contact over through its custom method, and the app says thank you.
+  await page.getByTestId('share-phone').click();
+  await eventually(async () => expect(await asks()).toHaveLength(2));
+  await clientEvent(page, 'phone_requested', { status: 'sent' });
+  const invoked = await eventually(async () => {
+    const [call] = await clientEvents(page, 'web_app_invoke_custom_method');
+    expect(call?.data?.method).toBe('getRequestedContact');
+    return call;
+  });
+  await clientEvent(page, 'custom_method_invoked', {
+    req_id: invoked?.data?.req_id,
+    result: `contact=${encodeURIComponent(JSON.stringify({ user_id: CUSTOMER.id, phone_number: '79990001122' }))}`,
+  });
+  await page.getByText('Спасибо, номер отправлен').waitFor();
+  expect(await page.getByText('Спасибо, номер отправлен').count()).toBe(1);
+  await context.close();
 });
 
 test('the queue: pick tickets, tag them at once, then filter by the tag', async () => {

@@ -28,7 +28,10 @@ export const MESSAGE_METHODS = new Set([
   'sendAudio',
   'sendVoice',
   'sendSticker',
+  'sendAnimation',
+  'sendVideoNote',
   'sendMediaGroup',
   'copyMessage',
+  'copyMessages',
   'forwardMessage',
 ]);

@@ -17,7 +17,7 @@ const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
 
 type SendKind = 'photo' | 'document' | 'voice' | 'video' | 'audio' | 'animation' | 'sticker' | 'video_note';
 
-const METHOD_OF: Record<SendKind, string> = {
+export const METHOD_OF: Record<SendKind, string> = {
   photo: 'sendPhoto',
   document: 'sendDocument',
   voice: 'sendVoice',

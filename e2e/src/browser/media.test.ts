@@ -7,7 +7,7 @@ import {
   waitFor,
 } from '@tikethet/testkit';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openAs } from '../support/browser';
+import { launchBrowser, openAs, pressBackButton, waitBackButton } from '../support/browser';
 import { apiAs, makeAgents } from '../support/people';
 import type { Child } from '../support/processes';
 import { type Stack, startBotProcess, startStack } from '../support/stack';
@@ -98,6 +98,14 @@ test('an agent’s PNG and PDF reach the customer’s chat as a photo and a docu
   await customer.page.keyboard.press('Escape');
   await viewer.waitFor({ state: 'detached' });
   expect(await customer.page.evaluate(() => document.activeElement?.className)).toBe('attachment__open');
+  // Telegram's Back button closes the viewer, not the ticket: the conversation stays, Back is still offered.
+  await image.click();
+  await viewer.waitFor();
+  await waitBackButton(customer.page, true);
+  await pressBackButton(customer.page);
+  await viewer.waitFor({ state: 'detached' });
+  expect(await messages.getByText('Счёт и скриншот').count()).toBe(1);
+  await waitBackButton(customer.page, true);
   await messages.getByText('invoice.pdf').waitFor();
   expect(agent.traffic.errors).toEqual([]);
   expect(customer.traffic.errors).toEqual([]);

@@ -59,6 +59,8 @@ describe('albums', () => {
     expect(third?.joined).toBe(true);
     expect(first?.message.id).toBe(message.id);
     expect(first?.message.body).toBe('All three');
+    // The ticket list previews the caption, not the line that named the first photo to arrive.
+    expect((await f.uc.findTicket(ticket.id))?.lastMessagePreview).toBe('All three');
     const [listed] = await f.uc.listMessages(customer, ticket.id, { after: String(message.seq - 1) });
     const files = await f.client.db.$client.query<{ id: number; telegram_file_id: string }>(
       'select id, telegram_file_id from attachments where message_id = $1',

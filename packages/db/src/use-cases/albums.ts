@@ -1,7 +1,7 @@
 import { type Actor, BODY_MAX, type IncomingAttachment, type Message, type Ticket } from '@tikethet/domain';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, gt, ne } from 'drizzle-orm';
 import type { Queryable } from '../client';
-import { toMessage, toTicket } from '../mappers';
+import { previewOf, toMessage, toTicket } from '../mappers';
 import { attachments, messageColumns, messages, telegramAlbums, telegramMessages } from '../schema';
 import { appendEvent, bumpTicket, lockTicket, type TxScope } from '../scope';
 import { authorOf } from './authors';
@@ -68,8 +68,8 @@ export interface JoinedAlbum {
 /**
  * A later item of an album whose message exists: its files are appended to that message (placed by the item's
  * message_id), its Telegram message linked to it (a reply to any item reaches the ticket), and its caption
- * becomes the body when the body so far only named a file (a second caption is added after the first). One
- * `message.updated` event tells clients. Null when the album has no message yet, or it is not the actor's.
+ * becomes the body when the body so far only named a file (a second caption is added after the first; the
+ * ticket's preview follows while the message is its latest). One `message.updated` event tells clients. Null when the album has no message yet, or it is not the actor's.
  * Locks: the album row (its items take turns), then the ticket.
  */
 export async function joinAlbum(scope: TxScope, actor: Actor, item: AlbumItem): Promise<JoinedAlbum | null> {
@@ -120,7 +120,14 @@ export async function joinAlbum(scope: TxScope, actor: Actor, item: AlbumItem): 
     ticketId: current.ticketId,
     messageId: current.id,
   });
-  const bumped = await bumpTicket(scope, current.ticketId, 1);
+  // A caption that came after the first item: the ticket list previews it, while nothing newer was written.
+  const preview = row.body !== current.body && current.kind !== 'note' && (await isLatest(scope, current));
+  const bumped = await bumpTicket(
+    scope,
+    current.ticketId,
+    1,
+    preview ? { lastMessagePreview: previewOf(row.body) } : {},
+  );
   const message = await loadMessage(scope, row);
   await appendEvent(scope, bumped, bumped.lastSeq, {
     type: 'message.updated',
@@ -129,6 +136,18 @@ export async function joinAlbum(scope: TxScope, actor: Actor, item: AlbumItem): 
     data: { message },
   });
   return { message, ticket: toTicket(bumped), joined: true };
+}
+
+/** Whether no message the ticket list previews (anything but a note) came after this one. */
+async function isLatest(scope: TxScope, message: { ticketId: number; seq: number }): Promise<boolean> {
+  const later = await scope.tx
+    .select({ id: messages.id })
+    .from(messages)
+    .where(
+      and(eq(messages.ticketId, message.ticketId), gt(messages.seq, message.seq), ne(messages.kind, 'note')),
+    )
+    .limit(1);
+  return later.length === 0;
 }
 
 /** The message with its author and every file, as clients show it. */

@@ -11,7 +11,7 @@ import { truncate } from '../format';
 import { AGENTS_CHAT_LANGUAGE, languageFrom, t } from '../i18n';
 import { agentDmKeyboard, agentPostEdit, agentPostKeyboard, type SentPost } from '../links';
 import { albumCopy, albumSourceOf } from '../outbound/albums';
-import { enqueueEdit, enqueueText } from '../outbound/enqueue';
+import { enqueueCopy, enqueueEdit, enqueueText } from '../outbound/enqueue';
 import { planFileSends } from '../outbound/files';
 import type { EventHandlerDeps, TicketUpdated } from './deps';
 
@@ -82,17 +82,9 @@ export async function tellAssignee(deps: EventHandlerDeps, event: TicketEvent, m
       : undefined;
   const captionless = message.attachments.some((a) => a.kind === 'sticker' || a.kind === 'video_note');
   if (origin && !captionless && html.length <= CAPTION_MAX) {
-    const copied = await uc.enqueueTelegram({
-      chatId: to.chatId,
-      method: 'copyMessage',
-      payload: {
-        chat_id: to.chatId,
-        from_chat_id: origin.chatId,
-        message_id: origin.telegramMessageId,
-        caption: html,
-        parse_mode: 'HTML',
-        reply_markup: replyMarkup,
-      },
+    const copied = await enqueueCopy(uc, to.chatId, origin, {
+      captionHtml: html,
+      replyMarkup,
       ticketId: event.ticketId,
       dedupeKey,
     });
@@ -102,10 +94,7 @@ export async function tellAssignee(deps: EventHandlerDeps, event: TicketEvent, m
     ? 1
     : 0;
   if (origin) {
-    const copied = await uc.enqueueTelegram({
-      chatId: to.chatId,
-      method: 'copyMessage',
-      payload: { chat_id: to.chatId, from_chat_id: origin.chatId, message_id: origin.telegramMessageId },
+    const copied = await enqueueCopy(uc, to.chatId, origin, {
       ticketId: event.ticketId,
       dedupeKey: `${dedupeKey}:media`,
     });

@@ -4,7 +4,7 @@ import { TELEGRAM_BODY_MAX, truncate } from '../format';
 import { languageFrom, t } from '../i18n';
 import { contactKeyboard, openTicketKeyboard, ratingKeyboard } from '../links';
 import { albumCopy, albumSourceOf } from '../outbound/albums';
-import { enqueueEdit, enqueueText } from '../outbound/enqueue';
+import { enqueueCopy, enqueueEdit, enqueueText } from '../outbound/enqueue';
 import { planFileSends } from '../outbound/files';
 import type { EventHandlerDeps, TicketUpdated } from './deps';
 
@@ -70,17 +70,9 @@ export async function replyToCustomer(deps: EventHandlerDeps, event: TicketEvent
     copies.find((c) => c.chatId === topics) ??
     (message.via === 'bot' ? copies.find((c) => c.chatId !== to.chatId) : undefined);
   if (origin) {
-    const copied = await uc.enqueueTelegram({
-      chatId: to.chatId,
-      method: 'copyMessage',
-      payload: {
-        chat_id: to.chatId,
-        from_chat_id: origin.chatId,
-        message_id: origin.telegramMessageId,
-        caption: to.texts.agentReply(event.ticketId, author, truncate(message.body, CAPTION_BODY_MAX)),
-        parse_mode: 'HTML',
-        reply_markup: openTicketKeyboard(runtime, to.texts, event.ticketId),
-      },
+    const copied = await enqueueCopy(uc, to.chatId, origin, {
+      captionHtml: to.texts.agentReply(event.ticketId, author, truncate(message.body, CAPTION_BODY_MAX)),
+      replyMarkup: openTicketKeyboard(runtime, to.texts, event.ticketId),
       ticketId: event.ticketId,
       messageId: message.id,
       dedupeKey: `reply:${message.id}`,

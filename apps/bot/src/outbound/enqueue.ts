@@ -22,6 +22,36 @@ export interface SendOptions {
   threadId?: number;
 }
 
+/**
+ * Queues a copyMessage of a Telegram message (a customer's photo, an agent's voice note: media stays media)
+ * in the caller's transaction, with an HTML caption in place of its own when one is given.
+ */
+export function enqueueCopy(
+  tx: Pick<TransactionUseCases, 'enqueueTelegram'>,
+  chatId: number,
+  from: { chatId: number; telegramMessageId: number },
+  options: SendOptions & { captionHtml?: string } = {},
+): Promise<boolean> {
+  const payload: Record<string, unknown> = {
+    chat_id: chatId,
+    from_chat_id: from.chatId,
+    message_id: from.telegramMessageId,
+  };
+  if (options.captionHtml !== undefined) {
+    payload.caption = options.captionHtml;
+    payload.parse_mode = 'HTML';
+  }
+  if (options.replyMarkup) payload.reply_markup = options.replyMarkup;
+  return tx.enqueueTelegram({
+    chatId,
+    method: 'copyMessage',
+    payload,
+    ticketId: options.ticketId,
+    messageId: options.messageId,
+    dedupeKey: options.dedupeKey,
+  });
+}
+
 /** Queues an HTML sendMessage in the caller's transaction; the queue sends it after commit. */
 export function enqueueText(
   tx: Pick<TransactionUseCases, 'enqueueTelegram'>,

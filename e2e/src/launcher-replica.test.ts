@@ -1,5 +1,5 @@
 import { type PostgresReplicaPair, startPostgresReplicaPair } from '@tikethet/testkit';
-import { type Launcher, startLauncher } from './support/launcher';
+import { callApi, devSignIn, type Launcher, startLauncher } from './support/launcher';
 
 /**
  * `pnpm start` with DATABASE_REPLICA_URL: the launcher's API sends list reads to the streaming replica, as a
@@ -24,23 +24,9 @@ afterAll(async () => {
   await pair?.stop();
 });
 
-async function call<T>(method: string, url: string, initData?: string, body?: unknown) {
-  const res = await fetch(`${launcher.url}/api/v1${url}`, {
-    method,
-    headers: {
-      ...(initData ? { authorization: `tma ${initData}` } : {}),
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, json: (await res.json().catch(() => null)) as T };
-}
-
-async function signIn(as: 'customer' | 'agent' | 'admin'): Promise<string> {
-  const { status, json } = await call<{ initData: string }>('POST', '/dev/login', undefined, { as });
-  expect(status).toBe(200);
-  return json.initData;
-}
+const call = <T>(method: string, url: string, initData?: string, body?: unknown) =>
+  callApi<T>(launcher.url, method, url, initData, body);
+const signIn = (as: 'customer' | 'agent' | 'admin') => devSignIn(launcher.url, as);
 
 const queueIds = async (agent: string) => {
   const { status, json } = await call<{ items: Array<{ id: number }> }>('GET', '/tickets?limit=50', agent);

@@ -4,6 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '@tikethet/testkit';
+import { callApi, devSignIn } from './support/launcher';
 
 /**
  * `pnpm start` on a fresh machine: nothing configured (no DATABASE_URL, REDIS_URL or TELEGRAM_BOT_TOKEN).
@@ -61,28 +62,9 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function call<T>(
-  method: string,
-  url: string,
-  initData?: string,
-  body?: unknown,
-): Promise<{ status: number; json: T }> {
-  const res = await fetch(`${base}/api/v1${url}`, {
-    method,
-    headers: {
-      ...(initData ? { authorization: `tma ${initData}` } : {}),
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, json: (await res.json().catch(() => null)) as T };
-}
-
-async function signIn(as: 'customer' | 'agent' | 'admin'): Promise<string> {
-  const { status, json } = await call<{ initData: string }>('POST', '/dev/login', undefined, { as });
-  expect(status).toBe(200);
-  return json.initData;
-}
+const call = <T>(method: string, url: string, initData?: string, body?: unknown) =>
+  callApi<T>(base, method, url, initData, body);
+const signIn = (as: 'customer' | 'agent' | 'admin') => devSignIn(base, as);
 
 it('says what it started, with the embedded database and the in-process bus', () => {
   expect(output).toMatch(/embedded Postgres/);

@@ -51,3 +51,29 @@ export async function startLauncher(env: Record<string, string> = {}): Promise<L
     throw new Error(`${(error as Error).message}\n--- launcher output ---\n${output}`);
   }
 }
+
+/** The launcher's API as a client calls it: JSON in and out, `tma` initData when given. */
+export async function callApi<T>(
+  base: string,
+  method: string,
+  url: string,
+  initData?: string,
+  body?: unknown,
+): Promise<{ status: number; json: T }> {
+  const res = await fetch(`${base}/api/v1${url}`, {
+    method,
+    headers: {
+      ...(initData ? { authorization: `tma ${initData}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, json: (await res.json().catch(() => null)) as T };
+}
+
+/** Development sign-in (`POST /dev/login`) as a role: the initData it hands out. */
+export async function devSignIn(base: string, as: 'customer' | 'agent' | 'admin'): Promise<string> {
+  const { status, json } = await callApi<{ initData: string }>(base, 'POST', '/dev/login', undefined, { as });
+  if (status !== 200) throw new Error(`development sign-in as ${as} answered ${status}`);
+  return json.initData;
+}

@@ -6,9 +6,10 @@ import type { ExportCursor, ExportedTicket } from '../use-cases/reports';
 import { type DbFixture, makeUser, setupDb } from './helpers';
 
 /**
- * The per-agent report reads agent_stats_daily (migration 0018), kept by a trigger on tickets. After every kind
- * of write (create, reply, claim, reassign, resolve, rate, reopen, backdate, bulk SQL) the incremental rows
- * equal the ones `tikethet_agent_stats_rebuild()` computes from scratch, and the report equals direct counts.
+ * The per-agent report reads agent_stats_daily (migration 0018) and agent_stats_monthly (0022), kept by a
+ * trigger on tickets. After every kind of write (create, reply, claim, reassign, resolve, rate, reopen, backdate,
+ * bulk SQL) the incremental rows of both equal the ones `tikethet_agent_stats_rebuild()` computes from scratch,
+ * and the report equals direct counts.
  */
 let f: DbFixture;
 let ann: Actor;
@@ -25,12 +26,16 @@ afterAll(async () => {
   await f.close();
 });
 
-const ROLLUP = `select to_char(day, 'YYYY-MM-DD') as day, agent_id, handled, sla_met, rated, rating_sum,
-    first_response_hist, resolution_hist
-  from agent_stats_daily
+const rollup = (
+  table: string,
+  key: string,
+) => `select to_char(${key}, 'YYYY-MM-DD') as key, agent_id, handled,
+    sla_met, rated, rating_sum, first_response_hist, resolution_hist
+  from ${table}
   where handled <> 0 or sla_met <> 0 or rated <> 0 or rating_sum <> 0
-    or not (0 = all (first_response_hist)) or not (0 = all (resolution_hist))
-  order by day, agent_id`;
+    or not (0 = all (first_response_hist)) or not (0 = all (resolution_hist))`;
+const ROLLUP = `select * from (select 'day' as per, * from (${rollup('agent_stats_daily', 'day')}) d
+  union all select 'month', * from (${rollup('agent_stats_monthly', 'month')}) m) x order by per, key, agent_id`;
 
 /** The rows as the trigger left them, and as a rebuild computes them (rolled back). */
 async function expectRollupExact(): Promise<void> {

@@ -1,4 +1,5 @@
 export * from './agent-stats-daily';
+export * from './agent-stats-monthly';
 export * from './attachments';
 export * from './blobs';
 export * from './canned-replies';

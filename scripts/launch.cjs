@@ -181,7 +181,7 @@ async function main() {
   const replica = openReplica(apiEnv, dbClient);
   if (replica.replica) notes.push(`read replica: ${new URL(env.DATABASE_REPLICA_URL).host}`);
   const api = createApi({ env: apiEnv, db: dbClient, replica: replica.replica, bus });
-  const apiServer = http.createServer(api.app);
+  const apiServer = config().allowSlowUploads(http.createServer(api.app));
   const apiPort = await listen(apiServer, 0, '127.0.0.1');
 
   // Gateway on a loopback port of its own.

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { createBus, createRelay, openRedisClient, redisTarget } from '@tikethet/bus';
-import { createLogger, exitOnSignals, orExitOnEnvError } from '@tikethet/config';
+import { allowSlowUploads, createLogger, exitOnSignals, orExitOnEnvError } from '@tikethet/config';
 import {
   createBlobStore,
   createDb,
@@ -60,7 +60,7 @@ export async function startApi(env: ApiEnv): Promise<http.Server> {
       }),
   });
   const api = createApi({ env, db, replica, bus, redis, logger });
-  const server = http.createServer(api.app);
+  const server = allowSlowUploads(http.createServer(api.app));
   const port = apiPort(env);
   await new Promise<void>((resolve) => server.listen(port, resolve));
   logger.info({ port }, 'api listening');

@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { LIVENESS, readinessOf } from '@tikethet/config';
+import { allowSlowUploads, LIVENESS, readinessOf } from '@tikethet/config';
 import { createApiProxy } from './api-proxy';
 import { buildSecurityHeaders } from './security-headers';
 import { createStaticFiles } from './static-files';
@@ -111,6 +111,8 @@ export function createMiniappServer(options: MiniappServerOptions): MiniappServe
     proxy.ws(req, socket, head);
   });
 
+  // Uploads pass through to the API: they may take as long here as there.
+  allowSlowUploads(server);
   return Object.assign(server, {
     startDraining() {
       draining = true;

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
+import { UPLOAD_REQUEST_TIMEOUT_MS } from '@tikethet/config';
 import WebSocket, { WebSocketServer } from 'ws';
 import { CONNECT_ORIGINS_FILE, createMiniappServer, type MiniappServer, staticHostHeaders } from './index';
 
@@ -120,6 +121,10 @@ describe('createMiniappServer', () => {
       gatewayUrl: `http://127.0.0.1:${gwPort}`,
     });
     port = await listen(server);
+  });
+  it('gives an upload passing through to the API as long as the API does (30 minutes, not Node’s 5)', () => {
+    expect(server.requestTimeout).toBe(UPLOAD_REQUEST_TIMEOUT_MS);
+    expect(UPLOAD_REQUEST_TIMEOUT_MS).toBeGreaterThanOrEqual(20 * 60_000);
   });
   afterAll(async () => {
     server.closeAllConnections();

@@ -348,11 +348,14 @@ test('keyboard only: the customer rates four stars; new messages are announced, 
     document.querySelector('[data-testid="message-announcer"]')?.textContent?.includes('вашей оценке'),
   );
   expect(await announcer.textContent()).toBe('Новое сообщение от Олег Смирнов: Будем рады вашей оценке');
-  // The only live region on the conversation is that one: neither the list nor «печатает…» speaks up.
+  // The only live regions on the conversation are that one and the voice recorder's, silent until a
+  // recording starts: neither the list nor «печатает…» speaks up.
   const live = page.getByTestId('ticket-page').locator('[aria-live], [role="status"], [role="log"]');
   expect(await live.evaluateAll((els) => els.map((el) => el.getAttribute('data-testid')))).toEqual([
     'message-announcer',
+    'voice-status',
   ]);
+  expect(await page.getByTestId('voice-status').textContent()).toBe('');
 
   await tabTo(page, 'input[type="radio"]');
   await page.keyboard.press('Space');

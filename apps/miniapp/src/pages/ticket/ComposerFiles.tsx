@@ -5,7 +5,7 @@ import { formatSize } from './file-size';
 export const MAX_FILES = 10;
 export const MAX_FILE_MB = 20;
 
-/** A file picked or pasted into the composer, with a preview when it is an image. */
+/** A file picked, pasted or recorded into the composer, with a preview when it is an image or audio. */
 export interface PickedFile {
   key: string;
   file: File;
@@ -28,7 +28,9 @@ export function addFiles(current: PickedFile[], incoming: File[]): { files: Pick
       continue;
     }
     nextKey += 1;
-    const preview = /^image\/(png|jpeg|gif|webp)$/.test(file.type) ? URL.createObjectURL(file) : null;
+    const preview = /^(image\/(png|jpeg|gif|webp)|audio\/.+)$/.test(file.type)
+      ? URL.createObjectURL(file)
+      : null;
     files.push({ key: `f${nextKey}`, file, preview });
   }
   return refused === undefined ? { files } : { files, refused };
@@ -39,14 +41,26 @@ export function releaseFiles(files: PickedFile[]): void {
   for (const f of files) if (f.preview) URL.revokeObjectURL(f.preview);
 }
 
-/** The files waiting in the composer: a thumbnail or name and size each, removable until sent. */
+/**
+ * The files waiting in the composer: a thumbnail, or a player for a recording or other audio, and name and
+ * size each, removable until sent.
+ */
 export function ComposerFiles({ files, onRemove }: { files: PickedFile[]; onRemove: (key: string) => void }) {
   if (files.length === 0) return null;
   return (
     <ul className="composer__files" data-testid="composer-files">
       {files.map((f) => (
         <li key={f.key} className="composer__file">
-          {f.preview ? (
+          {f.preview && f.file.type.startsWith('audio/') ? (
+            // biome-ignore lint/a11y/useMediaCaption: a recording about to be sent has no captions to offer.
+            <audio
+              className="composer__audio"
+              controls
+              preload="metadata"
+              src={f.preview}
+              aria-label={t('ticket.voicePreview', { name: f.file.name })}
+            />
+          ) : f.preview ? (
             <img className="composer__thumb" src={f.preview} alt="" />
           ) : (
             <span aria-hidden="true">📎</span>

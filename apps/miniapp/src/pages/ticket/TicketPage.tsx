@@ -16,6 +16,8 @@ import { interpretFrame, type Person, upsertMessage, type ViewMessage } from './
 
 const AgentTools = lazy(() => import('../agent/AgentTools').then((m) => ({ default: m.AgentTools })));
 const CannedPicker = lazy(() => import('../agent/CannedPicker').then((m) => ({ default: m.CannedPicker })));
+// The microphone comes after the first paint: most messages are typed.
+const VoiceRecorder = lazy(() => import('./VoiceRecorder').then((m) => ({ default: m.VoiceRecorder })));
 
 type Mode = 'reply' | 'note';
 
@@ -419,15 +421,23 @@ export function TicketPage({ id }: { id: number }) {
               e.target.value = '';
             }}
           />
-          <button
-            type="button"
-            className="composer__attach"
-            data-testid="attach"
-            aria-label={t('ticket.attach')}
-            onClick={() => fileInput.current?.click()}
-          >
-            📎
-          </button>
+          <div className="composer__tools">
+            <button
+              type="button"
+              className="composer__attach"
+              data-testid="attach"
+              aria-label={t('ticket.attach')}
+              onClick={() => fileInput.current?.click()}
+            >
+              📎
+            </button>
+            <Suspense fallback={null}>
+              <VoiceRecorder
+                onRecorded={(file) => pick([file])}
+                onError={(text) => setToast({ text, kind: 'error' })}
+              />
+            </Suspense>
+          </div>
           <textarea
             ref={composer}
             className="composer__input"

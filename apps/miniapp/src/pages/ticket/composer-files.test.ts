@@ -33,6 +33,18 @@ describe('files picked in the composer', () => {
     expect(revoked).toEqual(created);
   });
 
+  it('gives a recording or other audio file a preview to listen to', () => {
+    const { files } = addFiles(
+      [],
+      [file('voice-1.webm', 10, 'audio/webm'), file('notes.txt', 3, 'text/plain')],
+    );
+    expect(files.map((f) => [f.file.name, f.preview !== null])).toEqual([
+      ['voice-1.webm', true],
+      ['notes.txt', false],
+    ]);
+    releaseFiles(files);
+  });
+
   it('refuses a file over the size limit by name and keeps the others', () => {
     const big = { ...file('huge.iso', 1), size: MAX_FILE_MB * 1024 * 1024 + 1, name: 'huge.iso' } as File;
     const result = addFiles([], [big, file('ok.pdf', 5)]);

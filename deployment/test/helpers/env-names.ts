@@ -1,5 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import * as config from '@tikethet/config';
-import { type AppName, exists, readText } from './repo';
+import { type AppName, exists, ROOT, readText } from './repo';
 
 /** Every variable named in .env.example, set or commented out (`# NAME=...`). */
 export function envExampleNames(): Set<string> {
@@ -59,10 +61,15 @@ export function appPort(app: AppName): { variable: string; port: number } {
 /** `VITE_*` variables the Mini App's browser code reads at build time. */
 export function miniappBuildNames(): Set<string> {
   const names = new Set<string>();
-  const files = ['apps/miniapp/src/api.ts', 'apps/miniapp/src/app/App.tsx'];
-  for (const file of files) {
-    if (!exists(file)) continue;
-    for (const match of readText(file).matchAll(/\bVITE_[A-Z0-9_]+/g)) names.add(match[0]);
-  }
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+      const relative = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(relative);
+      else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name))
+        for (const match of readText(relative).matchAll(/import\.meta\.env\??\.(VITE_[A-Z0-9_]+)/g))
+          names.add(match[1] ?? '');
+    }
+  };
+  walk('apps/miniapp/src');
   return names;
 }

@@ -1,18 +1,20 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { ApiError, api, errorText, newClientMessageId } from '../../api';
 import { useIsActive, useRouter } from '../../app/router';
 import { useSession } from '../../app/session';
 import { useMainButton, useUnsavedDraft } from '../../app/telegram';
 import { audienceOf, t } from '../../i18n';
-import { canRequestContact, haptic, requestContact } from '../../init';
-import { ticketTopic } from '../../realtime';
+import { haptic, requestContact } from '../../init';
 import { markSeen } from '../../seen';
-import { isStaffRole, type Message, type TicketDetail } from '../../types';
+import { isStaffRole } from '../../types';
 import { ErrorState, Spinner, StatusBadge, Toast } from '../../ui/common';
 import { addFiles, ComposerFiles, type PickedFile, releaseFiles } from './ComposerFiles';
+import { CustomerActions } from './CustomerActions';
 import { MessageBubble } from './MessageBubble';
 import { RatingBlock } from './RatingBlock';
-import { interpretFrame, type Person, upsertMessage, type ViewMessage } from './ticket-state';
+import type { ViewMessage } from './ticket-state';
+import { useConversation } from './use-conversation';
+import { useSender } from './use-sender';
 
 const AgentTools = lazy(() => import('../agent/AgentTools').then((m) => ({ default: m.AgentTools })));
 const CannedPicker = lazy(() => import('../agent/CannedPicker').then((m) => ({ default: m.CannedPicker })));
@@ -27,115 +29,22 @@ export function TicketPage({ id }: { id: number }) {
   const staff = isStaffRole(me.role);
   const active = useIsActive();
   const { replace } = useRouter();
-  const activeRef = useRef(active);
-  activeRef.current = active;
-  const [ticket, setTicket] = useState<TicketDetail | null>(null);
-  const [messages, setMessages] = useState<ViewMessage[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [viewers, setViewers] = useState<Person[]>([]);
-  const [typing, setTyping] = useState<{ user: Person; internal: boolean } | null>(null);
-  // The other side's newest message, for screen readers (the polite live region below).
-  const [arrived, setArrived] = useState<ViewMessage | null>(null);
+  const { ticket, setTicket, messages, setMessages, error, viewers, typing, arrived, load } =
+    useConversation(id);
+  const { send, resend, progress } = useSender(id, setMessages, (text) => setToast({ text, kind: 'error' }));
   const [toast, setToast] = useState<{ text: string; kind: 'info' | 'error' } | null>(null);
   const [draft, setDraft] = useState('');
   const [mode, setMode] = useState<Mode>('reply');
   // The text at which Escape closed the «/» list: it stays closed until the text changes.
   const [pickerClosedAt, setPickerClosedAt] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  // Files waiting in the composer, and how far the message being sent with files has uploaded (0..1).
+  // Files waiting in the composer.
   const [picked, setPicked] = useState<PickedFile[]>([]);
-  const [progress, setProgress] = useState<number | null>(null);
   const fileInput = useRef<HTMLInputElement | null>(null);
-  // The files of each message sent with some, so a failed one can be sent again as it was.
-  const sentFiles = useRef(new Map<string, File[]>());
-  const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const listEnd = useRef<HTMLDivElement | null>(null);
   const composer = useRef<HTMLTextAreaElement | null>(null);
-  const ticketRef = useRef<TicketDetail | null>(null);
-  ticketRef.current = ticket;
-
-  const load = useCallback(async () => {
-    try {
-      const detail = await api.getTicket(id);
-      let all: Message[] = [];
-      let after = 0;
-      for (let page = 0; page < 50; page++) {
-        const batch = await api.listMessages(id, after, 200);
-        all = all.concat(batch);
-        if (batch.length < 200) break;
-        after = batch[batch.length - 1]?.seq ?? after;
-      }
-      rt.setCursor(id, detail.lastSeq);
-      setTicket(detail);
-      setMessages((prev) => {
-        let next: ViewMessage[] = prev.filter((m) => m.local);
-        for (const m of all) next = upsertMessage(next, m);
-        return next;
-      });
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  }, [id, rt]);
-
-  useEffect(() => {
-    load();
-  }, [load]);
 
   const loaded = ticket !== null;
-  useEffect(() => {
-    if (!loaded) return;
-    return rt.subscribe(
-      ticketTopic(id),
-      {
-        onFrame(frame) {
-          const change = interpretFrame(frame);
-          switch (change.kind) {
-            case 'message':
-              setMessages((prev) => upsertMessage(prev, change.message));
-              if (change.message.authorId !== me.id) {
-                setTyping(null);
-                setArrived(change.message);
-              }
-              return;
-            case 'ticket': {
-              const before = ticketRef.current;
-              setTicket((prev) => (prev ? { ...prev, ...change.ticket } : prev));
-              if (before && before.assigneeId !== change.ticket.assigneeId) load();
-              // Merged into another while open here: the conversation goes on there, so go there.
-              const into = change.ticket.mergedIntoId;
-              if (into && !before?.mergedIntoId && activeRef.current) replace({ name: 'ticket', id: into });
-              return;
-            }
-            case 'presence':
-              // The collision warning is about other staff; the customer having it open is no collision.
-              setViewers(change.viewers.filter((v) => v.id !== me.id && v.role !== 'customer'));
-              return;
-            case 'typing':
-              if (change.user.id === me.id) return;
-              setTyping({ user: change.user, internal: change.internal });
-              if (typingTimer.current) clearTimeout(typingTimer.current);
-              typingTimer.current = setTimeout(() => setTyping(null), 5000);
-              return;
-            default:
-              return;
-          }
-        },
-        onResume: () => {
-          load();
-        },
-      },
-      { after: ticketRef.current?.lastSeq ?? 0 },
-    );
-  }, [id, loaded, rt, me.id, load, replace]);
-
-  useEffect(
-    () => () => {
-      if (typingTimer.current) clearTimeout(typingTimer.current);
-    },
-    [],
-  );
-
   // Seen: everything up to the ticket's last seq while the conversation is on screen — on this device at
   // once, and on the server (the unread count every device's list shows).
   const lastSeq = ticket?.lastSeq ?? 0;
@@ -165,47 +74,6 @@ export function TicketPage({ id }: { id: number }) {
       return prev.filter((f) => f.key !== key);
     });
 
-  const send = async (body: string, internal: boolean, clientMessageId: string, files: File[] = []) => {
-    const optimistic: ViewMessage = {
-      id: -Date.now(),
-      ticketId: id,
-      seq: Number.MAX_SAFE_INTEGER,
-      kind: internal ? 'note' : staff ? 'agent' : 'customer',
-      internal,
-      authorId: me.id,
-      author: { id: me.id, name: me.firstName, role: me.role },
-      body,
-      originalBody: null,
-      clientMessageId,
-      via: 'miniapp',
-      delivery: 'none',
-      createdAt: new Date().toISOString(),
-      editedAt: null,
-      attachments: [],
-      local: 'sending',
-    };
-    setMessages((prev) => upsertMessage(prev, optimistic));
-    try {
-      const input = { body, clientMessageId, ...(internal ? { internal: true } : {}) };
-      let stored: Message;
-      if (files.length > 0) {
-        sentFiles.current.set(clientMessageId, files);
-        setProgress(0);
-        stored = await api
-          .postMessageWithFiles(id, input, files, setProgress)
-          .finally(() => setProgress(null));
-        sentFiles.current.delete(clientMessageId);
-      } else stored = await api.postMessage(id, input);
-      setMessages((prev) => upsertMessage(prev, { ...stored, local: undefined }));
-    } catch (e) {
-      haptic.notify('error');
-      setMessages((prev) =>
-        prev.map((m) => (m.clientMessageId === clientMessageId ? { ...m, local: 'failed' } : m)),
-      );
-      setToast({ text: errorText(e), kind: 'error' });
-    }
-  };
-
   const submit = () => {
     const body = draft.trim();
     if ((!body && picked.length === 0) || busy || progress !== null) return;
@@ -215,11 +83,6 @@ export function TicketPage({ id }: { id: number }) {
     releaseFiles(picked);
     setPicked([]);
     send(body, staff && mode === 'note', newClientMessageId(), files);
-  };
-
-  const resend = (m: ViewMessage) => {
-    if (m.clientMessageId)
-      send(m.body, m.internal, m.clientMessageId, sentFiles.current.get(m.clientMessageId));
   };
 
   const changeStatus = async (status: 'open' | 'closed') => {
@@ -310,28 +173,12 @@ export function TicketPage({ id }: { id: number }) {
         </Suspense>
       ) : null}
       {!staff ? (
-        <div className="actions-row">
-          {ticket.status === 'resolved' || ticket.status === 'closed' ? (
-            <button type="button" className="chip" disabled={busy} onClick={() => changeStatus('open')}>
-              {t('ticket.reopen')}
-            </button>
-          ) : null}
-          {canRequestContact() ? (
-            <button type="button" className="chip" data-testid="share-phone" onClick={sharePhone}>
-              {t('contact.share')}
-            </button>
-          ) : null}
-          {ticket.status !== 'closed' ? (
-            <button
-              type="button"
-              className="chip chip--danger"
-              disabled={busy}
-              onClick={() => changeStatus('closed')}
-            >
-              {t('ticket.closeTicket')}
-            </button>
-          ) : null}
-        </div>
+        <CustomerActions
+          status={ticket.status}
+          busy={busy}
+          onStatus={changeStatus}
+          onSharePhone={sharePhone}
+        />
       ) : null}
       <ol className="messages" data-testid="messages">
         {messages.length === 0 ? <li className="message message--system">{t('ticket.noMessages')}</li> : null}

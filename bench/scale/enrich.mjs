@@ -94,7 +94,15 @@ export async function enrich(url, log = console.log) {
     await c.query(`select setval('attachments_id_seq', greatest((select max(id) from attachments), 1)),
       setval('blobs_id_seq', 1)`);
     await c.query('set session_replication_role = origin');
-    for (const t of ['tickets', 'users', 'tags', 'ticket_topics', 'attachments', 'agent_stats_daily']) {
+    for (const t of [
+      'tickets',
+      'users',
+      'tags',
+      'ticket_topics',
+      'attachments',
+      'agent_stats_daily',
+      'agent_stats_monthly',
+    ]) {
       await c.query(`vacuum (analyze) ${t}`);
     }
   });

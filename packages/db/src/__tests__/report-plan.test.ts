@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { runTransaction } from '../client';
 import { agentRows } from '../use-cases/reports';
 import { type DbFixture, makeUser, setupDb } from './helpers';
+import { explainNodes } from './plans';
 
 /**
  * The reports must not cost O(table) (issue 17): at 60,000 tickets over 300 days, a page of the tickets export
@@ -38,26 +39,7 @@ afterAll(async () => {
   await f.close();
 });
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Actual Rows': number;
-  'Actual Loops'?: number;
-  'Rows Removed by Filter'?: number;
-  Plans?: PlanNode[];
-}
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-}
-
-async function explain(statement: ReturnType<typeof sql>) {
-  const result = await f.client.db.execute<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-    sql`explain (analyze, format json) ${statement}`,
-  );
-  return nodes(result.rows[0]?.['QUERY PLAN'][0].Plan as PlanNode);
-}
+const explain = (statement: SQL) => explainNodes(f.client.db, statement);
 
 const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
 

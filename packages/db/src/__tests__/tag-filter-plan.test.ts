@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { type DbFixture, setupDb } from './helpers';
+import type { DbFixture } from './helpers';
+import { explainNodes, loadTickets } from './plans';
 
 /**
  * `tag=` must not cost O(table) (issue 19): at 60,000 tickets the list's page statement for a tag on half of
@@ -10,43 +11,25 @@ let f: DbFixture;
 const TICKETS = 60_000;
 
 beforeAll(async () => {
-  f = await setupDb('db_tag_plan');
-  await f.client.db.transaction(async (tx) => {
-    // A bulk load, as bench/scale does it: triggers (rollups, tag counts) off for the load itself.
-    await tx.execute(sql`set local session_replication_role = replica`);
-    await tx.execute(sql`insert into users (id, first_name) values (5001, 'Load')`);
-    await tx.execute(sql`insert into tickets (customer_id, subject, last_message_at, tags)
-      select 5001, 'ticket ' || i, now() - i * interval '1 second',
-        case when i % 2 = 0 then array['common'] when i % 2000 = 1 then array['rare'] else '{}'::text[] end
-      from generate_series(1, ${TICKETS}) as i`);
-  });
-  await f.client.db.execute(sql`analyze tickets`);
+  f = await loadTickets(
+    'db_tag_plan',
+    TICKETS,
+    sql`last_message_at, tags`,
+    sql`now() - i * interval '1 second',
+      case when i % 2 = 0 then array['common'] when i % 2000 = 1 then array['rare'] else '{}'::text[] end`,
+  );
 }, 120_000);
 afterAll(async () => {
   await f.close();
 });
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Actual Rows': number;
-  'Rows Removed by Filter'?: number;
-  Plans?: PlanNode[];
-}
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-}
-
 /** The page statement of `GET /tickets?tag=` (ticket-list.ts), explained as it ran. */
 async function explain(tag: string) {
-  const result = await f.client.db.execute<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-    sql`explain (analyze, format json) select id from tickets where tags @> array[${tag}]::text[]
+  const all = await explainNodes(
+    f.client.db,
+    sql`select id from tickets where tags @> array[${tag}]::text[]
       order by last_message_at desc, id desc limit 51`,
   );
-  const plan = result.rows[0]?.['QUERY PLAN'][0].Plan as PlanNode;
-  const all = nodes(plan);
   const read = all
     .filter((n) => n['Relation Name'] === 'tickets' || n['Node Type'].startsWith('Bitmap Index'))
     .reduce((sum, n) => sum + n['Actual Rows'] + (n['Rows Removed by Filter'] ?? 0), 0);

@@ -429,6 +429,43 @@ describe('agents forum: one topic per ticket', () => {
     }
   });
 
+  it('mirrors an agent’s Mini App files as the files, captioned with the line; an edit edits the caption', async () => {
+    const agent = await makeAgent(h, 'Vera');
+    const customer = newUserId();
+    await h.send(makeTextUpdate({ from: { id: customer }, text: 'Where is the receipt?' }));
+    const ticket = await ticketOf(customer);
+    const thread = await topicOf(ticket.id);
+    const { createBlobStore } = await import('@tikethet/db');
+    const png = Buffer.concat([
+      Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'),
+      Buffer.from([0, 0, 0, 3, 0, 0, 0, 2, 8, 6, 0, 0, 0]),
+      Buffer.alloc(200, 3),
+    ]);
+    const blob = await createBlobStore({ db: h.db.db }).put([png], { maxBytes: png.length });
+    const staff = { id: agent, role: 'agent' as const };
+    const posted = await h.uc.postMessage(
+      staff,
+      ticket.id,
+      { body: 'Here it is' },
+      {
+        attachments: [
+          { kind: 'photo', blobId: blob.id, size: blob.size, fileName: 'receipt.png', mimeType: 'image/png' },
+        ],
+      },
+    );
+    const photo = await waitInTopic(thread, (m) => (m.photo?.length ?? 0) > 0, 'the photo in the topic');
+    expect(photo.caption).toContain('Here it is');
+    expect(photo.caption).toContain('Vera');
+    // Not also as a bare line.
+    expect(inTopic(thread).filter((m) => textOf(m).includes('Here it is') && !m.photo)).toHaveLength(0);
+    await h.uc.editMessage(staff, posted.message.id, 'Here it is, stamped');
+    const edit = await h.api.waitForCall(
+      'editMessageCaption',
+      (c) => c.params.chat_id === FORUM && c.params.message_id === photo.message_id,
+    );
+    expect(String(edit.params.caption)).toContain('Here it is, stamped');
+  });
+
   it('re-creates a topic a person deleted, with a recap, on the next message', async () => {
     const customer = newUserId();
     await h.send(makeTextUpdate({ from: { id: customer }, text: 'Topic will vanish' }));

@@ -4,6 +4,7 @@ import { TELEGRAM_BODY_MAX, truncate } from '../format';
 import { AGENTS_CHAT_LANGUAGE, t } from '../i18n';
 import { agentPostKeyboard } from '../links';
 import { albumCopy } from '../outbound/albums';
+import { planFileSends } from '../outbound/files';
 import type { BotRuntime } from '../runtime';
 import { topicClosedFor, topicName } from './names';
 import { type TopicTexts, topicTexts } from './texts';
@@ -105,19 +106,30 @@ async function postMessage(pass: Pass, key: string, message: Message) {
       return;
     }
   }
+  if (message.attachments.length > 0) {
+    // Files written in the Mini App (or with no copy to take): the files themselves, the bot's line as their
+    // caption (or after them when too long), as an agent's files reach a customer. The first send keeps the
+    // event's key, which postEdit looks up.
+    const sends = planFileSends(pass.chatId, message.attachments, lineOf(pass, message), undefined);
+    for (const [i, send] of sends.entries())
+      await put(pass, i === 0 ? key : `${key}:${i}`, send.method, send.payload);
+    return;
+  }
   await put(pass, key, 'sendMessage', html(lineOf(pass, message)));
 }
 
 /** The bot's line for a ticket message it cannot copy: who wrote what (a note marked as one). */
-function lineOf(pass: Pass, message: Message): string {
+function lineOf(pass: Pass, message: Message, bodyMax = TELEGRAM_BODY_MAX): string {
   const author = message.author?.name ?? '';
-  const body = truncate(message.body, TELEGRAM_BODY_MAX);
+  const body = truncate(message.body, bodyMax);
   if (message.kind === 'customer') return pass.texts.customerWrote(author, body);
   return message.kind === 'note' ? pass.texts.note(author, body) : pass.texts.agentWrote(author, body);
 }
 
 /** Telegram's caption limit: a copy's caption is the author's own words, nothing added. */
 const CAPTION_MAX = 1024;
+/** A body under the bot's line in a caption: room left for the line's author and mark. */
+const CAPTION_BODY_MAX = 900;
 
 /**
  * A message edited after it was mirrored (the customer edited their Telegram message, an agent or the
@@ -146,18 +158,24 @@ async function postEdit(pass: Pass, message: Message) {
   }
   const target = { chat_id: copy.chatId, message_id: copy.telegramMessageId };
   // A copy of the customer's message (or album: its first item, which carries the caption) is edited as theirs.
-  const edit =
-    copy.method !== 'copyMessage' && copy.method !== 'copyMessages'
+  const copied = copy.method === 'copyMessage' || copy.method === 'copyMessages';
+  const edit = !copied
+    ? copy.method === 'sendMessage'
       ? { method: 'editMessageText', payload: { ...target, ...html(lineOf(pass, message)) } }
-      : message.attachments.length > 0
-        ? {
-            method: 'editMessageCaption',
-            payload: { ...target, caption: truncate(message.body, CAPTION_MAX) },
-          }
-        : {
-            method: 'editMessageText',
-            payload: { ...target, text: truncate(message.body, TELEGRAM_BODY_MAX) },
-          };
+      : // The bot's own file send: its caption is the line.
+        {
+          method: 'editMessageCaption',
+          payload: { ...target, caption: lineOf(pass, message, CAPTION_BODY_MAX), parse_mode: 'HTML' },
+        }
+    : message.attachments.length > 0
+      ? {
+          method: 'editMessageCaption',
+          payload: { ...target, caption: truncate(message.body, CAPTION_MAX) },
+        }
+      : {
+          method: 'editMessageText',
+          payload: { ...target, text: truncate(message.body, TELEGRAM_BODY_MAX) },
+        };
   // An edit names its message: no thread to fill in (the chat may have a new id since, the queue maps it).
   const added = await pass.tx.enqueueTelegram({
     chatId: copy.chatId,

@@ -48,6 +48,24 @@ async function startWorker(fired: number[]) {
   return worker;
 }
 
+/** A polling worker on its own pool with only the given recurring task (the timers do nothing here). */
+async function startPollingWorker(
+  task: Pick<Parameters<typeof startSlaTimerWorker>[0], 'sweepBlobs' | 'sweepEveryMs' | 'recomputeSla'>,
+) {
+  const client = createDb(f.database.url, { max: 2 });
+  clients.push(client);
+  const worker = await startSlaTimerWorker({
+    db: client.db,
+    mode: 'poll',
+    pollMs: 200,
+    fire: async () => undefined,
+    autoReply: async () => undefined,
+    ...task,
+  });
+  workers.push(worker);
+  return worker;
+}
+
 /** Moves the ticket's creation back so its first response falls due `inSeconds` from now (normal: 240 min). */
 async function dueIn(id: number, inSeconds: number) {
   await f.client.db.$client.query(
@@ -180,20 +198,7 @@ it('the blob sweep is one recurring job across instances, carrying its cursor fr
     seen.push(after);
     return { next: after + 5, more: seen.length === 1 };
   };
-  for (let i = 0; i < 2; i += 1) {
-    const client = createDb(f.database.url, { max: 2 });
-    clients.push(client);
-    const worker = await startSlaTimerWorker({
-      db: client.db,
-      mode: 'poll',
-      pollMs: 200,
-      fire: async () => undefined,
-      autoReply: async () => undefined,
-      sweepBlobs,
-      sweepEveryMs: 3_600_000,
-    });
-    workers.push(worker);
-  }
+  for (let i = 0; i < 2; i += 1) await startPollingWorker({ sweepBlobs, sweepEveryMs: 3_600_000 });
   // A run that left more goes on a second later from where it stopped; then it waits the interval.
   await until(async () => seen.length >= 2);
   const { rows } = await f.client.db.$client.query<{ payload: { after: number }; later: boolean }>(
@@ -244,16 +249,7 @@ describe('changed service levels reach the open tickets already running', () => 
     expect((await recomputeJob())?.after).toBe(0);
     expect((await dueOf(ticket.id)).due).toBe(before.due);
 
-    const client = createDb(f.database.url, { max: 2 });
-    clients.push(client);
-    const worker = await startSlaTimerWorker({
-      db: client.db,
-      mode: 'poll',
-      pollMs: 200,
-      fire: async () => undefined,
-      autoReply: async () => undefined,
-      recomputeSla: (run) => f.uc.recomputeSla(run),
-    });
+    const worker = await startPollingWorker({ recomputeSla: (run) => f.uc.recomputeSla(run) });
     await until(async () => (await dueOf(ticket.id)).due === (before.due ?? 0) + 360 * 60_000);
     const after = await dueOf(ticket.id);
     expect((after.due ?? 0) - (after.runAt ?? 0)).toBe(15 * 60_000);

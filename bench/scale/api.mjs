@@ -8,9 +8,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { root } from './generate.mjs';
 
-const requireApi = createRequire(path.join(root, 'apps/api/package.json'));
-const { signInitDataFields } = requireApi(path.join(root, 'packages/auth/dist/index.js'));
-const { freePort } = requireApi('@tikethet/testkit');
+/** Apps and packages by their package names, as the root package depends on them. */
+const requireRoot = createRequire(path.join(root, 'package.json'));
+const { signInitDataFields } = requireRoot('@tikethet/auth');
+const { freePort } = requireRoot('@tikethet/testkit');
 
 export const TOKEN = `123456789:${randomBytes(27).toString('base64url').slice(0, 35)}`;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -54,7 +55,7 @@ export async function startApi(url, { label, statementTimeoutMs = null, explain 
     process.execPath,
     [
       ...(explain ? ['--require', path.join(root, 'bench/scale/notice-hook.cjs')] : []),
-      path.join(root, 'apps/api/dist/index.js'),
+      requireRoot.resolve('@tikethet/api'),
     ],
     {
       env: {

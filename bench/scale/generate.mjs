@@ -13,6 +13,8 @@ import * as words from './words.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, '../..');
 export const requireDb = createRequire(path.join(root, 'packages/db/package.json'));
+/** Workspace packages by their package names, as the root package depends on them. */
+export const requireRoot = createRequire(path.join(root, 'package.json'));
 const pg = requireDb('pg');
 
 /** Bump when the generated data changes: databases of another version are rebuilt. */
@@ -142,7 +144,7 @@ export async function recreate(name, template = null) {
  */
 /** The project's migrator (packages/db dist). */
 export function runMigrations(url, options) {
-  return requireDb(path.join(root, 'packages/db/dist/index.js')).runMigrations(url, options);
+  return requireRoot('@tikethet/db').runMigrations(url, options);
 }
 
 async function migrateSchema(url, until, log) {

@@ -25,7 +25,7 @@ import {
   migrationHashes,
   readMeta,
   recreate,
-  requireDb,
+  requireRoot,
   root,
   runMigrations,
   withClient,
@@ -112,7 +112,7 @@ async function exportRanges(sides) {
 }
 
 /** The packages/db module (dist): the bot-side paths call its functions directly. */
-const dbModule = () => requireDb(path.join(root, 'packages/db/dist/index.js'));
+const dbModule = () => requireRoot('@tikethet/db');
 
 /** No events are published by the reads the bench calls; the use-cases want a bus all the same. */
 const quietBus = { publish: async () => undefined, subscribe: () => () => undefined };

@@ -15,6 +15,34 @@ import type { attachments, cannedReplies, categories, messages, ratings, tickets
 type UserRow = InferSelectModel<typeof users>;
 /** A ticket as read (`ticketColumns`: without its search vector). */
 type TicketRow = Omit<InferSelectModel<typeof tickets>, 'search'>;
+/** What a ticket's JSON is made of (`ticketViewColumns`): lists read only these. */
+type TicketViewRow = Pick<TicketRow, TicketViewField>;
+export type TicketViewField =
+  | 'id'
+  | 'subject'
+  | 'status'
+  | 'priority'
+  | 'categoryId'
+  | 'customerId'
+  | 'assigneeId'
+  | 'version'
+  | 'lastSeq'
+  | 'source'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'lastMessageAt'
+  | 'lastMessagePreview'
+  | 'firstResponseAt'
+  | 'resolvedAt'
+  | 'closedAt'
+  | 'rating'
+  | 'slaFirstResponseDueAt'
+  | 'slaNextResponseDueAt'
+  | 'slaResolutionDueAt'
+  | 'slaBreachedAt'
+  | 'slaPausedAt'
+  | 'tags'
+  | 'mergedIntoId';
 /** A message as read (`messageColumns`: without its search vector). */
 type MessageRow = Omit<InferSelectModel<typeof messages>, 'search'>;
 type AttachmentRow = InferSelectModel<typeof attachments>;
@@ -77,7 +105,7 @@ export function toUserSummary(
   };
 }
 
-export function toTicket(row: TicketRow): Ticket {
+export function toTicket(row: TicketViewRow): Ticket {
   return {
     id: row.id,
     subject: row.subject,

@@ -112,3 +112,18 @@ export const tickets = pgTable(
 const { search: _search, ...readable } = getTableColumns(tickets);
 /** The columns a ticket is read with: all but its search vector, which only filters searches. */
 export const ticketColumns = readable;
+
+const {
+  clientRequestId: _clientRequestId,
+  slaPausedSeconds: _slaPausedSeconds,
+  slaAwaitingSince: _slaAwaitingSince,
+  slaResolutionSince: _slaResolutionSince,
+  slaAlerted: _slaAlerted,
+  autoRepliedAt: _autoRepliedAt,
+  ...listed
+} = readable;
+/**
+ * The columns a list reads: what a ticket's JSON shows (mappers' `toTicket`) and the due time it may be
+ * ordered by; not the SLA bookkeeping, the idempotency key or the auto-reply mark, which only writers use.
+ */
+export const ticketListColumns = listed;

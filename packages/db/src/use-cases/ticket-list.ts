@@ -9,7 +9,7 @@ import {
 import { and, asc, desc, eq, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
 import { toTicket, toUserSummary } from '../mappers';
-import { ticketColumns, tickets, users } from '../schema';
+import { ticketListColumns, tickets, users } from '../schema';
 
 /** The list's filters but the search text and the cursor; customers are held to their own tickets. */
 export function ticketFilters(actor: Actor, query: ListTicketsQuery): SQL[] {
@@ -71,8 +71,9 @@ export interface ListedTicket {
 }
 
 /**
- * The list items of the tickets `where` selects, newest activity first, at most `limit`: the ticket columns
- * without the search vector, the customer, and the unread count — the last two read for these rows only.
+ * The list items of the tickets `where` selects, newest activity first, at most `limit`: the ticket columns a
+ * ticket's JSON shows (`ticketListColumns`), the customer, and the unread count — the last two read for these
+ * rows only.
  */
 export async function listedTickets(
   q: Queryable,
@@ -83,7 +84,7 @@ export async function listedTickets(
 ): Promise<ListedTicket[]> {
   const due = order === 'due';
   const page = q
-    .select(ticketColumns)
+    .select(ticketListColumns)
     .from(tickets)
     .where(due ? and(where, isNotNull(tickets.slaDueAt)) : where)
     .orderBy(
@@ -116,10 +117,10 @@ export async function listedTickets(
 }
 
 /** The page subquery's fields under the ticket's own keys (drizzle reads them back with their types). */
-function pageColumns<T extends Record<keyof typeof ticketColumns, unknown>>(page: T) {
+function pageColumns<T extends Record<keyof typeof ticketListColumns, unknown>>(page: T) {
   return Object.fromEntries(
-    Object.keys(ticketColumns).map((k) => [k, page[k as keyof typeof ticketColumns]]),
+    Object.keys(ticketListColumns).map((k) => [k, page[k as keyof typeof ticketListColumns]]),
   ) as {
-    [K in keyof typeof ticketColumns]: T[K];
+    [K in keyof typeof ticketListColumns]: T[K];
   };
 }

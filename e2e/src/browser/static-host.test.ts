@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openAs } from '../support/browser';
+import { launchBrowser, openAs, PHONE } from '../support/browser';
 import { apiAs, makeAgents } from '../support/people';
 import { appEntry, ROOT, type Stack, startStack } from '../support/stack';
 
@@ -143,15 +143,17 @@ test('the build names the API and gateway origins in its CSP, and the static hos
 });
 
 test('a customer reads and writes through the API across origins and gets the agent’s reply live', async () => {
-  const { page, context } = await openAs(browser, hostUrl, CUSTOMER, { startParam: `ticket_${ticketId}` });
+  // Listened to on the context before the page opens: the first reads start with the page, before openAs returns.
+  const context = await browser.newContext({ ...PHONE });
   const violations: string[] = [];
-  page.on('console', (m) => {
+  context.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
   });
   const apiCalls: string[] = [];
-  page.on('request', (r) => {
+  context.on('request', (r) => {
     if (r.url().includes('/api/v1/')) apiCalls.push(new URL(r.url()).origin);
   });
+  const { page } = await openAs(browser, hostUrl, CUSTOMER, { startParam: `ticket_${ticketId}`, context });
   const view = page.getByTestId('ticket-page');
   await view.waitFor();
   await view.getByText('Где мой заказ?').waitFor();

@@ -64,6 +64,52 @@ function streamedUpload(url: string, auth: string, size: number, fileName: strin
   });
 }
 
+/**
+ * The built API as its own process on a free port, ready. A port another process took between freePort and
+ * the child's listen (tests of other packages run beside this one) makes the child exit with EADDRINUSE, and
+ * that other process may even answer /readyz: so readiness also requires our child alive and listening, and
+ * a lost port is tried again with another.
+ */
+async function startApiProcess(ticker: string, databaseUrl: string) {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    let output = '';
+    const child = spawn(process.execPath, ['--expose-gc', '--require', ticker, entry], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATABASE_URL: databaseUrl,
+        TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
+        API_PORT: String(port),
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'info',
+        RATE_LIMIT_PER_MIN: '0',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const collect = (c: Buffer) => {
+      output += c.toString();
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    try {
+      await waitFor(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`api exited (${child.exitCode}): ${output}`);
+          // "api listening" is logged once the server holds the port: the answer below is then ours.
+          if (!output.includes('api listening')) return false;
+          return (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
+        },
+        { timeoutMs: 15_000, description: `api ready (${output})` },
+      );
+      return { child, port };
+    } catch (error) {
+      child.kill('SIGKILL');
+      if (attempt < 3 && /EADDRINUSE/.test(output)) continue;
+      throw error;
+    }
+  }
+}
+
 it('a 20 MB upload does not grow the API process by more than a few MB; 20 MB + 1 byte is a 413', async () => {
   // Measuring apparatus, not the API: collect garbage every 50 ms, so RSS shows what the process holds rather
   // than buffers V8 would free on its own schedule (it lets tens of MB of them wait). An upload held whole would
@@ -73,32 +119,9 @@ it('a 20 MB upload does not grow the API process by more than a few MB; 20 MB + 
   await writeFile(ticker, "setInterval(() => globalThis.gc({ type: 'minor' }), 20).unref();\n");
   const database = await createTestDatabase('api_upload_memory');
   await runMigrations(database.url);
-  const port = await freePort();
-  let output = '';
-  const child = spawn(process.execPath, ['--expose-gc', '--require', ticker, entry], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: database.url,
-      TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
-      API_PORT: String(port),
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_PER_MIN: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
+  const { child, port } = await startApiProcess(ticker, database.url);
   try {
     const base = `http://127.0.0.1:${port}/api/v1`;
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, {
-      timeoutMs: 15_000,
-      description: `api ready (${output})`,
-    });
     const auth = authFor({ id: 770_001, first_name: 'Big', language_code: 'en' });
     const created = await fetch(`${base}/tickets`, {
       method: 'POST',

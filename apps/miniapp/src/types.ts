@@ -65,24 +65,7 @@ export interface Stats {
   }[];
 }
 
-/** One agent's row of `GET /stats/agents`: the tickets they resolved in the range. */
-export interface AgentReportRow {
-  agentId: number;
-  name: string;
-  username: string | null;
-  handled: number;
-  firstResponseMedianMs: number | null;
-  resolutionMedianMs: number | null;
-  slaMet: number;
-  slaMetPercent: number | null;
-  csat: { average: number | null; count: number };
-}
-
-export interface AgentReport {
-  from: string;
-  to: string;
-  agents: AgentReportRow[];
-}
+export type { AgentReport, AgentReportRow } from '@tikethet/domain';
 
 export type StaffUser = Pick<User, 'id' | 'firstName' | 'lastName' | 'username' | 'role'> & Partial<User>;
 

@@ -52,3 +52,29 @@ export function statsRange(raw: unknown, now: Date = new Date()): StatsRange {
   }
   return { from: dayOf(fromMs), to: dayOf(toMs) };
 }
+
+/** One agent's row of `GET /stats/agents`: the tickets they resolved in the range (the report's contract). */
+export const agentReportRowSchema = z.object({
+  agentId: z.number().int(),
+  name: z.string(),
+  username: z.string().nullable(),
+  /** Tickets resolved in the range while assigned to this agent. */
+  handled: z.number().int(),
+  /** Medians over those tickets (log-scale histograms: within 4.4%); null when none was measured. */
+  firstResponseMedianMs: z.number().nullable(),
+  resolutionMedianMs: z.number().nullable(),
+  /** Of `handled`, how many never breached an SLA timer; `slaMetPercent` rounds slaMet / handled. */
+  slaMet: z.number().int(),
+  slaMetPercent: z.number().nullable(),
+  /** The customers' ratings of those tickets. */
+  csat: z.object({ average: z.number().nullable(), count: z.number().int() }),
+});
+export type AgentReportRow = z.infer<typeof agentReportRowSchema>;
+
+/** `GET /stats/agents`: the range, and its agents, most tickets handled first, then by agent id. */
+export const agentReportSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  agents: z.array(agentReportRowSchema),
+});
+export type AgentReport = z.infer<typeof agentReportSchema>;

@@ -1,25 +1,10 @@
 import type { ExportCursor } from '@tikethet/db';
-import { canViewStats, statsQuerySchema, statsRange } from '@tikethet/domain';
-import { z } from 'zod';
+import { agentReportSchema, canViewStats, statsQuerySchema, statsRange } from '@tikethet/domain';
 import { csvRow, startCsv, writeCsv } from '../http/csv';
 import { type RouteDef, STREAMED } from './route';
 
 const RANGE_RULE =
   '`from` and `to`: YYYY-MM-DD (inclusive UTC days); default the last 30 days, at most 366; `from` after `to` is a 400.';
-
-const agentRowSchema = z.object({
-  agentId: z.number().int(),
-  name: z.string(),
-  username: z.string().nullable(),
-  handled: z.number().int(),
-  firstResponseMedianMs: z.number().nullable(),
-  resolutionMedianMs: z.number().nullable(),
-  slaMet: z.number().int(),
-  slaMetPercent: z.number().nullable(),
-  csat: z.object({ average: z.number().nullable(), count: z.number().int() }),
-});
-
-const agentReportSchema = z.object({ from: z.string(), to: z.string(), agents: z.array(agentRowSchema) });
 
 const AGENT_COLUMNS = [
   'agent_id',

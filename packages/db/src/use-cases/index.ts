@@ -197,7 +197,7 @@ export {
   type OutboxQueue,
 } from './outbox-queue';
 export { createPendingEventSource, toTicketEvent } from './read-events';
-export type { AgentReport, AgentReportRow, ExportCursor, ExportedTicket } from './reports';
+export type { ExportCursor, ExportedTicket } from './reports';
 export type { StaffChat } from './staff';
 export type { Stats } from './stats';
 export type { IngestOutcome, IngestTextItem } from './telegram-ingest';

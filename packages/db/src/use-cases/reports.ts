@@ -1,31 +1,17 @@
-import { type Actor, canViewStats, ForbiddenError, type StatsRange, statsRange } from '@tikethet/domain';
+import {
+  type Actor,
+  type AgentReport,
+  type AgentReportRow,
+  canViewStats,
+  ForbiddenError,
+  type StatsRange,
+  statsRange,
+} from '@tikethet/domain';
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '../client';
 import { iso, isoOrNull } from '../mappers';
 import { STATS_HISTOGRAM_BUCKETS } from '../schema';
 import { histogramMedianMs } from './stats';
-
-/** One agent's row of the report: the tickets they resolved in the range (migration 0018). */
-export interface AgentReportRow {
-  agentId: number;
-  name: string;
-  username: string | null;
-  /** Tickets resolved in the range while assigned to this agent. */
-  handled: number;
-  /** Medians over those tickets (log-scale histograms: within 4.4%); null when none was measured. */
-  firstResponseMedianMs: number | null;
-  resolutionMedianMs: number | null;
-  /** Of `handled`, how many never breached an SLA timer; `slaMetPercent` rounds slaMet / handled. */
-  slaMet: number;
-  slaMetPercent: number | null;
-  /** The customers' ratings of those tickets. */
-  csat: { average: number | null; count: number };
-}
-
-export interface AgentReport extends StatsRange {
-  /** Most tickets handled first, then by agent id. */
-  agents: AgentReportRow[];
-}
 
 function assertStaff(actor: Actor): void {
   if (!canViewStats(actor)) throw new ForbiddenError('reports are for agents');
